@@ -1,0 +1,100 @@
+"""isinghop: Hopfield networks as Ising Hamiltonians.
+
+``H(s) = −½ Σ_{i≠j} J_ij s_i s_j − Σ_i h_i s_i`` with spins ±1, k_B = 1; the
+Hopfield threshold is θ = −h. See :mod:`isinghop.model` for every convention.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from isinghop.exact import (
+    ExactAverages,
+    boltzmann,
+    energies,
+    fixed_points,
+    free_energy,
+    ground_states,
+    log_partition_function,
+    overlap_distribution,
+    state_index,
+    state_spins,
+    thermal_averages,
+)
+from isinghop.learning import correlated_patterns, hebbian, pseudo_inverse, random_patterns, storkey
+from isinghop.model import (
+    DenseCouplings,
+    IsingModel,
+    PatternCouplings,
+    SparseCouplings,
+    delta_energy,
+    dense_model,
+    energy,
+    h_from_theta,
+    local_fields,
+    sparse_model,
+    square_lattice,
+    theta_from_h,
+    to_dense,
+)
+from isinghop.rng import as_generator
+from isinghop.spins import (
+    as_spins,
+    flip_fraction,
+    from_binary,
+    invert,
+    invert_region,
+    mask_block,
+    random_spins,
+    to_binary,
+)
+
+try:
+    __version__ = version("isinghop")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "__version__",
+    # model
+    "IsingModel",
+    "DenseCouplings",
+    "SparseCouplings",
+    "PatternCouplings",
+    "dense_model",
+    "sparse_model",
+    "square_lattice",
+    "energy",
+    "local_fields",
+    "delta_energy",
+    "to_dense",
+    "h_from_theta",
+    "theta_from_h",
+    # learning
+    "hebbian",
+    "pseudo_inverse",
+    "storkey",
+    "random_patterns",
+    "correlated_patterns",
+    # spins
+    "as_spins",
+    "from_binary",
+    "to_binary",
+    "random_spins",
+    "flip_fraction",
+    "mask_block",
+    "invert",
+    "invert_region",
+    # exact enumeration
+    "ExactAverages",
+    "state_spins",
+    "state_index",
+    "energies",
+    "log_partition_function",
+    "free_energy",
+    "boltzmann",
+    "thermal_averages",
+    "overlap_distribution",
+    "ground_states",
+    "fixed_points",
+    # randomness
+    "as_generator",
+]

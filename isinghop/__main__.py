@@ -1,0 +1,5 @@
+import sys
+
+from isinghop.cli import main
+
+sys.exit(main())

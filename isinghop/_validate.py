@@ -1,0 +1,65 @@
+"""Argument checks shared by the public modules (private)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def describe_entries(mask: np.ndarray, values: np.ndarray, limit: int = 3) -> str:
+    """Name up to ``limit`` entries where ``mask`` is true, with their values."""
+    bad = np.argwhere(mask)
+    shown = ", ".join(
+        f"[{', '.join(str(int(k)) for k in index)}] = {values[tuple(index)].item()!r}"
+        for index in bad[:limit]
+    )
+    more = f" and {len(bad) - limit} more" if len(bad) > limit else ""
+    return f"{shown}{more}"
+
+
+def numeric_array(value, name: str) -> np.ndarray:
+    """Return ``value`` as a real numeric ndarray or raise ``TypeError`` naming it."""
+    array = np.asarray(value)
+    if array.dtype == bool or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise TypeError(f"{name}: expected a real numeric array, got dtype {array.dtype}")
+    return array
+
+
+def finite_array(value, name: str) -> np.ndarray:
+    """Return ``value`` as a numeric array whose entries are all finite."""
+    array = numeric_array(value, name)
+    if np.issubdtype(array.dtype, np.floating):
+        bad = ~np.isfinite(array)
+        if bad.any():
+            raise ValueError(
+                f"{name}: entries must be finite; bad entries {describe_entries(bad, array)}"
+            )
+    return array
+
+
+def choice(value: str, name: str, allowed: Sequence[str]) -> str:
+    """Return ``value`` if it is one of ``allowed``, else raise naming them all."""
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{name}: must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+    return value
+
+
+def positive_int(value, name: str) -> int:
+    """Return ``value`` as an int if it is a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name}: expected a positive integer, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name}: expected a positive integer, got {value}")
+    return int(value)
+
+
+def fraction(value, name: str) -> float:
+    """Return ``value`` as a float in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a number in [0, 1], got {value!r}")
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name}: expected a number in [0, 1], got {value}")
+    return float(value)

@@ -1,0 +1,321 @@
+"""Exact enumeration of all 2^N states of a small network: the oracle.
+
+State ``k`` (0 ≤ k < 2^N) has spin ``s_i = 2·bit_i(k) − 1``: bit i of k set
+means s_i = +1. States are processed in chunks of ``chunk_size``, so memory
+stays O(2^N) for the per-state arrays and O(chunk · N) for the spins; the
+limit is N = 24 (2^24 ≈ 1.7·10^7 states). Units: k_B = 1, β = 1/T; T = 0 is the
+ground-state limit (uniform weight on the degenerate ground states).
+
+The distribution P(q) of the overlap ``q_ab = (1/N) Σ_i s_i^a s_i^b`` of two
+independent replicas is computed from the autocorrelation
+``R(x) = Σ_a p_a p_{a⊕x}`` by a Walsh–Hadamard transform, O(N·2^N), since
+q_ab depends only on the Hamming distance d = popcount(a ⊕ b): q = 1 − 2d/N.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from isinghop._validate import choice, positive_int
+from isinghop.model import TIE_RULES, IsingModel, energy, local_fields, tie_tolerance
+from isinghop.spins import as_spins
+
+__all__ = [
+    "MAX_SITES",
+    "ExactAverages",
+    "state_spins",
+    "state_index",
+    "energies",
+    "log_partition_function",
+    "free_energy",
+    "boltzmann",
+    "thermal_averages",
+    "overlap_distribution",
+    "ground_states",
+    "fixed_points",
+]
+
+MAX_SITES = 24
+DEFAULT_CHUNK = 1 << 16
+#: Energies within this (relative to max(1, |E_min|)) of the minimum are degenerate ground states.
+GROUND_STATE_RTOL = 1e-9
+
+
+def _check_model(model: IsingModel) -> int:
+    if not isinstance(model, IsingModel):
+        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
+    if model.n_sites > MAX_SITES:
+        raise ValueError(
+            f"model: exact enumeration is limited to N <= {MAX_SITES} sites (2^N states), got N = {model.n_sites}"
+        )
+    return model.n_sites
+
+
+def _temperature(T) -> float:
+    if isinstance(T, bool) or not isinstance(T, (int, float, np.integer, np.floating)):
+        raise TypeError(f"T: expected a number >= 0, got {T!r}")
+    if not (np.isfinite(T) and T >= 0):
+        raise ValueError(f"T: expected a finite temperature >= 0, got {T}")
+    return float(T)
+
+
+def state_spins(indices, n_sites: int) -> np.ndarray:
+    """Spins ``(len(indices), n_sites)`` int8 of the given state indices."""
+    n_sites = positive_int(n_sites, "n_sites")
+    indices = np.asarray(indices, dtype=np.int64)
+    bits = (indices[:, None] >> np.arange(n_sites, dtype=np.int64)) & 1
+    return (2 * bits - 1).astype(np.int8)
+
+
+def state_index(spins) -> np.ndarray:
+    """State index ``Σ_i 2^i [s_i = +1]`` of each configuration ``(replica, site)``."""
+    spins = np.atleast_2d(np.asarray(spins))
+    return ((spins > 0).astype(np.int64) << np.arange(spins.shape[1], dtype=np.int64)).sum(axis=1)
+
+
+def _chunks(n_sites: int, chunk_size: int):
+    """Yield ``(start, spins)`` blocks covering all 2^N states in index order."""
+    chunk_size = positive_int(chunk_size, "chunk_size")
+    total = 1 << n_sites
+    for start in range(0, total, chunk_size):
+        yield start, state_spins(np.arange(start, min(start + chunk_size, total)), n_sites)
+
+
+def energies(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
+    """Energy ``H(s)`` of every state, float64 of length 2^N, in index order."""
+    n = _check_model(model)
+    out = np.empty(1 << n)
+    for start, spins in _chunks(n, chunk_size):
+        out[start : start + len(spins)] = energy(model, spins)
+    return out
+
+
+def _weights(all_energies: np.ndarray, T: float) -> tuple[np.ndarray, float]:
+    """Normalised Boltzmann probabilities and ln Z for the given energies."""
+    e_min = all_energies.min()
+    if T == 0:
+        ground = all_energies <= e_min + GROUND_STATE_RTOL * max(1.0, abs(e_min))
+        return ground / ground.sum(), -np.inf
+    unnormalised = np.exp(-(all_energies - e_min) / T)
+    total = unnormalised.sum()
+    return unnormalised / total, -e_min / T + np.log(total)
+
+
+def log_partition_function(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> float:
+    """``ln Z = ln Σ_s exp(−H(s)/T)`` for T > 0 (computed without overflow)."""
+    T = _temperature(T)
+    if T == 0:
+        raise ValueError("T: ln Z diverges at T = 0; use free_energy, which is E_min there")
+    return _weights(energies(model, chunk_size=chunk_size), T)[1]
+
+
+def free_energy(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> float:
+    """Free energy ``F = −T ln Z`` (not per spin); at T = 0 the ground-state energy."""
+    T = _temperature(T)
+    all_energies = energies(model, chunk_size=chunk_size)
+    if T == 0:
+        return float(all_energies.min())
+    return -T * _weights(all_energies, T)[1]
+
+
+def boltzmann(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
+    """Boltzmann probabilities ``exp(−H/T)/Z`` of all 2^N states, in index order.
+
+    At T = 0, equal weight on every ground state (energies within
+    ``GROUND_STATE_RTOL`` of the minimum).
+    """
+    T = _temperature(T)
+    return _weights(energies(model, chunk_size=chunk_size), T)[0]
+
+
+def _walsh_hadamard(values: np.ndarray) -> np.ndarray:
+    """Unnormalised Walsh–Hadamard transform of a length-2^N vector, O(N·2^N)."""
+    out = values.astype(np.float64, copy=True)
+    half = 1
+    while half < out.size:
+        blocks = out.reshape(-1, 2, half)
+        upper = blocks[:, 0, :].copy()
+        blocks[:, 0, :] += blocks[:, 1, :]
+        blocks[:, 1, :] = upper - blocks[:, 1, :]
+        half *= 2
+    return out
+
+
+def _overlap_from_probabilities(probabilities: np.ndarray, n_sites: int) -> tuple[np.ndarray, np.ndarray]:
+    transform = _walsh_hadamard(probabilities)
+    autocorrelation = _walsh_hadamard(transform * transform) / probabilities.size
+    popcount = np.zeros(probabilities.size, dtype=np.int64)
+    index = np.arange(probabilities.size, dtype=np.int64)
+    for bit in range(n_sites):
+        popcount += (index >> bit) & 1
+    by_distance = np.bincount(popcount, weights=autocorrelation, minlength=n_sites + 1)
+    q_values = 1.0 - 2.0 * np.arange(n_sites + 1) / n_sites
+    return q_values[::-1].copy(), np.clip(by_distance[::-1], 0.0, None)
+
+
+def overlap_distribution(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> tuple[np.ndarray, np.ndarray]:
+    """Exact P(q) of the overlap ``q_ab = (1/N) Σ_i s_i^a s_i^b`` of two independent replicas.
+
+    Returns
+    -------
+    q : numpy.ndarray
+        The N + 1 possible values ``−1, −1 + 2/N, …, 1``.
+    probability : numpy.ndarray
+        P(q) for each value (sums to 1).
+    """
+    n = _check_model(model)
+    return _overlap_from_probabilities(boltzmann(model, T, chunk_size=chunk_size), n)
+
+
+@dataclass(frozen=True, eq=False)
+class ExactAverages:
+    """Exact thermal averages at one temperature (k_B = 1).
+
+    Attributes
+    ----------
+    T : float
+        Temperature.
+    energy : float
+        ⟨H⟩, total (not per spin).
+    energy_per_spin : float
+        ⟨H⟩/N.
+    specific_heat : float
+        Per spin, ``C = β² N (⟨e²⟩ − ⟨e⟩²)`` with e = H/N (0 at T = 0).
+    magnetisation, abs_magnetisation, magnetisation_2, magnetisation_4 : float
+        ⟨m⟩, ⟨|m|⟩, ⟨m²⟩, ⟨m⁴⟩ with ``m = (1/N) Σ_i s_i``.
+    binder : float
+        ``U₄ = 1 − ⟨m⁴⟩ / (3⟨m²⟩²)``.
+    site_magnetisation : numpy.ndarray
+        ⟨s_i⟩ per site.
+    overlaps, abs_overlaps : numpy.ndarray or None
+        ⟨m_μ⟩ and ⟨|m_μ|⟩ with ``m_μ = (1/N) Σ_i ξ_i^μ s_i``, when patterns were given.
+    replica_overlap : float
+        ⟨q_ab⟩ = (1/N) Σ_i ⟨s_i⟩² for two independent replicas.
+    q_values, q_distribution : numpy.ndarray
+        The exact P(q) (see :func:`overlap_distribution`).
+    """
+
+    T: float
+    energy: float
+    energy_per_spin: float
+    specific_heat: float
+    magnetisation: float
+    abs_magnetisation: float
+    magnetisation_2: float
+    magnetisation_4: float
+    binder: float
+    site_magnetisation: np.ndarray
+    overlaps: np.ndarray | None
+    abs_overlaps: np.ndarray | None
+    replica_overlap: float
+    q_values: np.ndarray
+    q_distribution: np.ndarray
+
+
+def thermal_averages(model: IsingModel, T: float, *, patterns=None, chunk_size: int = DEFAULT_CHUNK) -> ExactAverages:
+    """Exact thermal averages of energy, magnetisation, overlaps and q at temperature T.
+
+    Parameters
+    ----------
+    model : IsingModel
+        At most ``MAX_SITES`` sites.
+    T : float
+        Temperature (≥ 0; 0 is the ground-state average).
+    patterns : array_like, optional
+        ±1 patterns ``(pattern, site)`` for the overlaps m_μ.
+    chunk_size : int
+        States per block.
+    """
+    n = _check_model(model)
+    T = _temperature(T)
+    all_energies = energies(model, chunk_size=chunk_size)
+    probabilities, _ = _weights(all_energies, T)
+    xi = None
+    if patterns is not None:
+        xi = as_spins(patterns, name="patterns", n_sites=n).astype(np.float64)
+    site_m = np.zeros(n)
+    moments = np.zeros(4)  # <m>, <|m|>, <m^2>, <m^4>
+    overlaps = np.zeros(0 if xi is None else len(xi))
+    abs_overlaps = np.zeros_like(overlaps)
+    for start, spins in _chunks(n, chunk_size):
+        p = probabilities[start : start + len(spins)]
+        m = spins.mean(axis=1)
+        site_m += p @ spins
+        moments += [p @ m, p @ np.abs(m), p @ m**2, p @ m**4]
+        if xi is not None:
+            m_mu = spins @ xi.T / n
+            overlaps += p @ m_mu
+            abs_overlaps += p @ np.abs(m_mu)
+    mean_e = probabilities @ all_energies
+    variance_e = max(probabilities @ (all_energies - mean_e) ** 2, 0.0)
+    q_values, q_distribution = _overlap_from_probabilities(probabilities, n)
+    return ExactAverages(
+        T=T,
+        energy=float(mean_e),
+        energy_per_spin=float(mean_e / n),
+        specific_heat=0.0 if T == 0 else float(variance_e / (n * T * T)),
+        magnetisation=float(moments[0]),
+        abs_magnetisation=float(moments[1]),
+        magnetisation_2=float(moments[2]),
+        magnetisation_4=float(moments[3]),
+        binder=float(1.0 - moments[3] / (3.0 * moments[2] ** 2)),
+        site_magnetisation=site_m,
+        overlaps=None if xi is None else overlaps,
+        abs_overlaps=None if xi is None else abs_overlaps,
+        replica_overlap=float(site_m @ site_m / n),
+        q_values=q_values,
+        q_distribution=q_distribution,
+    )
+
+
+def ground_states(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> tuple[np.ndarray, float]:
+    """All minimum-energy states, ``(spins (G, N) int8, E_min)``, in index order."""
+    n = _check_model(model)
+    all_energies = energies(model, chunk_size=chunk_size)
+    e_min = float(all_energies.min())
+    ground = np.flatnonzero(all_energies <= e_min + GROUND_STATE_RTOL * max(1.0, abs(e_min)))
+    return state_spins(ground, n), e_min
+
+
+def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = None,
+                 chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
+    """Every state left unchanged by the zero-temperature single-spin update.
+
+    The update sets ``s_i ← sign(φ_i)`` with ``φ_i = Σ_j J_ij s_j + h_i``
+    (self-coupling included); a zero field (``|φ_i| ≤ tol``) is resolved by
+    ``tie``: ``keep`` leaves s_i, ``up`` sets +1, ``down`` sets −1. Under
+    ``flip`` (always flip) and ``random`` (fair coin) a zero-field site may
+    change, so a fixed point there has no zero field at all.
+
+    Parameters
+    ----------
+    model : IsingModel
+        Symmetric or asymmetric couplings, at most ``MAX_SITES`` sites.
+    tie : {"keep", "up", "down", "flip", "random"}
+    tol : float, optional
+        Tie tolerance on φ; default 0 for integer couplings (exact), else
+        ``model.DEFAULT_TIE_TOL``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Fixed points ``(F, N)`` int8, in state-index order.
+    """
+    n = _check_model(model)
+    tie = choice(tie, "tie", TIE_RULES)
+    tol = tie_tolerance(model, tol)
+    found = []
+    for _, spins in _chunks(n, chunk_size):
+        fields = local_fields(model, spins)
+        zero = np.abs(fields) <= tol
+        stable = np.where(zero, False, np.sign(fields) == spins)
+        if tie == "keep":
+            stable |= zero
+        elif tie == "up":
+            stable |= zero & (spins == 1)
+        elif tie == "down":
+            stable |= zero & (spins == -1)
+        found.append(spins[stable.all(axis=1)])
+    return np.concatenate(found)

@@ -1,0 +1,45 @@
+"""The demo recalls a pattern below capacity and writes its figure."""
+
+import subprocess
+import sys
+
+import pytest
+
+from isinghop.cli import main
+from isinghop.demo import recall_demo
+
+
+def test_demo_recalls_below_capacity(tmp_path, capsys):
+    out = tmp_path / "demo.png"
+    assert main(["demo", "--out", str(out), "--seed", "3"]) == 0
+    assert out.stat().st_size > 10_000
+    printed = capsys.readouterr().out
+    assert "figure written to" in printed
+    # alpha = 40/1024 ~ 0.04, well below 0.138: a 25 % corrupted cue is recalled perfectly
+    result = recall_demo(rng=3)
+    assert result.overlaps[0, 0] == 0.5
+    assert result.overlaps[-1, 0] == 1.0
+
+
+def test_demo_fails_above_capacity():
+    # alpha = 300/1024 ~ 0.29: the pattern is not a fixed point, recall is imperfect
+    result = recall_demo(n_patterns=300, noise=0.1, rng=4)
+    assert result.overlaps[-1, 0] < 0.95
+
+
+def test_bad_arguments_exit_with_code_two(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--noise", "1.5"])
+    assert exit_info.value.code == 2
+    assert "noise" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["unknown"])
+    assert exit_info.value.code == 2
+
+
+def test_module_entry_point(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "isinghop", "demo", "--side", "12", "--patterns", "3", "--out", str(tmp_path / "d.png")],
+        capture_output=True, text=True, check=True,
+    )
+    assert "figure written to" in done.stdout

@@ -1,0 +1,189 @@
+"""Exact enumeration against closed forms and independent sums."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from scipy.special import comb, logsumexp
+
+import isinghop as ih
+
+
+def ring(n, coupling):
+    J = np.zeros((n, n))
+    for i in range(n):
+        J[i, (i + 1) % n] = J[(i + 1) % n, i] = coupling
+    return ih.dense_model(J)
+
+
+@pytest.mark.parametrize("T", [0.3, 1.0, 4.0])
+def test_free_spins_in_a_field(T):
+    h = np.random.default_rng(1).normal(size=10)
+    model = ih.dense_model(np.zeros((10, 10)), h=h)
+    assert ih.log_partition_function(model, T) == pytest.approx(np.sum(np.log(2 * np.cosh(h / T))), rel=1e-12)
+    averages = ih.thermal_averages(model, T)
+    np.testing.assert_allclose(averages.site_magnetisation, np.tanh(h / T), atol=1e-12)
+    assert averages.replica_overlap == pytest.approx(np.mean(np.tanh(h / T) ** 2), abs=1e-12)
+    # P(q): sum of independent ±1 terms s_i^a s_i^b, each +1 with probability (1 + tanh^2)/2
+    distribution = np.array([1.0])
+    for t in np.tanh(h / T) ** 2:
+        distribution = np.convolve(distribution, [(1 - t) / 2, (1 + t) / 2])
+    q, p = ih.overlap_distribution(model, T)
+    np.testing.assert_allclose(q, np.linspace(-1, 1, 11), atol=1e-15)
+    np.testing.assert_allclose(p, distribution, atol=1e-12)
+
+
+@pytest.mark.parametrize("coupling, T", [(0.7, 1.0), (-1.3, 0.5), (1.0, 3.0)])
+def test_ring_partition_function(coupling, T):
+    n = 10
+    beta = 1 / T
+    z = (2 * np.cosh(beta * coupling)) ** n + (2 * np.sinh(beta * coupling)) ** n
+    assert ih.log_partition_function(ring(n, coupling), T) == pytest.approx(np.log(z), rel=1e-12)
+    assert ih.free_energy(ring(n, coupling), T) == pytest.approx(-T * np.log(z), rel=1e-12)
+
+
+def curie_weiss_averages(n, T):
+    """Finite-N Curie-Weiss (Mattis) averages by a binomial sum over k aligned spins."""
+    k = np.arange(n + 1)
+    m = (2 * k - n) / n
+    e = -n * m**2 / 2 + 0.5  # E = N(-m^2/2 + 1/(2N)), zero diagonal
+    log_w = np.log(comb(n, k)) - e / T
+    p = np.exp(log_w - logsumexp(log_w))
+    mean_e = p @ e
+    return {
+        "log_z": logsumexp(log_w),
+        "abs_m": p @ np.abs(m),
+        "m2": p @ m**2,
+        "energy": mean_e,
+        "specific_heat": (p @ (e - mean_e) ** 2) / (n * T * T),
+    }
+
+
+@pytest.mark.parametrize("T", [0.5, 0.9, 1.1, 2.0])
+def test_mattis_model_is_finite_size_curie_weiss(T):
+    n = 12
+    xi = ih.random_patterns(1, n, rng=2)  # the gauge s_i -> xi_i s_i maps Mattis onto Curie-Weiss
+    model = ih.hebbian(xi)
+    exact = curie_weiss_averages(n, T)
+    averages = ih.thermal_averages(model, T, patterns=xi)
+    assert ih.log_partition_function(model, T) == pytest.approx(exact["log_z"], rel=1e-12)
+    assert averages.abs_overlaps[0] == pytest.approx(exact["abs_m"], rel=1e-12)
+    assert averages.energy == pytest.approx(exact["energy"], rel=1e-12)
+    assert averages.specific_heat == pytest.approx(exact["specific_heat"], rel=1e-10)
+    assert averages.overlaps[0] == pytest.approx(0.0, abs=1e-12)  # Z2 symmetry at h = 0
+    assert averages.replica_overlap == pytest.approx(0.0, abs=1e-12)
+    # <q^2> = (1/N^2) sum_ij <s_i s_j>^2, with <s_i s_j> (i != j) fixed by <m^2> = (N + N(N-1) c)/N^2
+    c = (n * n * exact["m2"] - n) / (n * (n - 1))
+    q, p = ih.overlap_distribution(model, T)
+    assert p @ q**2 == pytest.approx((n + n * (n - 1) * c**2) / n**2, rel=1e-10)
+
+
+def test_overlap_distribution_equals_double_sum():
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(8, 8)) / np.sqrt(8)
+    model = ih.dense_model(np.triu(a, 1) + np.triu(a, 1).T, h=rng.normal(0, 0.5, size=8))
+    probabilities = ih.boltzmann(model, 0.8)
+    states = ih.state_spins(np.arange(256), 8).astype(float)
+    q_matrix = states @ states.T / 8
+    weights = np.outer(probabilities, probabilities)
+    q, p = ih.overlap_distribution(model, 0.8)
+    for value, prob in zip(q, p):
+        assert prob == pytest.approx(weights[np.isclose(q_matrix, value)].sum(), abs=1e-14)
+
+
+def test_boltzmann_ratios_and_state_order():
+    rng = np.random.default_rng(4)
+    a = rng.normal(size=(6, 6))
+    model = ih.dense_model((a + a.T) / 2 * (1 - np.eye(6)), h=rng.normal(size=6))
+    p = ih.boltzmann(model, 1.7)
+    e = ih.energies(model)
+    assert p.sum() == pytest.approx(1.0, abs=1e-14)
+    np.testing.assert_allclose(np.log(p[1:] / p[0]), -(e[1:] - e[0]) / 1.7, atol=1e-10)
+    spins = ih.state_spins([0, 5, 63], 6)
+    assert spins[0].tolist() == [-1] * 6 and spins[2].tolist() == [1] * 6
+    assert spins[1].tolist() == [1, -1, 1, -1, -1, -1]
+    assert ih.state_index(spins).tolist() == [0, 5, 63]
+    np.testing.assert_allclose(ih.energies(model, chunk_size=7), e, rtol=1e-14)
+
+
+def test_zero_temperature_is_the_ground_state_limit():
+    model = ring(8, 1.0)
+    p = ih.boltzmann(model, 0.0)
+    assert p[0] == p[255] == 0.5 and p.sum() == 1.0
+    states, e_min = ih.ground_states(model)
+    assert e_min == -8 and sorted(map(tuple, states)) == [(-1,) * 8, (1,) * 8]
+    assert ih.free_energy(model, 0.0) == -8
+    averages = ih.thermal_averages(model, 0.0)
+    assert averages.abs_magnetisation == 1.0 and averages.specific_heat == 0.0
+
+
+def test_square_lattice_ground_states_at_sixteen_sites():
+    states, e_min = ih.ground_states(ih.square_lattice(4))
+    assert e_min == -32 and len(states) == 2
+    antiferro, e_af = ih.ground_states(ih.square_lattice(4, coupling=-1.0))
+    assert e_af == -32 and len(antiferro) == 2  # the two checkerboards (bipartite torus)
+
+
+def test_three_node_two_pattern_net_fixed_points():
+    xi = np.array([[1, 1, 1], [1, 1, -1]])
+    model = ih.hebbian(xi)
+    up = {tuple(s) for s in ih.fixed_points(model, tie="up")}
+    assert up == {(1, 1, 1), (-1, -1, 1)}
+    keep = {tuple(s) for s in ih.fixed_points(model, tie="keep")}
+    assert keep == {(1, 1, 1), (-1, -1, -1), (1, 1, -1), (-1, -1, 1)}
+    assert {tuple(s) for s in ih.fixed_points(model, tie="down")} == {(1, 1, -1), (-1, -1, -1)}
+    # site 3 has zero field everywhere: under flip and random nothing is fixed
+    assert len(ih.fixed_points(model, tie="flip")) == len(ih.fixed_points(model, tie="random")) == 0
+
+
+def test_frustrated_triangle_and_its_unfrustrated_twin():
+    w = np.zeros((3, 3))
+    w[0, 1] = w[1, 0] = w[1, 2] = w[2, 1] = 1.0
+    w[0, 2] = w[2, 0] = -1.0
+    frustrated = ih.dense_model(w)
+    assert frustrated.couplings.exact
+    assert len(ih.fixed_points(frustrated, tie="keep")) == 6
+    assert len(ih.fixed_points(frustrated, tie="up")) == 1
+    assert len(ih.fixed_points(frustrated, tie="down")) == 1
+    twin = ih.dense_model(-w)
+    for tie in ("keep", "up", "down", "flip", "random"):
+        assert len(ih.fixed_points(twin, tie=tie)) == 2
+
+
+def test_fixed_points_of_asymmetric_nets():
+    # w12 = -1, w21 = +1: no fixed point without ties
+    model = ih.dense_model([[0.0, -1.0], [1.0, 0.0]], allow_asymmetric=True)
+    assert len(ih.fixed_points(model)) == 0
+
+
+def test_float_couplings_use_the_tie_tolerance():
+    model = ih.dense_model(np.array([[0.0, 0.1, -0.1], [0.1, 0.0, 0.0], [-0.1, 0.0, 0.0]]))
+    # phi_1 = 0.1 (s2 - s3): zero up to rounding when s2 = s3
+    assert len(ih.fixed_points(model, tie="keep")) == len(ih.fixed_points(model, tie="keep", tol=1e-12))
+    with pytest.raises(ValueError, match="tol"):
+        ih.fixed_points(model, tol=-1.0)
+
+
+def test_enumeration_limit_and_sixteen_sites():
+    xi = ih.random_patterns(2, 16, rng=9)
+    averages = ih.thermal_averages(ih.hebbian(xi), 0.7, patterns=xi)
+    assert averages.q_distribution.sum() == pytest.approx(1.0, abs=1e-12)
+    assert 0 < averages.abs_overlaps.max() <= 1
+    with pytest.raises(ValueError, match=r"model: exact enumeration is limited to N <= 24.*N = 25"):
+        ih.energies(ih.hebbian(ih.random_patterns(1, 25, rng=1)))
+    with pytest.raises(ValueError, match="T"):
+        ih.boltzmann(ih.hebbian(xi), -1.0)
+
+
+def test_brute_force_enumeration_agrees_at_small_n():
+    # itertools order differs from the index order: compare as sets of (state, energy)
+    xi = ih.random_patterns(2, 5, rng=10)
+    model = ih.hebbian(xi)
+    e = ih.energies(model)
+    J = xi.T.astype(float) @ xi / 5
+    np.fill_diagonal(J, 0)
+    for s in itertools.product([-1, 1], repeat=5):
+        s = np.array(s)
+        assert e[ih.state_index(s)[0]] == pytest.approx(-0.5 * s @ J @ s, abs=1e-12)
+    assert math.isclose(np.exp(-e).sum(), np.exp(ih.log_partition_function(model, 1.0)), rel_tol=1e-12)

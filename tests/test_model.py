@@ -1,0 +1,210 @@
+"""Energy, fields and ΔE of the three coupling storages against brute-force formulas."""
+
+import numpy as np
+import pytest
+import scipy.sparse
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import isinghop as ih
+
+
+def brute_energy(J, h, s):
+    """H(s) = -1/2 sum_{i != j} J_ij s_i s_j - sum_i h_i s_i, by explicit loops."""
+    n = len(s)
+    pair = sum(J[i][j] * s[i] * s[j] for i in range(n) for j in range(n) if i != j)
+    return -0.5 * pair - sum(h[i] * s[i] for i in range(n))
+
+
+@st.composite
+def instances(draw, self_coupling=False):
+    n = draw(st.integers(2, 7))
+    elements = st.floats(-3, 3, allow_nan=False, width=32)
+    a = draw(arrays(np.float64, (n, n), elements=elements))
+    J = (a + a.T) / 2
+    if not self_coupling:
+        np.fill_diagonal(J, 0.0)
+    h = draw(arrays(np.float64, n, elements=elements))
+    s = draw(arrays(np.int8, n, elements=st.sampled_from([-1, 1])))
+    return J, h, s
+
+
+@given(instances())
+def test_energy_matches_brute_force_and_flip_symmetry(instance):
+    J, h, s = instance
+    model = ih.dense_model(J, h=h)
+    expected = brute_energy(J, h, s)
+    assert ih.energy(model, s) == pytest.approx(expected, abs=1e-9)
+    # H(s; J, h) = H(-s; J, -h)
+    assert ih.energy(model.with_field(h=-h), -s) == pytest.approx(expected, abs=1e-9)
+    sparse = ih.sparse_model(scipy.sparse.csr_array(J), h=h)
+    assert ih.energy(sparse, s) == pytest.approx(expected, abs=1e-9)
+
+
+@given(instances(self_coupling=True), st.booleans())
+def test_delta_energy_is_energy_difference(instance, keep_diagonal):
+    J, h, s = instance
+    if not keep_diagonal:
+        np.fill_diagonal(J, 0.0)
+    model = ih.dense_model(J, h=h, self_coupling=keep_diagonal)
+    delta = ih.delta_energy(model, s)
+    for i in range(len(s)):
+        flipped = s.copy()
+        flipped[i] *= -1
+        assert delta[i] == pytest.approx(brute_energy(J, h, flipped) - brute_energy(J, h, s), abs=1e-9)
+    # the zero-temperature field includes the self-coupling J_ii s_i
+    np.testing.assert_allclose(ih.local_fields(model, s), J @ s + h, atol=1e-12)
+
+
+def hebbian_storages(patterns, self_coupling=False):
+    dense = ih.hebbian(patterns, storage="dense", self_coupling=self_coupling)
+    stored = ih.hebbian(patterns, storage="patterns", self_coupling=self_coupling)
+    K = dense.couplings.matrix
+    sparse = ih.sparse_model(scipy.sparse.csr_array(K), scale=patterns.shape[1], self_coupling=self_coupling)
+    return {"dense": dense, "patterns": stored, "sparse": sparse}
+
+
+@pytest.mark.parametrize("self_coupling", [False, True])
+def test_three_storages_agree_on_hebbian_couplings(self_coupling):
+    xi = ih.random_patterns(5, 40, rng=11)
+    spins = ih.random_spins(6, 40, rng=12)
+    h = np.random.default_rng(13).normal(size=40)
+    models = {k: m.with_field(h=h) for k, m in hebbian_storages(xi, self_coupling).items()}
+    fields = {k: ih.local_fields(m, spins) for k, m in models.items()}
+    energies = {k: ih.energy(m, spins) for k, m in models.items()}
+    deltas = {k: ih.delta_energy(m, spins) for k, m in models.items()}
+    # independent formula: J = xi^T xi / N
+    J = xi.T.astype(float) @ xi / 40
+    if not self_coupling:
+        np.fill_diagonal(J, 0.0)
+    for kind in models:
+        np.testing.assert_allclose(fields[kind], spins @ J + h, atol=1e-12)
+        np.testing.assert_allclose(energies[kind], [brute_energy(J, h, s) for s in spins], atol=1e-9)
+        np.testing.assert_allclose(deltas[kind], deltas["dense"], atol=1e-12)
+        np.testing.assert_allclose(ih.to_dense(models[kind]), J, atol=1e-15)
+
+
+def test_hebbian_energy_per_spin_from_overlaps():
+    n, p = 300, 7
+    xi = ih.random_patterns(p, n, rng=21)
+    spins = ih.random_spins(4, n, rng=22)
+    h = np.random.default_rng(23).normal(size=n)
+    model = ih.hebbian(xi).with_field(h=h)
+    m = spins @ xi.T.astype(float) / n
+    expected = -0.5 * (m**2).sum(axis=1) + p / (2 * n) - spins @ h / n
+    np.testing.assert_allclose(ih.energy(model, spins) / n, expected, atol=1e-12)
+
+
+def test_single_pattern_is_curie_weiss():
+    xi = np.ones((1, 50), dtype=np.int8)
+    model = ih.hebbian(xi)
+    spins = ih.random_spins(5, 50, rng=3)
+    m = spins.mean(axis=1)
+    np.testing.assert_allclose(ih.energy(model, spins) / 50, -(m**2) / 2 + 1 / (2 * 50), atol=1e-14)
+
+
+@pytest.mark.parametrize("kind", ["dense", "patterns", "sparse"])
+def test_field_update_after_flip_equals_recompute(kind):
+    xi = ih.random_patterns(4, 30, rng=31)
+    model = hebbian_storages(xi)[kind]
+    couplings = model.couplings
+    spins = ih.random_spins(1, 30, rng=32)
+    raw = couplings.raw_fields(spins)[0]
+    for j in np.random.default_rng(33).integers(0, 30, size=25):
+        spins[0, j] *= -1
+        raw = raw + couplings.raw_column(j) * 2 * spins[0, j]
+        np.testing.assert_array_equal(raw, couplings.raw_fields(spins)[0])
+    assert raw.dtype == np.int64  # Hebbian fields stay exact integers
+
+
+def test_hebbian_integer_ties_are_exact_zeros():
+    # patterns [1,1,1] and [1,1,-1]: K_13 = K_23 = 0, so site 3 feels exactly zero field in every state
+    xi = np.array([[1, 1, 1], [1, 1, -1]], dtype=np.int8)
+    states = ih.state_spins(np.arange(8), 3)
+    for kind, model in hebbian_storages(xi).items():
+        fields = ih.local_fields(model, states)
+        assert np.all(fields[:, 2] == 0.0) and np.all(fields[:, :2] != 0.0), kind
+
+
+def test_lecture_note_hebb_two_nodes():
+    model = ih.hebbian(np.array([[-1, 1]]), storage="dense")
+    assert ih.to_dense(model)[0, 1] == -0.5
+    assert ih.to_dense(ih.hebbian(np.array([[-1, 1]])))[0, 1] == -0.5
+
+
+def test_theta_is_minus_h():
+    model = ih.dense_model(np.zeros((3, 3)), theta=[0.5, -1.0, 0.0])
+    np.testing.assert_array_equal(model.h, [-0.5, 1.0, 0.0])
+    np.testing.assert_array_equal(model.theta, [0.5, -1.0, 0.0])
+    np.testing.assert_array_equal(ih.h_from_theta(ih.theta_from_h(model.h)), model.h)
+    # the lowest state aligns with h, i.e. against theta
+    assert ih.energy(model, [-1, 1, 1]) < ih.energy(model, [1, -1, 1])
+    with pytest.raises(ValueError, match="not both"):
+        ih.dense_model(np.zeros((3, 3)), h=1.0, theta=1.0)
+    uniform = model.with_field(theta=0.25)
+    np.testing.assert_array_equal(uniform.h, -0.25)
+
+
+def test_models_are_immutable():
+    model = ih.hebbian(ih.random_patterns(2, 10, rng=1), storage="dense")
+    with pytest.raises(ValueError):
+        model.h[0] = 1.0
+    with pytest.raises(ValueError):
+        model.couplings.matrix[0, 1] = 3
+    with pytest.raises(AttributeError):
+        model.h = np.ones(10)
+
+
+def test_asymmetric_couplings_only_for_dynamics():
+    J = np.array([[0.0, -1.0], [1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"J: couplings must be symmetric.*J\[\d, \d\]"):
+        ih.dense_model(J)
+    with pytest.raises(ValueError, match=r"J: couplings must be symmetric"):
+        ih.sparse_model(scipy.sparse.csr_array(J))
+    model = ih.dense_model(J, allow_asymmetric=True)
+    np.testing.assert_array_equal(ih.local_fields(model, [1, 1]), [-1.0, 1.0])
+    with pytest.raises(ValueError, match="asymmetric"):
+        ih.energy(model, [1, 1])
+    with pytest.raises(ValueError, match="asymmetric"):
+        ih.delta_energy(model, [1, 1])
+
+
+def test_self_coupling_must_be_asked_for():
+    J = np.array([[1.0, 0.5], [0.5, 0.0]])
+    with pytest.raises(ValueError, match=r"J: the diagonal must be zero.*\[0\] = 1"):
+        ih.dense_model(J)
+    model = ih.dense_model(J, self_coupling=True)
+    # energy ignores J_ii; the field sees it
+    assert ih.energy(model, [1, 1]) == -0.5
+    np.testing.assert_array_equal(ih.local_fields(model, [1, 1]), [1.5, 0.5])
+
+
+def test_square_lattice_structure_and_ground_energy():
+    L = 5
+    model = ih.square_lattice(L)
+    J = ih.to_dense(model)
+    assert np.all(J.sum(axis=1) == 4) and np.array_equal(J, J.T) and np.all(np.diag(J) == 0)
+    assert model.couplings.exact
+    assert ih.energy(model, np.ones(L * L)) == -2 * L * L
+    # checkerboard (L odd breaks it on the seam): count unsatisfied bonds directly
+    rows, cols = np.indices((L, L))
+    checker = np.where((rows + cols) % 2 == 0, 1, -1).ravel()
+    bonds = [(r * L + c, r * L + (c + 1) % L) for r in range(L) for c in range(L)]
+    bonds += [(r * L + c, ((r + 1) % L) * L + c) for r in range(L) for c in range(L)]
+    assert ih.energy(model, checker) == -sum(checker[i] * checker[j] for i, j in bonds)
+
+
+def test_pattern_storage_holds_site_major_patterns_without_copy():
+    xi = ih.random_patterns(8, 1000, rng=5, layout="site")
+    assert xi.shape == (8, 1000) and xi.T.flags.c_contiguous
+    model = ih.hebbian(xi)
+    assert np.shares_memory(model.couplings.site_patterns, xi)
+    assert model.couplings.nbytes < 2 * xi.nbytes + 8 * 1000
+    assert ih.random_patterns(8, 1000, rng=5).flags.c_contiguous
+
+
+def test_to_dense_has_a_size_guard():
+    xi = ih.random_patterns(2, 30_000, rng=1, layout="site")
+    with pytest.raises(ValueError, match=r"7.2 GB.*max_sites"):
+        ih.to_dense(ih.hebbian(xi))
