@@ -6,6 +6,7 @@ Hopfield threshold is θ = −h. See :mod:`isinghop.model` for every convention.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from isinghop.dynamics import Relaxation, relax
 from isinghop.exact import (
     ExactAverages,
     boltzmann,
@@ -68,6 +69,9 @@ __all__ = [
     "to_dense",
     "h_from_theta",
     "theta_from_h",
+    # zero-temperature dynamics
+    "relax",
+    "Relaxation",
     # learning
     "hebbian",
     "pseudo_inverse",

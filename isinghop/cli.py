@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'sweep':>5}  {'m_1':>7}  {'max |m_mu|, mu>1':>16}")
     for sweep, row in enumerate(result.overlaps):
         print(f"{sweep:>5}  {row[0]:>7.4f}  {abs(row[1:]).max(initial=0):>16.4f}")
+    print("recall reached a fixed point" if result.converged else "recall did not settle within the sweep limit")
     path = plot_demo(result, args.out)
     print(f"figure written to {path}")
     return 0

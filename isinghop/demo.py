@@ -1,9 +1,8 @@
 """A first recall experiment: store random patterns, corrupt one, recall it.
 
 The recall is the zero-temperature asynchronous Hopfield update
-``s_i ← sign(φ_i)`` (ties keep the spin) in a fresh random order each sweep,
-with Hebbian couplings in pattern storage: the P overlaps ``M_μ = Σ_j ξ_j^μ s_j``
-are kept, so one update costs O(P) and the integer fields are exact.
+``s_i ← sign(φ_i)`` (ties keep the spin) in a fresh random order each sweep
+(:func:`isinghop.dynamics.relax`), with Hebbian couplings in pattern storage.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from isinghop._validate import fraction, positive_int
+from isinghop.dynamics import relax
 from isinghop.learning import hebbian, random_patterns
 from isinghop.rng import as_generator
 from isinghop.spins import flip_fraction
@@ -36,6 +36,8 @@ class DemoResult:
         ``(sweep + 1, pattern)``; row 0 is the cue.
     side : int
         Image side: the sites form a ``side × side`` image.
+    converged : bool
+        Whether the recall reached a fixed point within ``max_sweeps``.
     """
 
     patterns: np.ndarray
@@ -43,40 +45,23 @@ class DemoResult:
     recalled: np.ndarray
     overlaps: np.ndarray
     side: int
+    converged: bool
 
 
 def recall_demo(*, side: int = 32, n_patterns: int = 40, noise: float = 0.25, max_sweeps: int = 20,
                 rng=0) -> DemoResult:
     """Store ``n_patterns`` random patterns on ``side²`` sites, flip a fraction ``noise`` of pattern 0, recall.
 
-    Sweeps run until a whole sweep flips nothing (every site then agrees
-    with its field, so the state is a fixed point) or ``max_sweeps``.
+    Sweeps run until every site agrees with its field (a fixed point) or ``max_sweeps``.
     """
     side = positive_int(side, "side")
     n_patterns = positive_int(n_patterns, "n_patterns")
     noise = fraction(noise, "noise")
-    max_sweeps = positive_int(max_sweeps, "max_sweeps")
     generator = as_generator(rng)
-    n_sites = side * side
-    patterns = random_patterns(n_patterns, n_sites, rng=generator, layout="site")
-    couplings = hebbian(patterns).couplings
-    xi = couplings.site_patterns.astype(np.int64)
+    patterns = random_patterns(n_patterns, side * side, rng=generator, layout="site")
     corrupted = flip_fraction(patterns[0], noise, rng=generator)
-    spins = corrupted.astype(np.int64)
-    sums = xi.T @ spins
-    history = [sums / n_sites]
-    for _ in range(max_sweeps):
-        flips = 0
-        for i in generator.permutation(n_sites):
-            field = xi[i] @ sums - n_patterns * spins[i]  # N φ_i, zero diagonal
-            if field != 0 and np.sign(field) != spins[i]:
-                spins[i] = -spins[i]
-                sums += 2 * spins[i] * xi[i]
-                flips += 1
-        history.append(sums / n_sites)
-        if flips == 0:
-            break
-    return DemoResult(np.asarray(patterns), corrupted, spins.astype(np.int8), np.array(history), side)
+    recall = relax(hebbian(patterns), corrupted, max_sweeps=max_sweeps, record="overlaps", rng=generator)
+    return DemoResult(patterns, corrupted, recall.spins, recall.overlaps, side, bool(recall.converged))
 
 
 def plot_demo(result: DemoResult, path) -> Path:

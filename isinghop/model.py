@@ -28,6 +28,8 @@ exact integer over ``scale`` and a zero field (a tie) is exactly zero.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse
@@ -59,6 +61,17 @@ _SYMMETRY_RTOL = 1e-10
 TIE_RULES = ("keep", "up", "down", "flip", "random")
 #: Default tie tolerance on φ for float couplings; integer couplings use 0 (exact ties).
 DEFAULT_TIE_TOL = 1e-9
+
+
+class KernelSpec(NamedTuple):
+    """What the compiled kernels need of a storage: its three functions, its arrays, its per-replica state."""
+
+    init: object
+    field: object
+    flip: object
+    data: tuple
+    aux_size: int
+    aux_dtype: type
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -142,6 +155,14 @@ class DenseCouplings:
     def to_dense(self) -> np.ndarray:
         return self.matrix / self.scale
 
+    @cached_property
+    def kernel_spec(self) -> KernelSpec:
+        from isinghop._kernels import dense
+
+        transposed = self.matrix if self.symmetric else np.ascontiguousarray(self.matrix.T)
+        aux_dtype = np.int64 if self.exact else np.float64
+        return KernelSpec(dense.init, dense.field, dense.flip, (transposed,), self.n_sites, aux_dtype)
+
 
 @dataclass(frozen=True, eq=False)
 class SparseCouplings:
@@ -176,6 +197,15 @@ class SparseCouplings:
 
     def to_dense(self) -> np.ndarray:
         return self.matrix.toarray() / self.scale
+
+    @cached_property
+    def kernel_spec(self) -> KernelSpec:
+        from isinghop._kernels import sparse
+
+        transposed = self.matrix if self.symmetric else scipy.sparse.csr_array(self.matrix.T)
+        data = (transposed.indptr.astype(np.int64), transposed.indices.astype(np.int64), transposed.data)
+        aux_dtype = np.int64 if self.exact else np.float64
+        return KernelSpec(sparse.init, sparse.field, sparse.flip, data, self.n_sites, aux_dtype)
 
 
 @dataclass(frozen=True, eq=False)
@@ -286,6 +316,19 @@ class PatternCouplings:
         if not self.self_coupling:
             np.fill_diagonal(dense, 0.0)
         return dense
+
+    @cached_property
+    def kernel_spec(self) -> KernelSpec:
+        from isinghop._kernels import patterns
+
+        removed = np.zeros_like(self._diagonal) if self.self_coupling else self._diagonal
+        if self.matrix is None:
+            data = (self.site_patterns, removed)
+            return KernelSpec(patterns.hebb_init, patterns.hebb_field, patterns.hebb_flip, data,
+                              self.n_patterns, np.int64)
+        data = (self.site_patterns, removed, self.matrix)
+        return KernelSpec(patterns.general_init, patterns.general_field, patterns.general_flip, data,
+                          self.n_patterns, np.float64)
 
 
 Couplings = DenseCouplings | SparseCouplings | PatternCouplings

@@ -13,9 +13,12 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_generator"]
+__all__ = ["as_generator", "replica_states"]
 
-RngLike = np.random.Generator | np.random.SeedSequence | int | None
+RngLike = np.random.Generator | np.random.SeedSequence | int | np.ndarray | None
+
+#: Words of one replica's xoshiro256** state.
+STATE_WORDS = 4
 
 
 def as_generator(rng: RngLike) -> np.random.Generator:
@@ -47,3 +50,53 @@ def as_generator(rng: RngLike) -> np.random.Generator:
         "rng: expected a numpy.random.Generator, a SeedSequence, an int seed or None, "
         f"got {type(rng).__name__}"
     )
+
+
+def _children(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+    """Children ``0..n−1`` of ``seed`` without advancing it: child r depends on (seed, r) only."""
+    return [
+        np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, r), pool_size=seed.pool_size)
+        for r in range(n)
+    ]
+
+
+def replica_states(rng: RngLike, n_replica: int) -> np.ndarray:
+    """Per-replica xoshiro256** states for the compiled kernels, ``(n_replica, 4)`` uint64.
+
+    Replica r's state is generated from the r-th child of a root
+    :class:`~numpy.random.SeedSequence`, so it does not depend on the number
+    of replicas, threads or processes.
+
+    Parameters
+    ----------
+    rng : int, SeedSequence, Generator, ndarray or None
+        An int or a SeedSequence is the root (the same root gives the same
+        states on every call); a Generator spawns fresh children from its
+        seed sequence (each call advances it); an ``(n_replica, 4)`` uint64
+        array is a state returned by an earlier run, continued exactly (it
+        is copied); ``None`` takes fresh OS entropy.
+    n_replica : int
+        Number of replicas.
+    """
+    if isinstance(rng, np.ndarray):
+        if rng.dtype != np.uint64 or rng.shape != (n_replica, STATE_WORDS):
+            raise ValueError(
+                f"rng: a generator state must be a uint64 array of shape ({n_replica}, {STATE_WORDS}) "
+                f"(one row per replica), got {rng.dtype} {rng.shape}"
+            )
+        if np.any(~rng.any(axis=1)):
+            raise ValueError("rng: a generator state row is all zero, which xoshiro256** cannot leave")
+        return np.array(rng, dtype=np.uint64, order="C")
+    if isinstance(rng, np.random.Generator):
+        seed = rng.bit_generator.seed_seq
+        if not isinstance(seed, np.random.SeedSequence):
+            raise TypeError("rng: this Generator has no SeedSequence to spawn replica streams from")
+        children = seed.spawn(n_replica)
+    elif rng is None or isinstance(rng, np.random.SeedSequence):
+        children = _children(np.random.SeedSequence() if rng is None else rng, n_replica)
+    else:
+        as_generator(rng)  # validates the type and sign of an int seed
+        children = _children(np.random.SeedSequence(int(rng)), n_replica)
+    states = np.array([child.generate_state(STATE_WORDS, np.uint64) for child in children], dtype=np.uint64)
+    states[~states.any(axis=1), 0] = 1  # an all-zero state (probability 2^-256) would stay zero
+    return states.reshape(n_replica, STATE_WORDS)

@@ -1,0 +1,165 @@
+"""Zero-temperature Hopfield dynamics, one thread per replica.
+
+The storage is passed as three functions (``init``, ``field``, ``flip``) and
+its arrays (``data``); each replica keeps its auxiliary state in ``aux[r]``
+(fields or overlaps). ``field`` returns ``scale · Σ_j J_ij s_j`` (self-coupling
+included); the update adds ``hs = scale · h`` and compares with ``tol_s =
+scale · tol``.
+
+Random numbers, per replica and in this order: ``permutation`` shuffles
+0..N−1 at the start of every sweep (Fisher–Yates from the top, one bounded
+draw per position N−1..1); ``random`` draws each attempt's site; the tie rule
+``random`` draws one coin per tie, when it happens.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from isinghop._kernels.random import below, coin
+
+SYNCHRONOUS, SEQUENTIAL, PERMUTATION, RANDOM = 0, 1, 2, 3
+KEEP, UP, DOWN, FLIP, COIN = 0, 1, 2, 3, 4
+RUNNING, CONVERGED, SETTLED, CYCLE = 0, 1, 2, 3
+
+
+@njit(inline="always")
+def decide(u, tol_s, si, tie, state):
+    """New value of a spin whose field numerator (h included) is ``u``."""
+    if u > tol_s:
+        return 1
+    if u < -tol_s:
+        return -1
+    if tie == KEEP:
+        return si
+    if tie == UP:
+        return 1
+    if tie == DOWN:
+        return -1
+    if tie == FLIP:
+        return -si
+    return coin(state)
+
+
+@njit(inline="always")
+def check(field, data, aux, s, hs, tol_s, tie, free):
+    """Explicit stability check of every site; returns the status it implies (or RUNNING)."""
+    aligned = True
+    any_free = False
+    for i in range(s.size):
+        u = field(data, aux, s, i) + hs[i]
+        free[i] = False
+        if u > tol_s:
+            aligned = aligned and s[i] == 1
+        elif u < -tol_s:
+            aligned = aligned and s[i] == -1
+        elif tie == UP:
+            aligned = aligned and s[i] == 1
+        elif tie == DOWN:
+            aligned = aligned and s[i] == -1
+        elif tie == FLIP or tie == COIN:
+            free[i] = True
+            any_free = True
+        if not aligned:
+            return RUNNING
+    if any_free:
+        return SETTLED
+    return CONVERGED
+
+
+@njit(inline="always")
+def energy(field, data, aux, s, hs, raw_diagonal, scale):
+    """``H = −Σ_i s_i [(f_i − d_i s_i)/2 + scale h_i] / scale`` from the raw fields."""
+    total = 0.0
+    for i in range(s.size):
+        total += s[i] * (0.5 * (field(data, aux, s, i) - raw_diagonal[i] * s[i]) + hs[i])
+    return -total / scale
+
+
+@njit(inline="always")
+def record_overlaps(patterns, s, out):
+    n = s.size
+    for mu in range(patterns.shape[0]):
+        total = 0
+        for i in range(n):
+            total += patterns[mu, i] * s[i]
+        out[mu] = total / n
+
+
+@njit(parallel=True)
+def relax(init, field, flip, data, spins, aux, hs, raw_diagonal, scale, tol_s, schedule, tie, order,
+          max_sweeps, states, zobrist, detect_cycles, record_energy, patterns,
+          sweeps, status, cycle, flips, energies, overlaps, free):
+    """Run every replica until it converges, settles, cycles or reaches ``max_sweeps``.
+
+    ``spins`` and ``states`` are updated in place; the other outputs are
+    filled per replica (``energies``/``overlaps`` rows 0..sweeps).
+    """
+    n_replica, n = spins.shape
+    record_m = patterns.shape[0] > 0
+    for r in prange(n_replica):
+        s = spins[r]
+        a = aux[r]
+        state = states[r]
+        init(data, s, a)
+        sites = np.empty(n, np.int64)
+        proposal = np.empty(n, np.int8)
+        history = np.zeros(max_sweeps + 1, np.uint64)
+        code = np.uint64(0)
+        for i in range(n):
+            if s[i] > 0:
+                code ^= zobrist[i]
+        history[0] = code
+        if record_energy:
+            energies[r, 0] = energy(field, data, a, s, hs, raw_diagonal, scale)
+        if record_m:
+            record_overlaps(patterns, s, overlaps[r, 0])
+        outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
+        sweep = 0
+        while outcome == RUNNING and sweep < max_sweeps:
+            # the stopping rule is the explicit check of every site after each sweep (and before the first)
+            sweep += 1
+            changed = 0
+            if schedule == SYNCHRONOUS:
+                for i in range(n):
+                    proposal[i] = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
+                for i in range(n):
+                    if proposal[i] != s[i]:
+                        s[i] = proposal[i]
+                        flip(data, a, s, i)
+                        code ^= zobrist[i]
+                        changed += 1
+            else:
+                if schedule == PERMUTATION:
+                    for i in range(n):
+                        sites[i] = i
+                    for i in range(n - 1, 0, -1):
+                        j = below(state, i + 1)
+                        sites[i], sites[j] = sites[j], sites[i]
+                for attempt in range(n):
+                    if schedule == RANDOM:
+                        i = below(state, n)
+                    elif schedule == SEQUENTIAL:
+                        i = order[attempt]
+                    else:
+                        i = sites[attempt]
+                    value = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
+                    if value != s[i]:
+                        s[i] = value
+                        flip(data, a, s, i)
+                        code ^= zobrist[i]
+                        changed += 1
+            flips[r] += changed
+            history[sweep] = code
+            if record_energy:
+                energies[r, sweep] = energy(field, data, a, s, hs, raw_diagonal, scale)
+            if record_m:
+                record_overlaps(patterns, s, overlaps[r, sweep])
+            outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
+            if outcome == RUNNING and detect_cycles:
+                for lag in range(1, sweep + 1):
+                    if history[sweep - lag] == code:
+                        cycle[r] = lag
+                        outcome = CYCLE
+                        break
+        sweeps[r] = sweep
+        status[r] = outcome
