@@ -23,6 +23,7 @@ a 2-cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -97,6 +98,12 @@ class Relaxation:
     def unfinished(self) -> np.ndarray:
         """Replicas that reached ``max_sweeps`` without settling or cycling."""
         return ~self.settled & (self.cycle_length == 0)
+
+
+@lru_cache(maxsize=4)
+def _zobrist_keys(n_sites: int) -> np.ndarray:
+    """Fixed random 64-bit keys per site: a state's hash is the XOR of the keys of its up spins."""
+    return np.random.default_rng(_ZOBRIST_SEED).integers(0, 2**64, size=n_sites, dtype=np.uint64, endpoint=False)
 
 
 def _record_names(record) -> tuple[str, ...]:
@@ -184,8 +191,8 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
     n_replica, n_sites = batch.shape
     final = batch.copy()
     aux = np.zeros((n_replica, spec.aux_size), dtype=spec.aux_dtype)
-    zobrist = np.random.default_rng(_ZOBRIST_SEED).integers(0, 2**64, size=n_sites, dtype=np.uint64, endpoint=False)
     deterministic = schedule in ("synchronous", "sequential") and tie != "random"
+    zobrist = _zobrist_keys(n_sites) if deterministic else np.zeros(n_sites, dtype=np.uint64)
     sweeps = np.zeros(n_replica, dtype=np.int64)
     status = np.zeros(n_replica, dtype=np.int8)
     cycle = np.zeros(n_replica, dtype=np.int64)
@@ -193,8 +200,8 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
     energies = np.full((n_replica, max_sweeps + 1 if "energy" in names else 0), np.nan)
     overlaps = np.full((n_replica, max_sweeps + 1 if len(recorded) else 0, len(recorded)), np.nan)
     free = np.zeros((n_replica, n_sites), dtype=bool)
-    kernel.relax(
-        spec.init, spec.field, spec.flip, spec.data, final, aux,
+    kernel.relax_kernel(spec.init, spec.field, spec.flip)(
+        spec.data, final, aux,
         couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64), float(couplings.scale),
         tol * couplings.scale, SCHEDULES.index(schedule), TIE_RULES.index(tie), site_order,
         max_sweeps, states, zobrist, deterministic, "energy" in names, recorded,

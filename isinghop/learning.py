@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from isinghop._validate import choice, describe_entries, numeric_array, positive_int
+from isinghop._validate import choice, numeric_array, positive_int
 from isinghop.model import DenseCouplings, IsingModel, PatternCouplings
 from isinghop.rng import RngLike, as_generator
 
@@ -35,14 +35,24 @@ _DRAW_CHUNK = 1 << 20
 
 
 def _site_patterns(patterns) -> np.ndarray:
-    """Validate ±1 patterns ``(pattern, site)`` and return ξᵀ C-contiguous int8, copying only if needed."""
+    """Validate ±1 patterns ``(pattern, site)`` and return ξᵀ C-contiguous int8, copying only if needed.
+
+    The check runs over blocks of sites, so no temporary as large as ξ is made.
+    """
     array = numeric_array(patterns, "patterns")
     if array.ndim != 2 or 0 in array.shape:
         raise ValueError(f"patterns: expected a non-empty array of shape (pattern, site), got {array.shape}")
-    bad = (array != 1) & (array != -1)
-    if bad.any():
-        raise ValueError(f"patterns: entries must be +1 or -1; bad entries {describe_entries(bad, array)}")
-    return np.ascontiguousarray(array.T, dtype=np.int8)
+    values = array.T  # (site, pattern): C-contiguous for the site-major layout
+    block_sites = max(_DRAW_CHUNK // values.shape[1], 1)
+    for start in range(0, values.shape[0], block_sites):
+        block = values[start : start + block_sites]
+        bad = (block != 1) & (block != -1)
+        if bad.any():
+            i, mu = np.argwhere(bad)[0]
+            raise ValueError(
+                f"patterns: entries must be +1 or -1; bad entries [{mu}, {start + i}] = {block[i, mu].item()!r}"
+            )
+    return np.ascontiguousarray(values, dtype=np.int8)
 
 
 def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns") -> IsingModel:

@@ -94,9 +94,11 @@ def replica_states(rng: RngLike, n_replica: int) -> np.ndarray:
         children = seed.spawn(n_replica)
     elif rng is None or isinstance(rng, np.random.SeedSequence):
         children = _children(np.random.SeedSequence() if rng is None else rng, n_replica)
-    else:
-        as_generator(rng)  # validates the type and sign of an int seed
+    elif isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
         children = _children(np.random.SeedSequence(int(rng)), n_replica)
+    else:
+        as_generator(rng)  # raises the same errors as everywhere else
+        raise TypeError(f"rng: cannot make replica streams from {type(rng).__name__}")
     states = np.array([child.generate_state(STATE_WORDS, np.uint64) for child in children], dtype=np.uint64)
     states[~states.any(axis=1), 0] = 1  # an all-zero state (probability 2^-256) would stay zero
     return states.reshape(n_replica, STATE_WORDS)

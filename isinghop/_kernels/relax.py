@@ -1,7 +1,7 @@
 """Zero-temperature Hopfield dynamics, one thread per replica.
 
-The storage is passed as three functions (``init``, ``field``, ``flip``) and
-its arrays (``data``); each replica keeps its auxiliary state in ``aux[r]``
+A kernel is made per storage from its three functions (``init``, ``field``,
+``flip``), which it calls with the storage's arrays (``data``); each replica keeps its auxiliary state in ``aux[r]``
 (fields or overlaps). ``field`` returns ``scale · Σ_j J_ij s_j`` (self-coupling
 included); the update adds ``hs = scale · h`` and compares with ``tol_s =
 scale · tol``.
@@ -11,6 +11,8 @@ Random numbers, per replica and in this order: ``permutation`` shuffles
 draw per position N−1..1); ``random`` draws each attempt's site; the tie rule
 ``random`` draws one coin per tie, when it happens.
 """
+
+import functools
 
 import numpy as np
 from numba import njit, prange
@@ -85,81 +87,90 @@ def record_overlaps(patterns, s, out):
         out[mu] = total / n
 
 
-@njit(parallel=True)
-def relax(init, field, flip, data, spins, aux, hs, raw_diagonal, scale, tol_s, schedule, tie, order,
-          max_sweeps, states, zobrist, detect_cycles, record_energy, patterns,
-          sweeps, status, cycle, flips, energies, overlaps, free):
-    """Run every replica until it converges, settles, cycles or reaches ``max_sweeps``.
+@functools.cache
+def relax_kernel(init, field, flip):
+    """The relaxation kernel for one storage (compiled on first use, once per storage)."""
 
-    ``spins`` and ``states`` are updated in place; the other outputs are
-    filled per replica (``energies``/``overlaps`` rows 0..sweeps).
-    """
-    n_replica, n = spins.shape
-    record_m = patterns.shape[0] > 0
-    for r in prange(n_replica):
-        s = spins[r]
-        a = aux[r]
-        state = states[r]
-        init(data, s, a)
-        sites = np.empty(n, np.int64)
-        proposal = np.empty(n, np.int8)
-        history = np.zeros(max_sweeps + 1, np.uint64)
-        code = np.uint64(0)
-        for i in range(n):
-            if s[i] > 0:
-                code ^= zobrist[i]
-        history[0] = code
-        if record_energy:
-            energies[r, 0] = energy(field, data, a, s, hs, raw_diagonal, scale)
-        if record_m:
-            record_overlaps(patterns, s, overlaps[r, 0])
-        outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
-        sweep = 0
-        while outcome == RUNNING and sweep < max_sweeps:
-            # the stopping rule is the explicit check of every site after each sweep (and before the first)
-            sweep += 1
-            changed = 0
-            if schedule == SYNCHRONOUS:
-                for i in range(n):
-                    proposal[i] = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
-                for i in range(n):
-                    if proposal[i] != s[i]:
-                        s[i] = proposal[i]
-                        flip(data, a, s, i)
-                        code ^= zobrist[i]
-                        changed += 1
-            else:
-                if schedule == PERMUTATION:
-                    for i in range(n):
-                        sites[i] = i
-                    for i in range(n - 1, 0, -1):
-                        j = below(state, i + 1)
-                        sites[i], sites[j] = sites[j], sites[i]
-                for attempt in range(n):
-                    if schedule == RANDOM:
-                        i = below(state, n)
-                    elif schedule == SEQUENTIAL:
-                        i = order[attempt]
-                    else:
-                        i = sites[attempt]
-                    value = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
-                    if value != s[i]:
-                        s[i] = value
-                        flip(data, a, s, i)
-                        code ^= zobrist[i]
-                        changed += 1
-            flips[r] += changed
-            history[sweep] = code
+    @njit(parallel=True)
+    def relax(data, spins, aux, hs, raw_diagonal, scale, tol_s, schedule, tie, order, max_sweeps, states,
+              zobrist, detect_cycles, record_energy, patterns, sweeps, status, cycle, flips, energies,
+              overlaps, free):
+        """Run every replica until it converges, settles, cycles or reaches ``max_sweeps``.
+
+        ``spins`` and ``states`` are updated in place; the other outputs are
+        filled per replica (``energies``/``overlaps`` rows 0..sweeps).
+        """
+        n_replica, n = spins.shape
+        record_m = patterns.shape[0] > 0
+        for r in prange(n_replica):
+            s = spins[r]
+            a = aux[r]
+            state = states[r]
+            init(data, s, a)
+            sites = np.empty(n, np.int64)
+            proposal = np.empty(n, np.int8)
+            history = np.zeros(max_sweeps + 1, np.uint64)
+            code = np.uint64(0)
+            for i in range(n):
+                if s[i] > 0:
+                    code ^= zobrist[i]
+            history[0] = code
             if record_energy:
-                energies[r, sweep] = energy(field, data, a, s, hs, raw_diagonal, scale)
+                energies[r, 0] = energy(field, data, a, s, hs, raw_diagonal, scale)
             if record_m:
-                record_overlaps(patterns, s, overlaps[r, sweep])
+                record_overlaps(patterns, s, overlaps[r, 0])
             outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
-            if outcome == RUNNING and detect_cycles:
-                for lag in range(1, sweep + 1):
-                    if history[sweep - lag] == code:
-                        cycle[r] = lag
-                        outcome = CYCLE
-                        break
-        sweeps[r] = sweep
-        status[r] = outcome
+            sweep = 0
+            while outcome == RUNNING and sweep < max_sweeps:
+                # the stopping rule is the explicit check of every site after each sweep (and before the first)
+                sweep += 1
+                changed = 0
+                if schedule == SYNCHRONOUS:
+                    for i in range(n):
+                        proposal[i] = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
+                    for i in range(n):
+                        if proposal[i] != s[i]:
+                            s[i] = proposal[i]
+                            flip(data, a, s, i)
+                            code ^= zobrist[i]
+                            changed += 1
+                else:
+                    if schedule == PERMUTATION:
+                        for i in range(n):
+                            sites[i] = i
+                        for i in range(n - 1, 0, -1):
+                            j = below(state, i + 1)
+                            sites[i], sites[j] = sites[j], sites[i]
+                    for attempt in range(n):
+                        if schedule == RANDOM:
+                            i = below(state, n)
+                        elif schedule == SEQUENTIAL:
+                            i = order[attempt]
+                        else:
+                            i = sites[attempt]
+                        value = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
+                        if value != s[i]:
+                            s[i] = value
+                            flip(data, a, s, i)
+                            code ^= zobrist[i]
+                            changed += 1
+                flips[r] += changed
+                history[sweep] = code
+                if record_energy:
+                    energies[r, sweep] = energy(field, data, a, s, hs, raw_diagonal, scale)
+                if record_m:
+                    record_overlaps(patterns, s, overlaps[r, sweep])
+                if changed == 0 and schedule != RANDOM and tie != COIN:
+                    outcome = CONVERGED  # every site was just visited and found stable: the check would pass
+                else:
+                    outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
+                if outcome == RUNNING and detect_cycles:
+                    for lag in range(1, sweep + 1):
+                        if history[sweep - lag] == code:
+                            cycle[r] = lag
+                            outcome = CYCLE
+                            break
+            sweeps[r] = sweep
+            status[r] = outcome
+
+    return relax
