@@ -36,7 +36,8 @@ from isinghop.model import (
     theta_from_h,
     to_dense,
 )
-from isinghop.rng import as_generator
+from isinghop.rng import as_generator, replica_states
+from isinghop.transitions import draw_transition_graph, transition_graph
 from isinghop.spins import (
     as_spins,
     flip_fraction,
@@ -72,6 +73,8 @@ __all__ = [
     # zero-temperature dynamics
     "relax",
     "Relaxation",
+    "transition_graph",
+    "draw_transition_graph",
     # learning
     "hebbian",
     "pseudo_inverse",
@@ -101,4 +104,5 @@ __all__ = [
     "fixed_points",
     # randomness
     "as_generator",
+    "replica_states",
 ]

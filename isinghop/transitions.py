@@ -1,0 +1,201 @@
+"""State-transition graphs of small networks under the zero-temperature update.
+
+Every one of the 2^N states is a node (its state index, as in
+:mod:`isinghop.exact`); edges carry the probability of one step:
+
+* ``synchronous`` — one step updates all sites at once;
+* ``sequential`` — one step is a sweep in the fixed ``order``;
+* ``permutation`` and ``random`` — one step updates a single unit, each unit
+  with probability 1/N: one edge per unit that changes the state, labelled
+  with the unit (the lecture-note picture), plus a self-loop collecting the
+  units that leave it unchanged.
+
+The tie rule ``random`` splits a zero-field update into two edges of
+probability ½. Attractors are the closed sets of states the dynamics cannot
+leave (NetworkX's attracting components): fixed points and limit cycles; a
+state's basin membership lists the attractors it can reach.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from isinghop._validate import choice
+from isinghop.dynamics import SCHEDULES, _site_order
+from isinghop.exact import state_index, state_spins
+from isinghop.model import TIE_RULES, IsingModel, energy, tie_tolerance
+
+__all__ = ["MAX_GRAPH_SITES", "transition_graph", "draw_transition_graph"]
+
+MAX_GRAPH_SITES = 16
+MAX_DRAWN_SITES = 6
+
+
+def _update_site(batch, probability, origin, site, u, tie, tol_s):
+    """Update ``site`` in every row given its field numerators ``u``; coin ties split a row in two."""
+    current = batch[:, site]
+    value = np.where(u > tol_s, 1, np.where(u < -tol_s, -1, 0)).astype(np.int8)
+    tied = value == 0
+    if tie != "random":
+        fill = {"keep": current, "up": 1, "down": -1, "flip": -current}[tie]
+        value[tied] = np.broadcast_to(fill, value.shape)[tied]
+        rows = np.arange(len(batch))
+        weights = np.ones(len(batch))
+    else:
+        split = np.flatnonzero(tied)
+        rows = np.concatenate([np.arange(len(batch)), split])
+        value = np.concatenate([np.where(tied, 1, value), np.full(len(split), -1, np.int8)])
+        weights = np.where(np.concatenate([tied, np.ones(len(split), bool)]), 0.5, 1.0)
+    updated = batch[rows]
+    updated[:, site] = value
+    return updated, probability[rows] * weights, origin[rows]
+
+
+def _numerators(model: IsingModel, batch: np.ndarray) -> np.ndarray:
+    """``scale · φ`` for every row: exact integers for integer couplings."""
+    couplings = model.couplings
+    return couplings.raw_fields(batch) + couplings.scale * model.h
+
+
+def _step(model, states, schedule, tie, order, tol_s):
+    """All one-step transitions ``(origin, target, probability, unit)`` from ``states``."""
+    n = states.shape[1]
+    origin = np.arange(len(states))
+    probability = np.ones(len(states))
+    if schedule == "synchronous":
+        u = _numerators(model, states)  # every site sees the state before the step
+        batch = states.copy()
+        for site in range(n):
+            batch, probability, origin = _update_site(batch, probability, origin, site, u[origin, site], tie, tol_s)
+        return [(origin, batch, probability, None)]
+    if schedule == "sequential":
+        batch = states.copy()
+        for site in order:
+            u = _numerators(model, batch)[:, site]
+            batch, probability, origin = _update_site(batch, probability, origin, site, u, tie, tol_s)
+        return [(origin, batch, probability, None)]
+    u = _numerators(model, states)
+    moves = []
+    for site in range(n):
+        batch, weights, rows = _update_site(states, probability / n, origin, site, u[:, site], tie, tol_s)
+        moves.append((rows, batch, weights, site))
+    return moves
+
+
+def transition_graph(model: IsingModel, *, schedule: str = "random", tie: str = "keep", order=None,
+                     tol: float | None = None):
+    """Every state of a small network with its successors under the zero-T update.
+
+    Parameters
+    ----------
+    model : IsingModel
+        At most ``MAX_GRAPH_SITES`` sites; asymmetric couplings are allowed
+        (nodes then carry no energy).
+    schedule : {"random", "permutation", "sequential", "synchronous"}
+        What one step is (see the module docstring).
+    tie : {"keep", "up", "down", "flip", "random"}
+        Rule for a zero field φ_i = 0.
+    order : array_like of int, optional
+        Site order of a ``sequential`` sweep (default 0..N−1).
+    tol : float, optional
+        Tie tolerance on φ (default exact for integer couplings).
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes: state indices with attributes ``spins`` (tuple of ±1),
+        ``energy`` (H, symmetric couplings only), ``fixed`` (a fixed point of
+        the rule) and ``reaches`` (indices of the attractors reachable).
+        Edges: ``probability`` of the step and, for single-unit schedules,
+        ``unit`` (the updated unit, 0-based; a tuple for the self-loop).
+        Graph attributes: ``attractors`` (list of sorted state-index tuples,
+        fixed points first), ``basin_sizes`` (states that can reach each),
+        ``schedule``, ``tie``.
+    """
+    import networkx as nx
+
+    if not isinstance(model, IsingModel):
+        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
+    if model.n_sites > MAX_GRAPH_SITES:
+        raise ValueError(f"model: transition graphs are limited to N <= {MAX_GRAPH_SITES} sites, got N = {model.n_sites}")
+    schedule = choice(schedule, "schedule", SCHEDULES)
+    tie = choice(tie, "tie", TIE_RULES)
+    if order is not None and schedule != "sequential":
+        raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
+    n = model.n_sites
+    tol_s = tie_tolerance(model, tol) * model.couplings.scale
+    states = state_spins(np.arange(2**n), n)
+
+    graph = nx.DiGraph(schedule=schedule, tie=tie)
+    energies = energy(model, states) if model.couplings.symmetric else None
+    for k, spins in enumerate(states):
+        graph.add_node(k, spins=tuple(int(v) for v in spins))
+        if energies is not None:
+            graph.nodes[k]["energy"] = float(energies[k])
+    for origin, batch, probability, unit in _step(model, states, schedule, tie, _site_order(order, n), tol_s):
+        targets = state_index(batch)
+        for a, b, p in zip(origin.tolist(), targets.tolist(), probability.tolist()):
+            if graph.has_edge(a, b):
+                graph.edges[a, b]["probability"] += p
+                if unit is not None:
+                    merged = {int(u) for u in np.atleast_1d(graph.edges[a, b]["unit"])} | {unit}
+                    graph.edges[a, b]["unit"] = tuple(sorted(merged))
+            else:
+                graph.add_edge(a, b, probability=p, **({} if unit is None else {"unit": unit}))
+    for k in graph:
+        graph.nodes[k]["fixed"] = graph.out_degree(k) == 1 and graph.has_edge(k, k)
+    attractors = sorted((tuple(sorted(c)) for c in nx.attracting_components(graph)), key=lambda c: (len(c), c))
+    graph.graph["attractors"] = attractors
+    for k in graph:
+        graph.nodes[k]["reaches"] = ()
+    basin_sizes = []
+    for a, members in enumerate(attractors):
+        basin = nx.ancestors(graph, members[0]) | {members[0]}
+        basin_sizes.append(len(basin))
+        for k in basin:
+            graph.nodes[k]["reaches"] += (a,)
+    graph.graph["basin_sizes"] = basin_sizes
+    return graph
+
+
+def draw_transition_graph(graph, *, ax=None):
+    """Draw a transition graph of N ≤ 6 units on a projection of the hypercube.
+
+    Vertex ``s`` sits at ``Σ_i b_i v_i`` (b_i = 1 for s_i = +1; v_i of length
+    1/(1 + 0.45 i) at angle π i / N + 0.2, so no two vertices coincide), and
+    single-unit moves run along cube edges. Fixed
+    points are red; edges of single-unit schedules are labelled with the
+    unit (1-based); self-loops are not drawn.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+    import networkx as nx
+
+    n = len(graph.nodes[0]["spins"])
+    if n > MAX_DRAWN_SITES:
+        raise ValueError(f"graph: drawing is limited to N <= {MAX_DRAWN_SITES} units, got N = {n}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2 + 1.2 * n, 2 + 1.2 * n))
+    angles = np.pi * np.arange(n) / n + 0.2
+    lengths = 1.0 / (1.0 + 0.45 * np.arange(n))
+    directions = lengths[:, None] * np.column_stack([np.cos(angles), np.sin(angles)])
+    node_size = 900 if n <= 3 else 2700 // n
+    positions = {k: tuple((np.array(d["spins"]) > 0) @ directions) for k, d in graph.nodes(data=True)}
+    colours = ["tab:red" if graph.nodes[k]["fixed"] else "0.85" for k in graph]
+    edges = [(a, b) for a, b in graph.edges if a != b]
+    nx.draw_networkx_nodes(graph, positions, ax=ax, node_color=colours, node_size=node_size, edgecolors="0.3")
+    nx.draw_networkx_labels(
+        graph, positions, ax=ax, font_size=8 if n <= 3 else 6,
+        labels={k: "".join("+" if v > 0 else "−" for v in d["spins"]) for k, d in graph.nodes(data=True)},
+    )
+    nx.draw_networkx_edges(graph, positions, edgelist=edges, ax=ax, node_size=node_size, arrowsize=12,
+                           connectionstyle="arc3,rad=0.12")
+    if any("unit" in graph.edges[e] for e in edges):
+        nx.draw_networkx_edge_labels(graph, positions, ax=ax, font_size=7, connectionstyle="arc3,rad=0.12",
+                                     edge_labels={e: graph.edges[e]["unit"] + 1 for e in edges})
+    ax.set_title(f"schedule {graph.graph['schedule']!r}, tie rule {graph.graph['tie']!r}; fixed points in red")
+    ax.set_axis_off()
+    return ax
