@@ -110,12 +110,12 @@ def _asymmetry_message(name: str, i: int, j: int, a, b) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class DenseCouplings:
-    """Dense couplings ``J = matrix / scale`` (N×N).
+class _MatrixCouplings:
+    """Couplings held as a matrix ``scale · J`` (dense or sparse).
 
     Attributes
     ----------
-    matrix : numpy.ndarray
+    matrix : numpy.ndarray or scipy.sparse.csr_array
         ``scale · J``; ``int32`` when integer-valued (exact ties), else ``float64``.
     scale : float
         Divisor: N for Hebbian ``K``, 1 for general couplings.
@@ -123,7 +123,7 @@ class DenseCouplings:
         False only for networks built with ``allow_asymmetric=True``.
     """
 
-    matrix: np.ndarray
+    matrix: np.ndarray | scipy.sparse.csr_array
     scale: float = 1.0
     symmetric: bool = True
 
@@ -136,14 +136,22 @@ class DenseCouplings:
         return np.issubdtype(self.matrix.dtype, np.integer)
 
     @property
+    def field_dtype(self) -> type:
+        """Integer raw fields for integer couplings (exact ties), else float64."""
+        return np.int64 if self.exact else np.float64
+
+
+@dataclass(frozen=True, eq=False)
+class DenseCouplings(_MatrixCouplings):
+    """Dense couplings ``J = matrix / scale`` (N×N); see ``_MatrixCouplings`` for the attributes."""
+
+    @property
     def nbytes(self) -> int:
         return self.matrix.nbytes
 
     def raw_fields(self, batch: np.ndarray) -> np.ndarray:
         """``scale · Σ_j J_ij s_j`` per replica, ``(replica, site)``, self-couplings included."""
-        if self.exact:
-            return batch.astype(np.int64) @ self.matrix.T
-        return batch.astype(np.float64) @ self.matrix.T
+        return batch.astype(self.field_dtype) @ self.matrix.T
 
     def raw_diagonal(self) -> np.ndarray:
         return np.diagonal(self.matrix).copy()
@@ -160,25 +168,12 @@ class DenseCouplings:
         from isinghop._kernels import dense
 
         transposed = self.matrix if self.symmetric else np.ascontiguousarray(self.matrix.T)
-        aux_dtype = np.int64 if self.exact else np.float64
-        return KernelSpec(dense.init, dense.field, dense.flip, (transposed,), self.n_sites, aux_dtype)
+        return KernelSpec(dense.init, dense.field, dense.flip, (transposed,), self.n_sites, self.field_dtype)
 
 
 @dataclass(frozen=True, eq=False)
-class SparseCouplings:
+class SparseCouplings(_MatrixCouplings):
     """Sparse couplings ``J = matrix / scale`` in CSR form (lattices, diluted networks)."""
-
-    matrix: scipy.sparse.csr_array
-    scale: float = 1.0
-    symmetric: bool = True
-
-    @property
-    def n_sites(self) -> int:
-        return self.matrix.shape[0]
-
-    @property
-    def exact(self) -> bool:
-        return np.issubdtype(self.matrix.dtype, np.integer)
 
     @property
     def nbytes(self) -> int:
@@ -186,8 +181,7 @@ class SparseCouplings:
         return m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
 
     def raw_fields(self, batch: np.ndarray) -> np.ndarray:
-        dtype = np.int64 if self.exact else np.float64
-        return np.ascontiguousarray((self.matrix @ batch.T.astype(dtype)).T)
+        return np.ascontiguousarray((self.matrix @ batch.T.astype(self.field_dtype)).T)
 
     def raw_diagonal(self) -> np.ndarray:
         return self.matrix.diagonal()
@@ -204,8 +198,7 @@ class SparseCouplings:
 
         transposed = self.matrix if self.symmetric else scipy.sparse.csr_array(self.matrix.T)
         data = (transposed.indptr.astype(np.int64), transposed.indices.astype(np.int64), transposed.data)
-        aux_dtype = np.int64 if self.exact else np.float64
-        return KernelSpec(sparse.init, sparse.field, sparse.flip, data, self.n_sites, aux_dtype)
+        return KernelSpec(sparse.init, sparse.field, sparse.flip, data, self.n_sites, self.field_dtype)
 
 
 @dataclass(frozen=True, eq=False)
