@@ -15,12 +15,15 @@ from isinghop.exact import (
     free_energy,
     ground_states,
     log_partition_function,
+    stationary_distribution,
+    sweep_matrix,
     overlap_distribution,
     state_index,
     state_spins,
     thermal_averages,
 )
 from isinghop.learning import correlated_patterns, hebbian, pseudo_inverse, random_patterns, storkey
+from isinghop.montecarlo import Chain, geometric_anneal, linear_anneal, sample
 from isinghop.model import (
     DenseCouplings,
     IsingModel,
@@ -75,6 +78,11 @@ __all__ = [
     "Relaxation",
     "transition_graph",
     "draw_transition_graph",
+    # Monte Carlo
+    "sample",
+    "Chain",
+    "linear_anneal",
+    "geometric_anneal",
     # learning
     "hebbian",
     "pseudo_inverse",
@@ -102,6 +110,8 @@ __all__ = [
     "overlap_distribution",
     "ground_states",
     "fixed_points",
+    "sweep_matrix",
+    "stationary_distribution",
     # randomness
     "as_generator",
     "replica_states",

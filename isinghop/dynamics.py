@@ -169,6 +169,7 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
     Relaxation
     """
     from isinghop._kernels import relax as kernel
+    from isinghop._kernels.threads import over_replicas
 
     if not isinstance(model, IsingModel):
         raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
@@ -200,12 +201,12 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
     energies = np.full((n_replica, max_sweeps + 1 if "energy" in names else 0), np.nan)
     overlaps = np.full((n_replica, max_sweeps + 1 if len(recorded) else 0, len(recorded)), np.nan)
     free = np.zeros((n_replica, n_sites), dtype=bool)
-    kernel.relax_kernel(spec.init, spec.field, spec.flip)(
-        spec.data, final, aux,
-        couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64), float(couplings.scale),
-        tol * couplings.scale, SCHEDULES.index(schedule), TIE_RULES.index(tie), site_order,
-        max_sweeps, states, zobrist, deterministic, "energy" in names, recorded,
-        sweeps, status, cycle, flips, energies, overlaps, free,
+    over_replicas(
+        kernel.relax_kernel(spec.init, spec.field, spec.flip),
+        (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64), float(couplings.scale),
+         tol * couplings.scale, SCHEDULES.index(schedule), TIE_RULES.index(tie), site_order, max_sweeps, zobrist,
+         deterministic, "energy" in names, recorded),
+        (final, aux, states, sweeps, status, cycle, flips, energies, overlaps, free),
     )
     used = int(sweeps.max()) + 1
     converged = status == kernel.CONVERGED

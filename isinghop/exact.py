@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from isinghop._validate import choice, positive_int
-from isinghop.model import TIE_RULES, IsingModel, energy, local_fields, tie_tolerance
+from isinghop.model import TIE_RULES, IsingModel, delta_energy, energy, local_fields, tie_tolerance
 from isinghop.spins import as_spins
 
 __all__ = [
@@ -35,7 +35,12 @@ __all__ = [
     "overlap_distribution",
     "ground_states",
     "fixed_points",
+    "sweep_matrix",
+    "stationary_distribution",
 ]
+
+#: Exact sweep matrices are 2^N × 2^N dense arrays: 8 · 4^N bytes (N = 12: 134 MB).
+MAX_MATRIX_SITES = 12
 
 MAX_SITES = 24
 DEFAULT_CHUNK = 1 << 16
@@ -319,3 +324,106 @@ def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = No
             stable |= zero & (spins == -1)
         found.append(spins[stable.all(axis=1)])
     return np.concatenate(found)
+
+
+def _flip_probabilities(model: IsingModel, T: float, rule: str, states: np.ndarray, tol: float) -> np.ndarray:
+    """``(state, site)`` probability that one attempt at the site flips it."""
+    delta = delta_energy(model, states)  # ΔE_i = 2 s_i φ'_i, self-coupling excluded
+    pair_field = delta / (2.0 * states)
+    if rule == "metropolis":
+        if T == 0:
+            return ((delta < 0) | (np.abs(pair_field) <= tol)).astype(np.float64)
+        return np.exp(-np.clip(delta, 0.0, None) / T)
+    if T == 0:
+        up = np.where(pair_field > tol, 1.0, np.where(pair_field < -tol, 0.0, 0.5))
+    else:
+        up = 0.5 * (1.0 + np.tanh(pair_field / T))  # 1 / (1 + exp(-2 φ'/T)) without overflow
+    return np.where(states > 0, 1.0 - up, up)
+
+
+def _after_site(matrix: np.ndarray, flips: np.ndarray, site: int) -> np.ndarray:
+    """``matrix · P_site``: follow the states by one attempt at ``site`` (column t gains from t ⊕ 2^site)."""
+    partner = np.arange(matrix.shape[1]) ^ (1 << site)
+    moved = matrix * flips[:, site]
+    return matrix * (1.0 - flips[:, site]) + moved[:, partner]
+
+
+def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", schedule: str = "permutation",
+                 order=None, tol: float | None = None) -> np.ndarray:
+    """Exact transition matrix of one Monte Carlo sweep, ``P[a, b] = Prob(a → b)``.
+
+    Parameters
+    ----------
+    model : IsingModel
+        Symmetric couplings, at most ``MAX_MATRIX_SITES`` sites.
+    T : float
+        Temperature (0: the rule's zero-temperature limit).
+    rule : {"metropolis", "glauber"}
+    schedule : {"permutation", "sequential", "random", "synchronous"}
+        ``sequential``: the product of single-site matrices in ``order``;
+        ``random``: the N-th power of the one-attempt matrix (1/N) Σ_i P_i;
+        ``permutation``: the average over all N! orders, by a dynamic
+        programme over subsets of visited sites, ``F(S) = (1/|S|) Σ_{i∈S}
+        F(S∖i) P_i``; ``synchronous`` (Glauber only): Little's dynamics, every
+        site drawn from the heat bath of the same old state.
+    order : array_like of int, optional
+        Site order for ``sequential``.
+    tol : float, optional
+        Tie tolerance at T = 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(2^N, 2^N)`` row-stochastic matrix in state-index order.
+    """
+    from isinghop.dynamics import SCHEDULES, _site_order
+    from isinghop.montecarlo import RULES
+
+    n = _check_model(model)
+    if n > MAX_MATRIX_SITES:
+        raise ValueError(f"model: exact sweep matrices are limited to N <= {MAX_MATRIX_SITES}, got N = {n}")
+    T = _temperature(T)
+    rule = choice(rule, "rule", RULES)
+    schedule = choice(schedule, "schedule", SCHEDULES)
+    if schedule == "synchronous" and rule != "glauber":
+        raise ValueError("schedule: 'synchronous' is Little's dynamics, defined for rule='glauber' only")
+    tol = tie_tolerance(model, tol)
+    states = state_spins(np.arange(1 << n), n)
+    flips = _flip_probabilities(model, T, rule, states, tol)
+    size = 1 << n
+    if schedule == "synchronous":
+        up = np.where(states > 0, 1.0 - flips, flips)  # P(s_i' = +1 | s)
+        matrix = np.ones((size, size))
+        for site in range(n):
+            matrix *= np.where(states[None, :, site] > 0, up[:, site, None], 1.0 - up[:, site, None])
+        return matrix
+    if schedule == "sequential":
+        matrix = np.eye(size)
+        for site in _site_order(order, n):
+            matrix = _after_site(matrix, flips, int(site))
+        return matrix
+    if schedule == "random":
+        one_attempt = sum(_after_site(np.eye(size), flips, site) for site in range(n)) / n
+        return np.linalg.matrix_power(one_attempt, n)
+    level = {0: np.eye(size)}
+    for _ in range(n):
+        following = {}
+        for visited, matrix in level.items():
+            for site in range(n):
+                if not visited >> site & 1:
+                    key = visited | 1 << site
+                    following[key] = following.get(key, 0.0) + _after_site(matrix, flips, site)
+        level = {key: total / bin(key).count("1") for key, total in following.items()}
+    return level[size - 1]
+
+
+def stationary_distribution(matrix: np.ndarray) -> tuple[np.ndarray, float]:
+    """Stationary vector π (π P = π, Σ π = 1) of a row-stochastic matrix, and the
+    exponential relaxation time ``τ_exp = −1 / ln|λ₂|`` in steps (inf if |λ₂| = 1)."""
+    values, vectors = np.linalg.eig(matrix.T)
+    ordering = np.argsort(-np.abs(values))
+    pi = np.real(vectors[:, ordering[0]])
+    pi = pi / pi.sum()
+    second = np.abs(values[ordering[1]]) if len(values) > 1 else 0.0
+    tau = np.inf if second >= 1 else (0.0 if second == 0 else -1.0 / np.log(second))
+    return pi, float(tau)

@@ -135,6 +135,12 @@ class _MatrixCouplings:
     def exact(self) -> bool:
         return np.issubdtype(self.matrix.dtype, np.integer)
 
+    def field_bound(self) -> int:
+        """Largest ``|scale · Σ_{j≠i} J_ij s_j|`` over sites and states: the largest off-diagonal row sum."""
+        magnitude = abs(self.matrix)
+        sums = np.asarray(magnitude.sum(axis=1)).ravel() - np.abs(self.raw_diagonal())
+        return int(np.ceil(sums.max()))
+
     @property
     def field_dtype(self) -> type:
         """Integer raw fields for integer couplings (exact ties), else float64."""
@@ -266,6 +272,12 @@ class PatternCouplings:
     def nbytes(self) -> int:
         extra = 0 if self.matrix is None else self.matrix.nbytes + self._diagonal.nbytes
         return self.site_patterns.nbytes + extra
+
+    def field_bound(self) -> int:
+        """A bound on the integer ``|N Σ_{j≠i} J_ij s_j|`` of Hebbian couplings: ``(N − 1) P``."""
+        if not self.exact:
+            raise ValueError("field_bound: only integer (Hebbian) pattern couplings have integer fields")
+        return (self.n_sites - 1) * self.n_patterns
 
     def pattern_gram(self) -> np.ndarray:
         """``ξ ξᵀ`` (P×P float64, exact integers), summed over blocks of sites."""

@@ -1,4 +1,4 @@
-"""Zero-temperature Hopfield dynamics, one thread per replica.
+"""Zero-temperature Hopfield dynamics, replica by replica (threads split the replicas).
 
 A kernel is made per storage from its three functions (``init``, ``field``,
 ``flip``), which it calls with the storage's arrays (``data``); each replica keeps its auxiliary state in ``aux[r]``
@@ -15,7 +15,7 @@ draw per position N−1..1); ``random`` draws each attempt's site; the tie rule
 import functools
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from isinghop._kernels.random import below, coin
 
@@ -91,10 +91,9 @@ def record_overlaps(patterns, s, out):
 def relax_kernel(init, field, flip):
     """The relaxation kernel for one storage (compiled on first use, once per storage)."""
 
-    @njit(parallel=True)
-    def relax(data, spins, aux, hs, raw_diagonal, scale, tol_s, schedule, tie, order, max_sweeps, states,
-              zobrist, detect_cycles, record_energy, patterns, sweeps, status, cycle, flips, energies,
-              overlaps, free):
+    @njit(nogil=True)
+    def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, max_sweeps, zobrist, detect_cycles,
+              record_energy, patterns, spins, aux, states, sweeps, status, cycle, flips, energies, overlaps, free):
         """Run every replica until it converges, settles, cycles or reaches ``max_sweeps``.
 
         ``spins`` and ``states`` are updated in place; the other outputs are
@@ -102,7 +101,7 @@ def relax_kernel(init, field, flip):
         """
         n_replica, n = spins.shape
         record_m = patterns.shape[0] > 0
-        for r in prange(n_replica):
+        for r in range(n_replica):
             s = spins[r]
             a = aux[r]
             state = states[r]

@@ -1,0 +1,179 @@
+"""Metropolis and Glauber (heat-bath) Monte Carlo, replica by replica (threads split the replicas).
+
+Made per storage like the relaxation kernel. Per attempt at site i the pair
+field numerator is ``p = field_i − d_i s_i + scale·h_i`` (self-coupling
+removed), so ``ΔE · scale = 2 s_i p``. Random numbers, per replica and in this
+order: the schedule's draws (as in :mod:`isinghop._kernels.relax`); Metropolis
+draws one uniform only when ΔE > 0; Glauber draws one uniform per attempt. At
+T = 0 (the explicit limit) Metropolis flips iff ``s_i p < 0`` or ``|p| ≤ tol``
+(no draw), and Glauber sets ``sign(p)``, or a coin when ``|p| ≤ tol``.
+
+For integer couplings and fields, at a temperature fixed for the run, the
+acceptance and heat-bath probabilities come from a per-replica table over the
+integer numerator (``table_size > 0`` entries each side), built with the same
+expression as the direct path, so results are identical either way.
+"""
+
+import functools
+import math
+
+import numpy as np
+from numba import njit
+
+from isinghop._kernels.random import below, coin, uniform
+from isinghop._kernels.relax import PERMUTATION, RANDOM, SEQUENTIAL, SYNCHRONOUS
+
+METROPOLIS, GLAUBER = 0, 1
+
+
+@njit(inline="always")
+def metropolis_probability(k, beta, scale):
+    """Acceptance ``exp(−β ΔE)`` of an uphill move with ``ΔE · scale = k > 0``."""
+    return math.exp(-beta * k / scale)
+
+
+@njit(inline="always")
+def heat_bath_probability(p, beta, scale):
+    """``P(s_i = +1) = 1 / (1 + exp(−2β φ_i))`` with ``φ_i · scale = p``."""
+    return 1.0 / (1.0 + math.exp(-2.0 * beta * p / scale))
+
+
+@njit(inline="always")
+def fill_table(table, size, rule, beta, scale):
+    """Metropolis: ``table[k] = exp(−βk/scale)``, k = 0..size; Glauber: ``table[p + size]`` = P(+1), |p| ≤ size."""
+    if rule == METROPOLIS:
+        for k in range(size + 1):
+            table[k] = metropolis_probability(float(k), beta, scale)
+    else:
+        for p in range(-size, size + 1):
+            table[p + size] = heat_bath_probability(float(p), beta, scale)
+
+
+@njit(inline="always")
+def new_value(p, si, rule, T, beta, scale, tol_s, table, size, state):
+    """The spin's value after one Monte Carlo attempt with pair numerator ``p``."""
+    if rule == METROPOLIS:
+        k = 2.0 * si * p
+        if T == 0.0:
+            if k < 0.0 or abs(p) <= tol_s:
+                return -si
+            return si
+        if k <= 0.0:
+            return -si
+        if k <= size:
+            acceptance = table[int(k)]
+        else:
+            acceptance = metropolis_probability(k, beta, scale)
+        return -si if uniform(state) < acceptance else si
+    if T == 0.0:
+        if p > tol_s:
+            return 1
+        if p < -tol_s:
+            return -1
+        return coin(state)
+    if abs(p) <= size:
+        up = table[int(p) + size]
+    else:
+        up = heat_bath_probability(p, beta, scale)
+    return 1 if uniform(state) < up else -1
+
+
+@njit(inline="always")
+def energy_numerator(field, data, aux, s, hs, raw_diagonal):
+    """``scale · H = −Σ_i s_i [(f_i − d_i s_i)/2 + scale h_i]``."""
+    total = 0.0
+    for i in range(s.size):
+        total += s[i] * (0.5 * (field(data, aux, s, i) - raw_diagonal[i] * s[i]) + hs[i])
+    return -total
+
+
+@functools.cache
+def sample_kernel(init, field, flip):
+    """The Monte Carlo kernel for one storage (compiled on first use, once per storage)."""
+
+    @njit(nogil=True)
+    def sample(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in, record_every, patterns,
+               table_size, spins, aux, states, temperatures, energies, magnetisations, overlaps, snapshots, accepted):
+        """Run ``temperatures.shape[1]`` sweeps per replica; record after ``burn_in``, every ``record_every``.
+
+        ``temperatures[r, t]`` is replica r's temperature in sweep t.
+        ``spins`` and ``states`` are updated in place.
+        """
+        n_replica, n = spins.shape
+        n_sweeps = temperatures.shape[1]
+        n_patterns = patterns.shape[0]
+        keep_snapshots = snapshots.shape[1] > 0
+        for r in range(n_replica):
+            s = spins[r]
+            a = aux[r]
+            state = states[r]
+            init(data, s, a)
+            sites = np.empty(n, np.int64)
+            proposal = np.empty(n, np.int8)
+            table = np.empty(2 * table_size + 1)
+            size = -1  # no table until one is filled for a temperature > 0
+            table_T = -1.0
+            e_num = energy_numerator(field, data, a, s, hs, raw_diagonal)
+            total_m = 0
+            for i in range(n):
+                total_m += s[i]
+            sums = np.zeros(n_patterns, np.int64)
+            for mu in range(n_patterns):
+                for i in range(n):
+                    sums[mu] += patterns[mu, i] * s[i]
+            record = 0
+            for sweep in range(n_sweeps):
+                T = temperatures[r, sweep]
+                beta = 1.0 / T if T > 0.0 else np.inf
+                if table_size > 0 and T > 0.0 and T != table_T:
+                    fill_table(table, table_size, rule, beta, scale)
+                    size = table_size
+                    table_T = T
+                if schedule == SYNCHRONOUS:
+                    for i in range(n):
+                        p = field(data, a, s, i) - raw_diagonal[i] * s[i] + hs[i]
+                        proposal[i] = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
+                    for i in range(n):
+                        if proposal[i] != s[i]:
+                            p = field(data, a, s, i) - raw_diagonal[i] * s[i] + hs[i]
+                            e_num += 2.0 * s[i] * p
+                            s[i] = proposal[i]
+                            flip(data, a, s, i)
+                            total_m += 2 * s[i]
+                            for mu in range(n_patterns):
+                                sums[mu] += 2 * s[i] * patterns[mu, i]
+                            accepted[r] += 1
+                else:
+                    if schedule == PERMUTATION:
+                        for i in range(n):
+                            sites[i] = i
+                        for i in range(n - 1, 0, -1):
+                            j = below(state, i + 1)
+                            sites[i], sites[j] = sites[j], sites[i]
+                    for attempt in range(n):
+                        if schedule == RANDOM:
+                            i = below(state, n)
+                        elif schedule == SEQUENTIAL:
+                            i = order[attempt]
+                        else:
+                            i = sites[attempt]
+                        p = field(data, a, s, i) - raw_diagonal[i] * s[i] + hs[i]
+                        value = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
+                        if value != s[i]:
+                            e_num += 2.0 * s[i] * p
+                            s[i] = value
+                            flip(data, a, s, i)
+                            total_m += 2 * value
+                            for mu in range(n_patterns):
+                                sums[mu] += 2 * value * patterns[mu, i]
+                            accepted[r] += 1
+                if sweep >= burn_in and (sweep - burn_in + 1) % record_every == 0:
+                    energies[r, record] = e_num / (scale * n)
+                    magnetisations[r, record] = total_m / n
+                    for mu in range(n_patterns):
+                        overlaps[r, record, mu] = sums[mu] / n
+                    if keep_snapshots:
+                        snapshots[r, record] = s
+                    record += 1
+
+    return sample

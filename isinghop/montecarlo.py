@@ -1,0 +1,237 @@
+"""Monte Carlo sampling of the Boltzmann distribution ``exp(−H/T)/Z`` (k_B = 1).
+
+Rules, for a proposed flip of spin i with ``ΔE_i = 2 s_i (φ_i − J_ii s_i)``:
+
+* ``metropolis`` — accept with ``min(1, exp(−ΔE/T))``;
+* ``glauber`` (heat bath) — set ``s_i = +1`` with probability
+  ``1 / (1 + exp(−2 φ'_i / T))``, where ``φ'_i = φ_i − J_ii s_i`` excludes the
+  self-coupling.
+
+Both satisfy detailed balance for H with the single-site schedules
+``sequential``, ``permutation`` and ``random`` (a sweep is N attempts).
+``synchronous`` is allowed for Glauber only: it is Little's parallel
+dynamics, whose stationary law is *not* the Boltzmann distribution of H.
+
+T = 0 is the explicit limit of each rule: Metropolis then flips exactly when
+ΔE < 0 or ΔE = 0 (zero-temperature tie rule ``flip``), Glauber sets
+``sign(φ'_i)`` and tosses a fair coin when φ'_i = 0 (tie rule ``random``).
+With a zero diagonal, a T = 0 chain equals :func:`isinghop.dynamics.relax`
+with that tie rule for the same random streams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from isinghop._validate import choice, positive_int
+from isinghop.dynamics import SCHEDULES, _record_patterns, _site_order
+from isinghop.model import IsingModel, tie_tolerance
+from isinghop.rng import RngLike, replica_states
+from isinghop.spins import spin_batch
+
+__all__ = ["RULES", "Chain", "sample", "linear_anneal", "geometric_anneal"]
+
+RULES = ("metropolis", "glauber")
+
+
+@dataclass(frozen=True, eq=False)
+class Chain:
+    """Outcome of :func:`sample`; arrays are indexed by replica first.
+
+    Attributes
+    ----------
+    spins : numpy.ndarray
+        Final spins ``(replica, site)`` int8.
+    energy : numpy.ndarray
+        Energy per spin ``H/N`` at each recorded sweep ``(replica, record)``.
+    magnetisation : numpy.ndarray
+        ``m = (1/N) Σ_i s_i`` at each recorded sweep.
+    overlaps : numpy.ndarray or None
+        ``(replica, record, pattern)`` overlaps ``m_μ = (1/N) Σ_i ξ_i^μ s_i``.
+    snapshots : numpy.ndarray or None
+        ``(replica, record, site)`` spins, when asked for.
+    recorded_sweeps : numpy.ndarray
+        Sweep number (1-based, burn-in included) of each record.
+    acceptance : numpy.ndarray
+        Fraction of attempts that changed the spin, per replica.
+    temperature : numpy.ndarray
+        ``(replica, sweep)`` temperature of every sweep.
+    rng_state : numpy.ndarray
+        ``(replica, 4)`` uint64 generator state; pass it back as ``rng`` (with
+        the final spins) to continue the chain exactly.
+    rule, schedule : str
+    """
+
+    spins: np.ndarray
+    energy: np.ndarray
+    magnetisation: np.ndarray
+    overlaps: np.ndarray | None
+    snapshots: np.ndarray | None
+    recorded_sweeps: np.ndarray
+    acceptance: np.ndarray
+    temperature: np.ndarray
+    rng_state: np.ndarray
+    rule: str
+    schedule: str
+
+
+def _anneal_endpoints(T_start, T_end, n_sweeps):
+    n_sweeps = positive_int(n_sweeps, "n_sweeps")
+    for name, value in (("T_start", T_start), ("T_end", T_end)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name}: expected a temperature, got {value!r}")
+        if not (np.isfinite(value) and value >= 0):
+            raise ValueError(f"{name}: expected a finite temperature >= 0, got {value}")
+    return float(T_start), float(T_end), n_sweeps
+
+
+def linear_anneal(T_start: float, T_end: float, n_sweeps: int) -> np.ndarray:
+    """Temperatures of ``n_sweeps`` sweeps falling linearly from ``T_start`` to ``T_end``."""
+    T_start, T_end, n_sweeps = _anneal_endpoints(T_start, T_end, n_sweeps)
+    return np.linspace(T_start, T_end, n_sweeps)
+
+
+def geometric_anneal(T_start: float, T_end: float, n_sweeps: int) -> np.ndarray:
+    """Temperatures of ``n_sweeps`` sweeps falling geometrically (both ends > 0)."""
+    T_start, T_end, n_sweeps = _anneal_endpoints(T_start, T_end, n_sweeps)
+    if T_start == 0 or T_end == 0:
+        raise ValueError("T_start, T_end: a geometric schedule needs temperatures > 0")
+    return np.geomspace(T_start, T_end, n_sweeps)
+
+
+def _temperature_table(T, anneal, n_replica: int, n_sweeps: int) -> np.ndarray:
+    """``(replica, sweep)`` temperatures from a scalar/per-replica ``T`` or a per-sweep ``anneal``."""
+    if (T is None) == (anneal is None):
+        raise ValueError("T, anneal: give a temperature T (scalar or one per replica) or an anneal protocol, not both")
+    if anneal is not None:
+        values = np.asarray(anneal, dtype=np.float64)
+        if values.shape != (n_sweeps,):
+            raise ValueError(f"anneal: expected one temperature per sweep, shape ({n_sweeps},), got {values.shape}")
+        name, table = "anneal", np.broadcast_to(values, (n_replica, n_sweeps))
+    else:
+        values = np.asarray(T, dtype=np.float64)
+        if values.ndim == 0:
+            values = np.full(n_replica, float(values))
+        if values.shape != (n_replica,):
+            raise ValueError(f"T: expected a scalar or one temperature per replica, shape ({n_replica},), got {values.shape}")
+        name, table = "T", np.broadcast_to(values[:, None], (n_replica, n_sweeps))
+    bad = ~np.isfinite(table) | (table < 0)
+    if bad.any():
+        raise ValueError(f"{name}: temperatures must be finite and >= 0, got {table[bad][0]}")
+    return np.ascontiguousarray(table)
+
+
+#: Most entries each side of a probability table (Metropolis: ΔE·scale = 0..size; Glauber: |φ·scale| ≤ size).
+MAX_TABLE = 1 << 14
+
+
+def _table_size(couplings, hs: np.ndarray, rule: str, temperatures: np.ndarray) -> int:
+    """Entries of the probability table: 0 (none) unless every numerator is an integer and T is fixed per replica.
+
+    The table covers every numerator that can occur, up to ``MAX_TABLE``; an
+    annealed run changes T each sweep and computes probabilities directly.
+    """
+    if not (couplings.exact and np.all(hs == np.round(hs))) or np.any(temperatures != temperatures[:, :1]):
+        return 0
+    bound = couplings.field_bound() + int(np.abs(hs).max(initial=0))
+    return int(min(MAX_TABLE, 2 * bound if rule == "metropolis" else bound))
+
+
+def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedule: str = "permutation",
+           sweeps: int, burn_in: int = 0, record_every: int = 1, order=None, anneal=None, tol: float | None = None,
+           patterns=None, overlaps: bool = False, snapshots: bool = False, rng: RngLike = None) -> Chain:
+    """Sample the Boltzmann distribution of ``model`` with single-spin Monte Carlo.
+
+    Parameters
+    ----------
+    model : IsingModel
+        Symmetric couplings J and field h (θ = −h).
+    spins : array_like
+        Start, ±1, ``(site,)`` or ``(replica, site)``; never modified.
+    T : float or array_like, optional
+        Temperature (k_B = 1), a scalar or one per replica; 0 is the
+        zero-temperature limit of the rule.
+    rule : {"metropolis", "glauber"}
+    schedule : {"permutation", "sequential", "random", "synchronous"}
+        ``synchronous`` only with Glauber (Little dynamics; not Boltzmann).
+    sweeps : int
+        Sweeps after the burn-in.
+    burn_in : int
+        Sweeps run before the first record.
+    record_every : int
+        Record energy, magnetisation (and overlaps, snapshots) every this many sweeps.
+    order : array_like of int, optional
+        Site order for ``sequential``.
+    anneal : array_like, optional
+        Instead of T: one temperature per sweep (``burn_in + sweeps`` values,
+        e.g. from :func:`linear_anneal`), the same for every replica.
+    tol : float, optional
+        At T = 0, ``|φ'_i| ≤ tol`` is a tie (default exact for integer couplings).
+    patterns : array_like, optional
+        Patterns for the recorded overlaps (default the model's own).
+    overlaps, snapshots : bool
+        Record overlaps with the patterns, and the spins themselves.
+    rng : int, SeedSequence, Generator, ndarray or None
+        Random streams (one per replica), or a ``rng_state`` returned earlier.
+    """
+    from isinghop._kernels import montecarlo as kernel
+    from isinghop._kernels.threads import over_replicas
+
+    if not isinstance(model, IsingModel):
+        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
+    if not model.couplings.symmetric:
+        raise ValueError("model: Monte Carlo samples exp(-H/T), which needs symmetric couplings")
+    batch, single = spin_batch(spins, "spins", model.n_sites)
+    rule = choice(rule, "rule", RULES)
+    schedule = choice(schedule, "schedule", SCHEDULES)
+    if schedule == "synchronous" and rule != "glauber":
+        raise ValueError("schedule: 'synchronous' is Little's dynamics, defined for rule='glauber' only")
+    if order is not None and schedule != "sequential":
+        raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
+    sweeps = positive_int(sweeps, "sweeps")
+    burn_in = 0 if burn_in == 0 else positive_int(burn_in, "burn_in")
+    record_every = positive_int(record_every, "record_every")
+    n_replica, n_sites = batch.shape
+    temperatures = _temperature_table(T, anneal, n_replica, burn_in + sweeps)
+    tol = tie_tolerance(model, tol)
+    recorded = _record_patterns(model, patterns, overlaps)
+    states = replica_states(rng, n_replica)
+
+    couplings = model.couplings
+    spec = couplings.kernel_spec
+    hs = couplings.scale * model.h
+    table_size = _table_size(couplings, hs, rule, temperatures)
+    n_records = sweeps // record_every
+    final = batch.copy()
+    aux = np.zeros((n_replica, spec.aux_size), dtype=spec.aux_dtype)
+    energies = np.zeros((n_replica, n_records))
+    magnetisations = np.zeros((n_replica, n_records))
+    overlap_trace = np.zeros((n_replica, n_records, len(recorded)))
+    snapshot_trace = np.zeros((n_replica, n_records if snapshots else 0, n_sites), dtype=np.int8)
+    accepted = np.zeros(n_replica, dtype=np.int64)
+    over_replicas(
+        kernel.sample_kernel(spec.init, spec.field, spec.flip),
+        (spec.data, hs, couplings.raw_diagonal().astype(np.float64), float(couplings.scale), tol * couplings.scale,
+         RULES.index(rule), SCHEDULES.index(schedule), _site_order(order, n_sites), burn_in, record_every, recorded,
+         table_size),
+        (final, aux, states, temperatures, energies, magnetisations, overlap_trace, snapshot_trace, accepted),
+    )
+
+    def shaped(array):
+        return array[0] if single else array
+
+    return Chain(
+        spins=shaped(final),
+        energy=shaped(energies),
+        magnetisation=shaped(magnetisations),
+        overlaps=shaped(overlap_trace) if overlaps else None,
+        snapshots=shaped(snapshot_trace) if snapshots else None,
+        recorded_sweeps=burn_in + record_every * np.arange(1, n_records + 1),
+        acceptance=shaped(accepted / (n_sites * (burn_in + sweeps))),
+        temperature=shaped(temperatures),
+        rng_state=states,
+        rule=rule,
+        schedule=schedule,
+    )

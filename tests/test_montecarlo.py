@@ -1,0 +1,183 @@
+"""Monte Carlo against the exact Boltzmann distribution and exact sweep matrices."""
+
+import numba
+import numpy as np
+import pytest
+import scipy.sparse
+from scipy.stats import chi2
+
+import isinghop as ih
+from isinghop.exact import stationary_distribution, sweep_matrix
+
+SINGLE_SITE = ("sequential", "permutation", "random")
+
+
+def random_instance(n, seed):
+    """J_ij ~ N(0, 1/N), h_i ~ N(0, 0.5^2)."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(n, n)) / np.sqrt(n)
+    return np.triu(a, 1) + np.triu(a, 1).T, rng.normal(0.0, 0.5, size=n)
+
+
+def chi2_pvalue(states, probabilities):
+    """Pearson chi-square p-value of sampled state indices; cells expected below 5 are pooled."""
+    observed = np.bincount(states, minlength=len(probabilities)).astype(float)
+    expected = probabilities * len(states)
+    small = expected < 5
+    observed = np.append(observed[~small], observed[small].sum())
+    expected = np.append(expected[~small], expected[small].sum())
+    if expected[-1] == 0:
+        observed, expected = observed[:-1], expected[:-1]
+    statistic = ((observed - expected) ** 2 / expected).sum()
+    return chi2.sf(statistic, len(expected) - 1)
+
+
+@pytest.mark.parametrize("rule", ["metropolis", "glauber"])
+@pytest.mark.parametrize("schedule", SINGLE_SITE)
+def test_boltzmann_vector_is_stationary_for_one_sweep(rule, schedule):
+    J, h = random_instance(8, 1)
+    model = ih.dense_model(J, h=h)
+    for T in (0.5, 1.0, 2.0):
+        matrix = sweep_matrix(model, T, rule=rule, schedule=schedule, order=np.random.default_rng(2).permutation(8)
+                              if schedule == "sequential" else None)
+        pi = ih.boltzmann(model, T)
+        np.testing.assert_allclose(matrix.sum(axis=1), 1.0, atol=1e-12)
+        assert np.abs(pi @ matrix - pi).max() < 1e-12
+
+
+def test_little_dynamics_is_not_boltzmann():
+    J, h = random_instance(8, 3)
+    model = ih.dense_model(J, h=h)
+    matrix = sweep_matrix(model, 1.0, rule="glauber", schedule="synchronous")
+    little, tau = stationary_distribution(matrix)
+    pi = ih.boltzmann(model, 1.0)
+    assert np.abs(little - pi).sum() > 0.05  # a different law
+    # the synchronous sampler draws from Little's stationary law, not from Boltzmann
+    replicas, sweeps = 40_000, int(np.ceil(20 * max(tau, 1.0)))
+    chain = ih.sample(model, ih.random_spins(replicas, 8, rng=4), T=1.0, rule="glauber", schedule="synchronous",
+                      sweeps=sweeps, record_every=sweeps, rng=5)
+    states = ih.state_index(chain.spins)
+    assert chi2_pvalue(states, little) > 1e-4
+    assert chi2_pvalue(states, pi) < 1e-10
+    with pytest.raises(ValueError, match="glauber"):
+        ih.sample(model, np.ones(8), T=1.0, rule="metropolis", schedule="synchronous", sweeps=1)
+
+
+def boltzmann_cases():
+    J, h = random_instance(8, 20261125)
+    xi = ih.random_patterns(3, 8, rng=5)
+    return {
+        "dense": ih.dense_model(J, h=h),
+        "sparse": ih.sparse_model(scipy.sparse.csr_array(J), h=h),
+        "hebbian-patterns": ih.hebbian(xi),
+        "pseudo-inverse-patterns": ih.pseudo_inverse(xi),
+    }
+
+
+CASES = boltzmann_cases()
+# Replicas per (model, T): chosen from the exact distributions so that the chi-square statistic
+# against the Boltzmann law at 1.1 T is expected well beyond its 1e-10 quantile (R * sum (p-q)^2/q
+# at least 2.5 times the excess needed); the test asserts that this power is really there.
+REPLICAS = {
+    ("dense", 0.5): 20_000, ("dense", 1.0): 22_000, ("dense", 2.0): 46_000,
+    ("sparse", 0.5): 20_000, ("sparse", 1.0): 22_000, ("sparse", 2.0): 46_000,
+    ("hebbian-patterns", 0.5): 30_000, ("hebbian-patterns", 1.0): 21_000, ("hebbian-patterns", 2.0): 80_000,
+    ("pseudo-inverse-patterns", 0.5): 20_000, ("pseudo-inverse-patterns", 1.0): 50_000,
+    ("pseudo-inverse-patterns", 2.0): 212_000,
+}
+
+
+@pytest.mark.statistical
+@pytest.mark.parametrize("schedule", SINGLE_SITE)
+@pytest.mark.parametrize("rule", ["metropolis", "glauber"])
+@pytest.mark.parametrize("T", [0.5, 1.0, 2.0])
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_samples_follow_the_boltzmann_distribution(kind, T, rule, schedule):
+    model = CASES[kind]
+    _, tau = stationary_distribution(sweep_matrix(model, T, rule=rule, schedule=schedule))
+    sweeps = int(np.ceil(20 * max(tau, 1.0)))  # independent final states: at least 20 tau_exp from a random start
+    replicas = REPLICAS[kind, T]
+    seed = [hash(kind) % 1000, int(10 * T), len(rule), len(schedule)]
+    chain = ih.sample(model, ih.random_spins(replicas, 8, rng=seed), T=T, rule=rule, schedule=schedule,
+                      sweeps=sweeps, record_every=sweeps, rng=np.random.SeedSequence(seed))
+    states = ih.state_index(chain.spins)
+    assert chi2_pvalue(states, ih.boltzmann(model, T)) > 1e-4
+    assert chi2_pvalue(states, ih.boltzmann(model, 1.1 * T)) < 1e-10  # the test has power
+
+
+@pytest.mark.parametrize("schedule", SINGLE_SITE)
+@pytest.mark.parametrize("rule, tie", [("metropolis", "flip"), ("glauber", "random")])
+def test_zero_temperature_chain_equals_relax(rule, tie, schedule):
+    xi = ih.random_patterns(3, 30, rng=6)
+    lattice = ih.square_lattice(5, h=np.random.default_rng(7).integers(-1, 2, size=25))
+    for model in (ih.hebbian(xi), ih.hebbian(xi, storage="dense"), lattice):
+        n = model.n_sites
+        starts = ih.random_spins(5, n, rng=8)
+        relaxed = ih.relax(model, starts, schedule=schedule, tie=tie, max_sweeps=100, rng=9)
+        states = ih.replica_states(9, 5)
+        for r in np.flatnonzero(relaxed.sweeps > 0):
+            chain = ih.sample(model, starts[r], T=0.0, rule=rule, schedule=schedule, sweeps=int(relaxed.sweeps[r]),
+                              rng=states[r : r + 1])
+            np.testing.assert_array_equal(chain.spins, relaxed.spins[r])
+            np.testing.assert_array_equal(chain.rng_state[0], relaxed.rng_state[r])
+
+
+def test_continuing_a_chain_is_exact():
+    model = ih.hebbian(ih.random_patterns(4, 50, rng=10))
+    start = ih.random_spins(3, 50, rng=11)
+    whole = ih.sample(model, start, T=0.7, rule="glauber", sweeps=40, overlaps=True, rng=12)
+    first = ih.sample(model, start, T=0.7, rule="glauber", sweeps=20, overlaps=True, rng=12)
+    second = ih.sample(model, first.spins, T=0.7, rule="glauber", sweeps=20, overlaps=True, rng=first.rng_state)
+    np.testing.assert_array_equal(second.spins, whole.spins)
+    np.testing.assert_array_equal(np.hstack([first.energy, second.energy]), whole.energy)
+    np.testing.assert_array_equal(np.concatenate([first.overlaps, second.overlaps], axis=1), whole.overlaps)
+
+
+def test_recorded_observables_match_the_state():
+    xi = ih.random_patterns(3, 60, rng=13)
+    model = ih.hebbian(xi).with_field(h=0.25)
+    chain = ih.sample(model, ih.random_spins(4, 60, rng=14), T=0.8, sweeps=30, record_every=10, burn_in=5,
+                      overlaps=True, snapshots=True, rng=15)
+    assert chain.recorded_sweeps.tolist() == [15, 25, 35]
+    for r in range(4):
+        snapshots = chain.snapshots[r]
+        np.testing.assert_allclose(chain.energy[r], ih.energy(model, snapshots) / 60, atol=1e-12)
+        np.testing.assert_array_equal(chain.magnetisation[r], snapshots.mean(axis=1))
+        np.testing.assert_array_equal(chain.overlaps[r], snapshots @ xi.T.astype(np.int64) / 60)
+    np.testing.assert_array_equal(chain.snapshots[:, -1], chain.spins)
+    assert np.all((chain.acceptance > 0) & (chain.acceptance < 1))
+
+
+def test_results_do_not_depend_on_thread_count():
+    model = ih.square_lattice(10)
+    start = ih.random_spins(6, 100, rng=16)
+    runs = []
+    for threads in (1, 2):
+        numba.set_num_threads(threads)
+        try:
+            runs.append(ih.sample(model, start, T=2.3, rule="metropolis", schedule="random", sweeps=50, rng=17))
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    for name in ("spins", "energy", "magnetisation", "acceptance", "rng_state"):
+        np.testing.assert_array_equal(getattr(runs[0], name), getattr(runs[1], name))
+
+
+def test_annealing_and_per_replica_temperatures():
+    model = ih.square_lattice(8)
+    start = ih.random_spins(3, 64, rng=18)
+    protocol = ih.linear_anneal(4.0, 0.5, 200)
+    annealed = ih.sample(model, start, anneal=protocol, sweeps=200, rng=19)
+    np.testing.assert_array_equal(annealed.temperature[0], protocol)
+    # slow cooling of the ferromagnet reaches low energy
+    assert annealed.energy[:, -1].max() < -1.7
+    ladder = ih.sample(model, start, T=[0.5, 2.0, 10.0], sweeps=100, rng=20)
+    assert ladder.energy[0, -20:].mean() < ladder.energy[1, -20:].mean() < ladder.energy[2, -20:].mean()
+    with pytest.raises(ValueError, match="T, anneal"):
+        ih.sample(model, start, T=1.0, anneal=protocol, sweeps=200)
+    with pytest.raises(ValueError, match=r"anneal: expected one temperature per sweep, shape \(210,\)"):
+        ih.sample(model, start, anneal=protocol, sweeps=200, burn_in=10)
+    with pytest.raises(ValueError, match=r"T: expected a scalar or one temperature per replica"):
+        ih.sample(model, start, T=[1.0, 2.0], sweeps=5)
+    with pytest.raises(ValueError, match="T: temperatures must be finite"):
+        ih.sample(model, start, T=-1.0, sweeps=5)
+    np.testing.assert_allclose(ih.geometric_anneal(4.0, 0.25, 5), [4, 2, 1, 0.5, 0.25])
