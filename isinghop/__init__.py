@@ -15,6 +15,8 @@ from isinghop.exact import (
     free_energy,
     ground_states,
     log_partition_function,
+    ising_torus_log_partition,
+    ising_torus_thermodynamics,
     stationary_distribution,
     sweep_matrix,
     overlap_distribution,
@@ -23,6 +25,7 @@ from isinghop.exact import (
     thermal_averages,
 )
 from isinghop.learning import correlated_patterns, hebbian, pseudo_inverse, random_patterns, storkey
+from isinghop import observables
 from isinghop.montecarlo import Chain, geometric_anneal, linear_anneal, sample
 from isinghop.model import (
     DenseCouplings,
@@ -83,6 +86,7 @@ __all__ = [
     "Chain",
     "linear_anneal",
     "geometric_anneal",
+    "observables",
     # learning
     "hebbian",
     "pseudo_inverse",
@@ -112,6 +116,8 @@ __all__ = [
     "fixed_points",
     "sweep_matrix",
     "stationary_distribution",
+    "ising_torus_log_partition",
+    "ising_torus_thermodynamics",
     # randomness
     "as_generator",
     "replica_states",

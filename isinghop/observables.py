@@ -1,0 +1,263 @@
+"""Order parameters, fluctuation estimators and Monte Carlo error analysis (k_B = 1, β = 1/T).
+
+Conventions (DESIGN.md):
+
+* overlaps ``m_μ = (1/N) Σ_i ξ_i^μ s_i``; magnetisation ``m = (1/N) Σ_i s_i``;
+* replica overlap ``q_ab = (1/N) Σ_i s_i^a s_i^b`` between replicas that share
+  the couplings; Edwards–Anderson ``q_EA = √⟨q_ab²⟩`` over replica pairs (⟨q_ab⟩
+  vanishes at h = 0 by the flip symmetry);
+* susceptibility ``χ = β N (⟨m²⟩ − ⟨|m|⟩²)`` for a finite system, and
+  ``χ_sym = β N ⟨m²⟩`` where the symmetry is unbroken; specific heat per spin
+  ``C = β² N (⟨e²⟩ − ⟨e⟩²)`` with e the energy per spin; Binder cumulant
+  ``U₄ = 1 − ⟨m⁴⟩ / (3 ⟨m²⟩²)``.
+
+Time series have time on the last axis; a 2-D series ``(replica, time)``
+holds independent chains. The integrated autocorrelation time follows
+Sokal: ``τ_int = ½ + Σ_{t≥1} ρ(t)``, summed up to the smallest window
+``M ≥ c τ_int(M)``, so that the variance of a mean of n correlated samples is
+``2 τ_int σ² / n``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from isinghop._validate import finite_array, positive_int
+from isinghop.model import IsingModel, energy
+from isinghop.spins import as_spins
+
+__all__ = [
+    "AutocorrelationError",
+    "overlaps",
+    "magnetisation",
+    "energy_per_spin",
+    "replica_overlaps",
+    "overlap_histogram",
+    "edwards_anderson",
+    "binder_cumulant",
+    "susceptibility",
+    "symmetric_susceptibility",
+    "specific_heat",
+    "autocorrelation",
+    "integrated_time",
+    "standard_error",
+    "jackknife",
+    "EquilibrationCheck",
+    "compare_starts",
+]
+
+#: A series shorter than this many τ_int gives no reliable τ_int (Sokal).
+MIN_LENGTH_IN_TAU = 50
+
+
+class AutocorrelationError(ValueError):
+    """The series is too short to estimate its integrated autocorrelation time reliably.
+
+    Run the chain longer (at least ``MIN_LENGTH_IN_TAU`` τ_int), or pass
+    ``quiet=True`` to get the (unreliable) estimate anyway.
+    """
+
+
+def overlaps(spins, patterns) -> np.ndarray:
+    """``m_μ = (1/N) Σ_i ξ_i^μ s_i``: shape ``spins.shape[:-1] + (pattern,)``."""
+    batch = as_spins(spins)
+    xi = as_spins(patterns, name="patterns", n_sites=batch.shape[1])
+    result = batch.astype(np.int64) @ xi.T.astype(np.int64) / batch.shape[1]
+    return result[0] if np.ndim(spins) == 1 else result
+
+
+def magnetisation(spins) -> np.ndarray:
+    """``m = (1/N) Σ_i s_i`` per replica."""
+    batch = as_spins(spins)
+    result = batch.mean(axis=1)
+    return result[0] if np.ndim(spins) == 1 else result
+
+
+def energy_per_spin(model: IsingModel, spins) -> np.ndarray:
+    """``H(s)/N`` per replica (energy units per spin)."""
+    return np.asarray(energy(model, spins)) / model.n_sites
+
+
+def replica_overlaps(spins) -> np.ndarray:
+    """``q_ab`` for every pair a < b of replicas ``(replica, site)``, in (a, b) row-major order."""
+    batch = as_spins(spins).astype(np.float64)
+    if len(batch) < 2:
+        raise ValueError(f"spins: replica overlaps need at least two replicas, got {len(batch)}")
+    upper = np.triu_indices(len(batch), k=1)
+    return (batch @ batch.T / batch.shape[1])[upper]
+
+
+def overlap_histogram(q, n_sites: int) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical P(q) on the N + 1 values ``−1, −1 + 2/N, …, 1`` (as :func:`isinghop.exact.overlap_distribution`)."""
+    n_sites = positive_int(n_sites, "n_sites")
+    values = finite_array(q, "q").ravel()
+    index = np.rint((values + 1.0) * n_sites / 2.0).astype(np.int64)
+    if np.any((index < 0) | (index > n_sites)) or not np.allclose(index, (values + 1.0) * n_sites / 2.0, atol=1e-9):
+        raise ValueError(f"q: values must lie on the grid -1, -1 + 2/N, ..., 1 of N = {n_sites} sites")
+    counts = np.bincount(index, minlength=n_sites + 1)
+    return np.linspace(-1.0, 1.0, n_sites + 1), counts / counts.sum()
+
+
+def edwards_anderson(spins) -> float:
+    """``q_EA = √⟨q_ab²⟩`` over all replica pairs of ``(replica, site)`` spins."""
+    return float(np.sqrt(np.mean(replica_overlaps(spins) ** 2)))
+
+
+def _moments(m):
+    m = finite_array(m, "m").astype(np.float64)
+    return np.mean(m**2), np.mean(m**4), np.mean(np.abs(m))
+
+
+def binder_cumulant(m) -> float:
+    """``U₄ = 1 − ⟨m⁴⟩ / (3 ⟨m²⟩²)`` from samples of m (all axes averaged)."""
+    m2, m4, _ = _moments(m)
+    return float(1.0 - m4 / (3.0 * m2**2))
+
+
+def _beta(T) -> float:
+    if isinstance(T, bool) or not isinstance(T, (int, float, np.integer, np.floating)) or not (0 < T < np.inf):
+        raise ValueError(f"T: expected a finite temperature > 0, got {T!r}")
+    return 1.0 / float(T)
+
+
+def susceptibility(m, T: float, n_sites: int) -> float:
+    """Finite-system susceptibility ``χ = β N (⟨m²⟩ − ⟨|m|⟩²)`` from samples of m."""
+    m2, _, abs_m = _moments(m)
+    return float(_beta(T) * positive_int(n_sites, "n_sites") * (m2 - abs_m**2))
+
+
+def symmetric_susceptibility(m, T: float, n_sites: int) -> float:
+    """``χ_sym = β N ⟨m²⟩``: the susceptibility where the Z2 symmetry is unbroken (⟨m⟩ = 0)."""
+    m2, _, _ = _moments(m)
+    return float(_beta(T) * positive_int(n_sites, "n_sites") * m2)
+
+
+def specific_heat(e, T: float, n_sites: int) -> float:
+    """Specific heat per spin ``C = β² N (⟨e²⟩ − ⟨e⟩²)`` from samples of the energy per spin e."""
+    e = finite_array(e, "e").astype(np.float64)
+    return float(_beta(T) ** 2 * positive_int(n_sites, "n_sites") * np.var(e))
+
+
+def _series(series) -> np.ndarray:
+    values = finite_array(series, "series").astype(np.float64)
+    if values.ndim not in (1, 2) or values.shape[-1] < 2:
+        raise ValueError(f"series: expected shape (time,) or (replica, time) with time >= 2, got {values.shape}")
+    return np.atleast_2d(values)
+
+
+def autocorrelation(series) -> np.ndarray:
+    """Normalised autocorrelation ρ(t), t = 0..n−1, by FFT; a 2-D series averages its replicas' functions."""
+    values = _series(series)
+    n = values.shape[1]
+    centred = values - values.mean(axis=1, keepdims=True)
+    size = 1 << (2 * n - 1).bit_length()
+    spectrum = np.fft.rfft(centred, n=size, axis=1)
+    covariance = np.fft.irfft(spectrum * np.conj(spectrum), n=size, axis=1)[:, :n].mean(axis=0)
+    if covariance[0] == 0:
+        raise ValueError("series: constant series have no autocorrelation")
+    return covariance / covariance[0]
+
+
+def integrated_time(series, *, c: float = 5.0, quiet: bool = False) -> float:
+    """Integrated autocorrelation time ``τ_int = ½ + Σ_{t=1}^{M} ρ(t)`` (Sokal's window).
+
+    Parameters
+    ----------
+    series : array_like
+        ``(time,)`` or ``(replica, time)``, in units of the recording interval.
+    c : float
+        The window M is the smallest with ``M ≥ c τ_int(M)``.
+    quiet : bool
+        Return the estimate even when the series is shorter than
+        ``MIN_LENGTH_IN_TAU`` τ_int instead of raising.
+
+    Raises
+    ------
+    AutocorrelationError
+        If the series is shorter than ``MIN_LENGTH_IN_TAU · τ_int``.
+    """
+    rho = autocorrelation(series)
+    taus = np.cumsum(rho) - 0.5  # τ(M) = ½ + Σ_{t=1}^{M} ρ(t)
+    window = np.arange(len(rho))
+    fine = window >= c * taus
+    M = int(np.argmax(fine)) if fine.any() else len(rho) - 1
+    tau = float(max(taus[M], 0.5))
+    length = np.shape(series)[-1]
+    if length < MIN_LENGTH_IN_TAU * tau and not quiet:
+        raise AutocorrelationError(
+            f"series: {length} samples are fewer than {MIN_LENGTH_IN_TAU} tau_int = {MIN_LENGTH_IN_TAU * tau:.0f} "
+            f"(tau_int ~ {tau:.1f}); run longer or pass quiet=True"
+        )
+    return tau
+
+
+def standard_error(series, *, tau: float | None = None) -> tuple[float, float]:
+    """Mean of a correlated series and its standard error ``σ √(2 τ_int / n_total)``.
+
+    For ``(replica, time)`` the replicas are independent chains with a common
+    τ_int. Returns ``(mean, error)``.
+    """
+    values = _series(series)
+    tau = integrated_time(values) if tau is None else float(tau)
+    return float(values.mean()), float(np.sqrt(values.var(axis=1).mean() * 2.0 * tau / values.size))
+
+
+def jackknife(estimator, *series, blocks: int = 20) -> tuple[float, float]:
+    """Blocked jackknife ``(value, error)`` of ``estimator(*series)``.
+
+    The time axis (last) is cut into ``blocks`` blocks, each longer than the
+    autocorrelation time for the error to be right; estimator is evaluated
+    on the data with one block left out at a time:
+    ``error² = (B − 1)/B Σ_b (θ_b − θ̄)²``.
+    """
+    blocks = positive_int(blocks, "blocks")
+    arrays = [np.asarray(s, dtype=np.float64) for s in series]
+    length = arrays[0].shape[-1]
+    if blocks < 2 or length < blocks or any(a.shape[-1] != length for a in arrays):
+        raise ValueError(f"blocks: need 2 <= blocks <= series length ({length}) and series of one length")
+    edges = np.linspace(0, length, blocks + 1).astype(int)
+    estimates = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        kept = [np.concatenate([a[..., :lo], a[..., hi:]], axis=-1) for a in arrays]
+        estimates.append(estimator(*kept))
+    estimates = np.array(estimates)
+    error = np.sqrt((blocks - 1) / blocks * ((estimates - estimates.mean()) ** 2).sum())
+    return float(estimator(*arrays)), float(error)
+
+
+@dataclass(frozen=True)
+class EquilibrationCheck:
+    """Hot- and cold-start means of one observable and whether they agree.
+
+    Attributes
+    ----------
+    hot, cold : float
+        Means of the two runs.
+    hot_error, cold_error : float
+        Their standard errors (autocorrelation included).
+    z : float
+        ``(hot − cold) / √(hot_error² + cold_error²)``.
+    agree : bool
+        ``|z| < threshold``.
+    """
+
+    hot: float
+    cold: float
+    hot_error: float
+    cold_error: float
+    z: float
+    agree: bool
+
+
+def compare_starts(hot, cold, *, threshold: float = 3.0) -> EquilibrationCheck:
+    """Do runs from a hot (random) and a cold (ordered) start agree within errors?
+
+    A disagreement means at least one run has not equilibrated (or is stuck
+    in a metastable state); agreement is necessary, not sufficient.
+    """
+    hot_mean, hot_error = standard_error(hot)
+    cold_mean, cold_error = standard_error(cold)
+    z = (hot_mean - cold_mean) / np.hypot(hot_error, cold_error) if hot_error or cold_error else 0.0
+    return EquilibrationCheck(hot_mean, cold_mean, hot_error, cold_error, float(z), bool(abs(z) < threshold))
