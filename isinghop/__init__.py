@@ -26,7 +26,7 @@ from isinghop.exact import (
 )
 from isinghop.learning import correlated_patterns, hebbian, pseudo_inverse, random_patterns, storkey
 from isinghop import observables
-from isinghop.montecarlo import Chain, geometric_anneal, linear_anneal, sample
+from isinghop.montecarlo import Chain, Tempering, geometric_anneal, linear_anneal, sample, tempering
 from isinghop.model import (
     DenseCouplings,
     IsingModel,
@@ -84,6 +84,8 @@ __all__ = [
     # Monte Carlo
     "sample",
     "Chain",
+    "tempering",
+    "Tempering",
     "linear_anneal",
     "geometric_anneal",
     "observables",

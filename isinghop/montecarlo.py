@@ -31,7 +31,7 @@ from isinghop.model import IsingModel, tie_tolerance
 from isinghop.rng import RngLike, replica_states
 from isinghop.spins import spin_batch
 
-__all__ = ["RULES", "Chain", "sample", "linear_anneal", "geometric_anneal"]
+__all__ = ["RULES", "Chain", "Tempering", "sample", "tempering", "linear_anneal", "geometric_anneal"]
 
 RULES = ("metropolis", "glauber")
 
@@ -234,4 +234,136 @@ def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedu
         rng_state=states,
         rule=rule,
         schedule=schedule,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Tempering:
+    """Outcome of :func:`tempering`; arrays are indexed by ladder temperature first.
+
+    Attributes
+    ----------
+    temperatures : numpy.ndarray
+        The ladder, ascending.
+    spins : numpy.ndarray
+        Final configuration at each temperature ``(temperature, site)``.
+    energy, magnetisation : numpy.ndarray
+        ``(temperature, record)`` energy per spin and magnetisation of the
+        configuration at that temperature, recorded after every exchange
+        round past the burn-in.
+    exchange_acceptance : numpy.ndarray
+        Accepted fraction of the exchanges tried between temperatures k and k+1.
+    round_trips : numpy.ndarray
+        Per configuration: walks from the lowest temperature to the highest
+        and back.
+    temperature_index : numpy.ndarray
+        Current ladder position of each configuration (``spins`` is already
+        sorted by temperature).
+    rng_state : numpy.ndarray
+        ``(temperature + 1, 4)`` uint64: the stream of the configuration at
+        each temperature, and the exchange stream last; pass it back with
+        ``spins`` to continue exactly (round-trip bookkeeping restarts).
+    """
+
+    temperatures: np.ndarray
+    spins: np.ndarray
+    energy: np.ndarray
+    magnetisation: np.ndarray
+    exchange_acceptance: np.ndarray
+    round_trips: np.ndarray
+    temperature_index: np.ndarray
+    rng_state: np.ndarray
+
+
+def tempering(model: IsingModel, spins, *, temperatures, rule: str = "metropolis", schedule: str = "permutation",
+              sweeps: int, exchange_every: int = 10, burn_in: int = 0, rng: RngLike = None) -> Tempering:
+    """Parallel tempering (replica exchange) over a temperature ladder.
+
+    One configuration per temperature runs ``exchange_every`` sweeps of
+    :func:`sample`; then each neighbouring pair of temperatures k, k+1, in
+    ladder order, swaps configurations with probability
+    ``min(1, exp((β_k − β_{k+1})(E_k − E_{k+1})))``, which keeps the joint
+    Boltzmann distribution stationary. Needed to equilibrate below the
+    spin-glass line, where single chains freeze.
+
+    Parameters
+    ----------
+    model : IsingModel
+    spins : array_like
+        Start, ``(site,)`` (copied to every temperature) or ``(temperature, site)``.
+    temperatures : array_like
+        At least two distinct temperatures > 0, ascending.
+    rule, schedule : str
+        As in :func:`sample` (single-site schedules).
+    sweeps : int
+        Sweeps after the burn-in; a multiple of ``exchange_every``.
+    exchange_every : int
+        Sweeps between exchange rounds.
+    burn_in : int
+        Sweeps (with exchanges) before recording; a multiple of ``exchange_every``.
+    rng : int, SeedSequence, Generator, ndarray or None
+        Streams, or the ``rng_state`` of an earlier run.
+    """
+    from isinghop._kernels.random import uniforms
+
+    ladder = np.asarray(temperatures, dtype=np.float64)
+    if ladder.ndim != 1 or len(ladder) < 2 or not np.all(np.isfinite(ladder)) or np.any(ladder <= 0) or np.any(
+        np.diff(ladder) <= 0
+    ):
+        raise ValueError(f"temperatures: expected at least two ascending temperatures > 0, got {temperatures!r}")
+    schedule = choice(schedule, "schedule", SCHEDULES[1:])
+    exchange_every = positive_int(exchange_every, "exchange_every")
+    sweeps = positive_int(sweeps, "sweeps")
+    for name, value in (("sweeps", sweeps), ("burn_in", burn_in)):
+        if value % exchange_every:
+            raise ValueError(f"{name}: must be a multiple of exchange_every = {exchange_every}, got {value}")
+    n_temps = len(ladder)
+    batch, _ = spin_batch(spins, "spins", model.n_sites if isinstance(model, IsingModel) else None)
+    if len(batch) == 1:
+        batch = np.repeat(batch, n_temps, axis=0)
+    if len(batch) != n_temps:
+        raise ValueError(f"spins: expected one configuration per temperature ({n_temps}), got {len(batch)}")
+    states = replica_states(rng, n_temps + 1)
+    exchange_state = states[-1]
+    position = np.arange(n_temps)  # ladder index of each configuration
+    betas = 1.0 / ladder
+    tried = np.zeros(n_temps - 1)
+    accepted = np.zeros(n_temps - 1)
+    last_end = np.full(n_temps, -1)  # 0: last extreme visited was the lowest T, 1: the highest
+    trips = np.zeros(n_temps, dtype=np.int64)
+    energies, magnetisations = [], []
+    n_rounds = (burn_in + sweeps) // exchange_every
+    for round_number in range(n_rounds):
+        chain = sample(model, batch, T=ladder[position], rule=rule, schedule=schedule, sweeps=exchange_every,
+                       record_every=exchange_every, rng=states[:-1])
+        batch, states[:-1] = chain.spins, chain.rng_state
+        at = np.argsort(position)  # configuration at each ladder temperature
+        energy_now = chain.energy[:, -1] * model.n_sites
+        for k in range(n_temps - 1):
+            a, b = at[k], at[k + 1]
+            tried[k] += 1
+            log_ratio = (betas[k] - betas[k + 1]) * (energy_now[a] - energy_now[b])
+            if log_ratio >= 0 or uniforms(exchange_state, 1)[0] < np.exp(log_ratio):
+                position[a], position[b] = k + 1, k
+                at[k], at[k + 1] = b, a
+                accepted[k] += 1
+        for configuration in range(n_temps):
+            if position[configuration] == 0:
+                trips[configuration] += last_end[configuration] == 1
+                last_end[configuration] = 0
+            elif position[configuration] == n_temps - 1 and last_end[configuration] == 0:
+                last_end[configuration] = 1
+        if (round_number + 1) * exchange_every > burn_in:
+            energies.append(chain.energy[at, -1])
+            magnetisations.append(chain.magnetisation[at, -1])
+    order = np.argsort(position)
+    return Tempering(
+        temperatures=ladder,
+        spins=batch[order],
+        energy=np.array(energies).T,
+        magnetisation=np.array(magnetisations).T,
+        exchange_acceptance=accepted / np.maximum(tried, 1),
+        round_trips=trips,
+        temperature_index=position,
+        rng_state=np.vstack([states[:-1][order], states[-1:]]),
     )

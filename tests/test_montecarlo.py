@@ -182,3 +182,28 @@ def test_annealing_and_per_replica_temperatures():
     with pytest.raises(ValueError, match="T: temperatures must be finite"):
         ih.sample(model, start, T=-1.0, sweeps=5)
     np.testing.assert_allclose(ih.geometric_anneal(4.0, 0.25, 5), [4, 2, 1, 0.5, 0.25])
+
+
+def test_bad_arguments_are_refused_before_sampling():
+    model = ih.square_lattice(4)
+    with pytest.raises(ValueError, match="^rule: must be one of 'metropolis', 'glauber'"):
+        ih.sample(model, np.ones(16), T=1.0, rule="wolff", sweeps=5)
+    with pytest.raises(ValueError, match="^model: Monte Carlo .* symmetric"):
+        ih.sample(ih.dense_model([[0.0, 1.0], [-1.0, 0.0]], allow_asymmetric=True), [1, 1], T=1.0, sweeps=5)
+    with pytest.raises(ValueError, match="^temperatures: expected at least two ascending"):
+        ih.tempering(model, np.ones(16), temperatures=[2.0, 1.0], sweeps=10)
+    with pytest.raises(ValueError, match="^sweeps: must be a multiple of exchange_every"):
+        ih.tempering(model, np.ones(16), temperatures=[1.0, 2.0], sweeps=15, exchange_every=10)
+    with pytest.raises(ValueError, match="^spins: expected one configuration per temperature"):
+        ih.tempering(model, np.ones((3, 16)), temperatures=[1.0, 2.0], sweeps=10)
+
+
+def test_tempering_continues_exactly():
+    model = ih.square_lattice(4)
+    ladder = [1.5, 2.5, 3.5]
+    whole = ih.tempering(model, np.ones(16), temperatures=ladder, sweeps=40, exchange_every=5, rng=3)
+    first = ih.tempering(model, np.ones(16), temperatures=ladder, sweeps=20, exchange_every=5, rng=3)
+    second = ih.tempering(model, first.spins, temperatures=ladder, sweeps=20, exchange_every=5, rng=first.rng_state)
+    np.testing.assert_array_equal(np.hstack([first.energy, second.energy]), whole.energy)
+    np.testing.assert_array_equal(second.spins, whole.spins)
+    assert whole.exchange_acceptance.min() > 0

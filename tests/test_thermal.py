@@ -79,3 +79,32 @@ def test_torus_energy_and_specific_heat_against_kaufman(L, sweeps, T):
     assert e_error <= 0.002 and c_error / c <= 0.03  # precision floor: the test can see a wrong answer
     assert abs(e - energy) < 4 * e_error
     assert abs(c - heat) < 4 * c_error
+
+
+@pytest.mark.statistical
+def test_metropolis_and_glauber_agree_on_a_spin_glass():
+    # no closed form here: the two rules must agree with each other (and with enumeration at N = 12)
+    rng = np.random.default_rng(31)
+    a = rng.normal(size=(12, 12)) / np.sqrt(12)
+    model = ih.dense_model(np.triu(a, 1) + np.triu(a, 1).T)
+    T = 0.6
+    exact = ih.thermal_averages(model, T)
+    results = {}
+    for rule in ("metropolis", "glauber"):
+        chain = ih.sample(model, ih.random_spins(8, 12, rng=32), T=T, rule=rule, sweeps=50_000, rng=len(rule))
+        results[rule] = ob.standard_error(chain.energy)
+        assert abs(results[rule][0] - exact.energy_per_spin) < 4 * results[rule][1]
+    (e_m, s_m), (e_g, s_g) = results["metropolis"], results["glauber"]
+    assert abs(e_m - e_g) < 4 * np.hypot(s_m, s_g)
+
+
+@pytest.mark.statistical
+def test_parallel_tempering_across_the_transition():
+    L = 16
+    ladder = np.linspace(1.8, 3.0, 8)
+    run = ih.tempering(ih.square_lattice(L), np.ones(L * L), temperatures=ladder, sweeps=20_000, exchange_every=10,
+                       burn_in=1000, rng=41)
+    assert np.all(run.exchange_acceptance > 0.1) and run.round_trips.sum() > 10
+    for k, T in enumerate(ladder):
+        e, error = ob.standard_error(run.energy[k])
+        assert abs(e - ising_torus_thermodynamics(L, T)[0]) < 4 * error

@@ -67,3 +67,12 @@ def below(state, n):
             product = (next_uint64(state) >> _SHIFT_32) * bound
             low = product & _LOW_32
     return np.int64(product >> _SHIFT_32)
+
+
+@njit
+def uniforms(state, count):
+    """``count`` uniforms from one state (for draws made outside the kernels, e.g. replica exchanges)."""
+    out = np.empty(count)
+    for k in range(count):
+        out[k] = uniform(state)
+    return out

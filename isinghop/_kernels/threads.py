@@ -5,9 +5,16 @@ Replicas are independent and carry their own generator states, so the split
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 
 import numba
 import numpy as np
+
+
+@lru_cache(maxsize=None)
+def _pool(n_threads: int) -> ThreadPoolExecutor:
+    """One long-lived pool per thread count (starting threads on every call costs about a millisecond)."""
+    return ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="isinghop")
 
 
 def over_replicas(kernel, shared: tuple, per_replica: tuple) -> None:
@@ -19,6 +26,6 @@ def over_replicas(kernel, shared: tuple, per_replica: tuple) -> None:
     if n_blocks == 1:
         kernel(*shared, *blocks[0])
         return
-    with ThreadPoolExecutor(max_workers=n_blocks) as pool:
-        for future in [pool.submit(kernel, *shared, *block) for block in blocks]:
-            future.result()
+    pool = _pool(n_blocks)
+    for future in [pool.submit(kernel, *shared, *block) for block in blocks]:
+        future.result()
