@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from isinghop._validate import choice, numeric_array, positive_int
-from isinghop.model import DenseCouplings, IsingModel, PatternCouplings
+from isinghop.model import DenseCouplings, IsingModel, PatternCouplings, narrowest_integers
 from isinghop.rng import RngLike, as_generator
 
 __all__ = ["hebbian", "pseudo_inverse", "storkey", "random_patterns", "correlated_patterns"]
@@ -74,7 +74,7 @@ def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns")
     if storage == "patterns":
         return IsingModel(PatternCouplings(site, None, bool(self_coupling)), None)
     xi = site.astype(np.float64)
-    K = (xi @ xi.T).astype(np.int32)  # exact: |K_ij| <= P < 2^53
+    K = narrowest_integers(xi @ xi.T)  # exact: |K_ij| <= P < 2^53
     if not self_coupling:
         np.fill_diagonal(K, 0)
     K.flags.writeable = False

@@ -135,7 +135,7 @@ def _table_size(couplings, hs: np.ndarray, rule: str, temperatures: np.ndarray) 
     """
     if not (couplings.exact and np.all(hs == np.round(hs))) or np.any(temperatures != temperatures[:, :1]):
         return 0
-    bound = couplings.field_bound() + int(np.abs(hs).max(initial=0))
+    bound = couplings.field_bound + int(np.abs(hs).max(initial=0))
     return int(min(MAX_TABLE, 2 * bound if rule == "metropolis" else bound))
 
 

@@ -87,6 +87,14 @@ def energy_numerator(field, data, aux, s, hs, raw_diagonal):
     return -total
 
 
+@njit(inline="always")
+def pair_numerator(field, data, aux, s, i, hs, raw_diagonal, plain):
+    """``scale · (φ_i − J_ii s_i)``; ``plain`` (no field, no self-coupling) skips two loads."""
+    if plain:
+        return field(data, aux, s, i)
+    return field(data, aux, s, i) - raw_diagonal[i] * s[i] + hs[i]
+
+
 @functools.cache
 def sample_kernel(init, field, flip):
     """The Monte Carlo kernel for one storage (compiled on first use, once per storage)."""
@@ -102,6 +110,9 @@ def sample_kernel(init, field, flip):
         n_replica, n = spins.shape
         n_sweeps = temperatures.shape[1]
         n_patterns = patterns.shape[0]
+        plain = True
+        for i in range(n):
+            plain = plain and hs[i] == 0.0 and raw_diagonal[i] == 0.0
         keep_snapshots = snapshots.shape[1] > 0
         for r in range(n_replica):
             s = spins[r]
@@ -131,11 +142,11 @@ def sample_kernel(init, field, flip):
                     table_T = T
                 if schedule == SYNCHRONOUS:
                     for i in range(n):
-                        p = field(data, a, s, i) - raw_diagonal[i] * s[i] + hs[i]
+                        p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
                         proposal[i] = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
                     for i in range(n):
                         if proposal[i] != s[i]:
-                            p = field(data, a, s, i) - raw_diagonal[i] * s[i] + hs[i]
+                            p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
                             e_num += 2.0 * s[i] * p
                             s[i] = proposal[i]
                             flip(data, a, s, i)
@@ -157,7 +168,7 @@ def sample_kernel(init, field, flip):
                             i = order[attempt]
                         else:
                             i = sites[attempt]
-                        p = field(data, a, s, i) - raw_diagonal[i] * s[i] + hs[i]
+                        p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
                         value = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
                         if value != s[i]:
                             e_num += 2.0 * s[i] * p
