@@ -63,3 +63,15 @@ def fraction(value, name: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{name}: expected a number in [0, 1], got {value}")
     return float(value)
+
+
+def site_order(order, n_sites: int) -> np.ndarray:
+    """The site order of a sequential sweep: 0..N−1, or ``order`` if it is a permutation of them."""
+    if order is None:
+        return np.arange(n_sites, dtype=np.int64)
+    values = np.asarray(order)
+    if values.shape != (n_sites,) or not np.issubdtype(values.dtype, np.integer) or not np.array_equal(
+        np.sort(values), np.arange(n_sites)
+    ):
+        raise ValueError(f"order: expected a permutation of 0..{n_sites - 1}, got {values!r}")
+    return values.astype(np.int64)

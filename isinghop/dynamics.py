@@ -27,10 +27,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from isinghop._validate import choice, positive_int
-from isinghop.model import TIE_RULES, IsingModel, tie_tolerance
+from isinghop._validate import choice, positive_int, site_order
+from isinghop.model import TIE_RULES, IsingModel, overlap_patterns, tie_tolerance
 from isinghop.rng import RngLike, replica_states
-from isinghop.spins import as_spins, spin_batch
+from isinghop.spins import spin_batch
 
 __all__ = ["SCHEDULES", "TIE_RULES", "Relaxation", "relax"]
 
@@ -113,28 +113,6 @@ def _record_names(record) -> tuple[str, ...]:
     return names
 
 
-def _site_order(order, n_sites: int) -> np.ndarray:
-    if order is None:
-        return np.arange(n_sites, dtype=np.int64)
-    values = np.asarray(order)
-    if values.shape != (n_sites,) or not np.issubdtype(values.dtype, np.integer) or not np.array_equal(
-        np.sort(values), np.arange(n_sites)
-    ):
-        raise ValueError(f"order: expected a permutation of 0..{n_sites - 1}, got {values!r}")
-    return values.astype(np.int64)
-
-
-def _record_patterns(model: IsingModel, patterns, wanted: bool) -> np.ndarray:
-    if not wanted:
-        return np.zeros((0, model.n_sites), dtype=np.int8)
-    if patterns is None:
-        stored = getattr(model.couplings, "patterns", None)
-        if stored is None:
-            raise ValueError("patterns: recording overlaps needs patterns (the model does not store any)")
-        return np.ascontiguousarray(stored)
-    return as_spins(patterns, name="patterns", n_sites=model.n_sites)
-
-
 def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str = "keep", max_sweeps: int = 1000,
           order=None, tol: float | None = None, record=(), patterns=None, rng: RngLike = None) -> Relaxation:
     """Run the zero-temperature Hopfield dynamics until every replica is stable.
@@ -179,12 +157,12 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
     max_sweeps = positive_int(max_sweeps, "max_sweeps")
     if order is not None and schedule != "sequential":
         raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
-    site_order = _site_order(order, model.n_sites)
+    site_order = site_order(order, model.n_sites)
     tol = tie_tolerance(model, tol)
     names = _record_names(record)
     if "energy" in names and not model.couplings.symmetric:
         raise ValueError("record: the energy is undefined for asymmetric couplings")
-    recorded = _record_patterns(model, patterns, "overlaps" in names)
+    recorded = overlap_patterns(model, patterns, "overlaps" in names)
     states = replica_states(rng, batch.shape[0])
 
     couplings = model.couplings

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from isinghop._validate import choice, positive_int
+from isinghop._validate import choice, positive_int, site_order
 from isinghop.model import TIE_RULES, IsingModel, delta_energy, energy, local_fields, tie_tolerance
 from isinghop.spins import as_spins
 
@@ -378,7 +378,7 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
     numpy.ndarray
         ``(2^N, 2^N)`` row-stochastic matrix in state-index order.
     """
-    from isinghop.dynamics import SCHEDULES, _site_order
+    from isinghop.dynamics import SCHEDULES
     from isinghop.montecarlo import RULES
 
     n = _check_model(model)
@@ -401,7 +401,7 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
         return matrix
     if schedule == "sequential":
         matrix = np.eye(size)
-        for site in _site_order(order, n):
+        for site in site_order(order, n):
             matrix = _after_site(matrix, flips, int(site))
         return matrix
     if schedule == "random":

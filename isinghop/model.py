@@ -621,3 +621,15 @@ def to_dense(model: IsingModel, *, max_sites: int = 20_000) -> np.ndarray:
             f"the limit is max_sites = {max_sites}"
         )
     return model.couplings.to_dense()
+
+
+def overlap_patterns(model: IsingModel, patterns, wanted: bool) -> np.ndarray:
+    """Patterns whose overlaps a run records: ``patterns``, else the model's own; none (0 rows) if not ``wanted``."""
+    if not wanted:
+        return np.zeros((0, model.n_sites), dtype=np.int8)
+    if patterns is None:
+        stored = getattr(model.couplings, "patterns", None)
+        if stored is None:
+            raise ValueError("patterns: recording overlaps needs patterns (the model does not store any)")
+        return np.ascontiguousarray(stored)
+    return spin_batch(patterns, "patterns", model.n_sites)[0]

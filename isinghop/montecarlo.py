@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from isinghop._validate import choice, positive_int
-from isinghop.dynamics import SCHEDULES, _record_patterns, _site_order
-from isinghop.model import IsingModel, tie_tolerance
+from isinghop._validate import choice, positive_int, site_order
+from isinghop.dynamics import SCHEDULES
+from isinghop.model import IsingModel, overlap_patterns, tie_tolerance
 from isinghop.rng import RngLike, replica_states
 from isinghop.spins import spin_batch
 
@@ -196,7 +196,7 @@ def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedu
     n_replica, n_sites = batch.shape
     temperatures = _temperature_table(T, anneal, n_replica, burn_in + sweeps)
     tol = tie_tolerance(model, tol)
-    recorded = _record_patterns(model, patterns, overlaps)
+    recorded = overlap_patterns(model, patterns, overlaps)
     states = replica_states(rng, n_replica)
 
     couplings = model.couplings
@@ -214,7 +214,7 @@ def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedu
     over_replicas(
         kernel.sample_kernel(spec.init, spec.field, spec.flip),
         (spec.data, hs, couplings.raw_diagonal().astype(np.float64), float(couplings.scale), tol * couplings.scale,
-         RULES.index(rule), SCHEDULES.index(schedule), _site_order(order, n_sites), burn_in, record_every, recorded,
+         RULES.index(rule), SCHEDULES.index(schedule), site_order(order, n_sites), burn_in, record_every, recorded,
          table_size),
         (final, aux, states, temperatures, energies, magnetisations, overlap_trace, snapshot_trace, accepted),
     )

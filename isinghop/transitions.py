@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from isinghop._validate import choice
-from isinghop.dynamics import SCHEDULES, _site_order
+from isinghop._validate import choice, site_order
+from isinghop.dynamics import SCHEDULES
 from isinghop.exact import state_index, state_spins
 from isinghop.model import TIE_RULES, IsingModel, energy, tie_tolerance
 
@@ -132,7 +132,7 @@ def transition_graph(model: IsingModel, *, schedule: str = "random", tie: str = 
         graph.add_node(k, spins=tuple(int(v) for v in spins))
         if energies is not None:
             graph.nodes[k]["energy"] = float(energies[k])
-    for origin, batch, probability, unit in _step(model, states, schedule, tie, _site_order(order, n), tol_s):
+    for origin, batch, probability, unit in _step(model, states, schedule, tie, site_order(order, n), tol_s):
         targets = state_index(batch)
         for a, b, p in zip(origin.tolist(), targets.tolist(), probability.tolist()):
             if graph.has_edge(a, b):
