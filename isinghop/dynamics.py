@@ -157,7 +157,7 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
     max_sweeps = positive_int(max_sweeps, "max_sweeps")
     if order is not None and schedule != "sequential":
         raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
-    site_order = site_order(order, model.n_sites)
+    sweep_order = site_order(order, model.n_sites)
     tol = tie_tolerance(model, tol)
     names = _record_names(record)
     if "energy" in names and not model.couplings.symmetric:
@@ -182,7 +182,7 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
     over_replicas(
         kernel.relax_kernel(spec.init, spec.field, spec.flip),
         (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64), float(couplings.scale),
-         tol * couplings.scale, SCHEDULES.index(schedule), TIE_RULES.index(tie), site_order, max_sweeps, zobrist,
+         tol * couplings.scale, SCHEDULES.index(schedule), TIE_RULES.index(tie), sweep_order, max_sweeps, zobrist,
          deterministic, "energy" in names, recorded),
         (final, aux, states, sweeps, status, cycle, flips, energies, overlaps, free),
     )
