@@ -3,7 +3,7 @@
 Made per storage like the relaxation kernel. Per attempt at site i the pair
 field numerator is ``p = field_i − d_i s_i + scale·h_i`` (self-coupling
 removed), so ``ΔE · scale = 2 s_i p``. Random numbers, per replica and in this
-order: the schedule's draws (as in :mod:`isinghop._kernels.relax`); Metropolis
+order: the schedule's draws (:mod:`isinghop._kernels.schedule`); Metropolis
 draws one uniform only when ΔE > 0; Glauber draws one uniform per attempt. At
 T = 0 (the explicit limit) Metropolis flips iff ``s_i p < 0`` or ``|p| ≤ tol``
 (no draw), and Glauber sets ``sign(p)``, or a coin when ``|p| ≤ tol``.
@@ -20,8 +20,8 @@ import math
 import numpy as np
 from numba import njit
 
-from isinghop._kernels.random import below, coin, uniform
-from isinghop._kernels.relax import PERMUTATION, RANDOM, SEQUENTIAL, SYNCHRONOUS
+from isinghop._kernels.random import coin, uniform
+from isinghop._kernels.schedule import SYNCHRONOUS, site_of, start_sweep
 
 METROPOLIS, GLAUBER = 0, 1
 
@@ -155,19 +155,9 @@ def sample_kernel(init, field, flip):
                                 sums[mu] += 2 * s[i] * patterns[mu, i]
                             accepted[r] += 1
                 else:
-                    if schedule == PERMUTATION:
-                        for i in range(n):
-                            sites[i] = i
-                        for i in range(n - 1, 0, -1):
-                            j = below(state, i + 1)
-                            sites[i], sites[j] = sites[j], sites[i]
+                    start_sweep(schedule, sites, state)
                     for attempt in range(n):
-                        if schedule == RANDOM:
-                            i = below(state, n)
-                        elif schedule == SEQUENTIAL:
-                            i = order[attempt]
-                        else:
-                            i = sites[attempt]
+                        i = site_of(attempt, schedule, order, sites, state)
                         p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
                         value = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
                         if value != s[i]:

@@ -6,10 +6,9 @@ A kernel is made per storage from its three functions (``init``, ``field``,
 included); the update adds ``hs = scale · h`` and compares with ``tol_s =
 scale · tol``.
 
-Random numbers, per replica and in this order: ``permutation`` shuffles
-0..N−1 at the start of every sweep (Fisher–Yates from the top, one bounded
-draw per position N−1..1); ``random`` draws each attempt's site; the tie rule
-``random`` draws one coin per tie, when it happens.
+Random numbers, per replica and in this order: the schedule's (see
+:mod:`isinghop._kernels.schedule`); the tie rule ``random`` draws one coin
+per tie, when it happens.
 """
 
 import functools
@@ -17,9 +16,9 @@ import functools
 import numpy as np
 from numba import njit
 
-from isinghop._kernels.random import below, coin
+from isinghop._kernels.random import coin
+from isinghop._kernels.schedule import RANDOM, SYNCHRONOUS, site_of, start_sweep
 
-SYNCHRONOUS, SEQUENTIAL, PERMUTATION, RANDOM = 0, 1, 2, 3
 KEEP, UP, DOWN, FLIP, COIN = 0, 1, 2, 3, 4
 RUNNING, CONVERGED, SETTLED, CYCLE = 0, 1, 2, 3
 
@@ -134,19 +133,9 @@ def relax_kernel(init, field, flip):
                             code ^= zobrist[i]
                             changed += 1
                 else:
-                    if schedule == PERMUTATION:
-                        for i in range(n):
-                            sites[i] = i
-                        for i in range(n - 1, 0, -1):
-                            j = below(state, i + 1)
-                            sites[i], sites[j] = sites[j], sites[i]
+                    start_sweep(schedule, sites, state)
                     for attempt in range(n):
-                        if schedule == RANDOM:
-                            i = below(state, n)
-                        elif schedule == SEQUENTIAL:
-                            i = order[attempt]
-                        else:
-                            i = sites[attempt]
+                        i = site_of(attempt, schedule, order, sites, state)
                         value = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
                         if value != s[i]:
                             s[i] = value
