@@ -1,5 +1,8 @@
 """Site schedules of a sweep (N update attempts), shared by every kernel.
 
+The kernels pick each attempt's site inline (``random``: a bounded draw;
+``sequential``: the fixed order; ``permutation``: the sweep's shuffled order).
+
 Random numbers: ``permutation`` shuffles 0..N−1 at the start of each sweep
 (Fisher–Yates from the top, one bounded draw per position N−1..1);
 ``random`` draws each attempt's site; ``sequential`` draws nothing.
@@ -22,13 +25,3 @@ def start_sweep(schedule, sites, state):
         for i in range(n - 1, 0, -1):
             j = below(state, i + 1)
             sites[i], sites[j] = sites[j], sites[i]
-
-
-@njit(inline="always")
-def site_of(attempt, schedule, order, sites, state):
-    """The site of the sweep's ``attempt``-th update."""
-    if schedule == RANDOM:
-        return below(state, sites.size)
-    if schedule == SEQUENTIAL:
-        return order[attempt]
-    return sites[attempt]
