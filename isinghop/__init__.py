@@ -43,6 +43,7 @@ from isinghop.model import (
     to_dense,
 )
 from isinghop.rng import as_generator, replica_states
+from isinghop.study import Config, Study, load_store, load_study, run, store_status
 from isinghop.transitions import draw_transition_graph, transition_graph
 from isinghop.spins import (
     as_spins,
@@ -120,6 +121,13 @@ __all__ = [
     "stationary_distribution",
     "ising_torus_log_partition",
     "ising_torus_thermodynamics",
+    # studies
+    "Study",
+    "Config",
+    "run",
+    "load_study",
+    "load_store",
+    "store_status",
     # randomness
     "as_generator",
     "replica_states",

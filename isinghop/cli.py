@@ -1,16 +1,37 @@
-"""Command line: ``isinghop demo`` (also ``python -m isinghop``)."""
+"""Command line: ``isinghop list | run | plot | info | demo`` (also ``python -m isinghop``)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
 from isinghop.demo import plot_demo, recall_demo
+
+
+def _study_names() -> list[str]:
+    from importlib import resources
+
+    return sorted(p.stem for p in resources.files("studies").iterdir() if p.suffix == ".py" and not p.stem.startswith("_"))
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="isinghop", description="Hopfield networks as Ising Hamiltonians.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("list", help="studies and their configurations")
+    run = commands.add_parser("run", help="run a study (resumes an existing store)")
+    run.add_argument("study", choices=_study_names())
+    run.add_argument("--config", default="quick", help="configuration (default quick)")
+    run.add_argument("--store", help="store directory (default runs/STUDY-CONFIG)")
+    run.add_argument("--workers", type=int, help="local worker processes")
+    run.add_argument("--scheduler", help="dask.distributed scheduler address, e.g. tcp://host:8786")
+    run.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    plot = commands.add_parser("plot", help="draw a store's figure")
+    plot.add_argument("store")
+    plot.add_argument("--out", help="PNG to write (default STORE/STUDY.png)")
+    info = commands.add_parser("info", help="grid, points done/missing/failed, provenance of a store")
+    info.add_argument("store")
     demo = commands.add_parser("demo", help="store random patterns, corrupt one, recall it, plot")
     demo.add_argument("--side", type=int, default=32, help="image side; N = side² sites (default 32)")
     demo.add_argument("--patterns", type=int, default=40, help="number of stored patterns P (default 40)")
@@ -20,13 +41,86 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _list() -> None:
+    from isinghop.study import load_study
+
+    for name in _study_names():
+        study = load_study(name)
+        print(f"{name}: {study.description}")
+        for config, settings in study.configs.items():
+            print(f"  --config {config}: {len(settings.points())} points; {settings.description}")
+
+
+def _save_figure(store: Path, out) -> Path:
+    from isinghop.study import load_store, load_study
+
+    record = json.loads((store / "study.json").read_text())
+    study = load_study(record["study"])
+    dataset = load_store(store)
+    dataset.attrs.update({f"fixed_{k}": v for k, v in record["fixed"].items()})
+    path = Path(out) if out else store / f"{study.name}.png"
+    figure = study.plot(dataset)
+    figure.savefig(path, dpi=120)
+    return path
+
+
+def _run(args) -> None:
+    from isinghop.study import load_study, run
+
+    study = load_study(args.study)
+    if args.config not in study.configs:
+        raise ValueError(f"--config: unknown configuration {args.config!r}; choose from {', '.join(study.configs)}")
+    store = Path(args.store or f"runs/{args.study}-{args.config}")
+    try:
+        dataset = run(study, args.config, store, scheduler=args.scheduler, workers=args.workers, rng=args.seed)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: finished points are kept in {store}; run again to resume", file=sys.stderr)
+        raise SystemExit(130) from None
+    failed = json.loads(dataset.attrs["failed_points"])
+    print(f"{study.name} ({args.config}): {len(json.loads(dataset.attrs['point_keys']))} points in {store} "
+          f"({dataset.attrs['wall_time_s']:.1f} s this run)")
+    if failed:
+        print(f"{len(failed)} failed point(s), errors in {store / 'failed'}: {', '.join(failed)}")
+    dataset.to_netcdf(store / f"{study.name}.nc", engine="h5netcdf")
+    print(f"dataset written to {store / f'{study.name}.nc'}")
+    print(f"figure written to {_save_figure(store, None)}")
+
+
+def _info(store: Path) -> None:
+    from isinghop.study import store_status
+
+    status = store_status(store)
+    record = status["record"]
+    print(f"study {record['study']}, config {record['config']}, root seed entropy {record['seed_entropy']}")
+    for name, values in record["grid"].items():
+        print(f"  {name}: {values}")
+    print(f"points: {len(status['done'])} done, {len(status['missing'])} missing, {len(status['failed'])} failed")
+    for key in status["failed"]:
+        print(f"  failed: {key}")
+    print(f"fixed: {json.dumps(record['fixed'])}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        result = recall_demo(side=args.side, n_patterns=args.patterns, noise=args.noise, rng=args.seed)
-    except (TypeError, ValueError) as error:
+        if args.command == "list":
+            _list()
+        elif args.command == "run":
+            _run(args)
+        elif args.command == "plot":
+            print(f"figure written to {_save_figure(Path(args.store), args.out)}")
+        elif args.command == "info":
+            _info(Path(args.store))
+        else:
+            _demo(args)
+    except (TypeError, ValueError, FileNotFoundError) as error:
         parser.exit(2, f"isinghop: error: {error}\n")
+    return 0
+
+
+def _demo(args) -> None:
+    result = recall_demo(side=args.side, n_patterns=args.patterns, noise=args.noise, rng=args.seed)
     n_patterns, n_sites = result.patterns.shape
     print(f"stored P = {n_patterns} random patterns on N = {n_sites} sites (alpha = {n_patterns / n_sites:.3f})")
     print(f"cue: pattern 1 with {args.noise:.0%} of its sites flipped")
@@ -34,9 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     for sweep, row in enumerate(result.overlaps):
         print(f"{sweep:>5}  {row[0]:>7.4f}  {abs(row[1:]).max(initial=0):>16.4f}")
     print("recall reached a fixed point" if result.converged else "recall did not settle within the sweep limit")
-    path = plot_demo(result, args.out)
-    print(f"figure written to {path}")
-    return 0
+    print(f"figure written to {plot_demo(result, args.out)}")
 
 
 if __name__ == "__main__":

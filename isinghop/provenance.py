@@ -1,0 +1,59 @@
+"""Provenance of a study Dataset: flat string and number attrs, stamped last.
+
+netCDF stores neither dicts, bools nor None, and xarray drops attrs in
+arithmetic, so provenance is collected as flat values (nested parameters as
+one JSON string) and written onto the finished Dataset by :func:`stamp`.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["collect", "stamp", "TIMING_ATTRS"]
+
+#: Attributes that differ between otherwise identical runs.
+TIMING_ATTRS = ("start_time", "end_time", "wall_time_s")
+
+
+def _git_describe() -> str:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        done = subprocess.run(["git", "describe", "--always", "--dirty", "--tags"], cwd=root, capture_output=True,
+                              text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def collect(*, seed_entropy, parameters: dict) -> dict:
+    """Versions, the root seed's entropy and the parameters, as flat netCDF-safe attrs."""
+    import numba
+    import xarray
+
+    from isinghop import __version__
+
+    return {
+        "isinghop_version": __version__,
+        "git_describe": _git_describe(),
+        "python_version": platform.python_version(),
+        "numpy_version": np.__version__,
+        "numba_version": numba.__version__,
+        "xarray_version": xarray.__version__,
+        "seed_entropy": str(seed_entropy),
+        "parameters": json.dumps(parameters, sort_keys=True, default=str),
+    }
+
+
+def stamp(dataset, attrs: dict):
+    """Return ``dataset`` with ``attrs`` added (flat: str, int, float); apply after all computation."""
+    for key, value in attrs.items():
+        if not isinstance(value, (str, int, float, np.integer, np.floating)) or isinstance(value, bool):
+            raise TypeError(f"attrs: {key!r} must be a string or a number for netCDF, got {type(value).__name__}")
+    out = dataset.copy()
+    out.attrs.update(attrs)
+    return out

@@ -1,0 +1,114 @@
+"""Retrieval: overlap with a stored pattern after zero-temperature recall and after thermal sampling.
+
+Hebbian couplings of P = αN random patterns (pattern storage, zero diagonal).
+For each disorder sample, every replica starts from pattern 1 with a fraction
+``noise`` of its sites flipped; it is recalled by the zero-temperature
+dynamics (random order, ties keep the spin), and, separately, sampled by
+Metropolis at temperature T from the same cue. Below the storage capacity
+(α_c ≈ 0.138 at T = 0) recall restores the pattern; temperature and load
+melt the retrieval state (Amit, Gutfreund & Sompolinsky).
+"""
+
+import numpy as np
+import xarray as xr
+
+import isinghop as ih
+
+QUICK = ih.Config(
+    grid={"alpha": (0.05, 0.2), "T": (0.2, 0.6), "noise": (0.1, 0.3)},
+    fixed={"n_sites": 200, "samples": 2, "replicas": 4, "sweeps": 100, "rule": "metropolis",
+           "schedule": "permutation", "tie": "keep"},
+    description="8 points at N = 200: seconds",
+)
+FULL = ih.Config(
+    grid={"alpha": tuple(np.round(np.arange(0.02, 0.201, 0.02), 3)), "T": (0.0, 0.2, 0.4, 0.6),
+          "noise": (0.1, 0.3)},
+    fixed={"n_sites": 2000, "samples": 8, "replicas": 8, "sweeps": 1000, "rule": "metropolis",
+           "schedule": "permutation", "tie": "keep"},
+    description="80 points at N = 2000: the paper's figure",
+)
+
+
+def run_point(point, fixed, disorder, thermal):
+    """Overlaps ``(sample, replica)`` after recall and after Metropolis at the point's T."""
+    n, samples, replicas = fixed["n_sites"], fixed["samples"], fixed["replicas"]
+    n_patterns = max(1, int(round(point["alpha"] * n)))
+    recall = np.empty((samples, replicas))
+    thermal_m = np.empty((samples, replicas))
+    sweeps_used = np.empty((samples, replicas), dtype=np.int64)
+    for s, (patterns_seed, dynamics_seed) in enumerate(zip(disorder.spawn(samples), thermal.spawn(samples))):
+        xi = ih.random_patterns(n_patterns, n, rng=patterns_seed)
+        model = ih.hebbian(xi)
+        cue_seed, relax_seed, chain_seed = dynamics_seed.spawn(3)
+        cues = ih.flip_fraction(np.repeat(xi[:1], replicas, axis=0), point["noise"], rng=cue_seed)
+        relaxed = ih.relax(model, cues, schedule=fixed["schedule"], tie=fixed["tie"], rng=relax_seed)
+        recall[s] = relaxed.spins @ xi[0].astype(np.int64) / n
+        sweeps_used[s] = relaxed.sweeps
+        chain = ih.sample(model, cues, T=point["T"], rule=fixed["rule"], schedule=fixed["schedule"],
+                          sweeps=fixed["sweeps"], overlaps=True, patterns=xi[:1], rng=chain_seed)
+        thermal_m[s] = chain.overlaps[:, fixed["sweeps"] // 2 :, 0].mean(axis=1)
+    coords = {
+        "sample": ("sample", np.arange(samples), {"units": "1", "long_name": "disorder sample",
+                                                  "description": "independent pattern set"}),
+        "replica": ("replica", np.arange(replicas), {"units": "1", "long_name": "replica",
+                                                     "description": "independent cue and dynamics on one pattern set"}),
+    }
+    return xr.Dataset(
+        {
+            "overlap_recall": (("sample", "replica"), recall, {
+                "units": "1", "long_name": "overlap after recall",
+                "description": "m_1 = (1/N) sum_i xi_i^1 s_i after zero-temperature relaxation from the cue"}),
+            "overlap_thermal": (("sample", "replica"), thermal_m, {
+                "units": "1", "long_name": "thermal overlap",
+                "description": "m_1 averaged over the second half of a Metropolis chain at T started from the cue"}),
+            "recall_sweeps": (("sample", "replica"), sweeps_used, {
+                "units": "sweeps", "long_name": "recall sweeps",
+                "description": "sweeps the zero-temperature relaxation used"}),
+        },
+        coords=coords,
+    )
+
+
+def plot(dataset):
+    """Recall overlap against load for each noise level, and thermal overlap against load for each T."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    alpha = dataset["alpha"].values
+    for noise in dataset["noise"].values:
+        recall = dataset["overlap_recall"].sel(noise=noise)
+        mean = recall.mean(("T", "sample", "replica"))
+        error = recall.std(("T", "sample", "replica")) / np.sqrt(recall.size / len(alpha))
+        left.errorbar(alpha, mean, yerr=error, marker="o", capsize=3, label=f"noise {noise:g}")
+    lowest = dataset["noise"].values.min()
+    for T in dataset["T"].values:
+        thermal = dataset["overlap_thermal"].sel(noise=lowest, T=T)
+        right.plot(alpha, thermal.mean(("sample", "replica")), marker="s", label=f"T = {T:g}")
+    for ax in (left, right):
+        ax.axvline(0.138, color="0.6", ls=":", lw=1)
+        ax.set_xlabel("load α = P/N")
+        ax.legend(fontsize=8)
+    left.set_ylabel("overlap m₁")
+    left.set_title("zero-temperature recall")
+    right.set_title(f"Metropolis, cue noise {lowest:g}")
+    n = dataset.attrs.get("fixed_n_sites", "")
+    fig.suptitle(f"Hebbian retrieval, N = {n} (dotted: α_c ≈ 0.138)")
+    fig.tight_layout()
+    return fig
+
+
+STUDY = ih.Study(
+    name="retrieval",
+    description="overlap after zero-T recall and after Metropolis over load α, temperature T and cue noise",
+    configs={"quick": QUICK, "full": FULL},
+    run_point=run_point,
+    plot=plot,
+    coordinates={
+        "alpha": {"units": "1", "long_name": "load α", "description": "stored patterns per site, P/N"},
+        "T": {"units": "energy (k_B = 1)", "long_name": "temperature", "description": "Metropolis temperature"},
+        "noise": {"units": "1", "long_name": "cue noise", "description": "fraction of the cue's sites flipped"},
+    },
+)

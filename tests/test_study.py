@@ -1,0 +1,126 @@
+"""The study runner: reproducible, resumable, the same on one process, a pool or a dask cluster."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+import isinghop as ih
+import toy_study
+from isinghop.provenance import TIMING_ATTRS
+from isinghop.testing import assert_study_dataset
+
+TESTS = Path(__file__).parent
+
+
+def comparable(dataset):
+    return dataset.drop_attrs(deep=False).assign_attrs(
+        {k: v for k, v in dataset.attrs.items() if k not in TIMING_ATTRS})
+
+
+def test_every_quick_config_meets_the_contract(tmp_path):
+    for name in ("retrieval",):
+        dataset = ih.run(name, "quick", tmp_path / name, rng=1)
+        assert_study_dataset(dataset, dims=("sample", "replica"))
+        assert json.loads(dataset.attrs["failed_points"]) == []
+
+
+def test_retrieval_recalls_below_capacity(tmp_path):
+    dataset = ih.run("retrieval", "quick", tmp_path, rng=2)
+    # alpha = 0.05 is below alpha_c = 0.138: recall from 10 % noise is perfect
+    assert float(dataset["overlap_recall"].sel(alpha=0.05, noise=0.1).min()) == 1.0
+    # alpha = 0.2 is above it: recall degrades
+    assert float(dataset["overlap_recall"].sel(alpha=0.2).mean()) < 0.9
+
+
+def test_same_dataset_for_one_process_and_a_pool(tmp_path):
+    serial = ih.run(toy_study.STUDY, "quick", tmp_path / "serial", rng=5)
+    pooled = ih.run(toy_study.STUDY, "quick", tmp_path / "pool", workers=2, rng=5)
+    xr.testing.assert_identical(comparable(serial), comparable(pooled))
+    assert serial.sizes == {"x": 3, "y": 2, "sample": 3}
+
+
+def test_extending_the_grid_runs_only_new_points(tmp_path):
+    small = toy_study.make({"x": (1, 2), "y": (0.5, 1.5)})
+    ih.run(small, "quick", tmp_path, rng=6)
+    before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "points").iterdir()}
+    grown = ih.run(toy_study.STUDY, "quick", tmp_path, rng=6)
+    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "points").iterdir()}
+    assert len(after) == 6 and all(after[name] == stamp for name, stamp in before.items())
+    fresh = ih.run(toy_study.STUDY, "quick", tmp_path / "fresh", rng=6)
+    xr.testing.assert_identical(comparable(grown), comparable(fresh))
+
+
+def test_resume_with_other_parameters_is_refused(tmp_path):
+    ih.run(toy_study.STUDY, "quick", tmp_path, rng=7)
+    with pytest.raises(ValueError, match=r"seed_entropy: stored '7', asked '8'"):
+        ih.run(toy_study.STUDY, "quick", tmp_path, rng=8)
+    with pytest.raises(ValueError, match=r"fixed: stored \{\}, asked \{'pause': 0.0\}"):
+        ih.run(toy_study.make({"x": (1, 2, 3), "y": (0.5, 1.5)}, pause=0.0), "quick", tmp_path, rng=7)
+
+
+def test_a_failing_point_is_recorded_and_retried(tmp_path):
+    marker = tmp_path / "fail-now"
+    marker.touch()
+    study = toy_study.make({"x": (1, 2, 3), "y": (0.5,)}, fail_marker=str(marker), fail_at=2)
+    first = ih.run(study, "quick", tmp_path / "store", rng=9)
+    assert json.loads(first.attrs["failed_points"]) == ["x=2,y=0.5"]
+    assert first.sizes["x"] == 2 and "failed on purpose" in next((tmp_path / "store" / "failed").iterdir()).read_text()
+    status = ih.store_status(tmp_path / "store", study)
+    assert status["missing"] == status["failed"] == ["x=2,y=0.5"]
+    marker.unlink()
+    second = ih.run(study, "quick", tmp_path / "store", rng=9)
+    assert json.loads(second.attrs["failed_points"]) == [] and second.sizes["x"] == 3
+    assert not list((tmp_path / "store" / "failed").iterdir())
+
+
+def test_a_killed_run_resumes_and_loses_nothing(tmp_path):
+    store = tmp_path / "store"
+    script = ("import isinghop as ih, toy_study; "
+              "ih.run(toy_study.make({'x': (1, 2, 3, 4), 'y': (0.5, 1.5)}, pause=0.4), 'quick', "
+              f"{str(store)!r}, rng=10, progress=False)")
+    env = os.environ | {"PYTHONPATH": str(TESTS)}
+    process = subprocess.Popen([sys.executable, "-c", script], env=env)
+    points = store / "points"
+    deadline = time.time() + 120
+    while time.time() < deadline and (not points.exists() or len(list(points.glob("*.nc"))) < 2):
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    written = len(list(points.glob("*.nc")))
+    assert 2 <= written < 8
+    study = toy_study.make({"x": (1, 2, 3, 4), "y": (0.5, 1.5)}, pause=0.4)
+    resumed = ih.run(study, "quick", store, rng=10)
+    uninterrupted = ih.run(study, "quick", tmp_path / "whole", rng=10)
+    xr.testing.assert_identical(comparable(resumed), comparable(uninterrupted))
+    assert not list(points.glob("*.tmp"))
+
+
+def test_the_same_dataset_on_a_dask_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    serial = ih.run(toy_study.STUDY, "quick", tmp_path / "serial", rng=11)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.run(sys.path.insert, 0, str(TESTS))
+        clustered = ih.run(toy_study.STUDY, "quick", tmp_path / "cluster", scheduler=client, rng=11)
+    xr.testing.assert_identical(comparable(serial), comparable(clustered))
+
+
+def test_command_line(tmp_path, capsys):
+    from isinghop.cli import main
+
+    assert main(["run", "retrieval", "--store", str(tmp_path), "--seed", "3"]) == 0
+    printed = capsys.readouterr().out
+    assert "figure written to" in printed and (tmp_path / "retrieval.png").stat().st_size > 10_000
+    assert main(["info", str(tmp_path)]) == 0
+    assert "8 done, 0 missing, 0 failed" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "retrieval", "--config", "huge", "--store", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "choose from quick, full" in capsys.readouterr().err

@@ -1,0 +1,49 @@
+"""A numba-free study for testing the runner: random numbers from the point's two streams."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+import isinghop as ih
+
+
+def run_point(point, fixed, disorder, thermal):
+    """Values drawn from the disorder and thermal streams; optional pause, failure and self-kill hooks."""
+    time.sleep(fixed.get("pause", 0.0))
+    marker = fixed.get("fail_marker")
+    if marker and Path(marker).exists() and point["x"] == fixed.get("fail_at"):
+        raise RuntimeError(f"point x={point['x']} failed on purpose")
+    attrs = {"units": "1", "long_name": "draw", "description": "a uniform number"}
+    values = np.random.default_rng(disorder).random(3) + point["x"] * np.random.default_rng(thermal).random(3)
+    return xr.Dataset(
+        {"value": (("sample",), values, attrs)},
+        coords={"sample": ("sample", np.arange(3), {"units": "1", "long_name": "sample", "description": "index"})},
+    )
+
+
+def plot(dataset):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, ax = plt.subplots()
+    dataset["value"].mean("sample").plot(ax=ax)
+    return figure
+
+
+def make(grid, **fixed):
+    return ih.Study(
+        name="toy",
+        description="runner test",
+        configs={"quick": ih.Config(grid=grid, fixed=fixed)},
+        run_point=run_point,
+        plot=plot,
+        coordinates={"x": {"units": "1", "long_name": "x", "description": "swept"},
+                     "y": {"units": "1", "long_name": "y", "description": "swept"}},
+    )
+
+
+STUDY = make({"x": (1, 2, 3), "y": (0.5, 1.5)})
