@@ -112,6 +112,22 @@ def test_the_same_dataset_on_a_dask_cluster(tmp_path):
     xr.testing.assert_identical(comparable(serial), comparable(clustered))
 
 
+def test_a_dead_dask_worker_costs_only_a_retry(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    attempts = tmp_path / "attempts.log"
+    grid = {"x": (1, 2, 3), "y": (0.5,)}
+    study = toy_study.make(grid, attempts_file=str(attempts), kill_at=2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.run(sys.path.insert, 0, str(TESTS))
+        clustered = ih.run(study, "quick", tmp_path / "cluster", scheduler=client, rng=12)
+    assert attempts.read_text().count("attempt") == 2  # the point killed its worker once, then ran again
+    serial = ih.run(toy_study.make(grid, attempts_file=str(tmp_path / "other.log"), kill_at=None), "quick",
+                    tmp_path / "serial", rng=12)
+    assert json.loads(clustered.attrs["failed_points"]) == []
+    xr.testing.assert_identical(comparable(serial).drop_attrs(), comparable(clustered).drop_attrs())
+
+
 def test_command_line(tmp_path, capsys):
     from isinghop.cli import main
 

@@ -1,5 +1,7 @@
 """A numba-free study for testing the runner: random numbers from the point's two streams."""
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -12,6 +14,12 @@ import isinghop as ih
 def run_point(point, fixed, disorder, thermal):
     """Values drawn from the disorder and thermal streams; optional pause, failure and self-kill hooks."""
     time.sleep(fixed.get("pause", 0.0))
+    attempts = fixed.get("attempts_file")
+    if attempts and point["x"] == fixed.get("kill_at"):
+        with open(attempts, "a") as log:
+            log.write("attempt\n")
+        if Path(attempts).read_text().count("attempt") == 1:
+            os.kill(os.getpid(), signal.SIGKILL)  # the worker dies mid-study, on this point's first attempt
     marker = fixed.get("fail_marker")
     if marker and Path(marker).exists() and point["x"] == fixed.get("fail_at"):
         raise RuntimeError(f"point x={point['x']} failed on purpose")
