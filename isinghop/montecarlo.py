@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from isinghop._validate import choice, positive_int, site_order
 from isinghop.dynamics import SCHEDULES
@@ -141,7 +142,8 @@ def _table_size(couplings, hs: np.ndarray, rule: str, temperatures: np.ndarray) 
 
 def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedule: str = "permutation",
            sweeps: int, burn_in: int = 0, record_every: int = 1, order=None, anneal=None, tol: float | None = None,
-           patterns=None, overlaps: bool = False, snapshots: bool = False, rng: RngLike = None) -> Chain:
+           patterns=None, overlaps: bool = False, snapshots: bool = False, progress: bool | None = None,
+           rng: RngLike = None) -> Chain:
     """Sample the Boltzmann distribution of ``model`` with single-spin Monte Carlo.
 
     Parameters
@@ -173,6 +175,9 @@ def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedu
         Patterns for the recorded overlaps (default the model's own).
     overlaps, snapshots : bool
         Record overlaps with the patterns, and the spins themselves.
+    progress : bool, optional
+        Progress bar over sweeps (default: only on a terminal); the chain is
+        the same with or without it.
     rng : int, SeedSequence, Generator, ndarray or None
         Random streams (one per replica), or a ``rng_state`` returned earlier.
     """
@@ -211,13 +216,22 @@ def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedu
     overlap_trace = np.zeros((n_replica, n_records, len(recorded)))
     snapshot_trace = np.zeros((n_replica, n_records if snapshots else 0, n_sites), dtype=np.int8)
     accepted = np.zeros(n_replica, dtype=np.int64)
-    over_replicas(
-        kernel.sample_kernel(spec.init, spec.field, spec.flip),
-        (spec.data, hs, couplings.raw_diagonal().astype(np.float64), float(couplings.scale), tol * couplings.scale,
-         RULES.index(rule), SCHEDULES.index(schedule), site_order(order, n_sites), burn_in, record_every, recorded,
-         table_size),
-        (final, aux, states, temperatures, energies, magnetisations, overlap_trace, snapshot_trace, accepted),
-    )
+    run = kernel.sample_kernel(spec.init, spec.field, spec.flip)
+    shared = (spec.data, hs, couplings.raw_diagonal().astype(np.float64), float(couplings.scale),
+              tol * couplings.scale, RULES.index(rule), SCHEDULES.index(schedule), site_order(order, n_sites),
+              burn_in, record_every, recorded, table_size)
+    total = burn_in + sweeps
+    bar = tqdm(total=total, desc="sweeps", unit="sweep", disable=(not progress) if progress is not None else None,
+               leave=False)
+    segment = total if bar.disable else max(1, total // 100)  # a visible bar advances in segments; same numbers
+    with bar:
+        for first in range(0, total, segment):
+            last = min(first + segment, total)
+            first_record = max(0, first - burn_in) // record_every
+            over_replicas(run, (*shared, first, first_record),
+                          (final, aux, states, np.ascontiguousarray(temperatures[:, first:last]), energies,
+                           magnetisations, overlap_trace, snapshot_trace, accepted))
+            bar.update(last - first)
 
     def shaped(array):
         return array[0] if single else array

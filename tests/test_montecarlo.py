@@ -207,3 +207,13 @@ def test_tempering_continues_exactly():
     np.testing.assert_array_equal(np.hstack([first.energy, second.energy]), whole.energy)
     np.testing.assert_array_equal(second.spins, whole.spins)
     assert whole.exchange_acceptance.min() > 0
+
+
+def test_progress_bar_segments_give_the_same_chain():
+    model = ih.hebbian(ih.random_patterns(3, 40, rng=21))
+    start = ih.random_spins(3, 40, rng=22)
+    kwargs = dict(T=0.8, rule="metropolis", sweeps=250, burn_in=37, record_every=3, overlaps=True, snapshots=True)
+    quiet = ih.sample(model, start, progress=False, rng=23, **kwargs)
+    shown = ih.sample(model, start, progress=True, rng=23, **kwargs)  # 287 sweeps in segments of 2
+    for name in ("spins", "energy", "magnetisation", "overlaps", "snapshots", "acceptance", "rng_state"):
+        np.testing.assert_array_equal(getattr(quiet, name), getattr(shown, name))

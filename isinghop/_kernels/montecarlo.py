@@ -101,11 +101,15 @@ def sample_kernel(init, field, flip):
 
     @njit(nogil=True)
     def sample(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in, record_every, patterns,
-               table_size, spins, aux, states, temperatures, energies, magnetisations, overlaps, snapshots, accepted):
+               table_size, first_sweep, first_record, spins, aux, states, temperatures, energies, magnetisations,
+               overlaps, snapshots, accepted):
         """Run ``temperatures.shape[1]`` sweeps per replica; record after ``burn_in``, every ``record_every``.
 
-        ``temperatures[r, t]`` is replica r's temperature in sweep t.
-        ``spins`` and ``states`` are updated in place.
+        The sweeps are numbers ``first_sweep, first_sweep + 1, …`` of the whole
+        chain (so a chain run in segments records exactly as in one go); the
+        first record written here is ``first_record``. ``temperatures[r, t]`` is
+        replica r's temperature in this call's sweep t. ``spins`` and
+        ``states`` are updated in place.
         """
         n_replica, n = spins.shape
         n_sweeps = temperatures.shape[1]
@@ -132,9 +136,10 @@ def sample_kernel(init, field, flip):
             for mu in range(n_patterns):
                 for i in range(n):
                     sums[mu] += patterns[mu, i] * s[i]
-            record = 0
-            for sweep in range(n_sweeps):
-                T = temperatures[r, sweep]
+            record = first_record
+            for step in range(n_sweeps):
+                sweep = first_sweep + step
+                T = temperatures[r, step]
                 beta = 1.0 / T if T > 0.0 else np.inf
                 if table_size > 0 and T > 0.0 and T != table_T:
                     fill_table(table, table_size, rule, beta, scale)
