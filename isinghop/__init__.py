@@ -43,7 +43,7 @@ from isinghop.model import (
     to_dense,
 )
 from isinghop.rng import as_generator, replica_states
-from isinghop.study import Config, Study, load_store, load_study, run, store_status
+from isinghop.study import Checkpoint, Config, Study, load_store, load_study, run, store_status
 from isinghop.transitions import draw_transition_graph, transition_graph
 from isinghop.spins import (
     as_spins,
@@ -124,6 +124,7 @@ __all__ = [
     # studies
     "Study",
     "Config",
+    "Checkpoint",
     "run",
     "load_study",
     "load_store",

@@ -16,8 +16,10 @@ cluster, and adding values to a grid reuses every finished point.
 
 Store layout: ``study.json`` (study, configuration, fixed parameters, root
 seed), ``points/<key hash>.nc`` per finished point (written under a
-temporary name and renamed, so a crash never leaves half a file), and
-``failed/<key hash>.txt`` with the error of a point that raised.
+temporary name and renamed, so a crash never leaves half a file),
+``failed/<key hash>.txt`` with the error of a point that raised, and
+``checkpoints/<key hash>/`` where a running point keeps its partial state
+(removed once the point's file is written).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import numpy as np
 from isinghop._validate import positive_int
 from isinghop.provenance import collect, stamp
 
-__all__ = ["Config", "Study", "load_study", "run", "load_store", "store_status", "point_key"]
+__all__ = ["Config", "Study", "Checkpoint", "load_study", "run", "load_store", "store_status", "point_key"]
 
 STUDY_PACKAGE = "studies"
 STUDY_FILE = "study.json"
@@ -72,9 +74,10 @@ class Config:
 class Study:
     """A study: its configurations, its function of one point and its figure.
 
-    ``run_point(point, fixed, disorder, thermal)`` gets the point's coordinate
-    values, the fixed parameters and two ``SeedSequence`` objects, and
-    returns an ``xarray.Dataset`` without the grid dimensions. ``plot(dataset)``
+    ``run_point(point, fixed, disorder, thermal, checkpoint)`` gets the point's
+    coordinate values, the fixed parameters, two ``SeedSequence`` objects and
+    a :class:`Checkpoint`, and returns an ``xarray.Dataset`` without the grid
+    dimensions. ``plot(dataset)``
     returns a matplotlib Figure drawn from the merged Dataset alone.
     ``coordinates`` maps each swept coordinate to its ``units``, ``long_name``
     and ``description`` attrs.
@@ -86,6 +89,35 @@ class Study:
     run_point: Callable
     plot: Callable
     coordinates: dict
+
+
+class Checkpoint:
+    """Partial results of one running point, so that a crash inside a long point loses little.
+
+    A point that runs for minutes saves what it has after each stage (a
+    disorder sample, a segment of a chain: spins and ``rng_state`` continue
+    a chain exactly) and, when started again, loads it and goes on. Files
+    are written under a temporary name and renamed; the runner removes them
+    once the point's Dataset is written.
+    """
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+
+    def save(self, name: str, **arrays) -> None:
+        """Store ``arrays`` under ``name`` (replacing an earlier save)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        temporary = self.directory / f"{name}.{os.getpid()}.tmp.npz"
+        np.savez(temporary, **arrays)
+        os.replace(temporary, self.directory / f"{name}.npz")
+
+    def load(self, name: str) -> dict | None:
+        """The arrays saved under ``name``, or None if there are none."""
+        path = self.directory / f"{name}.npz"
+        if not path.exists():
+            return None
+        with np.load(path) as saved:
+            return {key: saved[key] for key in saved.files}
 
 
 def load_study(name: str) -> Study:
@@ -127,13 +159,17 @@ def _root_seed(rng) -> np.random.SeedSequence:
 
 def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path: str) -> str:
     """Run one point and write its file atomically (runs in a worker)."""
-    dataset = run_point(point, fixed, *streams)
+    import shutil
+
+    checkpoints = Path(path).parent.parent / "checkpoints" / Path(path).stem
+    dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints))
     for name in reversed(list(point)):
         dataset = dataset.expand_dims({name: [point[name]]})
     dataset.attrs["point_key"] = key
     temporary = f"{path}.{os.getpid()}.tmp"
     dataset.to_netcdf(temporary, engine="h5netcdf")
     os.replace(temporary, path)
+    shutil.rmtree(checkpoints, ignore_errors=True)
     return key
 
 

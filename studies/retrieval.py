@@ -29,14 +29,20 @@ FULL = ih.Config(
 )
 
 
-def run_point(point, fixed, disorder, thermal):
-    """Overlaps ``(sample, replica)`` after recall and after Metropolis at the point's T."""
+def run_point(point, fixed, disorder, thermal, checkpoint):
+    """Overlaps ``(sample, replica)`` after recall and after Metropolis at the point's T.
+
+    Finished disorder samples are checkpointed, so a restarted point redoes at most one.
+    """
     n, samples, replicas = fixed["n_sites"], fixed["samples"], fixed["replicas"]
     n_patterns = max(1, int(round(point["alpha"] * n)))
-    recall = np.empty((samples, replicas))
-    thermal_m = np.empty((samples, replicas))
-    sweeps_used = np.empty((samples, replicas), dtype=np.int64)
+    saved = checkpoint.load("samples") or {
+        "recall": np.empty((samples, replicas)), "thermal": np.empty((samples, replicas)),
+        "sweeps": np.empty((samples, replicas), dtype=np.int64), "done": np.array(0)}
+    recall, thermal_m, sweeps_used = saved["recall"], saved["thermal"], saved["sweeps"]
     for s, (patterns_seed, dynamics_seed) in enumerate(zip(disorder.spawn(samples), thermal.spawn(samples))):
+        if s < int(saved["done"]):
+            continue
         xi = ih.random_patterns(n_patterns, n, rng=patterns_seed)
         model = ih.hebbian(xi)
         cue_seed, relax_seed, chain_seed = dynamics_seed.spawn(3)
@@ -47,6 +53,7 @@ def run_point(point, fixed, disorder, thermal):
         chain = ih.sample(model, cues, T=point["T"], rule=fixed["rule"], schedule=fixed["schedule"],
                           sweeps=fixed["sweeps"], overlaps=True, patterns=xi[:1], rng=chain_seed)
         thermal_m[s] = chain.overlaps[:, fixed["sweeps"] // 2 :, 0].mean(axis=1)
+        checkpoint.save("samples", recall=recall, thermal=thermal_m, sweeps=sweeps_used, done=np.array(s + 1))
     coords = {
         "sample": ("sample", np.arange(samples), {"units": "1", "long_name": "disorder sample",
                                                   "description": "independent pattern set"}),

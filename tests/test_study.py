@@ -140,3 +140,20 @@ def test_command_line(tmp_path, capsys):
         main(["run", "retrieval", "--config", "huge", "--store", str(tmp_path)])
     assert exit_info.value.code == 2
     assert "choose from quick, full" in capsys.readouterr().err
+
+
+def test_a_point_killed_midway_resumes_from_its_checkpoint(tmp_path):
+    stages = tmp_path / "stages.log"
+    store = tmp_path / "store"
+    script = ("import isinghop as ih, toy_study; "
+              f"ih.run(toy_study.make({{'x': (1,), 'y': (0.5,)}}, stages_file={str(stages)!r}), 'quick', "
+              f"{str(store)!r}, rng=13, progress=False)")
+    done = subprocess.run([sys.executable, "-c", script], env=os.environ | {"PYTHONPATH": str(TESTS)})
+    assert done.returncode == -signal.SIGKILL and not list((store / "points").glob("*.nc"))
+    study = toy_study.make({"x": (1,), "y": (0.5,)}, stages_file=str(stages))
+    resumed = ih.run(study, "quick", store, rng=13)
+    # stages 0 and 1 were kept; only stage 2 ran after the crash; the checkpoint is gone
+    assert stages.read_text().split("\n")[:-1] == ["stage 0", "stage 1", "stage 2"]
+    assert not (store / "checkpoints").exists() or not any((store / "checkpoints").iterdir())
+    fresh = ih.run(toy_study.make({"x": (1,), "y": (0.5,)}), "quick", tmp_path / "fresh", rng=13)
+    xr.testing.assert_identical(resumed["value"], fresh["value"])

@@ -11,9 +11,18 @@ import xarray as xr
 import isinghop as ih
 
 
-def run_point(point, fixed, disorder, thermal):
-    """Values drawn from the disorder and thermal streams; optional pause, failure and self-kill hooks."""
+def run_point(point, fixed, disorder, thermal, checkpoint):
+    """Values drawn from the disorder and thermal streams; optional pause, failure, self-kill and stage hooks."""
     time.sleep(fixed.get("pause", 0.0))
+    stages = fixed.get("stages_file")
+    if stages:  # a long point in three checkpointed stages; it dies after stage 2 on its first attempt
+        done = int((checkpoint.load("stage") or {"done": 0})["done"])
+        for stage in range(done, 3):
+            with open(stages, "a") as log:
+                log.write(f"stage {stage}\n")
+            checkpoint.save("stage", done=np.array(stage + 1))
+            if stage == 1 and Path(stages).read_text().count("stage 1") == 1:
+                os.kill(os.getpid(), signal.SIGKILL)
     attempts = fixed.get("attempts_file")
     if attempts and point["x"] == fixed.get("kill_at"):
         with open(attempts, "a") as log:
