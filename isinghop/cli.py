@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("list", help="studies and their configurations")
     run = commands.add_parser("run", help="run a study (resumes an existing store)")
-    run.add_argument("study", choices=_study_names())
+    run.add_argument("study", help=f"one of {', '.join(_study_names())}")
     run.add_argument("--config", default="quick", help="configuration (default quick)")
     run.add_argument("--store", help="store directory (default runs/STUDY-CONFIG)")
     run.add_argument("--workers", type=int, help="local worker processes")

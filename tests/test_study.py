@@ -140,6 +140,11 @@ def test_command_line(tmp_path, capsys):
         main(["run", "retrieval", "--config", "huge", "--store", str(tmp_path)])
     assert exit_info.value.code == 2
     assert "choose from quick, full" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "nosuch"])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "unknown study 'nosuch'; choose from retrieval" in error
 
 
 def test_a_point_killed_midway_resumes_from_its_checkpoint(tmp_path):
