@@ -8,12 +8,7 @@ import sys
 from pathlib import Path
 
 from isinghop.demo import plot_demo, recall_demo
-
-
-def _study_names() -> list[str]:
-    from importlib import resources
-
-    return sorted(p.stem for p in resources.files("studies").iterdir() if p.suffix == ".py" and not p.stem.startswith("_"))
+from isinghop.study import study_names
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,7 +16,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("list", help="studies and their configurations")
     run = commands.add_parser("run", help="run a study (resumes an existing store)")
-    run.add_argument("study", help=f"one of {', '.join(_study_names())}")
+    run.add_argument("study", help=f"one of {', '.join(study_names())}")
     run.add_argument("--config", default="quick", help="configuration (default quick)")
     run.add_argument("--store", help="store directory (default runs/STUDY-CONFIG)")
     run.add_argument("--workers", type=int, help="local worker processes")
@@ -44,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
 def _list() -> None:
     from isinghop.study import load_study
 
-    for name in _study_names():
+    for name in study_names():
         study = load_study(name)
         print(f"{name}: {study.description}")
         for config, settings in study.configs.items():

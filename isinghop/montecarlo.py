@@ -332,7 +332,9 @@ def tempering(model: IsingModel, spins, *, temperatures, rule: str = "metropolis
         if value % exchange_every:
             raise ValueError(f"{name}: must be a multiple of exchange_every = {exchange_every}, got {value}")
     n_temps = len(ladder)
-    batch, _ = spin_batch(spins, "spins", model.n_sites if isinstance(model, IsingModel) else None)
+    if not isinstance(model, IsingModel):
+        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
+    batch, _ = spin_batch(spins, "spins", model.n_sites)
     if len(batch) == 1:
         batch = np.repeat(batch, n_temps, axis=0)
     if len(batch) != n_temps:

@@ -120,12 +120,17 @@ class Checkpoint:
             return {key: saved[key] for key in saved.files}
 
 
-def load_study(name: str) -> Study:
-    """The study ``studies.<name>`` (its module-level ``STUDY``)."""
+def study_names() -> list[str]:
+    """Names of the studies in ``studies/`` (one module each)."""
     from importlib import resources
 
-    available = sorted(p.stem for p in resources.files(STUDY_PACKAGE).iterdir()
-                       if p.suffix == ".py" and not p.stem.startswith("_"))
+    return sorted(p.stem for p in resources.files(STUDY_PACKAGE).iterdir()
+                  if p.suffix == ".py" and not p.stem.startswith("_"))
+
+
+def load_study(name: str) -> Study:
+    """The study ``studies.<name>`` (its module-level ``STUDY``)."""
+    available = study_names()
     if name not in available:
         raise ValueError(f"study: unknown study {name!r}; choose from {', '.join(available)}")
     return importlib.import_module(f"{STUDY_PACKAGE}.{name}").STUDY

@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit
 
 from isinghop._kernels.random import below, coin, uniform
+from isinghop._kernels.relax import energy_numerator
 from isinghop._kernels.schedule import RANDOM, SEQUENTIAL, SYNCHRONOUS, start_sweep
 
 METROPOLIS, GLAUBER = 0, 1
@@ -76,15 +77,6 @@ def new_value(p, si, rule, T, beta, scale, tol_s, table, size, state):
     else:
         up = heat_bath_probability(p, beta, scale)
     return 1 if uniform(state) < up else -1
-
-
-@njit(inline="always")
-def energy_numerator(field, data, aux, s, hs, raw_diagonal):
-    """``scale · H = −Σ_i s_i [(f_i − d_i s_i)/2 + scale h_i]``."""
-    total = 0.0
-    for i in range(s.size):
-        total += s[i] * (0.5 * (field(data, aux, s, i) - raw_diagonal[i] * s[i]) + hs[i])
-    return -total
 
 
 @njit(inline="always")

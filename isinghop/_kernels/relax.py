@@ -68,12 +68,12 @@ def check(field, data, aux, s, hs, tol_s, tie, free):
 
 
 @njit(inline="always")
-def energy(field, data, aux, s, hs, raw_diagonal, scale):
-    """``H = −Σ_i s_i [(f_i − d_i s_i)/2 + scale h_i] / scale`` from the raw fields."""
+def energy_numerator(field, data, aux, s, hs, raw_diagonal):
+    """``scale · H = −Σ_i s_i [(f_i − d_i s_i)/2 + scale h_i]`` from the raw fields."""
     total = 0.0
     for i in range(s.size):
         total += s[i] * (0.5 * (field(data, aux, s, i) - raw_diagonal[i] * s[i]) + hs[i])
-    return -total / scale
+    return -total
 
 
 @njit(inline="always")
@@ -114,7 +114,7 @@ def relax_kernel(init, field, flip):
                     code ^= zobrist[i]
             history[0] = code
             if record_energy:
-                energies[r, 0] = energy(field, data, a, s, hs, raw_diagonal, scale)
+                energies[r, 0] = energy_numerator(field, data, a, s, hs, raw_diagonal) / scale
             if record_m:
                 record_overlaps(patterns, s, overlaps[r, 0])
             outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
@@ -150,7 +150,7 @@ def relax_kernel(init, field, flip):
                 flips[r] += changed
                 history[sweep] = code
                 if record_energy:
-                    energies[r, sweep] = energy(field, data, a, s, hs, raw_diagonal, scale)
+                    energies[r, sweep] = energy_numerator(field, data, a, s, hs, raw_diagonal) / scale
                 if record_m:
                     record_overlaps(patterns, s, overlaps[r, sweep])
                 if changed == 0 and schedule != RANDOM and tie != COIN:
