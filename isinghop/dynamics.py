@@ -177,7 +177,7 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
     cycle = np.zeros(n_replica, dtype=np.int64)
     flips = np.zeros(n_replica, dtype=np.int64)
     energies = np.full((n_replica, max_sweeps + 1 if "energy" in names else 0), np.nan)
-    overlaps = np.full((n_replica, max_sweeps + 1 if len(recorded) else 0, len(recorded)), np.nan)
+    overlaps = np.full((n_replica, max_sweeps + 1 if recorded.shape[1] else 0, recorded.shape[1]), np.nan)
     free = np.zeros((n_replica, n_sites), dtype=bool)
     over_replicas(
         kernel.relax_kernel(spec.init, spec.field, spec.flip),
@@ -203,7 +203,7 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
         cycle_length=shaped(cycle),
         flips=shaped(flips),
         energy=shaped(energies[:, :used]) if "energy" in names else None,
-        overlaps=shaped(overlaps[:, :used]) if len(recorded) else None,
+        overlaps=shaped(overlaps[:, :used]) if recorded.shape[1] else None,
         rng_state=states,
         schedule=schedule,
         tie=tie,

@@ -20,8 +20,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from isinghop._validate import choice, numeric_array, positive_int
-from isinghop.model import DenseCouplings, IsingModel, PatternCouplings, narrowest_integers
+from isinghop._validate import choice, positive_int
+from isinghop.model import (
+    MAX_DENSE_SITES,
+    DenseCouplings,
+    IsingModel,
+    PatternCouplings,
+    _flag,
+    _read_only,
+    _unchecked,
+    dense_guard,
+    site_major_patterns,
+)
 from isinghop.rng import RngLike, as_generator
 
 __all__ = ["hebbian", "pseudo_inverse", "storkey", "random_patterns", "correlated_patterns"]
@@ -32,56 +42,57 @@ LAYOUTS = ("pattern", "site")
 MAX_CONDITION = 1e10
 #: Uniform draws made at once by the pattern generators (bounds temporary memory).
 _DRAW_CHUNK = 1 << 20
+#: Bytes of the temporary blocks of the dense rules (bounds their memory beside the N×N result).
+_BLOCK_BYTES = 1 << 23
 
 
-def _site_patterns(patterns) -> np.ndarray:
-    """Validate ±1 patterns ``(pattern, site)`` and return ξᵀ C-contiguous int8, copying only if needed.
-
-    The check runs over blocks of sites, so no temporary as large as ξ is made.
-    """
-    array = numeric_array(patterns, "patterns")
-    if array.ndim != 2 or 0 in array.shape:
-        raise ValueError(f"patterns: expected a non-empty array of shape (pattern, site), got {array.shape}")
-    values = array.T  # (site, pattern): C-contiguous for the site-major layout
-    block_sites = max(_DRAW_CHUNK // values.shape[1], 1)
-    for start in range(0, values.shape[0], block_sites):
-        block = values[start : start + block_sites]
-        bad = (block != 1) & (block != -1)
-        if bad.any():
-            i, mu = np.argwhere(bad)[0]
-            raise ValueError(
-                f"patterns: entries must be +1 or -1; bad entries [{mu}, {start + i}] = {block[i, mu].item()!r}"
-            )
-    return np.ascontiguousarray(values, dtype=np.int8)
+def _dense_hebbian(site: np.ndarray, self_coupling: bool) -> DenseCouplings:
+    """``K = ξᵀξ`` as narrow integers, built in blocks of rows (peak memory: K plus one block)."""
+    n_sites, n_patterns = site.shape
+    K = np.empty((n_sites, n_sites), dtype=np.int16 if n_patterns < 2**15 else np.int32)  # |K_ij| <= P
+    xi = site.astype(np.float32 if n_patterns < 2**24 else np.float64)  # integer sums exact below 2^24 / 2^53
+    block = max(1, _BLOCK_BYTES // (4 * n_sites))
+    for start in range(0, n_sites, block):
+        K[start : start + block] = xi[start : start + block] @ xi.T
+    if not self_coupling:
+        np.fill_diagonal(K, 0)
+    K.flags.writeable = False
+    return _unchecked(DenseCouplings, matrix=K, scale=float(n_sites), symmetric=True)
 
 
-def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns") -> IsingModel:
+def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns",
+            max_sites: int = MAX_DENSE_SITES) -> IsingModel:
     """Hebbian couplings ``J = (1/N) Σ_μ ξ^μ ξ^μᵀ`` (h = 0).
 
     Parameters
     ----------
     patterns : array_like
-        ±1 patterns, shape ``(pattern, site)``.
+        ±1 patterns, shape ``(pattern, site)``; the model keeps a private copy.
     self_coupling : bool
         Keep the diagonal ``J_ii = P/N`` (default: zeroed).
     storage : {"patterns", "dense"}
         ``"patterns"`` keeps ξ (O(NP) memory); ``"dense"`` keeps the integer
-        matrix ``K = ξᵀξ`` (O(N²)). Either way J = K/N exactly, so zero
-        fields are exact.
+        matrix ``K = ξᵀξ`` (2 N² bytes as int16), built in blocks so the peak
+        is K plus a few MB. Either way J = K/N exactly, so zero fields are exact.
+    max_sites : int
+        With ``storage="dense"``, refuse N above this before allocating.
+
+    Returns
+    -------
+    IsingModel
     """
     storage = choice(storage, "storage", STORAGES)
-    site = _site_patterns(patterns)
+    self_coupling = _flag(self_coupling, "self_coupling")
+    site = site_major_patterns(patterns)
     if storage == "patterns":
-        return IsingModel(PatternCouplings(site, None, bool(self_coupling)), None)
-    xi = site.astype(np.float64)
-    K = narrowest_integers(xi @ xi.T)  # exact: |K_ij| <= P < 2^53
-    if not self_coupling:
-        np.fill_diagonal(K, 0)
-    K.flags.writeable = False
-    return IsingModel(DenseCouplings(K, float(site.shape[0])), None)
+        return IsingModel(_unchecked(PatternCouplings, site_patterns=_read_only(site), matrix=None,
+                                     self_coupling=self_coupling), None)
+    dense_guard(site.shape[0], 2, max_sites, "hebbian(storage='dense')")
+    return IsingModel(_dense_hebbian(site, self_coupling), None)
 
 
-def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "patterns") -> IsingModel:
+def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "patterns",
+                   max_sites: int = MAX_DENSE_SITES) -> IsingModel:
     """Pseudo-inverse couplings ``J = (1/N) ξᵀ C⁻¹ ξ`` with ``C = ξ ξᵀ / N`` (h = 0).
 
     Parameters
@@ -92,7 +103,13 @@ def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "pat
     self_coupling : bool
         Keep the diagonal ``J_ii`` (default: zeroed).
     storage : {"patterns", "dense"}
-        Keep ξ and the P×P matrix C⁻¹, or the dense N×N J.
+        Keep ξ and the P×P matrix C⁻¹, or the dense N×N float64 J.
+    max_sites : int
+        With ``storage="dense"``, refuse N above this before allocating.
+
+    Returns
+    -------
+    IsingModel
 
     Raises
     ------
@@ -101,9 +118,13 @@ def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "pat
         e.g. repeated or linearly dependent patterns, or P > N.
     """
     storage = choice(storage, "storage", STORAGES)
-    site = _site_patterns(patterns)
+    self_coupling = _flag(self_coupling, "self_coupling")
+    site = _read_only(site_major_patterns(patterns))
     n_sites, n_patterns = site.shape
-    correlation = PatternCouplings(site).pattern_gram() / n_sites
+    if storage == "dense":
+        dense_guard(n_sites, 8, max_sites, "pseudo_inverse(storage='dense')")
+    hebb = _unchecked(PatternCouplings, site_patterns=site, matrix=None, self_coupling=False)
+    correlation = hebb.pattern_gram() / n_sites
     condition = np.linalg.cond(correlation)
     if not condition <= MAX_CONDITION:
         rank = np.linalg.matrix_rank(correlation)
@@ -115,33 +136,60 @@ def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "pat
     inverse = np.linalg.inv(correlation)
     inverse = (inverse + inverse.T) / 2
     inverse.flags.writeable = False
-    coupling = PatternCouplings(site, inverse, bool(self_coupling))
+    coupling = _unchecked(PatternCouplings, site_patterns=site, matrix=inverse,
+                          self_coupling=self_coupling)
     if storage == "patterns":
         return IsingModel(coupling, None)
     J = coupling.to_dense()
     J.flags.writeable = False
-    return IsingModel(DenseCouplings(J), None)
+    return IsingModel(_unchecked(DenseCouplings, matrix=J, scale=1.0, symmetric=True), None)
 
 
-def storkey(patterns) -> IsingModel:
-    """Storkey's (1997) incremental rule, dense couplings (h = 0).
+def storkey(patterns, *, max_sites: int = MAX_DENSE_SITES) -> IsingModel:
+    """Storkey's (1997) incremental rule, dense float64 couplings (h = 0).
 
     Patterns are learnt one at a time: with ``h_i = Σ_k w_ik ξ_k`` and
     ``h_ij = Σ_{k≠i,j} w_ik ξ_k = h_i − w_ij ξ_j``,
     ``w_ij ← w_ij + (ξ_i ξ_j − ξ_i h_ji − h_ij ξ_j)/N`` for i ≠ j, which is
     ``W ← W + (ξξᵀ − ξhᵀ − hξᵀ + 2W)/N`` off the diagonal; the diagonal
-    stays zero.
+    stays zero. W is updated in blocks of rows: the peak memory is the
+    8 N² bytes of W plus a few MB.
+
+    Parameters
+    ----------
+    patterns : array_like
+        ±1 patterns, shape ``(pattern, site)``.
+    max_sites : int
+        Refuse N above this before allocating.
+
+    Returns
+    -------
+    IsingModel
     """
-    site = _site_patterns(patterns)
+    site = site_major_patterns(patterns)
     n_sites = site.shape[0]
+    dense_guard(n_sites, 8, max_sites, "storkey")
     weights = np.zeros((n_sites, n_sites))
+    block = max(1, _BLOCK_BYTES // (8 * n_sites))
     for xi in site.T.astype(np.float64):
         local = weights @ xi
-        weights += (np.outer(xi, xi) - np.outer(xi, local) - np.outer(local, xi) + 2 * weights) / n_sites
+        for start in range(0, n_sites, block):
+            rows = slice(start, start + block)
+            update = np.multiply.outer(xi[rows], xi - local)
+            update -= np.multiply.outer(local[rows], xi)
+            update += 2 * weights[rows]
+            update /= n_sites
+            weights[rows] += update
         np.fill_diagonal(weights, 0.0)
-    weights = (weights + weights.T) / 2
+    for start in range(0, n_sites, block):  # symmetrise the rounding, block by block
+        for other in range(start, n_sites, block):
+            upper = weights[start : start + block, other : other + block]
+            lower = weights[other : other + block, start : start + block]
+            mean = (upper + lower.T) / 2
+            upper[...] = mean
+            lower[...] = mean.T
     weights.flags.writeable = False
-    return IsingModel(DenseCouplings(weights), None)
+    return IsingModel(_unchecked(DenseCouplings, matrix=weights, scale=1.0, symmetric=True), None)
 
 
 def _layout_array(n_patterns: int, n_sites: int, layout: str) -> np.ndarray:
@@ -153,13 +201,19 @@ def _layout_array(n_patterns: int, n_sites: int, layout: str) -> np.ndarray:
 
 
 def _fill_signs(out: np.ndarray, probability_plus: float, generator: np.random.Generator) -> None:
-    """Fill ``out`` (any layout) in memory order with +1 at ``probability_plus``, else −1."""
-    flat = out.T.reshape(-1) if not out.flags.c_contiguous else out.reshape(-1)
-    for start in range(0, flat.size, _DRAW_CHUNK):
-        chunk = flat[start : start + _DRAW_CHUNK]
-        np.less(generator.random(chunk.size, dtype=np.float32), probability_plus, out=chunk.view(bool))
-        chunk *= 2
-        chunk -= 1
+    """Fill ``out`` (any memory layout) with +1 at ``probability_plus``, else −1.
+
+    The draws follow the logical ``(pattern, site)`` order, blocks of whole
+    rows at a time, so the values do not depend on the memory layout.
+    """
+    out2d = out.reshape(1, -1) if out.ndim == 1 else out
+    rows = max(1, _DRAW_CHUNK // out2d.shape[1])
+    for start in range(0, len(out2d), rows):
+        block = out2d[start : start + rows]
+        draws = generator.random(block.shape, dtype=np.float32) < probability_plus
+        block[...] = draws
+        block *= 2
+        block -= 1
 
 
 def _in_range(value, name: str, low: float, high: float) -> float:

@@ -34,7 +34,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse
 
-from isinghop._validate import describe_entries, finite_array, positive_int
+from isinghop._validate import describe_entries, finite_array, numeric_array, positive_int
 from isinghop.spins import spin_batch
 
 __all__ = [
@@ -53,14 +53,18 @@ __all__ = [
     "theta_from_h",
 ]
 
-#: Sites processed at once when pattern couplings are applied (bounds temporary memory).
-_SITE_CHUNK = 1 << 16
+#: Temporary float64 blocks of pattern storage are at most this many bytes (bounds extra memory).
+_CHUNK_BYTES = 1 << 22
 #: Relative tolerance of the symmetry check for float couplings.
 _SYMMETRY_RTOL = 1e-10
 #: Rules for a zero local field in the zero-temperature update (DESIGN: keep, up, down, flip, random).
 TIE_RULES = ("keep", "up", "down", "flip", "random")
 #: Default tie tolerance on φ for float couplings; integer couplings use 0 (exact ties).
 DEFAULT_TIE_TOL = 1e-9
+#: Integer couplings stay exact while every field sum is below 2^53 (float64 holds such integers exactly).
+MAX_EXACT_FIELD = 2**53
+#: Largest N for which an N×N matrix is built unless a larger ``max_sites`` is passed.
+MAX_DENSE_SITES = 20_000
 
 
 class KernelSpec(NamedTuple):
@@ -79,25 +83,77 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     return array
 
 
+def _unchecked(cls, name: str = "matrix", **fields):
+    """An instance of a frozen storage class from fields already validated and private (no copy, no check).
+
+    ``name`` is the argument that errors of the derived quantities name.
+    """
+    instance = object.__new__(cls)
+    for field_name, value in fields.items():
+        object.__setattr__(instance, field_name, value)
+    instance._derive(name)
+    return instance
+
+
+def dense_guard(n_sites: int, itemsize: int, max_sites, what: str) -> None:
+    """Refuse to build an N×N array of ``itemsize``-byte entries when N exceeds ``max_sites``."""
+    max_sites = positive_int(max_sites, "max_sites")
+    if n_sites > max_sites:
+        raise ValueError(
+            f"max_sites: {what} for N = {n_sites} sites needs an N×N matrix of {itemsize * n_sites**2 / 1e9:.3g} GB; "
+            f"the limit is max_sites = {max_sites} (pattern storage keeps O(NP) memory; "
+            "raise max_sites deliberately if the memory is there)"
+        )
+
+
 def _integer_valued(values: np.ndarray) -> bool:
-    """True when float ``values`` are all integers small enough for exact int32 storage."""
+    """True when ``values`` are integers, or floats that are all integers small enough for int32."""
     if np.issubdtype(values.dtype, np.integer):
         return True
     return bool(np.all(values == np.round(values)) and np.all(np.abs(values) < 2**31))
 
 
-def narrowest_integers(values: np.ndarray) -> np.ndarray:
-    """Integer-valued ``values`` as int16 when they fit (half the memory traffic of a field update), else int32."""
-    fits16 = values.size == 0 or np.abs(values).max() < 2**15
-    return values.astype(np.int16 if fits16 else np.int32)
+def narrowest_integers(values: np.ndarray, name: str) -> np.ndarray:
+    """Integer ``values`` exactly, as the narrowest of int16, int32, int64 that holds them (a new array).
+
+    Narrow entries halve the memory traffic of a field update. Values of
+    ``MAX_EXACT_FIELD`` or more are refused: their sums would not be exact.
+    """
+    largest = 0 if values.size == 0 else max(-int(values.min()), int(values.max()))  # Python ints: no wrap
+    if largest >= MAX_EXACT_FIELD:
+        raise ValueError(
+            f"{name}: integer couplings must be below 2^53 in magnitude to stay exact, got {largest}; "
+            "pass them as floats for inexact arithmetic"
+        )
+    for dtype in (np.int16, np.int32, np.int64):
+        if largest <= np.iinfo(dtype).max:
+            return values.astype(dtype)
 
 
-def _stored_values(values: np.ndarray, name: str) -> np.ndarray:
-    """Finite coupling values, kept as narrow integers when they are integer-valued."""
+def _stored_values(values, name: str) -> np.ndarray:
+    """A new array of finite coupling values: narrow integers when integer-valued, else float64."""
     values = finite_array(values, name)
     if _integer_valued(values):
-        return narrowest_integers(values)
+        return narrowest_integers(values, name)
     return values.astype(np.float64)
+
+
+def _row_bound(magnitude_sums: np.ndarray, exact: bool, name: str) -> int:
+    """Largest row sum of ``|scale · J|``; integer couplings must keep every field below ``MAX_EXACT_FIELD``."""
+    largest = float(magnitude_sums.max(initial=0.0))
+    if exact and largest >= MAX_EXACT_FIELD:
+        i = int(np.argmax(magnitude_sums))
+        raise ValueError(
+            f"{name}: integer fields must stay below 2^53 to be exact, but row {i} sums to {largest:.17g} in "
+            "magnitude; pass the couplings as floats for inexact arithmetic"
+        )
+    return int(np.ceil(largest))
+
+
+def _flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, got {value!r}")
+    return bool(value)
 
 
 def _check_diagonal(diagonal: np.ndarray, self_coupling: bool, name: str) -> None:
@@ -108,30 +164,79 @@ def _check_diagonal(diagonal: np.ndarray, self_coupling: bool, name: str) -> Non
         )
 
 
-def _asymmetry_message(name: str, i: int, j: int, a, b) -> str:
+def _asymmetry_message(name: str, matrix, where: tuple[int, int], remedy: str) -> str:
+    i, j = where
     return (
-        f"{name}: couplings must be symmetric (pass allow_asymmetric=True for the dynamics of "
-        f"asymmetric networks); {name}[{i}, {j}] = {a!r} but {name}[{j}, {i}] = {b!r}"
+        f"{name}: couplings must be symmetric (pass {remedy} for the dynamics of "
+        f"asymmetric networks); {name}[{i}, {j}] = {matrix[i, j]!r} but {name}[{j}, {i}] = {matrix[j, i]!r}"
     )
+
+
+def _symmetry_tolerance(values: np.ndarray) -> float:
+    if np.issubdtype(values.dtype, np.integer) or values.size == 0:
+        return 0.0
+    return _SYMMETRY_RTOL * max(float(np.abs(values).max()), 1e-300)
+
+
+def _dense_asymmetry(values: np.ndarray) -> tuple[int, int] | None:
+    """The most asymmetric pair (i, j) of a square array beyond the tolerance, or None; O(block·N) extra memory."""
+    tolerance = _symmetry_tolerance(values)
+    block = max(1, _CHUNK_BYTES // (8 * len(values)))
+    worst, where = tolerance, None
+    for start in range(0, len(values), block):
+        rows = values[start : start + block]
+        difference = np.abs(rows.astype(np.float64) - values[:, start : start + block].T)
+        k = int(np.argmax(difference))
+        if difference.flat[k] > worst:
+            worst, where = difference.flat[k], (start + k // len(values), k % len(values))
+    return where
+
+
+def _sparse_asymmetry(matrix: scipy.sparse.csr_array) -> tuple[int, int] | None:
+    """As :func:`_dense_asymmetry` for a CSR matrix."""
+    difference = abs(matrix.astype(np.float64) - matrix.T.astype(np.float64)).tocoo()
+    if difference.nnz == 0 or difference.data.max() <= _symmetry_tolerance(matrix.data):
+        return None
+    k = int(np.argmax(difference.data))
+    return int(difference.row[k]), int(difference.col[k])
 
 
 @dataclass(frozen=True, eq=False)
 class _MatrixCouplings:
     """Couplings held as a matrix ``scale · J`` (dense or sparse).
 
+    The constructor validates its arguments and keeps a private read-only
+    copy of the matrix (narrow integers when integer-valued).
+
     Attributes
     ----------
     matrix : numpy.ndarray or scipy.sparse.csr_array
-        ``scale · J``; ``int16``/``int32`` when integer-valued (exact ties), else ``float64``.
+        ``scale · J``; ``int16``/``int32``/``int64`` when integer-valued (exact
+        ties; every field must stay below 2^53), else ``float64``.
     scale : float
         Divisor: N for Hebbian ``K``, 1 for general couplings.
     symmetric : bool
-        False only for networks built with ``allow_asymmetric=True``.
+        False only for asymmetric networks (zero-temperature dynamics); an
+        asymmetric matrix marked symmetric is refused.
     """
 
     matrix: np.ndarray | scipy.sparse.csr_array
     scale: float = 1.0
     symmetric: bool = True
+    field_bound: int = field(init=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "scale", _scale(self.scale))
+        object.__setattr__(self, "symmetric", _flag(self.symmetric, "symmetric"))
+        object.__setattr__(self, "matrix", self._private_matrix(self.matrix, "matrix"))
+        if self.symmetric:
+            where = self._find_asymmetry(self.matrix)
+            if where is not None:
+                raise ValueError(_asymmetry_message("matrix", self.matrix, where, "symmetric=False"))
+        self._derive("matrix")
+
+    def _derive(self, name: str):
+        object.__setattr__(self, "field_bound", _row_bound(self._magnitude_sums(), self.exact, name))
 
     @property
     def n_sites(self) -> int:
@@ -141,13 +246,6 @@ class _MatrixCouplings:
     def exact(self) -> bool:
         return np.issubdtype(self.matrix.dtype, np.integer)
 
-    @cached_property
-    def field_bound(self) -> int:
-        """Largest ``|scale · Σ_{j≠i} J_ij s_j|`` over sites and states: the largest off-diagonal row sum."""
-        magnitude = abs(self.matrix.astype(np.int64) if self.exact else self.matrix)
-        sums = np.asarray(magnitude.sum(axis=1)).ravel() - np.abs(self.raw_diagonal())
-        return int(np.ceil(sums.max()))
-
     @property
     def field_dtype(self) -> type:
         """Integer raw fields for integer couplings (exact ties), else float64."""
@@ -155,15 +253,37 @@ class _MatrixCouplings:
 
     @property
     def kernel_field_dtype(self) -> type:
-        """The field vector a kernel keeps: int32 where every field fits, else as :attr:`field_dtype`."""
-        if self.exact and self.field_bound + np.abs(self.raw_diagonal()).max(initial=0) < 2**31:
+        """The field vector a kernel keeps: int32 where every field fits, else as :attr:`field_dtype`.
+
+        :attr:`field_bound` (the largest ``Σ_j |scale · J_ij|``, diagonal
+        included) bounds every raw field, in exact Python integers.
+        """
+        if self.exact and self.field_bound < 2**31:
             return np.int32
         return self.field_dtype
+
+
+def _square_shape(shape, name: str) -> None:
+    if len(shape) != 2 or shape[0] != shape[1] or shape[0] == 0:
+        raise ValueError(f"{name}: expected a non-empty square matrix, got shape {shape}")
 
 
 @dataclass(frozen=True, eq=False)
 class DenseCouplings(_MatrixCouplings):
     """Dense couplings ``J = matrix / scale`` (N×N); see ``_MatrixCouplings`` for the attributes."""
+
+    @staticmethod
+    def _private_matrix(matrix, name: str) -> np.ndarray:
+        values = numeric_array(matrix, name)
+        _square_shape(values.shape, name)
+        return _read_only(_stored_values(values, name))
+
+    _find_asymmetry = staticmethod(_dense_asymmetry)
+
+    def _magnitude_sums(self) -> np.ndarray:
+        block = max(1, _CHUNK_BYTES // (8 * self.n_sites))
+        return np.concatenate([np.abs(self.matrix[start : start + block].astype(np.float64)).sum(axis=1)
+                               for start in range(0, self.n_sites, block)])
 
     @property
     def nbytes(self) -> int:
@@ -187,13 +307,41 @@ class DenseCouplings(_MatrixCouplings):
     def kernel_spec(self) -> KernelSpec:
         from isinghop._kernels import dense
 
-        transposed = self.matrix if self.symmetric else np.ascontiguousarray(self.matrix.T)
+        matrix = self.matrix.astype(self.kernel_field_dtype) if self.matrix.dtype == np.int64 else self.matrix
+        transposed = matrix if self.symmetric else np.ascontiguousarray(matrix.T)
         return KernelSpec(dense.init, dense.field, dense.flip, (transposed,), self.n_sites, self.kernel_field_dtype)
 
 
 @dataclass(frozen=True, eq=False)
 class SparseCouplings(_MatrixCouplings):
-    """Sparse couplings ``J = matrix / scale`` in CSR form (lattices, diluted networks)."""
+    """Sparse couplings ``J = matrix / scale`` in CSR form (lattices, diluted networks).
+
+    The constructor takes any SciPy sparse matrix or array, checks its
+    indices, sums duplicates and drops explicit zeros.
+    """
+
+    @staticmethod
+    def _private_matrix(matrix, name: str) -> scipy.sparse.csr_array:
+        if not scipy.sparse.issparse(matrix):
+            raise TypeError(f"{name}: expected a scipy.sparse matrix, got {type(matrix).__name__}")
+        _square_shape(matrix.shape, name)
+        try:
+            matrix = scipy.sparse.csr_array(matrix, copy=True)
+            matrix.check_format(full_check=True)
+        except (ValueError, TypeError, IndexError) as error:
+            raise ValueError(f"{name}: not a valid sparse matrix: {error}") from None
+        matrix.sum_duplicates()
+        matrix.data = _stored_values(matrix.data, f"{name}.data")
+        matrix.eliminate_zeros()
+        matrix.sort_indices()
+        for array in (matrix.data, matrix.indices, matrix.indptr):
+            _read_only(array)
+        return matrix
+
+    _find_asymmetry = staticmethod(_sparse_asymmetry)
+
+    def _magnitude_sums(self) -> np.ndarray:
+        return np.asarray(abs(self.matrix.astype(np.float64)).sum(axis=1)).ravel()
 
     @property
     def nbytes(self) -> int:
@@ -217,23 +365,50 @@ class SparseCouplings(_MatrixCouplings):
         from isinghop._kernels import sparse
 
         transposed = self.matrix if self.symmetric else scipy.sparse.csr_array(self.matrix.T)
-        data = (transposed.indptr.astype(np.int64), transposed.indices.astype(np.int64), transposed.data)
+        values = transposed.data.astype(self.kernel_field_dtype) if self.exact else transposed.data
+        data = (transposed.indptr.astype(np.int64), transposed.indices.astype(np.int64), values)
         return KernelSpec(sparse.init, sparse.field, sparse.flip, data, self.n_sites, self.kernel_field_dtype)
+
+
+def site_major_patterns(patterns, name: str = "patterns") -> np.ndarray:
+    """Validate ±1 patterns ``(pattern, site)``; return a new C-contiguous int8 ξᵀ ``(site, pattern)``.
+
+    The check runs over blocks of sites, so no temporary as large as ξ is
+    made beside the copy.
+    """
+    array = numeric_array(patterns, name)
+    if array.ndim != 2 or 0 in array.shape:
+        raise ValueError(f"{name}: expected a non-empty array of shape (pattern, site), got {array.shape}")
+    values = array.T  # (site, pattern)
+    out = np.empty(values.shape, dtype=np.int8)
+    block = max(_CHUNK_BYTES // (8 * values.shape[1]), 1)
+    for start in range(0, values.shape[0], block):
+        rows = values[start : start + block]
+        bad = (rows != 1) & (rows != -1)
+        if bad.any():
+            i, mu = np.argwhere(bad)[0]
+            raise ValueError(
+                f"{name}: entries must be +1 or -1; bad entries [{mu}, {start + i}] = {rows[i, mu].item()!r}"
+            )
+        out[start : start + block] = rows
+    return out
 
 
 @dataclass(frozen=True, eq=False)
 class PatternCouplings:
     """Pattern couplings ``J = (1/N) ξᵀ A ξ``, diagonal removed unless ``self_coupling``.
 
+    The constructor validates its arguments and keeps private read-only
+    copies (the caller's arrays can change afterwards without effect).
+
     Attributes
     ----------
     site_patterns : numpy.ndarray
-        ξᵀ, ``int8`` of shape ``(site, pattern)``, C-contiguous (one row per
-        site, as the update of one spin reads it). Held without a copy when
-        the patterns came in this layout.
+        ξᵀ, ``int8`` ±1 of shape ``(site, pattern)``, C-contiguous (one row per
+        site, as the update of one spin reads it).
     matrix : numpy.ndarray or None
-        The P×P matrix A; ``None`` means the identity (Hebb), whose fields
-        are exact integers over N.
+        The symmetric P×P matrix A (float64); ``None`` means the identity
+        (Hebb), whose fields are exact integers over N.
     self_coupling : bool
         Keep ``J_ii = ξ_i·A ξ_i / N`` (Hebb: P/N).
     """
@@ -244,18 +419,37 @@ class PatternCouplings:
     _diagonal: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
+        site = numeric_array(self.site_patterns, "site_patterns")
+        if site.ndim != 2:
+            raise ValueError(f"site_patterns: expected shape (site, pattern), got {site.shape}")
+        object.__setattr__(self, "site_patterns", _read_only(site_major_patterns(site.T, "site_patterns.T")))
+        object.__setattr__(self, "self_coupling", _flag(self.self_coupling, "self_coupling"))
+        if self.matrix is not None:
+            matrix = finite_array(self.matrix, "matrix").astype(np.float64)
+            if matrix.shape != (self.n_patterns, self.n_patterns):
+                raise ValueError(f"matrix: expected shape ({self.n_patterns}, {self.n_patterns}), got {matrix.shape}")
+            where = _dense_asymmetry(matrix)
+            if where is not None:
+                i, j = where
+                raise ValueError(f"matrix: A must be symmetric; matrix[{i}, {j}] = {matrix[i, j]!r} "
+                                 f"but matrix[{j}, {i}] = {matrix[j, i]!r}")
+            object.__setattr__(self, "matrix", _read_only(matrix))
+        self._derive("matrix")
+
+    def _derive(self, name: str):
         if self.matrix is None:
             diagonal = np.full(self.n_sites, self.n_patterns, dtype=np.int64)
         else:
             diagonal = np.concatenate([
-                np.einsum("ip,pq,iq->i", xi, self.matrix, xi) for xi in self._site_chunks()
+                np.einsum("ip,pq,iq->i", xi, self.matrix, xi) for _, xi in self._site_chunks()
             ])
         object.__setattr__(self, "_diagonal", _read_only(diagonal))
 
     def _site_chunks(self):
-        """ξᵀ in float64 blocks of sites (exact for integer sums, BLAS speed, bounded memory)."""
-        for start in range(0, self.n_sites, _SITE_CHUNK):
-            yield self.site_patterns[start : start + _SITE_CHUNK].astype(np.float64)
+        """``(start, ξᵀ block)`` in float64 blocks of at most ``_CHUNK_BYTES`` (exact integer sums, BLAS speed)."""
+        block = max(1, _CHUNK_BYTES // (8 * self.n_patterns))
+        for start in range(0, self.n_sites, block):
+            yield start, self.site_patterns[start : start + block].astype(np.float64)
 
     @property
     def patterns(self) -> np.ndarray:
@@ -296,27 +490,32 @@ class PatternCouplings:
 
     def pattern_gram(self) -> np.ndarray:
         """``ξ ξᵀ`` (P×P float64, exact integers), summed over blocks of sites."""
-        return sum(xi.T @ xi for xi in self._site_chunks())
+        return sum(xi.T @ xi for _, xi in self._site_chunks())
 
     def overlaps_raw(self, batch: np.ndarray) -> np.ndarray:
         """``M_μ = Σ_i ξ_i^μ s_i`` per replica, ``(pattern, replica)`` float64 (exact integers)."""
         sums = np.zeros((self.n_patterns, batch.shape[0]))
-        for start, xi in zip(range(0, self.n_sites, _SITE_CHUNK), self._site_chunks()):
-            sums += xi.T @ batch[:, start : start + _SITE_CHUNK].T
+        for start, xi in self._site_chunks():
+            sums += xi.T @ batch[:, start : start + len(xi)].T
         return sums
 
-    def _apply(self, weights: np.ndarray) -> np.ndarray:
-        """``ξᵀ A w`` for weights ``(pattern, k)``: ``(site, k)`` float64."""
+    def raw_fields(self, batch: np.ndarray) -> np.ndarray:
+        """``N · Σ_j J_ij s_j`` per replica through the overlaps ``M = ξ s``.
+
+        O(NP) time; extra memory O(N + P) per replica beside the result, plus
+        two float64 blocks of ξᵀ of ``_CHUNK_BYTES`` (4 MB) each.
+        """
+        weights = self.overlaps_raw(batch)
         if self.matrix is not None:
             weights = self.matrix @ weights
-        return np.concatenate([xi @ weights for xi in self._site_chunks()])
-
-    def raw_fields(self, batch: np.ndarray) -> np.ndarray:
-        """``N · Σ_j J_ij s_j`` through the overlaps: O(NP) time, O(N) extra memory."""
-        fields = self._apply(self.overlaps_raw(batch)).T
-        if not self.self_coupling:
-            fields -= self._diagonal * batch
-        return fields.astype(np.int64) if self.exact else np.ascontiguousarray(fields)
+        fields = np.empty(batch.shape, dtype=np.int64 if self.exact else np.float64)
+        for start, xi in self._site_chunks():
+            stop = start + len(xi)
+            block = (xi @ weights).T
+            if not self.self_coupling:
+                block -= self._diagonal[start:stop] * batch[:, start:stop]
+            fields[:, start:stop] = block
+        return fields
 
     def raw_diagonal(self) -> np.ndarray:
         if self.self_coupling:
@@ -324,7 +523,10 @@ class PatternCouplings:
         return np.zeros(self.n_sites, dtype=self._diagonal.dtype)
 
     def raw_column(self, j: int) -> np.ndarray:
-        column = self._apply(self.site_patterns[j].astype(np.float64)[:, None])[:, 0]
+        weights = self.site_patterns[j].astype(np.float64)
+        if self.matrix is not None:
+            weights = self.matrix @ weights
+        column = np.concatenate([xi @ weights for _, xi in self._site_chunks()])
         if not self.self_coupling:
             column[j] = 0.0
         return column.astype(np.int64) if self.exact else column
@@ -441,13 +643,7 @@ def dense_model(J, *, scale: float = 1.0, h=None, theta=None, allow_asymmetric: 
     self_coupling : bool
         Accept a nonzero diagonal J_ii (it enters the zero-T field, not the energy).
     """
-    J = np.asarray(J)
-    if J.ndim != 2 or J.shape[0] != J.shape[1] or J.shape[0] == 0:
-        raise ValueError(f"J: expected a non-empty square matrix, got shape {J.shape}")
-    values = _stored_values(J, "J")
-    _check_diagonal(np.diagonal(values), self_coupling, "J")
-    symmetric = _is_symmetric(values, "J", allow_asymmetric)
-    return IsingModel(DenseCouplings(_read_only(values), _scale(scale), symmetric), _field_vector(h, theta, J.shape[0]))
+    return _matrix_model(DenseCouplings, J, scale, h, theta, allow_asymmetric, self_coupling)
 
 
 def _scale(scale) -> float:
@@ -458,46 +654,27 @@ def _scale(scale) -> float:
     return float(scale)
 
 
-def _is_symmetric(values: np.ndarray, name: str, allow_asymmetric: bool) -> bool:
-    difference = np.abs(values - values.T)
-    tolerance = 0 if np.issubdtype(values.dtype, np.integer) else _SYMMETRY_RTOL * max(np.abs(values).max(), 1e-300)
-    if np.all(difference <= tolerance):
-        return True
-    if allow_asymmetric:
-        return False
-    i, j = np.unravel_index(np.argmax(difference), difference.shape)
-    raise ValueError(_asymmetry_message(name, int(i), int(j), values[i, j], values[j, i]))
+def _matrix_model(storage, J, scale, h, theta, allow_asymmetric, self_coupling) -> IsingModel:
+    """The model of :func:`dense_model` or :func:`sparse_model`: J validated once, kept without a second copy."""
+    allow_asymmetric = _flag(allow_asymmetric, "allow_asymmetric")
+    self_coupling = _flag(self_coupling, "self_coupling")
+    matrix = storage._private_matrix(J, "J")
+    where = storage._find_asymmetry(matrix)
+    if where is not None and not allow_asymmetric:
+        raise ValueError(_asymmetry_message("J", matrix, where, "allow_asymmetric=True"))
+    couplings = _unchecked(storage, "J", matrix=matrix, scale=_scale(scale), symmetric=where is None)
+    _check_diagonal(couplings.raw_diagonal(), self_coupling, "J")
+    return IsingModel(couplings, _field_vector(h, theta, couplings.n_sites))
 
 
 def sparse_model(J, *, scale: float = 1.0, h=None, theta=None, allow_asymmetric: bool = False,
                  self_coupling: bool = False) -> IsingModel:
     """Model with sparse (CSR) couplings; arguments as in :func:`dense_model`.
 
-    ``J`` is any SciPy sparse matrix or array; explicit zeros are dropped.
+    ``J`` is any SciPy sparse matrix or array; its indices are checked,
+    duplicates summed and explicit zeros dropped.
     """
-    if not scipy.sparse.issparse(J):
-        raise TypeError(f"J: expected a scipy.sparse matrix, got {type(J).__name__}")
-    matrix = scipy.sparse.csr_array(J, copy=True)
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
-        raise ValueError(f"J: expected a non-empty square matrix, got shape {matrix.shape}")
-    matrix.sum_duplicates()
-    matrix.data = _stored_values(matrix.data, "J.data")
-    matrix.eliminate_zeros()
-    matrix.sort_indices()
-    _check_diagonal(matrix.diagonal(), self_coupling, "J")
-    difference = abs(matrix - matrix.T)
-    tolerance = 0 if np.issubdtype(matrix.dtype, np.integer) else _SYMMETRY_RTOL * max(
-        np.abs(matrix.data).max(initial=0.0), 1e-300
-    )
-    symmetric = difference.nnz == 0 or difference.max() <= tolerance
-    if not symmetric and not allow_asymmetric:
-        coo = difference.tocoo()
-        k = int(np.argmax(coo.data))
-        i, j = int(coo.row[k]), int(coo.col[k])
-        raise ValueError(_asymmetry_message("J", i, j, matrix[i, j], matrix[j, i]))
-    for array in (matrix.data, matrix.indices, matrix.indptr):
-        _read_only(array)
-    return IsingModel(SparseCouplings(matrix, _scale(scale), bool(symmetric)), _field_vector(h, theta, matrix.shape[0]))
+    return _matrix_model(SparseCouplings, J, scale, h, theta, allow_asymmetric, self_coupling)
 
 
 def square_lattice(L: int, *, coupling: float = 1.0, h=None, theta=None) -> IsingModel:
@@ -603,33 +780,37 @@ def delta_energy(model: IsingModel, spins) -> np.ndarray:
     return delta[0] if single else delta
 
 
-def to_dense(model: IsingModel, *, max_sites: int = 20_000) -> np.ndarray:
+def to_dense(model: IsingModel, *, max_sites: int = MAX_DENSE_SITES) -> np.ndarray:
     """The couplings as a dense float64 N×N matrix J (diagonal as stored).
 
     Parameters
     ----------
+    model : IsingModel
     max_sites : int
         Refuse larger N: an N×N float64 matrix needs 8 N² bytes
         (N = 200 000 would need 320 GB). Raise it deliberately if needed.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(N, N)``, a new array.
     """
     if not isinstance(model, IsingModel):
         raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
-    n = model.n_sites
-    if n > max_sites:
-        raise ValueError(
-            f"model: N = {n} sites would need {8 * n * n / 1e9:.3g} GB as a dense matrix; "
-            f"the limit is max_sites = {max_sites}"
-        )
+    dense_guard(model.n_sites, 8, max_sites, "to_dense")
     return model.couplings.to_dense()
 
 
 def overlap_patterns(model: IsingModel, patterns, wanted: bool) -> np.ndarray:
-    """Patterns whose overlaps a run records: ``patterns``, else the model's own; none (0 rows) if not ``wanted``."""
+    """Site-major patterns ``(site, pattern)`` int8 whose overlaps a run records.
+
+    ``patterns`` (given as ``(pattern, site)``), else the model's own (held,
+    not copied); none (0 columns) if not ``wanted``.
+    """
     if not wanted:
-        return np.zeros((0, model.n_sites), dtype=np.int8)
+        return np.zeros((model.n_sites, 0), dtype=np.int8)
     if patterns is None:
-        stored = getattr(model.couplings, "patterns", None)
-        if stored is None:
+        if not isinstance(model.couplings, PatternCouplings):
             raise ValueError("patterns: recording overlaps needs patterns (the model does not store any)")
-        return np.ascontiguousarray(stored)
-    return spin_batch(patterns, "patterns", model.n_sites)[0]
+        return model.couplings.site_patterns
+    return np.ascontiguousarray(spin_batch(patterns, "patterns", model.n_sites)[0].T)

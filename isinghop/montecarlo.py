@@ -213,7 +213,7 @@ def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedu
     aux = np.zeros((n_replica, spec.aux_size), dtype=spec.aux_dtype)
     energies = np.zeros((n_replica, n_records))
     magnetisations = np.zeros((n_replica, n_records))
-    overlap_trace = np.zeros((n_replica, n_records, len(recorded)))
+    overlap_trace = np.zeros((n_replica, n_records, recorded.shape[1]))
     snapshot_trace = np.zeros((n_replica, n_records if snapshots else 0, n_sites), dtype=np.int8)
     accepted = np.zeros(n_replica, dtype=np.int64)
     run = kernel.sample_kernel(spec.init, spec.field, spec.flip)

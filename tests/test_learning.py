@@ -118,3 +118,13 @@ def test_generators_are_reproducible_and_validated():
         ih.hebbian(np.ones((1, 3)), storage="sparse")
     with pytest.raises(ValueError, match=r"patterns: .*bad entries \[0, 1\] = 0"):
         ih.hebbian([[1, 0, 1]])
+
+
+@pytest.mark.parametrize("generate", [
+    lambda layout: ih.random_patterns(7, 333, bias=0.2, rng=11, layout=layout),
+    lambda layout: ih.correlated_patterns(7, 333, 0.4, rng=11, layout=layout),
+])
+def test_layout_is_a_memory_order_not_a_draw(generate):
+    by_pattern, by_site = generate("pattern"), generate("site")
+    assert by_pattern.flags.c_contiguous and by_site.T.flags.c_contiguous
+    np.testing.assert_array_equal(by_pattern, by_site)

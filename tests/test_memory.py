@@ -29,3 +29,41 @@ def test_pattern_storage_fields_at_two_hundred_thousand_sites():
     np.testing.assert_array_equal(fields, (sums @ xi64 - n_patterns * spins) / n_sites)
     m = sums / n_sites
     assert energy / n_sites == pytest.approx(-0.5 * (m**2).sum() + n_patterns / (2 * n_sites), rel=1e-13)
+
+
+def _peak_growth(function):
+    """Bytes allocated at the peak of ``function()`` beyond what was live before it (tracemalloc)."""
+    tracemalloc.start()
+    baseline, _ = tracemalloc.get_traced_memory()
+    function()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak - baseline
+
+
+def test_pattern_storage_fields_energy_and_overlaps_take_o_n_plus_p():
+    # 50 000 sites, 400 patterns: xi is 20 MB of int8, 160 MB as float64
+    n_sites, n_patterns = 50_000, 400
+    model = ih.hebbian(ih.random_patterns(n_patterns, n_sites, rng=1, layout="site"))
+    spins = model.couplings.patterns[0]
+    ih.relax(model, spins, max_sweeps=1, record="overlaps")  # compile outside the measurement
+    xi_bytes = n_sites * n_patterns
+    for run in (lambda: ih.local_fields(model, spins), lambda: ih.energy(model, spins),
+                lambda: ih.relax(model, spins, max_sweeps=1, record="overlaps")):
+        growth = _peak_growth(run)
+        # the docstring's bound: O(N + P) vectors plus two 4 MB float64 blocks of xi^T (the one in use
+        # and the next); a copy of xi (20 MB) or of its float64 form (160 MB) would exceed it
+        assert growth < 8 * 2**20 + 48 * (n_sites + n_patterns), f"{growth / 1e6:.1f} MB against xi {xi_bytes / 1e6} MB"
+
+
+@pytest.mark.parametrize("rule, itemsize", [("hebbian", 2), ("pseudo_inverse", 8), ("storkey", 8)])
+def test_dense_rules_refuse_large_n_and_peak_below_twice_the_matrix(rule, itemsize):
+    build = getattr(ih, rule)
+    kwargs = {} if rule == "storkey" else {"storage": "dense"}
+    with pytest.raises(ValueError, match=r"^max_sites: .*N = 100000 sites needs an N×N matrix of .* GB.*pattern storage"):
+        build(ih.random_patterns(2, 100_000, rng=1), **kwargs)
+    n_sites = 3000  # large enough that the N×N result outweighs the rules' 8 MB working blocks
+    xi = ih.random_patterns(20, n_sites, rng=2)
+    matrix_bytes = itemsize * n_sites**2
+    growth = _peak_growth(lambda: build(xi, **kwargs))
+    assert growth <= 2 * matrix_bytes, f"peak {growth / 1e6:.1f} MB for a {matrix_bytes / 1e6:.1f} MB matrix"

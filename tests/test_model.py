@@ -195,16 +195,123 @@ def test_square_lattice_structure_and_ground_energy():
     assert ih.energy(model, checker) == -sum(checker[i] * checker[j] for i, j in bonds)
 
 
-def test_pattern_storage_holds_site_major_patterns_without_copy():
-    xi = ih.random_patterns(8, 1000, rng=5, layout="site")
-    assert xi.shape == (8, 1000) and xi.T.flags.c_contiguous
-    model = ih.hebbian(xi)
-    assert np.shares_memory(model.couplings.site_patterns, xi)
-    assert model.couplings.nbytes < 2 * xi.nbytes + 8 * 1000
-    assert ih.random_patterns(8, 1000, rng=5).flags.c_contiguous
+def _held_arrays(couplings):
+    """Every array a coupling storage holds."""
+    if isinstance(couplings, ih.SparseCouplings):
+        m = couplings.matrix
+        return [m.data, m.indices, m.indptr]
+    return [a for a in vars(couplings).values() if isinstance(a, np.ndarray)]
+
+
+BUILDERS = {
+    "hebbian-patterns": lambda xs: ih.hebbian(xs),
+    "hebbian-dense": lambda xs: ih.hebbian(xs, storage="dense"),
+    "pseudo-inverse-patterns": lambda xs: ih.pseudo_inverse(xs),
+    "pseudo-inverse-dense": lambda xs: ih.pseudo_inverse(xs, storage="dense"),
+    "storkey": lambda xs: ih.storkey(xs),
+    "pattern-couplings": lambda xs: ih.IsingModel(ih.PatternCouplings(xs.T, np.eye(len(xs))), None),
+}
+
+
+@pytest.mark.parametrize("layout", ["pattern", "site"])
+@pytest.mark.parametrize("build", sorted(BUILDERS))
+def test_models_hold_private_read_only_patterns(build, layout):
+    xs = ih.random_patterns(3, 100, rng=1, layout=layout)
+    model = BUILDERS[build](xs)
+    reference = xs.copy()
+    J = ih.to_dense(model)
+    cue = xs[0]
+    cue[:20] *= -1  # the issue's reproducer: the caller edits its own array afterwards
+    np.testing.assert_array_equal(ih.to_dense(model), J)
+    for array in _held_arrays(model.couplings):
+        assert not array.flags.writeable
+        assert not np.shares_memory(array, xs)
+    # recall from that cue (overlap 0.6) returns pattern 0 exactly: alpha = 0.03 is far below capacity
+    recall = ih.relax(model, cue, schedule="sequential", rng=2)
+    assert ih.observables.overlaps(recall.spins, reference)[0] == 1.0
+
+
+def test_matrix_models_hold_private_read_only_copies():
+    J = np.array([[0, 2, -1], [2, 0, 3], [-1, 3, 0]])
+    for model, source in ((ih.dense_model(J), J), (ih.sparse_model(scipy.sparse.csr_array(J)), J),
+                          (ih.IsingModel(ih.DenseCouplings(J.astype(float)), None), J)):
+        before = ih.to_dense(model)
+        source[0, 1] = 100
+        np.testing.assert_array_equal(ih.to_dense(model), before)
+        assert all(not a.flags.writeable for a in _held_arrays(model.couplings))
+        source[0, 1] = 2
 
 
 def test_to_dense_has_a_size_guard():
     xi = ih.random_patterns(2, 30_000, rng=1, layout="site")
     with pytest.raises(ValueError, match=r"7.2 GB.*max_sites"):
         ih.to_dense(ih.hebbian(xi))
+
+
+def test_large_integer_couplings_are_exact_or_refused():
+    big = 3_000_000_000
+    model = ih.dense_model(np.array([[0, big], [big, 0]]))
+    assert ih.energy(model, [1, 1]) == -big  # H = -J s1 s2
+    assert ih.energy(model, [1, -1]) == big
+    huge = ih.dense_model(np.array([[0, 2**40], [2**40, 0]]))
+    assert ih.energy(huge, [1, 1]) == -(2**40)
+    np.testing.assert_array_equal(ih.local_fields(huge, [1, -1]), [-(2**40), 2**40])
+    # the kernels see the same exact couplings: from (1, -1) the first update aligns, energy -2^40
+    assert ih.relax(huge, [1, -1], schedule="sequential").spins.tolist() == [-1, -1]
+    chain = ih.sample(huge, [1, -1], T=1.0, sweeps=3, rng=1)
+    assert chain.energy[-1] * 2 == -(2**40)
+    with pytest.raises(ValueError, match=r"^J: integer couplings must be below 2\^53.*1152921504606846976"):
+        ih.dense_model(np.array([[0, 2**60], [2**60, 0]]))
+    with pytest.raises(ValueError, match=r"^J: integer fields must stay below 2\^53.*row 0"):
+        ih.dense_model(np.array([[0, 2**52, 2**52], [2**52, 0, 0], [2**52, 0, 0]]))
+
+
+def test_ordinary_integer_models_run():
+    J = [[0, 20000, 20000], [20000, 0, 0], [20000, 0, 0]]
+    model = ih.dense_model(J)
+    # from (1, -1, -1) site 0 sees 2*20000*(-1): it flips down; all aligned at (-1, -1, -1)
+    assert ih.relax(model, [1, -1, -1], schedule="sequential").spins.tolist() == [-1, -1, -1]
+    # H(+,+,+) = -(J01 + J02) = -40000; at T = 1 no move uphill by 80000 is accepted
+    assert ih.sample(model, [1, 1, 1], T=1.0, sweeps=2, rng=1).energy[-1] == pytest.approx(-40000 / 3, rel=1e-15)
+    xi = ih.random_patterns(100, 5000, rng=1)  # alpha = 0.02: every pattern is a fixed point
+    dense, patterns = ih.hebbian(xi, storage="dense"), ih.hebbian(xi)
+    start = ih.flip_fraction(xi[:2], 0.1, rng=2)
+    a = ih.relax(dense, start, rng=3)
+    b = ih.relax(patterns, start, rng=3)
+    np.testing.assert_array_equal(a.spins, xi[:2])  # recalled
+    np.testing.assert_array_equal(a.spins, b.spins)
+    c, d = (ih.sample(m, xi[:2], T=0.3, sweeps=1, rng=4) for m in (dense, patterns))
+    np.testing.assert_array_equal(c.spins, d.spins)
+
+
+def test_coupling_constructors_validate():
+    matrix = scipy.sparse.csr_array(np.eye(3)[::-1])
+    matrix.indices[0] = 5_000_000  # corrupted after construction, as a user could
+    with pytest.raises(ValueError, match="^matrix: not a valid sparse matrix"):
+        ih.SparseCouplings(matrix)
+    with pytest.raises(ValueError, match="^J: not a valid sparse matrix"):
+        ih.sparse_model(matrix)
+    with pytest.raises(ValueError, match=r"^matrix: expected a non-empty square matrix, got shape \(20000, 1\)"):
+        ih.DenseCouplings(np.ones((20000, 1)))
+    with pytest.raises(ValueError, match=r"^matrix: entries must be finite; bad entries \[0, 1\]"):
+        ih.DenseCouplings(np.array([[0.0, np.nan], [np.nan, 0.0]]))
+    with pytest.raises(ValueError, match=r"^matrix: couplings must be symmetric \(pass symmetric=False"):
+        ih.DenseCouplings(np.array([[0.0, 1.0], [2.0, 0.0]]))
+    with pytest.raises(ValueError, match=r"^matrix: couplings must be symmetric"):
+        ih.SparseCouplings(scipy.sparse.csr_array(np.array([[0.0, 1.0], [2.0, 0.0]])))
+    with pytest.raises(ValueError, match="^scale: expected a finite positive number, got -1"):
+        ih.DenseCouplings(np.zeros((2, 2)), scale=-1)
+    with pytest.raises(TypeError, match="^symmetric: expected True or False"):
+        ih.DenseCouplings(np.zeros((2, 2)), symmetric="no")
+    with pytest.raises(ValueError, match=r"^site_patterns.T: entries must be \+1 or -1; bad entries \[0, 0\] = 0"):
+        ih.PatternCouplings(np.zeros((4, 2), np.int8))
+    with pytest.raises(ValueError, match="^matrix: A must be symmetric"):
+        ih.PatternCouplings(np.ones((4, 2), np.int8), np.array([[1.0, 2.0], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match=r"^matrix: expected shape \(2, 2\)"):
+        ih.PatternCouplings(np.ones((4, 2), np.int8), np.eye(3))
+    with pytest.raises(TypeError, match="^self_coupling: expected True or False, got 'no'"):
+        ih.hebbian(np.ones((1, 3)), self_coupling="no")
+    with pytest.raises(TypeError, match="^allow_asymmetric: expected True or False, got 'no'"):
+        ih.dense_model(np.array([[0.0, 1.0], [2.0, 0.0]]), allow_asymmetric="no")
+    with pytest.raises(TypeError, match="^max_sites: expected a positive integer, got nan"):
+        ih.to_dense(ih.hebbian(np.ones((1, 3))), max_sites=np.nan)

@@ -105,7 +105,7 @@ def sample_kernel(init, field, flip):
         """
         n_replica, n = spins.shape
         n_sweeps = temperatures.shape[1]
-        n_patterns = patterns.shape[0]
+        n_patterns = patterns.shape[1]
         plain = True
         for i in range(n):
             plain = plain and hs[i] == 0.0 and raw_diagonal[i] == 0.0
@@ -125,9 +125,9 @@ def sample_kernel(init, field, flip):
             for i in range(n):
                 total_m += s[i]
             sums = np.zeros(n_patterns, np.int64)
-            for mu in range(n_patterns):
-                for i in range(n):
-                    sums[mu] += patterns[mu, i] * s[i]
+            for i in range(n):
+                for mu in range(n_patterns):
+                    sums[mu] += patterns[i, mu] * s[i]
             record = first_record
             for step in range(n_sweeps):
                 sweep = first_sweep + step
@@ -149,7 +149,7 @@ def sample_kernel(init, field, flip):
                             flip(data, a, s, i)
                             total_m += 2 * s[i]
                             for mu in range(n_patterns):
-                                sums[mu] += 2 * s[i] * patterns[mu, i]
+                                sums[mu] += 2 * s[i] * patterns[i, mu]
                             accepted[r] += 1
                 else:
                     start_sweep(schedule, sites, state)
@@ -168,7 +168,7 @@ def sample_kernel(init, field, flip):
                             flip(data, a, s, i)
                             total_m += 2 * value
                             for mu in range(n_patterns):
-                                sums[mu] += 2 * value * patterns[mu, i]
+                                sums[mu] += 2 * value * patterns[i, mu]
                             accepted[r] += 1
                 if sweep >= burn_in and (sweep - burn_in + 1) % record_every == 0:
                     energies[r, record] = e_num / (scale * n)

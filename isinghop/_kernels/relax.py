@@ -78,12 +78,16 @@ def energy_numerator(field, data, aux, s, hs, raw_diagonal):
 
 @njit(inline="always")
 def record_overlaps(patterns, s, out):
+    """``out[μ] = (1/N) Σ_i ξ_i^μ s_i`` from site-major ``patterns`` (site, pattern)."""
     n = s.size
-    for mu in range(patterns.shape[0]):
-        total = 0
-        for i in range(n):
-            total += patterns[mu, i] * s[i]
-        out[mu] = total / n
+    totals = np.zeros(patterns.shape[1], np.int64)
+    for i in range(n):
+        row = patterns[i]
+        si = s[i]
+        for mu in range(row.size):
+            totals[mu] += si * row[mu]
+    for mu in range(totals.size):
+        out[mu] = totals[mu] / n
 
 
 @functools.cache
@@ -99,7 +103,7 @@ def relax_kernel(init, field, flip):
         filled per replica (``energies``/``overlaps`` rows 0..sweeps).
         """
         n_replica, n = spins.shape
-        record_m = patterns.shape[0] > 0
+        record_m = patterns.shape[1] > 0
         for r in range(n_replica):
             s = spins[r]
             a = aux[r]
