@@ -139,7 +139,7 @@ def main():
                     def run(sweeps, model=model, rule=rule, schedule=schedule):
                         chain = ih.sample(model, start, T=T, rule=rule, schedule=schedule, sweeps=sweeps,
                                           record_every=sweeps, rng=7)
-                        return chain.spins, chain.energy[-1] * N_SITES
+                        return chain.spins, chain.energy_per_spin[-1] * N_SITES
                     run(2)  # compile
                     speed, setup, (state, _) = rate(run, short, long)
                     rows_out.append((f"isinghop {storage} {rule} {schedule}", speed, setup,

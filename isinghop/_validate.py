@@ -47,13 +47,27 @@ def choice(value: str, name: str, allowed: Sequence[str]) -> str:
     return value
 
 
-def positive_int(value, name: str) -> int:
-    """Return ``value`` as an int if it is a positive integer."""
+def positive_int(value, name: str, minimum: int = 1) -> int:
+    """Return ``value`` as an int if it is an integer of at least ``minimum`` (default 1: positive)."""
+    kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name}: expected a positive integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {value}")
+        raise TypeError(f"{name}: expected {kind}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name}: expected {kind}, got {value}")
     return int(value)
+
+
+def number(value, name: str, *, low: float = -np.inf, high: float = np.inf, low_open: bool = False) -> float:
+    """Return ``value`` as a float if it is a real number in ``[low, high]`` (``(low, high]`` if ``low_open``).
+
+    NaN and infinities are refused unless the bounds admit them.
+    """
+    interval = f"{'(' if low_open else '['}{low}, {high}]"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a number in {interval}, got {value!r}")
+    if not (low < value <= high if low_open else low <= value <= high):
+        raise ValueError(f"{name}: expected a number in {interval}, got {value}")
+    return float(value)
 
 
 def fraction(value, name: str) -> float:

@@ -27,22 +27,25 @@ from functools import lru_cache
 
 import numpy as np
 
-from isinghop._validate import choice, positive_int, site_order
-from isinghop.model import TIE_RULES, IsingModel, overlap_patterns, tie_tolerance
-from isinghop.rng import RngLike, replica_states
-from isinghop.spins import spin_batch
+from isinghop._validate import choice, positive_int
+from isinghop.model import IsingModel, check_model
+from isinghop.rng import RngLike
+from isinghop.vocabulary import SCHEDULE_CODES, TIE_CODES, TIE_RULES, Schedule, TieRule, prepare, record_names
 
-__all__ = ["SCHEDULES", "TIE_RULES", "Relaxation", "relax"]
+__all__ = ["Relaxation", "relax"]
 
-SCHEDULES = ("synchronous", "sequential", "permutation", "random")
-RECORDABLE = ("energy", "overlaps")
+#: Observables :func:`relax` can record after every sweep.
+RELAX_RECORDABLE = ("energy_per_spin", "magnetisation", "overlaps")
 #: Seed of the fixed random keys that hash states for cycle detection (not a random stream of the run).
 _ZOBRIST_SEED = 0x15E6
+#: Sweeps of room the per-sweep records start with; they double as replicas run longer.
+_FIRST_CAPACITY = 64
 
 
 @dataclass(frozen=True, eq=False)
 class Relaxation:
-    """Outcome of :func:`relax`; arrays are indexed by replica first.
+    """Outcome of :func:`relax`; arrays are indexed by replica first (that axis is
+    dropped when the start was one 1-D configuration).
 
     Attributes
     ----------
@@ -66,14 +69,16 @@ class Relaxation:
         deterministic tie rule.
     flips : numpy.ndarray
         Spin flips per replica.
-    energy : numpy.ndarray or None
-        ``(replica, sweep)`` energy H after each sweep (column 0: the start),
-        NaN after a replica stopped; when recorded.
+    energy_per_spin : numpy.ndarray or None
+        ``(replica, sweep)`` energy per spin H/N after each sweep (column 0:
+        the start), NaN after a replica stopped; when recorded.
+    magnetisation : numpy.ndarray or None
+        ``(replica, sweep)`` magnetisation ``m = (1/N) Σ_i s_i``, likewise.
     overlaps : numpy.ndarray or None
         ``(replica, sweep, pattern)`` overlaps ``m_μ = (1/N) Σ_i ξ_i^μ s_i``; when recorded.
     rng_state : numpy.ndarray
-        Generator state per replica ``(replica, 4)`` uint64; pass it as
-        ``rng`` to continue with the same random streams.
+        Generator state per replica ``(replica, 4)`` uint64 (never dropped);
+        pass it as ``rng`` to continue with the same random streams.
     schedule, tie : str
         The schedule and tie rule used.
     tol : float
@@ -87,7 +92,8 @@ class Relaxation:
     free: np.ndarray
     cycle_length: np.ndarray
     flips: np.ndarray
-    energy: np.ndarray | None
+    energy_per_spin: np.ndarray | None
+    magnetisation: np.ndarray | None
     overlaps: np.ndarray | None
     rng_state: np.ndarray
     schedule: str
@@ -106,15 +112,18 @@ def _zobrist_keys(n_sites: int) -> np.ndarray:
     return np.random.default_rng(_ZOBRIST_SEED).integers(0, 2**64, size=n_sites, dtype=np.uint64, endpoint=False)
 
 
-def _record_names(record) -> tuple[str, ...]:
-    names = (record,) if isinstance(record, str) else tuple(record or ())
-    for name in names:
-        choice(name, "record", RECORDABLE)
-    return names
+def _grown(array: np.ndarray, columns: int, fill) -> np.ndarray:
+    """``array`` with its axis 1 extended to ``columns`` (new entries ``fill``); unchanged if it records nothing."""
+    if array.shape[1] == 0:
+        return array
+    grown = np.full((array.shape[0], columns, *array.shape[2:]), fill, dtype=array.dtype)
+    grown[:, : array.shape[1]] = array
+    return grown
 
 
-def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str = "keep", max_sweeps: int = 1000,
-          order=None, tol: float | None = None, record=(), patterns=None, rng: RngLike = None) -> Relaxation:
+def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: TieRule = "keep",
+          max_sweeps: int = 1000, order=None, tol: float | None = None, record=(), patterns=None,
+          rng: RngLike = None) -> Relaxation:
     """Run the zero-temperature Hopfield dynamics until every replica is stable.
 
     Parameters
@@ -130,69 +139,80 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
         Rule for a zero field.
     max_sweeps : int
         Upper limit; replicas still moving then have ``settled`` False.
+        Memory follows the sweeps actually run, not this limit.
     order : array_like of int, optional
         Site order for ``schedule="sequential"`` (a permutation of 0..N−1).
     tol : float, optional
         ``|φ_i| ≤ tol`` is a tie; default exact (0) for integer couplings,
-        ``model.DEFAULT_TIE_TOL`` for float couplings.
-    record : {"energy", "overlaps"} or a tuple of them
+        ``vocabulary.DEFAULT_TIE_TOL`` for float couplings.
+    record : {"energy_per_spin", "magnetisation", "overlaps"} or a tuple of them
         Observables stored after every sweep.
     patterns : array_like, optional
-        Patterns for the recorded overlaps; default the model's own.
+        Patterns ``(pattern, site)`` for the recorded overlaps; default the model's own.
     rng : int, SeedSequence, Generator, ndarray or None
         Random streams (one per replica), or a ``rng_state`` returned earlier.
 
     Returns
     -------
     Relaxation
+        Per-replica outcome; for a 1-D ``spins`` every per-replica array
+        drops its replica axis (``rng_state`` keeps it).
     """
     from isinghop._kernels import relax as kernel
     from isinghop._kernels.threads import over_replicas
 
-    if not isinstance(model, IsingModel):
-        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
-    batch, single = spin_batch(spins, "spins", model.n_sites)
-    schedule = choice(schedule, "schedule", SCHEDULES)
+    check_model(model)
     tie = choice(tie, "tie", TIE_RULES)
     max_sweeps = positive_int(max_sweeps, "max_sweeps")
-    if order is not None and schedule != "sequential":
-        raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
-    sweep_order = site_order(order, model.n_sites)
-    tol = tie_tolerance(model, tol)
-    names = _record_names(record)
-    if "energy" in names and not model.couplings.symmetric:
+    names = record_names(record, RELAX_RECORDABLE)
+    if "energy_per_spin" in names and not model.couplings.symmetric:
         raise ValueError("record: the energy is undefined for asymmetric couplings")
-    recorded = overlap_patterns(model, patterns, "overlaps" in names)
-    states = replica_states(rng, batch.shape[0])
+    args = prepare(model, spins, schedule=schedule, order=order, tol=tol, patterns=patterns, record=names, rng=rng)
 
     couplings = model.couplings
     spec = couplings.kernel_spec
-    n_replica, n_sites = batch.shape
-    final = batch.copy()
+    final = args.batch
+    n_replica, n_sites = final.shape
     aux = np.zeros((n_replica, spec.aux_size), dtype=spec.aux_dtype)
-    deterministic = schedule in ("synchronous", "sequential") and tie != "random"
+    deterministic = args.schedule in (SCHEDULE_CODES["synchronous"], SCHEDULE_CODES["sequential"]) and tie != "random"
     zobrist = _zobrist_keys(n_sites) if deterministic else np.zeros(n_sites, dtype=np.uint64)
     sweeps = np.zeros(n_replica, dtype=np.int64)
     status = np.zeros(n_replica, dtype=np.int8)
     cycle = np.zeros(n_replica, dtype=np.int64)
     flips = np.zeros(n_replica, dtype=np.int64)
-    energies = np.full((n_replica, max_sweeps + 1 if "energy" in names else 0), np.nan)
-    overlaps = np.full((n_replica, max_sweeps + 1 if recorded.shape[1] else 0, recorded.shape[1]), np.nan)
     free = np.zeros((n_replica, n_sites), dtype=bool)
-    over_replicas(
-        kernel.relax_kernel(spec.init, spec.field, spec.flip),
-        (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64), float(couplings.scale),
-         tol * couplings.scale, SCHEDULES.index(schedule), TIE_RULES.index(tie), sweep_order, max_sweeps, zobrist,
-         deterministic, "energy" in names, recorded),
-        (final, aux, states, sweeps, status, cycle, flips, energies, overlaps, free),
-    )
+    limit = min(_FIRST_CAPACITY, max_sweeps)
+
+    def columns(name):
+        return limit + 1 if name in names else 0
+
+    history = np.zeros((n_replica, limit + 1), dtype=np.uint64)
+    energies = np.full((n_replica, columns("energy_per_spin")), np.nan)
+    magnetisations = np.full((n_replica, columns("magnetisation")), np.nan)
+    overlaps = np.full((n_replica, columns("overlaps"), args.recorded.shape[1]), np.nan)
+    run = kernel.relax_kernel(spec.init, spec.field, spec.flip)
+    shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
+              float(couplings.scale), args.tol_scaled, args.schedule, TIE_CODES[tie], args.order)
+    while True:
+        over_replicas(run, (*shared, limit, zobrist, deterministic, args.recorded),
+                      (final, aux, args.states, sweeps, status, cycle, flips, history, energies, magnetisations,
+                       overlaps, free))
+        if limit == max_sweeps or not np.any(status == kernel.RUNNING):
+            break
+        limit = min(2 * limit, max_sweeps)
+        history = _grown(history, limit + 1, 0)
+        energies, magnetisations, overlaps = (_grown(a, limit + 1, np.nan)
+                                              for a in (energies, magnetisations, overlaps))
     used = int(sweeps.max()) + 1
     converged = status == kernel.CONVERGED
     settled = converged | (status == kernel.SETTLED)
     free &= (status == kernel.SETTLED)[:, None]
 
     def shaped(array):
-        return array[0] if single else array
+        return array[0] if args.single else array
+
+    def recorded(name, array):
+        return shaped(array[:, :used]) if name in names else None
 
     return Relaxation(
         spins=shaped(final),
@@ -202,10 +222,11 @@ def relax(model: IsingModel, spins, *, schedule: str = "permutation", tie: str =
         free=shaped(free),
         cycle_length=shaped(cycle),
         flips=shaped(flips),
-        energy=shaped(energies[:, :used]) if "energy" in names else None,
-        overlaps=shaped(overlaps[:, :used]) if recorded.shape[1] else None,
-        rng_state=states,
+        energy_per_spin=recorded("energy_per_spin", energies),
+        magnetisation=recorded("magnetisation", magnetisations),
+        overlaps=recorded("overlaps", overlaps),
+        rng_state=args.states,
         schedule=schedule,
         tie=tie,
-        tol=tol,
+        tol=args.tol,
     )

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from isinghop._validate import choice, positive_int, site_order
-from isinghop.model import TIE_RULES, IsingModel, delta_energy, energy, local_fields, tie_tolerance
+from isinghop.model import IsingModel, delta_energy, energy, local_fields
+from isinghop.vocabulary import RULES, SCHEDULES, TIE_RULES, tie_tolerance
 from isinghop.spins import as_spins
 
 __all__ = [
@@ -378,8 +379,6 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
     numpy.ndarray
         ``(2^N, 2^N)`` row-stochastic matrix in state-index order.
     """
-    from isinghop.dynamics import SCHEDULES
-    from isinghop.montecarlo import RULES
 
     n = _check_model(model)
     if n > MAX_MATRIX_SITES:

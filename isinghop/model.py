@@ -57,10 +57,6 @@ __all__ = [
 _CHUNK_BYTES = 1 << 22
 #: Relative tolerance of the symmetry check for float couplings.
 _SYMMETRY_RTOL = 1e-10
-#: Rules for a zero local field in the zero-temperature update (DESIGN: keep, up, down, flip, random).
-TIE_RULES = ("keep", "up", "down", "flip", "random")
-#: Default tie tolerance on φ for float couplings; integer couplings use 0 (exact ties).
-DEFAULT_TIE_TOL = 1e-9
 #: Integer couplings stay exact while every field sum is below 2^53 (float64 holds such integers exactly).
 MAX_EXACT_FIELD = 2**53
 #: Largest N for which an N×N matrix is built unless a larger ``max_sites`` is passed.
@@ -707,23 +703,15 @@ def square_lattice(L: int, *, coupling: float = 1.0, h=None, theta=None) -> Isin
     return sparse_model(J, h=h, theta=theta)
 
 
-def tie_tolerance(model: IsingModel, tol: float | None) -> float:
-    """The tolerance below which ``|φ_i|`` counts as a zero field (a tie).
-
-    ``None`` means exact (0) for integer couplings and ``DEFAULT_TIE_TOL``
-    otherwise. A tie-rule flip can then raise the energy by at most ``2·tol``.
-    """
-    if tol is None:
-        return 0.0 if model.couplings.exact else DEFAULT_TIE_TOL
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) or not (0 <= tol < np.inf):
-        raise ValueError(f"tol: expected a finite tolerance >= 0, got {tol!r}")
-    return float(tol)
+def check_model(model) -> IsingModel:
+    """``model`` if it is an :class:`IsingModel`, else a ``TypeError`` naming it."""
+    if not isinstance(model, IsingModel):
+        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
+    return model
 
 
 def _model_batch(model: IsingModel, spins) -> tuple[np.ndarray, bool]:
-    if not isinstance(model, IsingModel):
-        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
-    return spin_batch(spins, "spins", model.n_sites)
+    return spin_batch(spins, "spins", check_model(model).n_sites)
 
 
 def _require_symmetric(model: IsingModel, what: str) -> None:
@@ -795,22 +783,5 @@ def to_dense(model: IsingModel, *, max_sites: int = MAX_DENSE_SITES) -> np.ndarr
     numpy.ndarray
         float64 ``(N, N)``, a new array.
     """
-    if not isinstance(model, IsingModel):
-        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
-    dense_guard(model.n_sites, 8, max_sites, "to_dense")
+    dense_guard(check_model(model).n_sites, 8, max_sites, "to_dense")
     return model.couplings.to_dense()
-
-
-def overlap_patterns(model: IsingModel, patterns, wanted: bool) -> np.ndarray:
-    """Site-major patterns ``(site, pattern)`` int8 whose overlaps a run records.
-
-    ``patterns`` (given as ``(pattern, site)``), else the model's own (held,
-    not copied); none (0 columns) if not ``wanted``.
-    """
-    if not wanted:
-        return np.zeros((model.n_sites, 0), dtype=np.int8)
-    if patterns is None:
-        if not isinstance(model.couplings, PatternCouplings):
-            raise ValueError("patterns: recording overlaps needs patterns (the model does not store any)")
-        return model.couplings.site_patterns
-    return np.ascontiguousarray(spin_batch(patterns, "patterns", model.n_sites)[0].T)

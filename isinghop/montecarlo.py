@@ -21,128 +21,224 @@ with that tie rule for the same random streams.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from isinghop._validate import choice, positive_int, site_order
-from isinghop.dynamics import SCHEDULES
-from isinghop.model import IsingModel, overlap_patterns, tie_tolerance
+from isinghop._validate import choice, number, positive_int
+from isinghop.model import IsingModel, check_model
 from isinghop.rng import RngLike, replica_states
-from isinghop.spins import spin_batch
+from isinghop.vocabulary import (
+    RECORDABLE,
+    RULE_CODES,
+    RULES,
+    SCHEDULE_CODES,
+    SCHEDULES,
+    Recordable,
+    Rule,
+    Schedule,
+    prepare,
+    record_names,
+)
 
-__all__ = ["RULES", "Chain", "Tempering", "sample", "tempering", "linear_anneal", "geometric_anneal"]
+__all__ = ["Chain", "Tempering", "sample", "tempering", "linear_anneal", "geometric_anneal"]
 
-RULES = ("metropolis", "glauber")
+#: What :func:`sample` records unless told otherwise.
+DEFAULT_RECORD = ("energy_per_spin", "magnetisation")
+#: Most entries each side of a probability table (Metropolis: ΔE·scale = 0..size; Glauber: |φ·scale| ≤ size).
+MAX_TABLE = 1 << 14
 
 
 @dataclass(frozen=True, eq=False)
 class Chain:
-    """Outcome of :func:`sample`; arrays are indexed by replica first.
+    """Outcome of :func:`sample`; arrays are indexed by replica first (that axis is
+    dropped when the start was one 1-D configuration).
 
     Attributes
     ----------
     spins : numpy.ndarray
         Final spins ``(replica, site)`` int8.
-    energy : numpy.ndarray
-        Energy per spin ``H/N`` at each recorded sweep ``(replica, record)``.
-    magnetisation : numpy.ndarray
-        ``m = (1/N) Σ_i s_i`` at each recorded sweep.
+    energy_per_spin : numpy.ndarray or None
+        Energy per spin ``H/N`` at each recorded sweep ``(replica, record)``; when recorded.
+    magnetisation : numpy.ndarray or None
+        ``m = (1/N) Σ_i s_i`` at each recorded sweep; when recorded.
     overlaps : numpy.ndarray or None
-        ``(replica, record, pattern)`` overlaps ``m_μ = (1/N) Σ_i ξ_i^μ s_i``.
+        ``(replica, record, pattern)`` overlaps ``m_μ = (1/N) Σ_i ξ_i^μ s_i``; when recorded.
     snapshots : numpy.ndarray or None
-        ``(replica, record, site)`` spins, when asked for.
+        ``(replica, record, site)`` spins; when recorded.
     recorded_sweeps : numpy.ndarray
         Sweep number (1-based, burn-in included) of each record.
     acceptance : numpy.ndarray
         Fraction of attempts that changed the spin, per replica.
-    temperature : numpy.ndarray
-        ``(replica, sweep)`` temperature of every sweep.
+    T : numpy.ndarray
+        Temperature of each replica ``(replica,)``; NaN when annealed.
+    anneal : numpy.ndarray or None
+        The temperature of every sweep ``(sweep,)`` of an annealed run.
     rng_state : numpy.ndarray
-        ``(replica, 4)`` uint64 generator state; pass it back as ``rng`` (with
-        the final spins) to continue the chain exactly.
+        ``(replica, 4)`` uint64 generator state (never dropped).
     rule, schedule : str
+
+    Notes
+    -----
+    Pass the chain itself as the ``spins`` of :func:`sample` (same model,
+    ``rng=None``) to continue it bit for bit: it carries the running fields
+    and energy. Restarting from ``spins`` and ``rng=rng_state`` alone
+    recomputes them, which with float couplings can differ in the last bits
+    (energies agree to about 1e-12 relative).
     """
 
     spins: np.ndarray
-    energy: np.ndarray
-    magnetisation: np.ndarray
+    energy_per_spin: np.ndarray | None
+    magnetisation: np.ndarray | None
     overlaps: np.ndarray | None
     snapshots: np.ndarray | None
     recorded_sweeps: np.ndarray
     acceptance: np.ndarray
-    temperature: np.ndarray
+    T: np.ndarray
+    anneal: np.ndarray | None
     rng_state: np.ndarray
     rule: str
     schedule: str
+    _running: _RunningState = field(repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class _RunningState:
+    """What a chain carries to continue exactly: its model, spins, storage state and energy numerators."""
+
+    model: IsingModel
+    spins: np.ndarray
+    aux: np.ndarray
+    energy_numerators: np.ndarray
 
 
 def _anneal_endpoints(T_start, T_end, n_sweeps):
     n_sweeps = positive_int(n_sweeps, "n_sweeps")
-    for name, value in (("T_start", T_start), ("T_end", T_end)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name}: expected a temperature, got {value!r}")
-        if not (np.isfinite(value) and value >= 0):
-            raise ValueError(f"{name}: expected a finite temperature >= 0, got {value}")
-    return float(T_start), float(T_end), n_sweeps
+    T_start = number(T_start, "T_start", low=0.0, high=np.finfo(float).max)
+    T_end = number(T_end, "T_end", low=0.0, high=np.finfo(float).max)
+    return T_start, T_end, n_sweeps
 
 
 def linear_anneal(T_start: float, T_end: float, n_sweeps: int) -> np.ndarray:
-    """Temperatures of ``n_sweeps`` sweeps falling linearly from ``T_start`` to ``T_end``."""
+    """Temperatures of ``n_sweeps`` sweeps falling linearly from ``T_start`` to ``T_end``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(n_sweeps,)``, for the ``anneal`` argument of :func:`sample`.
+    """
     T_start, T_end, n_sweeps = _anneal_endpoints(T_start, T_end, n_sweeps)
     return np.linspace(T_start, T_end, n_sweeps)
 
 
 def geometric_anneal(T_start: float, T_end: float, n_sweeps: int) -> np.ndarray:
-    """Temperatures of ``n_sweeps`` sweeps falling geometrically (both ends > 0)."""
+    """Temperatures of ``n_sweeps`` sweeps falling geometrically (both ends > 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(n_sweeps,)``, for the ``anneal`` argument of :func:`sample`.
+    """
     T_start, T_end, n_sweeps = _anneal_endpoints(T_start, T_end, n_sweeps)
     if T_start == 0 or T_end == 0:
         raise ValueError("T_start, T_end: a geometric schedule needs temperatures > 0")
     return np.geomspace(T_start, T_end, n_sweeps)
 
 
-def _temperature_table(T, anneal, n_replica: int, n_sweeps: int) -> np.ndarray:
-    """``(replica, sweep)`` temperatures from a scalar/per-replica ``T`` or a per-sweep ``anneal``."""
+def _temperatures(T, anneal, n_replica: int, n_sweeps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-replica temperatures ``(replica,)`` and the per-sweep ``anneal`` (empty when T is fixed)."""
     if (T is None) == (anneal is None):
         raise ValueError("T, anneal: give a temperature T (scalar or one per replica) or an anneal protocol, not both")
     if anneal is not None:
-        values = np.asarray(anneal, dtype=np.float64)
+        name, values = "anneal", np.asarray(anneal, dtype=np.float64)
         if values.shape != (n_sweeps,):
             raise ValueError(f"anneal: expected one temperature per sweep, shape ({n_sweeps},), got {values.shape}")
-        name, table = "anneal", np.broadcast_to(values, (n_replica, n_sweeps))
+        per_replica = np.full(n_replica, np.nan)
     else:
-        values = np.asarray(T, dtype=np.float64)
+        name, values = "T", np.asarray(T, dtype=np.float64)
         if values.ndim == 0:
             values = np.full(n_replica, float(values))
         if values.shape != (n_replica,):
             raise ValueError(f"T: expected a scalar or one temperature per replica, shape ({n_replica},), got {values.shape}")
-        name, table = "T", np.broadcast_to(values[:, None], (n_replica, n_sweeps))
-    bad = ~np.isfinite(table) | (table < 0)
+        per_replica, values = values, np.zeros(0)
+    checked = values if anneal is not None else per_replica
+    bad = ~np.isfinite(checked) | (checked < 0)
     if bad.any():
-        raise ValueError(f"{name}: temperatures must be finite and >= 0, got {table[bad][0]}")
-    return np.ascontiguousarray(table)
+        raise ValueError(f"{name}: temperatures must be finite and >= 0, got {checked[bad][0]}")
+    return per_replica, values
 
 
-#: Most entries each side of a probability table (Metropolis: ΔE·scale = 0..size; Glauber: |φ·scale| ≤ size).
-MAX_TABLE = 1 << 14
+def _tables(model: IsingModel, rule: str, temperatures: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """Probability tables for fixed temperatures: ``(tables, size, row of each temperature)``.
 
-
-def _table_size(couplings, hs: np.ndarray, rule: str, temperatures: np.ndarray) -> int:
-    """Entries of the probability table: 0 (none) unless every numerator is an integer and T is fixed per replica.
-
-    The table covers every numerator that can occur, up to ``MAX_TABLE``; an
-    annealed run changes T each sweep and computes probabilities directly.
+    Tables exist when every pair-field numerator is an integer (integer
+    couplings and fields); they cover every numerator that can occur, up to
+    ``MAX_TABLE``, with one row per distinct temperature. Otherwise size 0.
     """
-    if not (couplings.exact and np.all(hs == np.round(hs))) or np.any(temperatures != temperatures[:, :1]):
-        return 0
+    from isinghop._kernels.montecarlo import fill_tables
+
+    couplings = model.couplings
+    hs = couplings.scale * model.h
+    if not (couplings.exact and np.all(hs == np.round(hs))) or np.all(np.isnan(temperatures)):
+        return np.zeros((1, 1)), 0, np.zeros(len(temperatures), dtype=np.int64)
     bound = couplings.field_bound + int(np.abs(hs).max(initial=0))
-    return int(min(MAX_TABLE, 2 * bound if rule == "metropolis" else bound))
+    size = int(min(MAX_TABLE, 2 * bound if rule == "metropolis" else bound))
+    distinct, rows = np.unique(temperatures, return_inverse=True)
+    return fill_tables(distinct, size, RULE_CODES[rule], float(couplings.scale)), size, rows.astype(np.int64)
 
 
-def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedule: str = "permutation",
+@dataclass(frozen=True, eq=False)
+class _Engine:
+    """One validated chain set-up: calls the kernel for a range of sweeps (shared by sample and tempering)."""
+
+    kernel: object
+    shared: tuple
+    tables: np.ndarray
+    table_size: int
+
+    @classmethod
+    def build(cls, model, rule, schedule_code, order, tol_scaled, burn_in, record_every, recorded, anneal, T_values):
+        from isinghop._kernels import montecarlo as kernel
+
+        couplings = model.couplings
+        spec = couplings.kernel_spec
+        tables, size, _ = _tables(model, rule, T_values)
+        shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
+                  float(couplings.scale), tol_scaled, RULE_CODES[rule], schedule_code, order, burn_in, record_every,
+                  recorded, tables, size, anneal)
+        return cls(kernel.sample_kernel(spec.init, spec.field, spec.flip), shared, tables, size)
+
+    def rows(self, temperatures: np.ndarray, T_values: np.ndarray) -> np.ndarray:
+        """Table row of each temperature in ``temperatures`` (all drawn from ``T_values``)."""
+        if self.table_size == 0:
+            return np.zeros(len(temperatures), dtype=np.int64)
+        return np.searchsorted(np.unique(T_values), temperatures).astype(np.int64)
+
+    def run(self, first_sweep, n_sweeps, first_record, fresh, running, states, T_replica, table_row, records,
+            accepted):
+        from isinghop._kernels.threads import over_replicas
+
+        over_replicas(self.kernel, (*self.shared, first_sweep, n_sweeps, first_record, fresh),
+                      (running.spins, running.aux, running.energy_numerators, states, T_replica, table_row, *records,
+                       accepted))
+
+
+def _start(model: IsingModel, spins, rng):
+    """The start of a chain: ``(spins, rng, running state or None)``; a :class:`Chain` continues exactly."""
+    if not isinstance(spins, Chain):
+        return spins, rng, None
+    running = spins._running
+    if running.model is not model:
+        raise ValueError("spins: a Chain continues only on the model it was sampled from")
+    if rng is not None:
+        raise ValueError("rng: a Chain continues its own random streams; pass rng=None")
+    return running.spins, spins.rng_state, running
+
+
+def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", schedule: Schedule = "permutation",
            sweeps: int, burn_in: int = 0, record_every: int = 1, order=None, anneal=None, tol: float | None = None,
-           patterns=None, overlaps: bool = False, snapshots: bool = False, progress: bool | None = None,
+           patterns=None, record: Recordable | tuple = DEFAULT_RECORD, progress: bool | None = None,
            rng: RngLike = None) -> Chain:
     """Sample the Boltzmann distribution of ``model`` with single-spin Monte Carlo.
 
@@ -150,8 +246,9 @@ def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedu
     ----------
     model : IsingModel
         Symmetric couplings J and field h (θ = −h).
-    spins : array_like
-        Start, ±1, ``(site,)`` or ``(replica, site)``; never modified.
+    spins : array_like or Chain
+        Start, ±1, ``(site,)`` or ``(replica, site)``, never modified; or a
+        :class:`Chain` of this model to continue exactly (then ``rng=None``).
     T : float or array_like, optional
         Temperature (k_B = 1), a scalar or one per replica; 0 is the
         zero-temperature limit of the rule.
@@ -161,9 +258,9 @@ def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedu
     sweeps : int
         Sweeps after the burn-in.
     burn_in : int
-        Sweeps run before the first record.
+        Sweeps (≥ 0) run before the first record.
     record_every : int
-        Record energy, magnetisation (and overlaps, snapshots) every this many sweeps.
+        Record every this many sweeps.
     order : array_like of int, optional
         Site order for ``sequential``.
     anneal : array_like, optional
@@ -172,55 +269,52 @@ def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedu
     tol : float, optional
         At T = 0, ``|φ'_i| ≤ tol`` is a tie (default exact for integer couplings).
     patterns : array_like, optional
-        Patterns for the recorded overlaps (default the model's own).
-    overlaps, snapshots : bool
-        Record overlaps with the patterns, and the spins themselves.
+        Patterns ``(pattern, site)`` for the recorded overlaps (default the model's own).
+    record : str or tuple of {"energy_per_spin", "magnetisation", "overlaps", "snapshots"}
+        Observables recorded; default energy per spin and magnetisation.
     progress : bool, optional
         Progress bar over sweeps (default: only on a terminal); the chain is
         the same with or without it.
     rng : int, SeedSequence, Generator, ndarray or None
         Random streams (one per replica), or a ``rng_state`` returned earlier.
-    """
-    from isinghop._kernels import montecarlo as kernel
-    from isinghop._kernels.threads import over_replicas
 
-    if not isinstance(model, IsingModel):
-        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
+    Returns
+    -------
+    Chain
+        Records and final state; for a 1-D start every per-replica array
+        drops its replica axis (``rng_state`` keeps it).
+    """
+    check_model(model)
     if not model.couplings.symmetric:
         raise ValueError("model: Monte Carlo samples exp(-H/T), which needs symmetric couplings")
-    batch, single = spin_batch(spins, "spins", model.n_sites)
+    spins, rng, running = _start(model, spins, rng)
     rule = choice(rule, "rule", RULES)
-    schedule = choice(schedule, "schedule", SCHEDULES)
-    if schedule == "synchronous" and rule != "glauber":
+    names = record_names(record, RECORDABLE)
+    args = prepare(model, spins, schedule=schedule, order=order, tol=tol, patterns=patterns, record=names, rng=rng)
+    if args.schedule == SCHEDULE_CODES["synchronous"] and rule != "glauber":
         raise ValueError("schedule: 'synchronous' is Little's dynamics, defined for rule='glauber' only")
-    if order is not None and schedule != "sequential":
-        raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
     sweeps = positive_int(sweeps, "sweeps")
-    burn_in = 0 if burn_in == 0 else positive_int(burn_in, "burn_in")
+    burn_in = positive_int(burn_in, "burn_in", minimum=0)
     record_every = positive_int(record_every, "record_every")
-    n_replica, n_sites = batch.shape
-    temperatures = _temperature_table(T, anneal, n_replica, burn_in + sweeps)
-    tol = tie_tolerance(model, tol)
-    recorded = overlap_patterns(model, patterns, overlaps)
-    states = replica_states(rng, n_replica)
-
-    couplings = model.couplings
-    spec = couplings.kernel_spec
-    hs = couplings.scale * model.h
-    table_size = _table_size(couplings, hs, rule, temperatures)
-    n_records = sweeps // record_every
-    final = batch.copy()
-    aux = np.zeros((n_replica, spec.aux_size), dtype=spec.aux_dtype)
-    energies = np.zeros((n_replica, n_records))
-    magnetisations = np.zeros((n_replica, n_records))
-    overlap_trace = np.zeros((n_replica, n_records, recorded.shape[1]))
-    snapshot_trace = np.zeros((n_replica, n_records if snapshots else 0, n_sites), dtype=np.int8)
-    accepted = np.zeros(n_replica, dtype=np.int64)
-    run = kernel.sample_kernel(spec.init, spec.field, spec.flip)
-    shared = (spec.data, hs, couplings.raw_diagonal().astype(np.float64), float(couplings.scale),
-              tol * couplings.scale, RULES.index(rule), SCHEDULES.index(schedule), site_order(order, n_sites),
-              burn_in, record_every, recorded, table_size)
+    n_replica, n_sites = args.batch.shape
     total = burn_in + sweeps
+    T_replica, anneal_values = _temperatures(T, anneal, n_replica, total)
+    engine = _Engine.build(model, rule, args.schedule, args.order, args.tol_scaled, burn_in, record_every,
+                           args.recorded, anneal_values, T_replica)
+    continuing = running is not None
+    kernel_spec = model.couplings.kernel_spec
+    aux = running.aux.copy() if continuing else np.zeros((n_replica, kernel_spec.aux_size), kernel_spec.aux_dtype)
+    numerators = running.energy_numerators.copy() if continuing else np.zeros(n_replica)
+    running = _RunningState(model, args.batch, aux, numerators)
+    n_records = sweeps // record_every
+
+    def trace(name, *shape, dtype=np.float64):
+        return np.zeros((n_replica, n_records if name in names else 0, *shape), dtype=dtype)
+
+    records = (trace("energy_per_spin"), trace("magnetisation"),
+               trace("overlaps", args.recorded.shape[1]), trace("snapshots", n_sites, dtype=np.int8))
+    accepted = np.zeros(n_replica, dtype=np.int64)
+    table_row = engine.rows(T_replica, T_replica)
     bar = tqdm(total=total, desc="sweeps", unit="sweep", disable=(not progress) if progress is not None else None,
                leave=False)
     segment = total if bar.disable else max(1, total // 100)  # a visible bar advances in segments; same numbers
@@ -228,26 +322,30 @@ def sample(model: IsingModel, spins, *, T=None, rule: str = "metropolis", schedu
         for first in range(0, total, segment):
             last = min(first + segment, total)
             first_record = max(0, first - burn_in) // record_every
-            over_replicas(run, (*shared, first, first_record),
-                          (final, aux, states, np.ascontiguousarray(temperatures[:, first:last]), energies,
-                           magnetisations, overlap_trace, snapshot_trace, accepted))
+            engine.run(first, last - first, first_record, not continuing and first == 0, running, args.states, T_replica,
+                       table_row, records, accepted)
             bar.update(last - first)
 
     def shaped(array):
-        return array[0] if single else array
+        return array[0] if args.single else array
+
+    def recorded(name, array):
+        return shaped(array) if name in names else None
 
     return Chain(
-        spins=shaped(final),
-        energy=shaped(energies),
-        magnetisation=shaped(magnetisations),
-        overlaps=shaped(overlap_trace) if overlaps else None,
-        snapshots=shaped(snapshot_trace) if snapshots else None,
+        spins=shaped(running.spins.copy()),
+        energy_per_spin=recorded("energy_per_spin", records[0]),
+        magnetisation=recorded("magnetisation", records[1]),
+        overlaps=recorded("overlaps", records[2]),
+        snapshots=recorded("snapshots", records[3]),
         recorded_sweeps=burn_in + record_every * np.arange(1, n_records + 1),
-        acceptance=shaped(accepted / (n_sites * (burn_in + sweeps))),
-        temperature=shaped(temperatures),
-        rng_state=states,
+        acceptance=shaped(accepted / (n_sites * total)),
+        T=shaped(T_replica),
+        anneal=anneal_values if anneal is not None else None,
+        rng_state=args.states,
         rule=rule,
         schedule=schedule,
+        _running=running,
     )
 
 
@@ -257,12 +355,12 @@ class Tempering:
 
     Attributes
     ----------
-    temperatures : numpy.ndarray
+    T : numpy.ndarray
         The ladder, ascending.
     spins : numpy.ndarray
         Final configuration at each temperature ``(temperature, site)``.
-    energy, magnetisation : numpy.ndarray
-        ``(temperature, record)`` energy per spin and magnetisation of the
+    energy_per_spin, magnetisation : numpy.ndarray
+        ``(temperature, record)`` energy per spin H/N and magnetisation of the
         configuration at that temperature, recorded after every exchange
         round past the burn-in.
     exchange_acceptance : numpy.ndarray
@@ -276,12 +374,13 @@ class Tempering:
     rng_state : numpy.ndarray
         ``(temperature + 1, 4)`` uint64: the stream of the configuration at
         each temperature, and the exchange stream last; pass it back with
-        ``spins`` to continue exactly (round-trip bookkeeping restarts).
+        ``spins`` to continue (round-trip bookkeeping restarts; the running
+        fields are recomputed, so float couplings agree to about 1e-12).
     """
 
-    temperatures: np.ndarray
+    T: np.ndarray
     spins: np.ndarray
-    energy: np.ndarray
+    energy_per_spin: np.ndarray
     magnetisation: np.ndarray
     exchange_acceptance: np.ndarray
     round_trips: np.ndarray
@@ -289,13 +388,21 @@ class Tempering:
     rng_state: np.ndarray
 
 
-def tempering(model: IsingModel, spins, *, temperatures, rule: str = "metropolis", schedule: str = "permutation",
+def _ladder(T) -> np.ndarray:
+    ladder = np.asarray(T, dtype=np.float64) if np.ndim(T) == 1 else np.zeros(0)
+    if len(ladder) < 2 or not np.all(np.isfinite(ladder)) or np.any(ladder <= 0) or np.any(np.diff(ladder) <= 0):
+        raise ValueError(f"T: expected a ladder of at least two ascending temperatures > 0, got {T!r}")
+    return ladder
+
+
+def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedule: Schedule = "permutation",
               sweeps: int, exchange_every: int = 10, burn_in: int = 0, rng: RngLike = None) -> Tempering:
     """Parallel tempering (replica exchange) over a temperature ladder.
 
-    One configuration per temperature runs ``exchange_every`` sweeps of
-    :func:`sample`; then each neighbouring pair of temperatures k, k+1, in
-    ladder order, swaps configurations with probability
+    One configuration per temperature runs ``exchange_every`` sweeps of the
+    :func:`sample` kernel (its running fields and energy carried from round
+    to round); then each neighbouring pair of temperatures k, k+1, in ladder
+    order, swaps configurations with probability
     ``min(1, exp((β_k − β_{k+1})(E_k − E_{k+1})))``, which keeps the joint
     Boltzmann distribution stationary. Needed to equilibrate below the
     spin-glass line, where single chains freeze.
@@ -305,8 +412,8 @@ def tempering(model: IsingModel, spins, *, temperatures, rule: str = "metropolis
     model : IsingModel
     spins : array_like
         Start, ``(site,)`` (copied to every temperature) or ``(temperature, site)``.
-    temperatures : array_like
-        At least two distinct temperatures > 0, ascending.
+    T : array_like
+        The ladder: at least two distinct temperatures > 0, ascending.
     rule, schedule : str
         As in :func:`sample` (single-site schedules).
     sweeps : int
@@ -314,33 +421,46 @@ def tempering(model: IsingModel, spins, *, temperatures, rule: str = "metropolis
     exchange_every : int
         Sweeps between exchange rounds.
     burn_in : int
-        Sweeps (with exchanges) before recording; a multiple of ``exchange_every``.
+        Sweeps (with exchanges) before recording, ≥ 0; a multiple of ``exchange_every``.
     rng : int, SeedSequence, Generator, ndarray or None
         Streams, or the ``rng_state`` of an earlier run.
+
+    Returns
+    -------
+    Tempering
+        Records per ladder temperature (the temperature axis is always kept).
     """
     from isinghop._kernels.random import uniforms
 
-    ladder = np.asarray(temperatures, dtype=np.float64)
-    if ladder.ndim != 1 or len(ladder) < 2 or not np.all(np.isfinite(ladder)) or np.any(ladder <= 0) or np.any(
-        np.diff(ladder) <= 0
-    ):
-        raise ValueError(f"temperatures: expected at least two ascending temperatures > 0, got {temperatures!r}")
-    schedule = choice(schedule, "schedule", SCHEDULES[1:])
+    check_model(model)
+    if not model.couplings.symmetric:
+        raise ValueError("model: Monte Carlo samples exp(-H/T), which needs symmetric couplings")
+    ladder = _ladder(T)
+    rule = choice(rule, "rule", RULES)
     exchange_every = positive_int(exchange_every, "exchange_every")
     sweeps = positive_int(sweeps, "sweeps")
+    burn_in = positive_int(burn_in, "burn_in", minimum=0)
     for name, value in (("sweeps", sweeps), ("burn_in", burn_in)):
         if value % exchange_every:
             raise ValueError(f"{name}: must be a multiple of exchange_every = {exchange_every}, got {value}")
-    n_temps = len(ladder)
-    if not isinstance(model, IsingModel):
-        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
-    batch, _ = spin_batch(spins, "spins", model.n_sites)
-    if len(batch) == 1:
-        batch = np.repeat(batch, n_temps, axis=0)
-    if len(batch) != n_temps:
+    n_temps, n_sites = len(ladder), model.n_sites
+    batch = np.asarray(spins)
+    if batch.ndim == 1:
+        batch = np.broadcast_to(batch, (n_temps, len(batch)))
+    if batch.ndim == 2 and len(batch) != n_temps:
         raise ValueError(f"spins: expected one configuration per temperature ({n_temps}), got {len(batch)}")
     states = replica_states(rng, n_temps + 1)
+    args = prepare(model, batch, schedule=schedule, order=None, tol=None, patterns=None, record=frozenset(),
+                   rng=states[:-1], allowed_schedules=SCHEDULES[1:])
     exchange_state = states[-1]
+    spec = model.couplings.kernel_spec
+    running = _RunningState(model, args.batch, np.zeros((n_temps, spec.aux_size), dtype=spec.aux_dtype),
+                            np.zeros(n_temps))
+    engine = _Engine.build(model, rule, args.schedule, args.order, args.tol_scaled, 0, exchange_every,
+                           args.recorded, np.zeros(0), ladder)
+    no_records = (np.zeros((n_temps, 0)), np.zeros((n_temps, 0)), np.zeros((n_temps, 0, 0)),
+                  np.zeros((n_temps, 0, n_sites), dtype=np.int8))
+    moves = np.zeros(n_temps, dtype=np.int64)
     position = np.arange(n_temps)  # ladder index of each configuration
     betas = 1.0 / ladder
     tried = np.zeros(n_temps - 1)
@@ -350,11 +470,10 @@ def tempering(model: IsingModel, spins, *, temperatures, rule: str = "metropolis
     energies, magnetisations = [], []
     n_rounds = (burn_in + sweeps) // exchange_every
     for round_number in range(n_rounds):
-        chain = sample(model, batch, T=ladder[position], rule=rule, schedule=schedule, sweeps=exchange_every,
-                       record_every=exchange_every, rng=states[:-1])
-        batch, states[:-1] = chain.spins, chain.rng_state
+        engine.run(round_number * exchange_every, exchange_every, 0, round_number == 0, running, args.states,
+                   ladder[position], position, no_records, moves)
         at = np.argsort(position)  # configuration at each ladder temperature
-        energy_now = chain.energy[:, -1] * model.n_sites
+        energy_now = running.energy_numerators / model.couplings.scale
         for k in range(n_temps - 1):
             a, b = at[k], at[k + 1]
             tried[k] += 1
@@ -370,16 +489,16 @@ def tempering(model: IsingModel, spins, *, temperatures, rule: str = "metropolis
             elif position[configuration] == n_temps - 1 and last_end[configuration] == 0:
                 last_end[configuration] = 1
         if (round_number + 1) * exchange_every > burn_in:
-            energies.append(chain.energy[at, -1])
-            magnetisations.append(chain.magnetisation[at, -1])
+            energies.append(energy_now[at] / n_sites)
+            magnetisations.append(running.spins[at].sum(axis=1) / n_sites)
     order = np.argsort(position)
     return Tempering(
-        temperatures=ladder,
-        spins=batch[order],
-        energy=np.array(energies).T,
+        T=ladder,
+        spins=running.spins[order],
+        energy_per_spin=np.array(energies).T,
         magnetisation=np.array(magnetisations).T,
         exchange_acceptance=accepted / np.maximum(tried, 1),
         round_trips=trips,
         temperature_index=position,
-        rng_state=np.vstack([states[:-1][order], states[-1:]]),
+        rng_state=np.vstack([args.states[order], exchange_state[None]]),
     )

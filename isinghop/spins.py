@@ -104,11 +104,17 @@ def to_binary(spins) -> np.ndarray:
     return _restore(((batch + 1) // 2).astype(np.int8), single)
 
 
-def random_spins(n_replica: int, n_site: int, *, rng: RngLike = None) -> np.ndarray:
-    """Independent uniform ±1 spins, ``int8`` of shape ``(n_replica, n_site)``."""
-    n_replica = positive_int(n_replica, "n_replica")
-    n_site = positive_int(n_site, "n_site")
-    bits = as_generator(rng).integers(0, 2, size=(n_replica, n_site), dtype=np.int8)
+def random_spins(n_replicas: int, n_sites: int, *, rng: RngLike = None) -> np.ndarray:
+    """Independent uniform ±1 spins.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` of shape ``(n_replicas, n_sites)`` (the replica axis is always kept).
+    """
+    n_replicas = positive_int(n_replicas, "n_replicas")
+    n_sites = positive_int(n_sites, "n_sites")
+    bits = as_generator(rng).integers(0, 2, size=(n_replicas, n_sites), dtype=np.int8)
     return 2 * bits - np.int8(1)
 
 

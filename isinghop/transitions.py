@@ -21,9 +21,9 @@ from __future__ import annotations
 import numpy as np
 
 from isinghop._validate import choice, site_order
-from isinghop.dynamics import SCHEDULES
 from isinghop.exact import state_index, state_spins
-from isinghop.model import TIE_RULES, IsingModel, energy, tie_tolerance
+from isinghop.model import IsingModel, check_model, energy
+from isinghop.vocabulary import SCHEDULES, TIE_RULES, Schedule, TieRule, tie_tolerance
 
 __all__ = ["MAX_GRAPH_SITES", "transition_graph", "draw_transition_graph"]
 
@@ -82,7 +82,7 @@ def _step(model, states, schedule, tie, order, tol_s):
     return moves
 
 
-def transition_graph(model: IsingModel, *, schedule: str = "random", tie: str = "keep", order=None,
+def transition_graph(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule = "keep", order=None,
                      tol: float | None = None):
     """Every state of a small network with its successors under the zero-T update.
 
@@ -114,9 +114,7 @@ def transition_graph(model: IsingModel, *, schedule: str = "random", tie: str = 
     """
     import networkx as nx
 
-    if not isinstance(model, IsingModel):
-        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
-    if model.n_sites > MAX_GRAPH_SITES:
+    if check_model(model).n_sites > MAX_GRAPH_SITES:
         raise ValueError(f"model: transition graphs are limited to N <= {MAX_GRAPH_SITES} sites, got N = {model.n_sites}")
     schedule = choice(schedule, "schedule", SCHEDULES)
     tie = choice(tie, "tie", TIE_RULES)

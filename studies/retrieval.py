@@ -51,7 +51,7 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
         recall[s] = relaxed.spins @ xi[0].astype(np.int64) / n
         sweeps_used[s] = relaxed.sweeps
         chain = ih.sample(model, cues, T=point["T"], rule=fixed["rule"], schedule=fixed["schedule"],
-                          sweeps=fixed["sweeps"], overlaps=True, patterns=xi[:1], rng=chain_seed)
+                          sweeps=fixed["sweeps"], record="overlaps", patterns=xi[:1], rng=chain_seed)
         thermal_m[s] = chain.overlaps[:, fixed["sweeps"] // 2 :, 0].mean(axis=1)
         checkpoint.save("samples", recall=recall, thermal=thermal_m, sweeps=sweeps_used, done=np.array(s + 1))
     coords = {

@@ -67,3 +67,22 @@ def test_dense_rules_refuse_large_n_and_peak_below_twice_the_matrix(rule, itemsi
     matrix_bytes = itemsize * n_sites**2
     growth = _peak_growth(lambda: build(xi, **kwargs))
     assert growth <= 2 * matrix_bytes, f"peak {growth / 1e6:.1f} MB for a {matrix_bytes / 1e6:.1f} MB matrix"
+
+
+def test_relax_memory_follows_the_sweeps_used_not_max_sweeps():
+    model = ih.hebbian(ih.random_patterns(2, 8, rng=3))
+    start = ih.random_spins(4, 8, rng=4)
+    ih.relax(model, start, record=("energy_per_spin", "overlaps"), rng=5)  # compile outside the measurement
+    growth = _peak_growth(lambda: ih.relax(model, start, max_sweeps=50_000_000,
+                                           record=("energy_per_spin", "overlaps"), rng=5))
+    # records sized by max_sweeps would be 4 replicas x 5e7 sweeps x 8 bytes = 1.6 GB each
+    assert growth < 200_000, f"{growth} bytes"
+
+
+def test_sample_keeps_no_replica_by_sweep_temperature_table():
+    model = ih.square_lattice(4)
+    start = ih.random_spins(200, 16, rng=6)
+    ih.sample(model, start[:1], T=2.0, sweeps=1, rng=7)  # compile outside the measurement
+    growth = _peak_growth(lambda: ih.sample(model, start, T=2.0, sweeps=20_000, record_every=10_000, rng=7))
+    # a (replica, sweep) float64 table would be 200 x 20 000 x 8 = 32 MB; the output is a few kB
+    assert growth < 500_000, f"{growth} bytes"

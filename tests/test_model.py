@@ -259,7 +259,7 @@ def test_large_integer_couplings_are_exact_or_refused():
     # the kernels see the same exact couplings: from (1, -1) the first update aligns, energy -2^40
     assert ih.relax(huge, [1, -1], schedule="sequential").spins.tolist() == [-1, -1]
     chain = ih.sample(huge, [1, -1], T=1.0, sweeps=3, rng=1)
-    assert chain.energy[-1] * 2 == -(2**40)
+    assert chain.energy_per_spin[-1] * 2 == -(2**40)
     with pytest.raises(ValueError, match=r"^J: integer couplings must be below 2\^53.*1152921504606846976"):
         ih.dense_model(np.array([[0, 2**60], [2**60, 0]]))
     with pytest.raises(ValueError, match=r"^J: integer fields must stay below 2\^53.*row 0"):
@@ -272,7 +272,7 @@ def test_ordinary_integer_models_run():
     # from (1, -1, -1) site 0 sees 2*20000*(-1): it flips down; all aligned at (-1, -1, -1)
     assert ih.relax(model, [1, -1, -1], schedule="sequential").spins.tolist() == [-1, -1, -1]
     # H(+,+,+) = -(J01 + J02) = -40000; at T = 1 no move uphill by 80000 is accepted
-    assert ih.sample(model, [1, 1, 1], T=1.0, sweeps=2, rng=1).energy[-1] == pytest.approx(-40000 / 3, rel=1e-15)
+    assert ih.sample(model, [1, 1, 1], T=1.0, sweeps=2, rng=1).energy_per_spin[-1] == pytest.approx(-40000 / 3, rel=1e-15)
     xi = ih.random_patterns(100, 5000, rng=1)  # alpha = 0.02: every pattern is a fixed point
     dense, patterns = ih.hebbian(xi, storage="dense"), ih.hebbian(xi)
     start = ih.flip_fraction(xi[:2], 0.1, rng=2)

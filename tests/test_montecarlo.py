@@ -126,11 +126,11 @@ def test_zero_temperature_chain_equals_relax(rule, tie, schedule):
 def test_continuing_a_chain_is_exact():
     model = ih.hebbian(ih.random_patterns(4, 50, rng=10))
     start = ih.random_spins(3, 50, rng=11)
-    whole = ih.sample(model, start, T=0.7, rule="glauber", sweeps=40, overlaps=True, rng=12)
-    first = ih.sample(model, start, T=0.7, rule="glauber", sweeps=20, overlaps=True, rng=12)
-    second = ih.sample(model, first.spins, T=0.7, rule="glauber", sweeps=20, overlaps=True, rng=first.rng_state)
+    whole = ih.sample(model, start, T=0.7, rule="glauber", sweeps=40, record=("energy_per_spin", "overlaps"), rng=12)
+    first = ih.sample(model, start, T=0.7, rule="glauber", sweeps=20, record=("energy_per_spin", "overlaps"), rng=12)
+    second = ih.sample(model, first.spins, T=0.7, rule="glauber", sweeps=20, record=("energy_per_spin", "overlaps"), rng=first.rng_state)
     np.testing.assert_array_equal(second.spins, whole.spins)
-    np.testing.assert_array_equal(np.hstack([first.energy, second.energy]), whole.energy)
+    np.testing.assert_array_equal(np.hstack([first.energy_per_spin, second.energy_per_spin]), whole.energy_per_spin)
     np.testing.assert_array_equal(np.concatenate([first.overlaps, second.overlaps], axis=1), whole.overlaps)
 
 
@@ -138,11 +138,11 @@ def test_recorded_observables_match_the_state():
     xi = ih.random_patterns(3, 60, rng=13)
     model = ih.hebbian(xi).with_field(h=0.25)
     chain = ih.sample(model, ih.random_spins(4, 60, rng=14), T=0.8, sweeps=30, record_every=10, burn_in=5,
-                      overlaps=True, snapshots=True, rng=15)
+                      record=("energy_per_spin", "magnetisation", "overlaps", "snapshots"), rng=15)
     assert chain.recorded_sweeps.tolist() == [15, 25, 35]
     for r in range(4):
         snapshots = chain.snapshots[r]
-        np.testing.assert_allclose(chain.energy[r], ih.energy(model, snapshots) / 60, atol=1e-12)
+        np.testing.assert_allclose(chain.energy_per_spin[r], ih.energy(model, snapshots) / 60, atol=1e-12)
         np.testing.assert_array_equal(chain.magnetisation[r], snapshots.mean(axis=1))
         np.testing.assert_array_equal(chain.overlaps[r], snapshots @ xi.T.astype(np.int64) / 60)
     np.testing.assert_array_equal(chain.snapshots[:, -1], chain.spins)
@@ -159,7 +159,7 @@ def test_results_do_not_depend_on_thread_count():
             runs.append(ih.sample(model, start, T=2.3, rule="metropolis", schedule="random", sweeps=50, rng=17))
         finally:
             numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
-    for name in ("spins", "energy", "magnetisation", "acceptance", "rng_state"):
+    for name in ("spins", "energy_per_spin", "magnetisation", "acceptance", "rng_state"):
         np.testing.assert_array_equal(getattr(runs[0], name), getattr(runs[1], name))
 
 
@@ -168,11 +168,12 @@ def test_annealing_and_per_replica_temperatures():
     start = ih.random_spins(3, 64, rng=18)
     protocol = ih.linear_anneal(4.0, 0.5, 200)
     annealed = ih.sample(model, start, anneal=protocol, sweeps=200, rng=19)
-    np.testing.assert_array_equal(annealed.temperature[0], protocol)
+    np.testing.assert_array_equal(annealed.anneal, protocol)
+    assert np.all(np.isnan(annealed.T))
     # slow cooling of the ferromagnet reaches low energy
-    assert annealed.energy[:, -1].max() < -1.7
+    assert annealed.energy_per_spin[:, -1].max() < -1.7
     ladder = ih.sample(model, start, T=[0.5, 2.0, 10.0], sweeps=100, rng=20)
-    assert ladder.energy[0, -20:].mean() < ladder.energy[1, -20:].mean() < ladder.energy[2, -20:].mean()
+    assert ladder.energy_per_spin[0, -20:].mean() < ladder.energy_per_spin[1, -20:].mean() < ladder.energy_per_spin[2, -20:].mean()
     with pytest.raises(ValueError, match="T, anneal"):
         ih.sample(model, start, T=1.0, anneal=protocol, sweeps=200)
     with pytest.raises(ValueError, match=r"anneal: expected one temperature per sweep, shape \(210,\)"):
@@ -190,21 +191,21 @@ def test_bad_arguments_are_refused_before_sampling():
         ih.sample(model, np.ones(16), T=1.0, rule="wolff", sweeps=5)
     with pytest.raises(ValueError, match="^model: Monte Carlo .* symmetric"):
         ih.sample(ih.dense_model([[0.0, 1.0], [-1.0, 0.0]], allow_asymmetric=True), [1, 1], T=1.0, sweeps=5)
-    with pytest.raises(ValueError, match="^temperatures: expected at least two ascending"):
-        ih.tempering(model, np.ones(16), temperatures=[2.0, 1.0], sweeps=10)
+    with pytest.raises(ValueError, match="^T: expected a ladder of at least two ascending"):
+        ih.tempering(model, np.ones(16), T=[2.0, 1.0], sweeps=10)
     with pytest.raises(ValueError, match="^sweeps: must be a multiple of exchange_every"):
-        ih.tempering(model, np.ones(16), temperatures=[1.0, 2.0], sweeps=15, exchange_every=10)
+        ih.tempering(model, np.ones(16), T=[1.0, 2.0], sweeps=15, exchange_every=10)
     with pytest.raises(ValueError, match="^spins: expected one configuration per temperature"):
-        ih.tempering(model, np.ones((3, 16)), temperatures=[1.0, 2.0], sweeps=10)
+        ih.tempering(model, np.ones((3, 16)), T=[1.0, 2.0], sweeps=10)
 
 
 def test_tempering_continues_exactly():
     model = ih.square_lattice(4)
     ladder = [1.5, 2.5, 3.5]
-    whole = ih.tempering(model, np.ones(16), temperatures=ladder, sweeps=40, exchange_every=5, rng=3)
-    first = ih.tempering(model, np.ones(16), temperatures=ladder, sweeps=20, exchange_every=5, rng=3)
-    second = ih.tempering(model, first.spins, temperatures=ladder, sweeps=20, exchange_every=5, rng=first.rng_state)
-    np.testing.assert_array_equal(np.hstack([first.energy, second.energy]), whole.energy)
+    whole = ih.tempering(model, np.ones(16), T=ladder, sweeps=40, exchange_every=5, rng=3)
+    first = ih.tempering(model, np.ones(16), T=ladder, sweeps=20, exchange_every=5, rng=3)
+    second = ih.tempering(model, first.spins, T=ladder, sweeps=20, exchange_every=5, rng=first.rng_state)
+    np.testing.assert_array_equal(np.hstack([first.energy_per_spin, second.energy_per_spin]), whole.energy_per_spin)
     np.testing.assert_array_equal(second.spins, whole.spins)
     assert whole.exchange_acceptance.min() > 0
 
@@ -212,8 +213,48 @@ def test_tempering_continues_exactly():
 def test_progress_bar_segments_give_the_same_chain():
     model = ih.hebbian(ih.random_patterns(3, 40, rng=21))
     start = ih.random_spins(3, 40, rng=22)
-    kwargs = dict(T=0.8, rule="metropolis", sweeps=250, burn_in=37, record_every=3, overlaps=True, snapshots=True)
+    kwargs = dict(T=0.8, rule="metropolis", sweeps=250, burn_in=37, record_every=3, record=("energy_per_spin", "magnetisation", "overlaps", "snapshots"))
     quiet = ih.sample(model, start, progress=False, rng=23, **kwargs)
     shown = ih.sample(model, start, progress=True, rng=23, **kwargs)  # 287 sweeps in segments of 2
-    for name in ("spins", "energy", "magnetisation", "overlaps", "snapshots", "acceptance", "rng_state"):
+    for name in ("spins", "energy_per_spin", "magnetisation", "overlaps", "snapshots", "acceptance", "rng_state"):
         np.testing.assert_array_equal(getattr(quiet, name), getattr(shown, name))
+
+
+def _float_model():
+    """Random Gaussian couplings on 30 sites: float arithmetic, where rounding could differ between runs."""
+    rng = np.random.default_rng(30)
+    a = rng.normal(size=(30, 30)) / np.sqrt(30)
+    return ih.dense_model(np.triu(a, 1) + np.triu(a, 1).T, h=rng.normal(size=30) * 0.1)
+
+
+def test_float_chains_continue_bit_for_bit():
+    model = _float_model()
+    start = ih.random_spins(4, 30, rng=31)
+    kwargs = dict(T=0.6, rule="metropolis", record=("energy_per_spin", "magnetisation"))
+    whole = ih.sample(model, start, sweeps=300, rng=32, **kwargs)
+    segmented = ih.sample(model, start, sweeps=300, rng=32, progress=True, **kwargs)  # 100 segments of 3 sweeps
+    first = ih.sample(model, start, sweeps=150, rng=32, **kwargs)
+    continued = ih.sample(model, first, sweeps=150, **kwargs)
+    restarted = ih.sample(model, first.spins, sweeps=150, rng=first.rng_state, **kwargs)
+    np.testing.assert_array_equal(segmented.energy_per_spin, whole.energy_per_spin)
+    np.testing.assert_array_equal(np.hstack([first.energy_per_spin, continued.energy_per_spin]),
+                                  whole.energy_per_spin)
+    np.testing.assert_array_equal(continued.spins, whole.spins)
+    # from spins and streams alone the running energy is recomputed: equal to rounding
+    np.testing.assert_array_equal(restarted.spins, whole.spins)
+    np.testing.assert_allclose(restarted.energy_per_spin, whole.energy_per_spin[:, 150:], rtol=1e-12)
+    with pytest.raises(ValueError, match="^rng: a Chain continues its own random streams"):
+        ih.sample(model, first, sweeps=10, rng=1, **kwargs)
+    with pytest.raises(ValueError, match="^spins: a Chain continues only on the model"):
+        ih.sample(model.with_field(h=0.0), first, sweeps=10, **kwargs)
+
+
+def test_tempering_rounds_carry_the_running_energy():
+    model = _float_model()
+    run = ih.tempering(model, np.ones(30), T=[0.5, 1.0, 2.0], sweeps=200, exchange_every=10, rng=33)
+    # the energy carried over 20 rounds is the energy of the final configurations, to rounding
+    np.testing.assert_allclose(run.energy_per_spin[:, -1], ih.energy(model, run.spins) / 30, rtol=1e-12)
+    with pytest.raises(ValueError, match="^burn_in: expected an integer >= 0, got -10"):
+        ih.tempering(model, np.ones(30), T=[0.5, 1.0], sweeps=10, burn_in=-10)
+    with pytest.raises(ValueError, match="^burn_in: expected an integer >= 0, got -1"):
+        ih.sample(model, np.ones(30), T=0.5, sweeps=10, burn_in=-1)

@@ -32,10 +32,10 @@ def test_curie_weiss_at_two_hundred_spins(T, rule):
     n = 200
     xi = ih.random_patterns(1, n, rng=1)  # the gauge s_i -> xi_i s_i maps Mattis onto Curie-Weiss
     chain = ih.sample(ih.hebbian(xi), np.repeat(xi, 8, axis=0), T=T, rule=rule, sweeps=40_000, burn_in=1000,
-                      overlaps=True, rng=np.random.SeedSequence([int(10 * T), len(rule)]))
+                      record=("energy_per_spin", "magnetisation", "overlaps"), rng=np.random.SeedSequence([int(10 * T), len(rule)]))
     abs_m, mean_e = curie_weiss(n, T)
     measured_m, error_m = ob.standard_error(np.abs(chain.overlaps[:, :, 0]))
-    measured_e, error_e = ob.standard_error(chain.energy)
+    measured_e, error_e = ob.standard_error(chain.energy_per_spin)
     assert abs(measured_m - abs_m) < 4 * error_m
     assert abs(measured_e - mean_e) < 4 * error_e
 
@@ -58,7 +58,7 @@ def test_small_torus_against_enumeration(rule):
     T = 2.3
     exact = ih.thermal_averages(model, T)
     chain = ih.sample(model, np.ones((8, 16)), T=T, rule=rule, sweeps=100_000, burn_in=100, rng=len(rule))
-    e, e_error = ob.standard_error(chain.energy)
+    e, e_error = ob.standard_error(chain.energy_per_spin)
     abs_m, m_error = ob.standard_error(np.abs(chain.magnetisation))
     binder, binder_error = ob.jackknife(ob.binder_cumulant, chain.magnetisation, blocks=40)
     assert abs(e - exact.energy_per_spin) < 4 * e_error
@@ -74,8 +74,8 @@ def test_torus_energy_and_specific_heat_against_kaufman(L, sweeps, T):
     chain = ih.sample(ih.square_lattice(L), np.ones((8, n)), T=T, rule="metropolis", sweeps=sweeps, burn_in=2000,
                       rng=np.random.SeedSequence([L, int(1000 * T)]))
     energy, heat = ising_torus_thermodynamics(L, T)
-    e, e_error = ob.standard_error(chain.energy)
-    c, c_error = ob.jackknife(lambda x: ob.specific_heat(x, T, n), chain.energy, blocks=20)
+    e, e_error = ob.standard_error(chain.energy_per_spin)
+    c, c_error = ob.jackknife(lambda x: ob.specific_heat(x, T, n), chain.energy_per_spin, blocks=20)
     assert e_error <= 0.002 and c_error / c <= 0.03  # precision floor: the test can see a wrong answer
     assert abs(e - energy) < 4 * e_error
     assert abs(c - heat) < 4 * c_error
@@ -92,7 +92,7 @@ def test_metropolis_and_glauber_agree_on_a_spin_glass():
     results = {}
     for rule in ("metropolis", "glauber"):
         chain = ih.sample(model, ih.random_spins(8, 12, rng=32), T=T, rule=rule, sweeps=50_000, rng=len(rule))
-        results[rule] = ob.standard_error(chain.energy)
+        results[rule] = ob.standard_error(chain.energy_per_spin)
         assert abs(results[rule][0] - exact.energy_per_spin) < 4 * results[rule][1]
     (e_m, s_m), (e_g, s_g) = results["metropolis"], results["glauber"]
     assert abs(e_m - e_g) < 4 * np.hypot(s_m, s_g)
@@ -102,9 +102,9 @@ def test_metropolis_and_glauber_agree_on_a_spin_glass():
 def test_parallel_tempering_across_the_transition():
     L = 16
     ladder = np.linspace(1.8, 3.0, 8)
-    run = ih.tempering(ih.square_lattice(L), np.ones(L * L), temperatures=ladder, sweeps=20_000, exchange_every=10,
+    run = ih.tempering(ih.square_lattice(L), np.ones(L * L), T=ladder, sweeps=20_000, exchange_every=10,
                        burn_in=1000, rng=41)
     assert np.all(run.exchange_acceptance > 0.1) and run.round_trips.sum() > 10
     for k, T in enumerate(ladder):
-        e, error = ob.standard_error(run.energy[k])
+        e, error = ob.standard_error(run.energy_per_spin[k])
         assert abs(e - ising_torus_thermodynamics(L, T)[0]) < 4 * error

@@ -33,7 +33,7 @@ def test_asymmetric_pair_has_one_four_cycle():
     assert "energy" not in graph.nodes[0]
 
 
-@pytest.mark.parametrize("tie", ih.dynamics.TIE_RULES)
+@pytest.mark.parametrize("tie", ih.vocabulary.TIE_RULES)
 @pytest.mark.parametrize("schedule", ["random", "permutation", "sequential"])
 def test_fixed_points_agree_with_enumeration(schedule, tie):
     rng = np.random.default_rng(5)

@@ -9,9 +9,15 @@ T = 0 (the explicit limit) Metropolis flips iff ``s_i p < 0`` or ``|p| ≤ tol``
 (no draw), and Glauber sets ``sign(p)``, or a coin when ``|p| ≤ tol``.
 
 For integer couplings and fields, at a temperature fixed for the run, the
-acceptance and heat-bath probabilities come from a per-replica table over the
-integer numerator (``table_size > 0`` entries each side), built with the same
-expression as the direct path, so results are identical either way.
+acceptance and heat-bath probabilities come from a table over the integer
+numerator (``table_size > 0`` entries each side), made once per temperature
+by :func:`fill_tables` with the same expression as the direct path, so
+results are identical either way.
+
+A replica carries its running state between calls: the storage's ``aux``
+(fields or overlaps) and the energy numerator ``scale · H`` (``e_nums``), so a
+chain run in several calls is bit-identical to one call, float couplings
+included.
 """
 
 import functools
@@ -24,7 +30,9 @@ from isinghop._kernels.random import below, coin, uniform
 from isinghop._kernels.relax import energy_numerator
 from isinghop._kernels.schedule import RANDOM, SEQUENTIAL, SYNCHRONOUS, start_sweep
 
-METROPOLIS, GLAUBER = 0, 1
+from isinghop.vocabulary import RULE_CODES
+
+METROPOLIS, GLAUBER = RULE_CODES["metropolis"], RULE_CODES["glauber"]
 
 
 @njit(inline="always")
@@ -39,15 +47,25 @@ def heat_bath_probability(p, beta, scale):
     return 1.0 / (1.0 + math.exp(-2.0 * beta * p / scale))
 
 
-@njit(inline="always")
-def fill_table(table, size, rule, beta, scale):
-    """Metropolis: ``table[k] = exp(−βk/scale)``, k = 0..size; Glauber: ``table[p + size]`` = P(+1), |p| ≤ size."""
-    if rule == METROPOLIS:
-        for k in range(size + 1):
-            table[k] = metropolis_probability(float(k), beta, scale)
-    else:
-        for p in range(-size, size + 1):
-            table[p + size] = heat_bath_probability(float(p), beta, scale)
+@njit
+def fill_tables(temperatures, size, rule, scale):
+    """One probability table per temperature > 0 (rows of zeros for T = 0, which uses no table).
+
+    Metropolis: ``table[k] = exp(−βk/scale)``, k = 0..size; Glauber:
+    ``table[p + size]`` = P(s = +1), |p| ≤ size.
+    """
+    tables = np.zeros((temperatures.size, 2 * size + 1))
+    for row in range(temperatures.size):
+        if temperatures[row] > 0.0:
+            beta = 1.0 / temperatures[row]
+            table = tables[row]
+            if rule == METROPOLIS:
+                for k in range(size + 1):
+                    table[k] = metropolis_probability(float(k), beta, scale)
+            else:
+                for p in range(-size, size + 1):
+                    table[p + size] = heat_bath_probability(float(p), beta, scale)
+    return tables
 
 
 @njit(inline="always")
@@ -93,34 +111,46 @@ def sample_kernel(init, field, flip):
 
     @njit(nogil=True)
     def sample(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in, record_every, patterns,
-               table_size, first_sweep, first_record, spins, aux, states, temperatures, energies, magnetisations,
-               overlaps, snapshots, accepted):
-        """Run ``temperatures.shape[1]`` sweeps per replica; record after ``burn_in``, every ``record_every``.
+               tables, table_size, anneal, first_sweep, n_sweeps, first_record, fresh, spins, aux, e_nums, states,
+               T_replica, table_row, energies, magnetisations, overlaps, snapshots, accepted):
+        """Run ``n_sweeps`` sweeps per replica; record after ``burn_in``, every ``record_every``.
 
         The sweeps are numbers ``first_sweep, first_sweep + 1, …`` of the whole
         chain (so a chain run in segments records exactly as in one go); the
-        first record written here is ``first_record``. ``temperatures[r, t]`` is
-        replica r's temperature in this call's sweep t. ``spins`` and
-        ``states`` are updated in place.
+        first record written here is ``first_record``. A replica's temperature
+        is ``anneal[sweep]`` when ``anneal`` is not empty, else ``T_replica[r]``,
+        whose probabilities are ``tables[table_row[r]]`` when ``table_size > 0``.
+        ``fresh``: compute ``aux`` and ``e_nums`` from the spins; otherwise
+        continue from them. ``spins``, ``aux``, ``e_nums``, ``states`` and
+        ``accepted`` are updated in place; a record array with no columns is not kept.
         """
         n_replica, n = spins.shape
-        n_sweeps = temperatures.shape[1]
         n_patterns = patterns.shape[1]
+        annealed = anneal.size > 0
         plain = True
         for i in range(n):
             plain = plain and hs[i] == 0.0 and raw_diagonal[i] == 0.0
+        keep_e = energies.shape[1] > 0
+        keep_mag = magnetisations.shape[1] > 0
         keep_snapshots = snapshots.shape[1] > 0
+        keep_overlaps = overlaps.shape[1] > 0 and n_patterns > 0
         for r in range(n_replica):
             s = spins[r]
             a = aux[r]
             state = states[r]
-            init(data, s, a)
+            if fresh:
+                init(data, s, a)
+                e_nums[r] = energy_numerator(field, data, a, s, hs, raw_diagonal)
+            e_num = e_nums[r]
             sites = np.empty(n, np.int64)
             proposal = np.empty(n, np.int8)
-            table = np.empty(2 * table_size + 1)
-            size = -1  # no table until one is filled for a temperature > 0
-            table_T = -1.0
-            e_num = energy_numerator(field, data, a, s, hs, raw_diagonal)
+            size = -1  # no table unless the temperature is fixed and > 0
+            table = tables[0]
+            T = T_replica[r]
+            if not annealed and table_size > 0 and T > 0.0:
+                table = tables[table_row[r]]
+                size = table_size
+            beta = 1.0 / T if T > 0.0 else np.inf
             total_m = 0
             for i in range(n):
                 total_m += s[i]
@@ -131,12 +161,9 @@ def sample_kernel(init, field, flip):
             record = first_record
             for step in range(n_sweeps):
                 sweep = first_sweep + step
-                T = temperatures[r, step]
-                beta = 1.0 / T if T > 0.0 else np.inf
-                if table_size > 0 and T > 0.0 and T != table_T:
-                    fill_table(table, table_size, rule, beta, scale)
-                    size = table_size
-                    table_T = T
+                if annealed:
+                    T = anneal[sweep]
+                    beta = 1.0 / T if T > 0.0 else np.inf
                 if schedule == SYNCHRONOUS:
                     for i in range(n):
                         p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
@@ -171,12 +198,16 @@ def sample_kernel(init, field, flip):
                                 sums[mu] += 2 * value * patterns[i, mu]
                             accepted[r] += 1
                 if sweep >= burn_in and (sweep - burn_in + 1) % record_every == 0:
-                    energies[r, record] = e_num / (scale * n)
-                    magnetisations[r, record] = total_m / n
-                    for mu in range(n_patterns):
-                        overlaps[r, record, mu] = sums[mu] / n
+                    if keep_e:
+                        energies[r, record] = e_num / (scale * n)
+                    if keep_mag:
+                        magnetisations[r, record] = total_m / n
+                    if keep_overlaps:
+                        for mu in range(n_patterns):
+                            overlaps[r, record, mu] = sums[mu] / n
                     if keep_snapshots:
                         snapshots[r, record] = s
                     record += 1
+            e_nums[r] = e_num
 
     return sample

@@ -19,7 +19,9 @@ from numba import njit
 from isinghop._kernels.random import below, coin
 from isinghop._kernels.schedule import RANDOM, SEQUENTIAL, SYNCHRONOUS, start_sweep
 
-KEEP, UP, DOWN, FLIP, COIN = 0, 1, 2, 3, 4
+from isinghop.vocabulary import TIE_CODES
+
+KEEP, UP, DOWN, FLIP, COIN = (TIE_CODES[name] for name in ("keep", "up", "down", "flip", "random"))
 RUNNING, CONVERGED, SETTLED, CYCLE = 0, 1, 2, 3
 
 
@@ -77,6 +79,14 @@ def energy_numerator(field, data, aux, s, hs, raw_diagonal):
 
 
 @njit(inline="always")
+def magnetisation(s):
+    total = 0
+    for i in range(s.size):
+        total += s[i]
+    return total / s.size
+
+
+@njit(inline="always")
 def record_overlaps(patterns, s, out):
     """``out[μ] = (1/N) Σ_i ξ_i^μ s_i`` from site-major ``patterns`` (site, pattern)."""
     n = s.size
@@ -95,35 +105,47 @@ def relax_kernel(init, field, flip):
     """The relaxation kernel for one storage (compiled on first use, once per storage)."""
 
     @njit(nogil=True)
-    def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, max_sweeps, zobrist, detect_cycles,
-              record_energy, patterns, spins, aux, states, sweeps, status, cycle, flips, energies, overlaps, free):
-        """Run every replica until it converges, settles, cycles or reaches ``max_sweeps``.
+    def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zobrist, detect_cycles, patterns,
+              spins, aux, states, sweeps, status, cycle, flips, history, energies, magnetisations, overlaps, free):
+        """Run every RUNNING replica until it converges, settles, cycles or reaches sweep ``limit``.
 
-        ``spins`` and ``states`` are updated in place; the other outputs are
-        filled per replica (``energies``/``overlaps`` rows 0..sweeps).
+        Called repeatedly with a growing ``limit`` (the caller grows the
+        per-sweep arrays in between): a replica resumes at sweep
+        ``sweeps[r]`` with its spins, ``aux`` and generator state as left, so
+        the run is the same as one call with the final limit. A replica at
+        sweep 0 is initialised (``aux``, history, records of the start).
+        Records (``history``, ``energies``, ``magnetisations``, ``overlaps``;
+        a record array with no columns is not kept) go to columns 0..sweeps.
         """
         n_replica, n = spins.shape
-        record_m = patterns.shape[1] > 0
+        record_e = energies.shape[1] > 0
+        record_mag = magnetisations.shape[1] > 0
+        record_m = overlaps.shape[1] > 0
         for r in range(n_replica):
+            if status[r] != RUNNING:
+                continue
             s = spins[r]
             a = aux[r]
             state = states[r]
-            init(data, s, a)
             sites = np.empty(n, np.int64)
             proposal = np.empty(n, np.int8)
-            history = np.zeros(max_sweeps + 1, np.uint64)
             code = np.uint64(0)
             for i in range(n):
                 if s[i] > 0:
                     code ^= zobrist[i]
-            history[0] = code
-            if record_energy:
-                energies[r, 0] = energy_numerator(field, data, a, s, hs, raw_diagonal) / scale
-            if record_m:
-                record_overlaps(patterns, s, overlaps[r, 0])
-            outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
-            sweep = 0
-            while outcome == RUNNING and sweep < max_sweeps:
+            sweep = sweeps[r]
+            outcome = RUNNING
+            if sweep == 0:
+                init(data, s, a)
+                history[r, 0] = code
+                if record_e:
+                    energies[r, 0] = energy_numerator(field, data, a, s, hs, raw_diagonal) / (scale * n)
+                if record_mag:
+                    magnetisations[r, 0] = magnetisation(s)
+                if record_m:
+                    record_overlaps(patterns, s, overlaps[r, 0])
+                outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
+            while outcome == RUNNING and sweep < limit:
                 # the stopping rule is the explicit check of every site after each sweep (and before the first)
                 sweep += 1
                 changed = 0
@@ -152,9 +174,11 @@ def relax_kernel(init, field, flip):
                             code ^= zobrist[i]
                             changed += 1
                 flips[r] += changed
-                history[sweep] = code
-                if record_energy:
-                    energies[r, sweep] = energy_numerator(field, data, a, s, hs, raw_diagonal) / scale
+                history[r, sweep] = code
+                if record_e:
+                    energies[r, sweep] = energy_numerator(field, data, a, s, hs, raw_diagonal) / (scale * n)
+                if record_mag:
+                    magnetisations[r, sweep] = magnetisation(s)
                 if record_m:
                     record_overlaps(patterns, s, overlaps[r, sweep])
                 if changed == 0 and schedule != RANDOM and tie != COIN:
@@ -163,7 +187,7 @@ def relax_kernel(init, field, flip):
                     outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
                 if outcome == RUNNING and detect_cycles:
                     for lag in range(1, sweep + 1):
-                        if history[sweep - lag] == code:
+                        if history[r, sweep - lag] == code:
                             cycle[r] = lag
                             outcome = CYCLE
                             break

@@ -11,8 +11,10 @@ Random numbers: ``permutation`` shuffles 0..N−1 at the start of each sweep
 from numba import njit
 
 from isinghop._kernels.random import below
+from isinghop.vocabulary import SCHEDULE_CODES
 
-SYNCHRONOUS, SEQUENTIAL, PERMUTATION, RANDOM = 0, 1, 2, 3
+SYNCHRONOUS, SEQUENTIAL = SCHEDULE_CODES["synchronous"], SCHEDULE_CODES["sequential"]
+PERMUTATION, RANDOM = SCHEDULE_CODES["permutation"], SCHEDULE_CODES["random"]
 
 
 @njit(inline="always")

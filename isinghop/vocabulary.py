@@ -1,0 +1,131 @@
+"""The option vocabularies of the dynamics and the Monte Carlo, their kernel codes, and the
+argument preparation every kernel call shares.
+
+Each vocabulary is one ``Literal`` type; its names, in order, give the
+integer codes the compiled kernels branch on (``*_CODES``), and the kernels
+read their constants from those tables by name. Adding a schedule, tie rule
+or rule touches one ``Literal`` (and the kernel that implements it);
+reordering one changes nothing.
+
+* schedules (a sweep is N update attempts): ``synchronous`` (all sites at
+  once), ``sequential`` (a fixed order), ``permutation`` (a fresh random order
+  every sweep), ``random`` (sites drawn with replacement);
+* tie rules for a zero local field at T = 0: ``keep``, ``up`` (the ``≥ θ``
+  convention), ``down``, ``flip`` (the T → 0 limit of Metropolis), ``random``
+  (a fair coin: the T → 0 limit of Glauber);
+* Monte Carlo rules: ``metropolis``, ``glauber`` (heat bath);
+* recordable observables, named as the attributes that hold them:
+  ``energy_per_spin`` (H/N), ``magnetisation`` (m = Σ s_i / N), ``overlaps``
+  (m_μ = Σ ξ_i^μ s_i / N) and ``snapshots`` (the spins).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple, get_args
+
+import numpy as np
+
+from isinghop._validate import choice, site_order
+from isinghop.model import IsingModel, PatternCouplings
+from isinghop.rng import RngLike, replica_states
+from isinghop.spins import spin_batch
+
+__all__ = [
+    "Schedule",
+    "TieRule",
+    "Rule",
+    "Recordable",
+    "SCHEDULES",
+    "TIE_RULES",
+    "RULES",
+    "RECORDABLE",
+    "DEFAULT_TIE_TOL",
+    "tie_tolerance",
+]
+
+Schedule = Literal["synchronous", "sequential", "permutation", "random"]
+TieRule = Literal["keep", "up", "down", "flip", "random"]
+Rule = Literal["metropolis", "glauber"]
+Recordable = Literal["energy_per_spin", "magnetisation", "overlaps", "snapshots"]
+
+SCHEDULES: tuple[str, ...] = get_args(Schedule)
+TIE_RULES: tuple[str, ...] = get_args(TieRule)
+RULES: tuple[str, ...] = get_args(Rule)
+RECORDABLE: tuple[str, ...] = get_args(Recordable)
+#: Name → kernel code, for each vocabulary.
+SCHEDULE_CODES = {name: code for code, name in enumerate(SCHEDULES)}
+TIE_CODES = {name: code for code, name in enumerate(TIE_RULES)}
+RULE_CODES = {name: code for code, name in enumerate(RULES)}
+
+#: Default tie tolerance on φ for float couplings; integer couplings use 0 (exact ties).
+DEFAULT_TIE_TOL = 1e-9
+
+
+def tie_tolerance(model: IsingModel, tol: float | None) -> float:
+    """The tolerance below which ``|φ_i|`` counts as a zero field (a tie).
+
+    ``None`` means exact (0) for integer couplings and ``DEFAULT_TIE_TOL``
+    otherwise. A tie-rule flip can then raise the energy by at most ``2·tol``.
+    """
+    if tol is None:
+        return 0.0 if model.couplings.exact else DEFAULT_TIE_TOL
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) or not (0 <= tol < np.inf):
+        raise ValueError(f"tol: expected a finite tolerance >= 0, got {tol!r}")
+    return float(tol)
+
+
+def record_names(record, allowed: tuple[str, ...]) -> frozenset[str]:
+    """The observables named by ``record`` (a name or an iterable of names), each one of ``allowed``."""
+    names = (record,) if isinstance(record, str) else tuple(record or ())
+    for name in names:
+        choice(name, "record", allowed)
+    return frozenset(names)
+
+
+def overlap_patterns(model: IsingModel, patterns, wanted: bool) -> np.ndarray:
+    """Site-major patterns ``(site, pattern)`` int8 whose overlaps a run records.
+
+    ``patterns`` (given as ``(pattern, site)``), else the model's own (held,
+    not copied); none (0 columns) if not ``wanted``.
+    """
+    if not wanted:
+        return np.zeros((model.n_sites, 0), dtype=np.int8)
+    if patterns is None:
+        if not isinstance(model.couplings, PatternCouplings):
+            raise ValueError("patterns: recording overlaps needs patterns (the model does not store any)")
+        return model.couplings.site_patterns
+    return np.ascontiguousarray(spin_batch(patterns, "patterns", model.n_sites)[0].T)
+
+
+class KernelArguments(NamedTuple):
+    """What every kernel call needs, validated once: see :func:`prepare`."""
+
+    batch: np.ndarray
+    single: bool
+    schedule: int
+    order: np.ndarray
+    tol_scaled: float
+    tol: float
+    recorded: np.ndarray
+    states: np.ndarray
+
+
+def prepare(model: IsingModel, spins, *, schedule: str, order, tol, patterns, record: frozenset[str],
+            rng: RngLike, allowed_schedules: tuple[str, ...] = SCHEDULES) -> KernelArguments:
+    """Validate the arguments shared by :func:`~isinghop.dynamics.relax` and
+    :func:`~isinghop.montecarlo.sample` and turn them into kernel inputs.
+
+    ``batch`` is a private copy of the start (the kernels update it in place);
+    ``tol_scaled`` is the tie tolerance in the storages' raw units
+    (``scale · tol``); ``states`` the per-replica generator states.
+    """
+    batch, single = spin_batch(spins, "spins", model.n_sites)
+    schedule = choice(schedule, "schedule", allowed_schedules)
+    if order is not None and schedule != "sequential":
+        raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
+    sweep_order = site_order(order, model.n_sites)
+    tol = tie_tolerance(model, tol)
+    recorded = overlap_patterns(model, patterns, "overlaps" in record)
+    states = replica_states(rng, batch.shape[0])
+    return KernelArguments(batch.copy(), single, SCHEDULE_CODES[schedule], sweep_order, tol * model.couplings.scale, tol,
+                           recorded, states)
