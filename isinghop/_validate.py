@@ -58,24 +58,15 @@ def positive_int(value, name: str, minimum: int = 1) -> int:
 
 
 def number(value, name: str, *, low: float = -np.inf, high: float = np.inf, low_open: bool = False) -> float:
-    """Return ``value`` as a float if it is a real number in ``[low, high]`` (``(low, high]`` if ``low_open``).
-
-    NaN and infinities are refused unless the bounds admit them.
-    """
-    interval = f"{'(' if low_open else '['}{low}, {high}]"
+    """Return ``value`` as a float if it is a finite real number in ``[low, high]`` (``(low, high]`` if ``low_open``)."""
+    if high == np.inf:
+        kind = "a finite number" if low == -np.inf else f"a finite number {'>' if low_open else '>='} {low:g}"
+    else:
+        kind = f"a number in {'(' if low_open else '['}{low:g}, {high:g}]"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name}: expected a number in {interval}, got {value!r}")
-    if not (low < value <= high if low_open else low <= value <= high):
-        raise ValueError(f"{name}: expected a number in {interval}, got {value}")
-    return float(value)
-
-
-def fraction(value, name: str) -> float:
-    """Return ``value`` as a float in [0, 1]."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name}: expected a number in [0, 1], got {value!r}")
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name}: expected a number in [0, 1], got {value}")
+        raise TypeError(f"{name}: expected {kind}, got {value!r}")
+    if not (np.isfinite(value) and (low < value if low_open else low <= value) and value <= high):
+        raise ValueError(f"{name}: expected {kind}, got {value}")
     return float(value)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isinghop._validate import fraction, positive_int
+from isinghop._validate import number, positive_int
 from isinghop.dynamics import relax
 from isinghop.learning import hebbian, random_patterns
 from isinghop.rng import as_generator
@@ -56,7 +56,7 @@ def recall_demo(*, side: int = 32, n_patterns: int = 40, noise: float = 0.25, ma
     """
     side = positive_int(side, "side")
     n_patterns = positive_int(n_patterns, "n_patterns")
-    noise = fraction(noise, "noise")
+    noise = number(noise, "noise", low=0.0, high=1.0)
     generator = as_generator(rng)
     patterns = random_patterns(n_patterns, side * side, rng=generator, layout="site")
     corrupted = flip_fraction(patterns[0], noise, rng=generator)

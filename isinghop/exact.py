@@ -15,16 +15,21 @@ q_ab depends only on the Hamming distance d = popcount(a ⊕ b): q = 1 − 2d/N.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import comb
 
 import numpy as np
 
-from isinghop._validate import choice, positive_int, site_order
-from isinghop.model import IsingModel, delta_energy, energy, local_fields
+from isinghop._validate import choice, describe_entries, finite_array, number, numeric_array, positive_int, site_order
+from isinghop.model import IsingModel, check_model, delta_energy, energy, local_fields
 from isinghop.vocabulary import RULES, SCHEDULES, TIE_RULES, tie_tolerance
 from isinghop.spins import as_spins
 
 __all__ = [
     "MAX_SITES",
+    "MAX_INDEX_SITES",
+    "MAX_MATRIX_SITES",
+    "MAX_MATRIX_BYTES",
+    "STOCHASTIC_ATOL",
     "ExactAverages",
     "state_spins",
     "state_index",
@@ -37,24 +42,37 @@ __all__ = [
     "ground_states",
     "fixed_points",
     "sweep_matrix",
+    "sweep_matrix_bytes",
     "stationary_distribution",
     "ising_torus_log_partition",
     "ising_torus_thermodynamics",
 ]
 
-#: Exact sweep matrices are 2^N × 2^N dense arrays: 8 · 4^N bytes (N = 12: 134 MB).
+#: Exact sweep matrices are 2^N × 2^N float64 arrays, 8·4^N bytes (N = 12: 128 MiB); larger N also takes too long.
 MAX_MATRIX_SITES = 12
+#: :func:`sweep_matrix` refuses a call whose estimated peak memory (:func:`sweep_matrix_bytes`) exceeds this (1 GiB).
+MAX_MATRIX_BYTES = 2**30
+#: Rows of a stochastic matrix must sum to 1 within this absolute tolerance.
+STOCHASTIC_ATOL = 1e-9
+#: Temporary row blocks of the sweep matrices are at most this many bytes.
+_BLOCK_BYTES = 1 << 23
+#: The permutation programme's levels for a block of start states take at most about this many bytes.
+_WORK_BYTES = 1 << 27
+#: Bytes per (state, site) of the per-state arrays of sweep_matrix (spins, flip probabilities, temporaries).
+_PER_STATE_BYTES = 64
+#: Fixed allowance of sweep_matrix_bytes: numpy's ufunc buffers (up to 3 × 8192 float64) and small arrays.
+_FIXED_BYTES = 1 << 18
 
 MAX_SITES = 24
+#: State indices are int64 and 2^N must fit: at most 62 sites.
+MAX_INDEX_SITES = 62
 DEFAULT_CHUNK = 1 << 16
 #: Energies within this (relative to max(1, |E_min|)) of the minimum are degenerate ground states.
 GROUND_STATE_RTOL = 1e-9
 
 
 def _check_model(model: IsingModel) -> int:
-    if not isinstance(model, IsingModel):
-        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
-    if model.n_sites > MAX_SITES:
+    if check_model(model).n_sites > MAX_SITES:
         raise ValueError(
             f"model: exact enumeration is limited to N <= {MAX_SITES} sites (2^N states), got N = {model.n_sites}"
         )
@@ -62,25 +80,57 @@ def _check_model(model: IsingModel) -> int:
 
 
 def _temperature(T) -> float:
-    if isinstance(T, bool) or not isinstance(T, (int, float, np.integer, np.floating)):
-        raise TypeError(f"T: expected a number >= 0, got {T!r}")
-    if not (np.isfinite(T) and T >= 0):
-        raise ValueError(f"T: expected a finite temperature >= 0, got {T}")
-    return float(T)
+    return number(T, "T", low=0.0)
 
 
 def state_spins(indices, n_sites: int) -> np.ndarray:
-    """Spins ``(len(indices), n_sites)`` int8 of the given state indices."""
-    n_sites = positive_int(n_sites, "n_sites")
-    indices = np.asarray(indices, dtype=np.int64)
-    bits = (indices[:, None] >> np.arange(n_sites, dtype=np.int64)) & 1
+    """Spins ``(len(indices), n_sites)`` int8 of the given state indices.
+
+    Parameters
+    ----------
+    indices : array_like of int
+        State indices ``0 ≤ k < 2^N`` (a scalar is one state); integer-valued
+        floats are accepted, anything else is a ``ValueError`` naming the entries.
+    n_sites : int
+        N, at most ``MAX_INDEX_SITES`` (indices are int64).
+    """
+    n_sites = _index_sites(positive_int(n_sites, "n_sites"), "n_sites")
+    values = numeric_array(indices, "indices")
+    if values.ndim > 1:
+        raise ValueError(f"indices: expected a scalar or a 1-D array of state indices, got shape {values.shape}")
+    values = np.atleast_1d(values)
+    if np.issubdtype(values.dtype, np.floating):
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(values) | (values != np.round(values))
+        if bad.any():
+            raise ValueError(f"indices: state indices must be integers; bad entries {describe_entries(bad, values)}")
+    outside = (values < 0) | (values >= 1 << n_sites)
+    if outside.any():
+        raise ValueError(
+            f"indices: state indices of {n_sites} sites lie in [0, 2^{n_sites}) = [0, {1 << n_sites}); "
+            f"bad entries {describe_entries(outside, values)}"
+        )
+    values = values.astype(np.int64)
+    bits = (values[:, None] >> np.arange(n_sites, dtype=np.int64)) & 1
     return (2 * bits - 1).astype(np.int8)
 
 
 def state_index(spins) -> np.ndarray:
-    """State index ``Σ_i 2^i [s_i = +1]`` of each configuration ``(replica, site)``."""
-    spins = np.atleast_2d(np.asarray(spins))
-    return ((spins > 0).astype(np.int64) << np.arange(spins.shape[1], dtype=np.int64)).sum(axis=1)
+    """State index ``Σ_i 2^i [s_i = +1]`` (int64) of each ±1 configuration ``(replica, site)``.
+
+    At most ``MAX_INDEX_SITES`` sites; entries other than ±1 are a ``ValueError``.
+    """
+    batch = as_spins(spins)
+    _index_sites(batch.shape[1], "spins")
+    return ((batch > 0).astype(np.int64) << np.arange(batch.shape[1], dtype=np.int64)).sum(axis=1)
+
+
+def _index_sites(n_sites: int, name: str) -> int:
+    if n_sites > MAX_INDEX_SITES:
+        raise ValueError(
+            f"{name}: state indices are int64, limited to N <= {MAX_INDEX_SITES} sites, got N = {n_sites}"
+        )
+    return n_sites
 
 
 def _chunks(n_sites: int, chunk_size: int):
@@ -344,11 +394,63 @@ def _flip_probabilities(model: IsingModel, T: float, rule: str, states: np.ndarr
     return np.where(states > 0, 1.0 - up, up)
 
 
-def _after_site(matrix: np.ndarray, flips: np.ndarray, site: int) -> np.ndarray:
-    """``matrix · P_site``: follow the states by one attempt at ``site`` (column t gains from t ⊕ 2^site)."""
-    partner = np.arange(matrix.shape[1]) ^ (1 << site)
-    moved = matrix * flips[:, site]
-    return matrix * (1.0 - flips[:, site]) + moved[:, partner]
+def _times_site(rows: np.ndarray, flips: np.ndarray, site: int) -> None:
+    """``rows ← rows · P_site`` in place, for a C-contiguous block of rows.
+
+    ``P_site[t, t] = 1 − f(t)`` and ``P_site[t, t ⊕ 2^site] = f(t)`` with
+    ``f = flips`` of length 2^N: column u gains from column u ⊕ 2^site, a swap
+    of the middle axis of the view ``(row, high bits, bit, low bits)``.
+    """
+    moved = rows * flips
+    rows *= 1.0 - flips
+    shape = (len(rows), -1, 2, 1 << site)
+    rows.reshape(shape)[...] += moved.reshape(shape)[:, :, ::-1, :]
+
+
+def _block_rows(size: int) -> int:
+    """Rows per block of a ``(size, size)`` float64 matrix: at most ``_BLOCK_BYTES`` (at least one row)."""
+    return max(1, min(size, _BLOCK_BYTES // (8 * size)))
+
+
+def _row_blocks(size: int) -> list[slice]:
+    step = _block_rows(size)
+    return [slice(start, min(start + step, size)) for start in range(0, size, step)]
+
+
+def _subset_level_floats(n: int) -> int:
+    """Floats per start state of the widest two adjacent levels of the permutation programme."""
+    return max(comb(n, k) * 2**k + comb(n, k + 1) * 2 ** (k + 1) for k in range(n))
+
+
+def _permutation_rows(n: int) -> int:
+    """Start states handled at once by the permutation programme (its working set ≤ ``_WORK_BYTES``)."""
+    per_row = 8 * (_subset_level_floats(n) + 4 * 2**n)
+    return max(1, min(2**n, _WORK_BYTES // per_row))
+
+
+def sweep_matrix_bytes(n_sites: int, schedule: str = "permutation") -> int:
+    """Estimated peak memory in bytes of :func:`sweep_matrix` for N sites and a schedule.
+
+    The result is one ``(2^N, 2^N)`` float64 matrix, ``8·4^N`` bytes; the
+    sequential, random and synchronous schedules work on it in place, by
+    blocks of rows of at most ``_BLOCK_BYTES`` (random holds a block's
+    product besides), and the permutation programme handles ``B`` start
+    states at a time with ``8·B·max_k [C(N,k) 2^k + C(N,k+1) 2^(k+1)]`` bytes
+    for two adjacent levels of visited-site subsets (:func:`sweep_matrix`).
+    Per-state arrays (spins, flip probabilities and their temporaries) add
+    ``_PER_STATE_BYTES · N · 2^N`` and numpy's buffers ``_FIXED_BYTES``. An
+    upper bound: peaks measured with ``tracemalloc`` lie between 0.55 and 1
+    times it for 7 ≤ N ≤ 12 (the fixed allowance dominates below N = 7).
+    """
+    n = positive_int(n_sites, "n_sites")
+    schedule = choice(schedule, "schedule", SCHEDULES)
+    size = 2**n
+    matrix = 8 * size * size
+    per_state = _PER_STATE_BYTES * n * size + _FIXED_BYTES
+    block = 8 * size * _block_rows(size)
+    if schedule != "permutation":
+        return matrix + {"sequential": 2, "synchronous": 3, "random": 4}[schedule] * block // 2 + per_state
+    return matrix + 8 * _permutation_rows(n) * (_subset_level_floats(n) + 4 * size) + per_state
 
 
 def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", schedule: str = "permutation",
@@ -358,7 +460,7 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
     Parameters
     ----------
     model : IsingModel
-        Symmetric couplings, at most ``MAX_MATRIX_SITES`` sites.
+        Symmetric couplings, at most ``MAX_MATRIX_SITES`` = 12 sites.
     T : float
         Temperature (0: the rule's zero-temperature limit).
     rule : {"metropolis", "glauber"}
@@ -367,8 +469,10 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
         ``random``: the N-th power of the one-attempt matrix (1/N) Σ_i P_i;
         ``permutation``: the average over all N! orders, by a dynamic
         programme over subsets of visited sites, ``F(S) = (1/|S|) Σ_{i∈S}
-        F(S∖i) P_i``; ``synchronous`` (Glauber only): Little's dynamics, every
-        site drawn from the heat bath of the same old state.
+        F(S∖i) P_i``, run row by row (start state a) on the entries
+        ``F(S)[a, a ⊕ x]``, x ⊆ S, the only ones that can be non-zero;
+        ``synchronous`` (Glauber only): Little's dynamics, every site drawn
+        from the heat bath of the same old state.
     order : array_like of int, optional
         Site order for ``sequential``.
     tol : float, optional
@@ -378,8 +482,20 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
     -------
     numpy.ndarray
         ``(2^N, 2^N)`` row-stochastic matrix in state-index order.
-    """
 
+    Raises
+    ------
+    ValueError
+        For N > ``MAX_MATRIX_SITES``, or when :func:`sweep_matrix_bytes`
+        exceeds ``MAX_MATRIX_BYTES`` (1 GiB), before anything large is
+        allocated. The result takes ``8·4^N`` bytes (N = 12: 128 MiB); the
+        estimated peaks at N = 12 are 139 MiB (sequential), 143 MiB
+        (synchronous), 147 MiB (random) and 258 MiB (permutation), so every
+        schedule runs up to N = 12 = ``MAX_MATRIX_SITES``, which also bounds
+        the time (the permutation average takes 2–3 minutes at N = 12).
+        By memory alone the 1 GiB bound would allow N = 13 (0.52–0.63 GiB)
+        for every schedule and refuse N ≥ 14 (2 GiB).
+    """
     n = _check_model(model)
     if n > MAX_MATRIX_SITES:
         raise ValueError(f"model: exact sweep matrices are limited to N <= {MAX_MATRIX_SITES}, got N = {n}")
@@ -388,39 +504,101 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
     schedule = choice(schedule, "schedule", SCHEDULES)
     if schedule == "synchronous" and rule != "glauber":
         raise ValueError("schedule: 'synchronous' is Little's dynamics, defined for rule='glauber' only")
+    needed = sweep_matrix_bytes(n, schedule)
+    if needed > MAX_MATRIX_BYTES:
+        raise ValueError(
+            f"model: the {schedule} sweep matrix of N = {n} sites needs about {needed / 2**20:.0f} MiB, "
+            f"more than MAX_MATRIX_BYTES = {MAX_MATRIX_BYTES / 2**20:.0f} MiB"
+        )
     tol = tie_tolerance(model, tol)
+    order = site_order(order, n) if schedule == "sequential" else None
     states = state_spins(np.arange(1 << n), n)
-    flips = _flip_probabilities(model, T, rule, states, tol)
+    flips = np.ascontiguousarray(_flip_probabilities(model, T, rule, states, tol).T)  # (site, state)
+    if schedule == "permutation":
+        return _permutation_average(flips, n)
     size = 1 << n
-    if schedule == "synchronous":
-        up = np.where(states > 0, 1.0 - flips, flips)  # P(s_i' = +1 | s)
-        matrix = np.ones((size, size))
-        for site in range(n):
-            matrix *= np.where(states[None, :, site] > 0, up[:, site, None], 1.0 - up[:, site, None])
-        return matrix
-    if schedule == "sequential":
-        matrix = np.eye(size)
-        for site in site_order(order, n):
-            matrix = _after_site(matrix, flips, int(site))
-        return matrix
-    if schedule == "random":
-        one_attempt = sum(_after_site(np.eye(size), flips, site) for site in range(n)) / n
-        return np.linalg.matrix_power(one_attempt, n)
-    level = {0: np.eye(size)}
-    for _ in range(n):
-        following = {}
-        for visited, matrix in level.items():
-            for site in range(n):
-                if not visited >> site & 1:
+    matrix = np.zeros((size, size))
+    keep = 1.0 - flips.mean(axis=0)  # random: the diagonal of the one-attempt matrix
+    work = np.empty((2, _block_rows(size), size)) if schedule == "random" else None
+    for rows in _row_blocks(size):
+        block = matrix[rows]
+        if schedule == "synchronous":
+            block[...] = _little_rows(np.where(states[rows] > 0, 1.0 - flips[:, rows].T, flips[:, rows].T))
+            continue
+        block[np.arange(len(block)), np.arange(rows.start, rows.stop)] = 1.0
+        for site in (order if schedule == "sequential" else ()):
+            _times_site(block, flips[site], int(site))
+        if schedule == "random":  # N attempts at uniformly drawn sites: block ← block · (1/N) Σ_i P_i, N times
+            after, moved = work[0, : len(block)], work[1, : len(block)]
+            for _ in range(n):
+                np.multiply(block, keep, out=after)
+                for site in range(n):
+                    np.multiply(block, flips[site] / n, out=moved)
+                    shape = (len(block), -1, 2, 1 << site)
+                    after.reshape(shape)[...] += moved.reshape(shape)[:, :, ::-1, :]
+                block[...] = after
+    return matrix
+
+
+def _little_rows(up: np.ndarray) -> np.ndarray:
+    """Rows of Little's matrix, ``Π_i (up_i if b_i = +1 else 1 − up_i)``, from ``up[a, i] = P(s_i' = +1 | a)``."""
+    product = np.ones((len(up), 1))
+    for site in reversed(range(up.shape[1])):  # site 0 is the lowest bit of the column index
+        pair = np.stack([1.0 - up[:, site], up[:, site]], axis=1)
+        product = (product[:, :, None] * pair[:, None, :]).reshape(len(up), -1)
+    return product
+
+
+def _permutation_average(flips: np.ndarray, n: int) -> np.ndarray:
+    """Average over all N! site orders of ``P_σ1 ··· P_σN`` (``flips`` is ``(site, state)``).
+
+    For a block of start states a, level k holds, for each subset S of k
+    visited sites, ``F(S)[a, a ⊕ x]`` with x ⊆ S as an array ``(a, 2^k)``
+    indexed by the bits of x at the sites of S in increasing order; adding
+    site i inserts its bit at its rank in S.
+    """
+    size = 1 << n
+    matrix = np.empty((size, size))
+    step = _permutation_rows(n)
+    for start in range(0, size, step):
+        rows = np.arange(start, min(start + step, size), dtype=np.int64)
+        level = {0: (np.ones((len(rows), 1)), np.zeros(1, dtype=np.int64))}
+        for k in range(n):
+            following = {}
+            while level:
+                visited, (values, offsets) = level.popitem()
+                targets = rows[:, None] ^ offsets[None, :]
+                for site in range(n):
+                    if visited >> site & 1:
+                        continue
+                    go = values * flips[site][targets]  # the attempt at site i flips it: x → x + 2^i
+                    rank = bin(visited & ((1 << site) - 1)).count("1")
+                    shape = (len(rows), -1, 1, 1 << rank)  # insert the bit of site i at its rank in S
+                    grown = np.concatenate([(values - go).reshape(shape), go.reshape(shape)], axis=2)
                     key = visited | 1 << site
-                    following[key] = following.get(key, 0.0) + _after_site(matrix, flips, site)
-        level = {key: total / bin(key).count("1") for key, total in following.items()}
-    return level[size - 1]
+                    if key in following:
+                        total = following[key][0]
+                        total += grown.reshape(len(rows), -1)
+                    else:
+                        merged = np.concatenate([offsets.reshape(-1, 1, 1 << rank),
+                                                 (offsets + (1 << site)).reshape(-1, 1, 1 << rank)], axis=1)
+                        following[key] = (grown.reshape(len(rows), -1), merged.reshape(-1))
+            for values, _ in following.values():
+                values /= k + 1
+            level = following
+        values, offsets = level[size - 1]  # offsets == arange(size)
+        matrix[rows[:, None], rows[:, None] ^ offsets[None, :]] = values
+    return matrix
 
 
-def stationary_distribution(matrix: np.ndarray) -> tuple[np.ndarray, float]:
+def stationary_distribution(matrix) -> tuple[np.ndarray, float]:
     """Stationary vector π (π P = π, Σ π = 1) of a row-stochastic matrix, and the
-    exponential relaxation time ``τ_exp = −1 / ln|λ₂|`` in steps (inf if |λ₂| = 1)."""
+    exponential relaxation time ``τ_exp = −1 / ln|λ₂|`` in steps (inf if |λ₂| = 1).
+
+    ``matrix`` must be square and finite, with entries ≥ 0 and rows summing
+    to 1, both within ``STOCHASTIC_ATOL`` = 10⁻⁹; else a ``ValueError``.
+    """
+    matrix = _stochastic(matrix)
     values, vectors = np.linalg.eig(matrix.T)
     ordering = np.argsort(-np.abs(values))
     pi = np.real(vectors[:, ordering[0]])
@@ -430,15 +608,61 @@ def stationary_distribution(matrix: np.ndarray) -> tuple[np.ndarray, float]:
     return pi, float(tau)
 
 
-def _log_2cosh(x: np.ndarray) -> np.ndarray:
-    x = np.abs(x)
-    return x + np.log1p(np.exp(-2.0 * x))
+def _stochastic(matrix) -> np.ndarray:
+    """``matrix`` as float64 if it is a square row-stochastic matrix (within ``STOCHASTIC_ATOL``)."""
+    values = finite_array(matrix, "matrix").astype(np.float64)
+    if values.ndim != 2 or values.shape[0] != values.shape[1] or values.size == 0:
+        raise ValueError(f"matrix: expected a square (state, state) transition matrix, got shape {values.shape}")
+    negative = values < -STOCHASTIC_ATOL
+    if negative.any():
+        raise ValueError(
+            f"matrix: transition probabilities must be >= 0; bad entries {describe_entries(negative, values)}"
+        )
+    sums = values.sum(axis=1)
+    off = np.abs(sums - 1.0) > STOCHASTIC_ATOL
+    if off.any():
+        raise ValueError(
+            f"matrix: rows must sum to 1 within {STOCHASTIC_ATOL:g} (row-stochastic, P[a, b] = Prob(a -> b)); "
+            f"row sums {describe_entries(off, sums)}"
+        )
+    return values
 
 
-def _log_abs_2sinh(x: np.ndarray) -> np.ndarray:
-    x = np.abs(x)
-    with np.errstate(divide="ignore"):
-        return x + np.log(-np.expm1(-2.0 * x))
+#: Critical coupling K_c = J/T_c = ½ ln(1 + √2) of the square lattice.
+_KAUFMAN_K_C = 0.5 * np.log1p(np.sqrt(2.0))
+
+
+def _torus_coupling(coupling) -> float:
+    """The closed form needs a ferromagnetic coupling: finite and > 0."""
+    return number(coupling, "coupling", low=0.0, low_open=True)
+
+
+def _torus_excess(L: int, K: float) -> float:
+    """``ln Z − 2 L² K`` of the L×L torus at K = J/T > 0 (K = inf allowed), in logarithms.
+
+    Every γ_k (k ≥ 1) is ``2K + δ_k`` with δ_k computed directly, so nothing of
+    order K is added and subtracted: the result tends to ln 2 (the two ground
+    states) as K → ∞ without loss of precision. Uses
+    ``arccosh x = ln x + ln(1 + √(1 − x⁻²))`` and
+    ``ln(cosh 2K coth 2K) − 2K = 2 ln(1 + e^{−4K}) − ln 2 − ln(1 − e^{−4K})``.
+    """
+    n = L * L
+    theta = np.pi * np.arange(2 * L) / L
+    with np.errstate(divide="ignore", over="ignore"):
+        log_one_minus = np.log(-np.expm1(-4.0 * K))  # ln(1 − e^{−4K})
+        log_a_excess = 2.0 * np.log1p(np.exp(-4.0 * K)) - np.log(2.0) - log_one_minus
+        log_x_excess = log_a_excess + np.log1p(-np.cos(theta) * np.exp(-(log_a_excess + 2.0 * K)))
+        delta = log_x_excess + np.log1p(np.sqrt(-np.expm1(-2.0 * (log_x_excess + 2.0 * K))))
+        delta[0] = np.log(-np.expm1(-2.0 * K)) - np.log1p(np.exp(-2.0 * K))  # γ₀ − 2K = ln tanh K
+        gamma = 2.0 * K + delta
+        half = L / 2 * np.where(gamma >= 0, delta, -delta - 4.0 * K)  # |L γ/2| − L K
+        size = L / 2 * np.abs(gamma)  # |L γ/2|
+        log_cosh = half + np.log1p(np.exp(-2.0 * size))  # ln 2cosh(Lγ/2) − LK
+        log_sinh = half + np.log(-np.expm1(-2.0 * size))  # ln |2sinh(Lγ/2)| − LK
+    logs = np.array([log_cosh[1::2].sum(), log_sinh[1::2].sum(), log_cosh[0::2].sum(), log_sinh[0::2].sum()])
+    signs = np.array([1.0, 1.0, 1.0, np.sign(gamma[0])])  # γ_k > 0 for k ≥ 1; Z₄ has the sign of γ₀
+    top = logs.max()
+    return float(-np.log(2.0) + n / 2 * log_one_minus + top + np.log(np.sum(signs * np.exp(logs - top))))
 
 
 def ising_torus_log_partition(L: int, T: float, *, coupling: float = 1.0) -> float:
@@ -449,34 +673,46 @@ def ising_torus_log_partition(L: int, T: float, *, coupling: float = 1.0) -> flo
     ``Z₃ = Π_r 2 cosh(L γ_{2r}/2)``, ``Z₄ = Π_r 2 sinh(L γ_{2r}/2)`` (r = 0..L−1),
     ``cosh γ_k = cosh 2K coth 2K − cos(πk/L)`` for k ≥ 1 and
     ``γ₀ = 2K + ln tanh K``, whose sign changes at T_c = 2/ln(1 + √2): for
-    T > T_c, γ₀ < 0 and Z₄ is negative. Computed in logarithms (no overflow).
-    The Hamiltonian is :func:`isinghop.model.square_lattice`'s, h = 0.
+    T > T_c, γ₀ < 0 and Z₄ is negative. Computed in logarithms relative to
+    the ground-state term ``2 L² K`` (no overflow at any T > 0); as T → 0,
+    ``ln Z → 2 L² J/T + ln 2`` (two ground states). ln Z itself diverges at
+    T = 0, a ``ValueError``. The Hamiltonian is
+    :func:`isinghop.model.square_lattice`'s, h = 0.
     """
     L = positive_int(L, "L")
     T = _temperature(T)
-    if T == 0 or coupling <= 0:
-        raise ValueError("T, coupling: the closed form needs T > 0 and a ferromagnetic coupling > 0")
+    coupling = _torus_coupling(coupling)
+    if T == 0:
+        raise ValueError("T: ln Z diverges at T = 0 (ln Z -> 2 L^2 J/T + ln 2); the closed form needs T > 0")
     K = coupling / T
-    k = np.arange(2 * L)
-    gamma = np.arccosh(np.cosh(2 * K) / np.tanh(2 * K) - np.cos(np.pi * k / L))
-    gamma[0] = 2 * K + np.log(np.tanh(K))
-    odd, even = L * gamma[1::2] / 2, L * gamma[0::2] / 2
-    logs = np.array([_log_2cosh(odd).sum(), _log_abs_2sinh(odd).sum(), _log_2cosh(even).sum(),
-                     _log_abs_2sinh(even).sum()])
-    signs = np.array([1.0, np.prod(np.sign(odd)), 1.0, np.prod(np.sign(even))])
-    top = logs.max()
-    total = np.sum(signs * np.exp(logs - top))
-    return float(-np.log(2.0) + L * L / 2 * np.log(2 * np.sinh(2 * K)) + top + np.log(total))
+    result = 2.0 * L * L * K + _torus_excess(L, K)
+    if not np.isfinite(result):
+        raise ValueError(f"T: ln Z ~ 2 L^2 J/T overflows float64 at T = {T!r}")
+    return result
 
 
 def ising_torus_thermodynamics(L: int, T: float, *, coupling: float = 1.0) -> tuple[float, float]:
     """Exact energy per spin ``e = −∂ ln Z/∂β / N`` and specific heat per spin
-    ``C = β² ∂² ln Z/∂β² / N`` of the L×L torus, by central differences in β
-    of :func:`ising_torus_log_partition` (relative error about 10⁻⁷)."""
+    ``C = β² ∂² ln Z/∂β² / N`` of the L×L torus (energy units J per spin).
+
+    With ``ln Z = 2NβJ + R(β)`` (:func:`ising_torus_log_partition`),
+    ``e = −2J − R′/N`` and ``C = β² R″/N``, R′ and R″ by five-point central
+    differences in β with step ``min(10⁻⁴ max(β, 1/J), β/4)`` (ln Z itself above T_c;
+    absolute errors below about 10⁻¹¹ in e and 10⁻⁸ in C for T ≤ 10³ J, against
+    enumeration at L = 3, 4). R → ln 2 exponentially as T → 0, so
+    small T is safe, and T = 0 gives the limit ``e = −2J``, ``C = 0``.
+    """
+    L = positive_int(L, "L")
     T = _temperature(T)
-    beta, step = 1.0 / T, 1e-4 / T
-    values = [ising_torus_log_partition(L, 1.0 / (beta + d * step), coupling=coupling) for d in (-2, -1, 0, 1, 2)]
+    coupling = _torus_coupling(coupling)
+    if T == 0 or not np.isfinite(coupling / T):
+        return -2.0 * coupling, 0.0
+    n = L * L
+    beta = 1.0 / T
+    step = min(1e-4 * max(beta, 1.0 / coupling), beta / 4)  # ≥ 10⁻⁴ in K = βJ where it can (roundoff at high T)
+    ordered = coupling * beta > _KAUFMAN_K_C  # below T_c difference R; above it ln Z itself (e is small there)
+    values = [_torus_excess(L, coupling * b) + (0.0 if ordered else 2.0 * n * coupling * b)
+              for b in beta + step * np.arange(-2, 3)]
     first = (values[0] - 8 * values[1] + 8 * values[3] - values[4]) / (12 * step)
     second = (-values[0] + 16 * values[1] - 30 * values[2] + 16 * values[3] - values[4]) / (12 * step**2)
-    n = L * L
-    return float(-first / n), float(beta**2 * second / n)
+    return float((-2.0 * coupling if ordered else 0.0) - first / n), float(beta**2 * second / n)

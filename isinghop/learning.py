@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from isinghop._validate import choice, positive_int
+from isinghop._validate import choice, number, positive_int
 from isinghop.model import (
     MAX_DENSE_SITES,
     DenseCouplings,
@@ -216,14 +216,6 @@ def _fill_signs(out: np.ndarray, probability_plus: float, generator: np.random.G
         block -= 1
 
 
-def _in_range(value, name: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name}: expected a number in [{low}, {high}], got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name}: expected a number in [{low}, {high}], got {value}")
-    return float(value)
-
-
 def random_patterns(n_patterns: int, n_sites: int, *, bias: float = 0.0, rng: RngLike = None,
                     layout: str = "pattern") -> np.ndarray:
     """Independent random ±1 patterns with mean ``bias``.
@@ -249,7 +241,7 @@ def random_patterns(n_patterns: int, n_sites: int, *, bias: float = 0.0, rng: Rn
     """
     n_patterns = positive_int(n_patterns, "n_patterns")
     n_sites = positive_int(n_sites, "n_sites")
-    bias = _in_range(bias, "bias", -1.0, 1.0)
+    bias = number(bias, "bias", low=-1.0, high=1.0)
     out = _layout_array(n_patterns, n_sites, layout)
     _fill_signs(out, (1.0 + bias) / 2.0, as_generator(rng))
     return out
@@ -274,7 +266,7 @@ def correlated_patterns(n_patterns: int, n_sites: int, c: float, *, rng: RngLike
     """
     n_patterns = positive_int(n_patterns, "n_patterns")
     n_sites = positive_int(n_sites, "n_sites")
-    c = _in_range(c, "c", -1.0, 1.0)
+    c = number(c, "c", low=-1.0, high=1.0)
     generator = as_generator(rng)
     parent = np.empty(n_sites, dtype=np.int8)
     _fill_signs(parent, 0.5, generator)

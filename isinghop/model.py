@@ -12,6 +12,24 @@ Conventions (the same everywhere in isinghop; k_B = 1, β = 1/T):
   :func:`theta_from_h`); arguments are named ``h`` or ``theta``, never both
   under one name.
 
+Names and units (one spelling, one unit, across the public API):
+
+* ``energy`` is the total H; ``energy_per_spin`` is H/N (every recorded
+  trace: :class:`~isinghop.dynamics.Relaxation`,
+  :class:`~isinghop.montecarlo.Chain`, :class:`~isinghop.montecarlo.Tempering`);
+* ``magnetisation`` is ``m = (1/N) Σ_i s_i``; ``overlaps`` are
+  ``m_μ = (1/N) Σ_i ξ_i^μ s_i``; ``snapshots`` are recorded spins;
+* ``T`` is a temperature (k_B = 1), a scalar or one per replica or per ladder
+  rung; ``anneal`` a temperature per sweep;
+* ``n_sites`` (N), ``n_patterns`` (P), ``n_replicas``; arrays are
+  ``(replica, site)``, ``(pattern, site)``, ``(replica, sweep)``;
+* what a run stores is chosen with ``record=`` (names from
+  :data:`isinghop.vocabulary.RECORDABLE`); schedules, tie rules and Monte
+  Carlo rules are the ``Literal`` vocabularies of :mod:`isinghop.vocabulary`;
+* a function given one 1-D configuration drops the replica axis of its
+  per-replica results (each Returns section says so); random-state arrays
+  (``rng_state``) always keep it.
+
 Couplings come in three storages behind one small internal interface
 (``raw_fields``, ``raw_diagonal``, ``raw_column``, ``scale``, ``exact``):
 the stored numbers are ``scale · J``. When they are integers (``exact``), as
@@ -34,7 +52,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse
 
-from isinghop._validate import describe_entries, finite_array, numeric_array, positive_int
+from isinghop._validate import describe_entries, finite_array, number, numeric_array, positive_int
 from isinghop.spins import spin_batch
 
 __all__ = [
@@ -222,7 +240,7 @@ class _MatrixCouplings:
     field_bound: int = field(init=False, repr=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "scale", _scale(self.scale))
+        object.__setattr__(self, "scale", number(self.scale, "scale", low=0.0, low_open=True))
         object.__setattr__(self, "symmetric", _flag(self.symmetric, "symmetric"))
         object.__setattr__(self, "matrix", self._private_matrix(self.matrix, "matrix"))
         if self.symmetric:
@@ -642,14 +660,6 @@ def dense_model(J, *, scale: float = 1.0, h=None, theta=None, allow_asymmetric: 
     return _matrix_model(DenseCouplings, J, scale, h, theta, allow_asymmetric, self_coupling)
 
 
-def _scale(scale) -> float:
-    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
-        raise TypeError(f"scale: expected a positive number, got {scale!r}")
-    if not (np.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale: expected a finite positive number, got {scale}")
-    return float(scale)
-
-
 def _matrix_model(storage, J, scale, h, theta, allow_asymmetric, self_coupling) -> IsingModel:
     """The model of :func:`dense_model` or :func:`sparse_model`: J validated once, kept without a second copy."""
     allow_asymmetric = _flag(allow_asymmetric, "allow_asymmetric")
@@ -658,7 +668,7 @@ def _matrix_model(storage, J, scale, h, theta, allow_asymmetric, self_coupling) 
     where = storage._find_asymmetry(matrix)
     if where is not None and not allow_asymmetric:
         raise ValueError(_asymmetry_message("J", matrix, where, "allow_asymmetric=True"))
-    couplings = _unchecked(storage, "J", matrix=matrix, scale=_scale(scale), symmetric=where is None)
+    couplings = _unchecked(storage, "J", matrix=matrix, scale=number(scale, "scale", low=0.0, low_open=True), symmetric=where is None)
     _check_diagonal(couplings.raw_diagonal(), self_coupling, "J")
     return IsingModel(couplings, _field_vector(h, theta, couplings.n_sites))
 

@@ -115,8 +115,8 @@ class _RunningState:
 
 def _anneal_endpoints(T_start, T_end, n_sweeps):
     n_sweeps = positive_int(n_sweeps, "n_sweeps")
-    T_start = number(T_start, "T_start", low=0.0, high=np.finfo(float).max)
-    T_end = number(T_end, "T_end", low=0.0, high=np.finfo(float).max)
+    T_start = number(T_start, "T_start", low=0.0)
+    T_end = number(T_end, "T_end", low=0.0)
     return T_start, T_end, n_sweeps
 
 

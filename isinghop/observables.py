@@ -15,7 +15,9 @@ Time series have time on the last axis; a 2-D series ``(replica, time)``
 holds independent chains. The integrated autocorrelation time follows
 Sokal: ``τ_int = ½ + Σ_{t≥1} ρ(t)``, summed up to the smallest window
 ``M ≥ c τ_int(M)``, so that the variance of a mean of n correlated samples is
-``2 τ_int σ² / n``.
+``2 τ_int σ² / n``. Replicas must also agree with each other: chains frozen
+in different states (broken ergodicity) each look converged on their own, so
+:func:`standard_error` tests the replica means against their errors.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.stats
 
-from isinghop._validate import finite_array, positive_int
+from isinghop._validate import finite_array, number, positive_int
 from isinghop.model import IsingModel, energy
 from isinghop.spins import as_spins
 
 __all__ = [
     "AutocorrelationError",
+    "ReplicaDisagreementError",
+    "REPLICA_P_VALUE",
     "overlaps",
     "magnetisation",
     "energy_per_spin",
@@ -50,6 +55,8 @@ __all__ = [
 
 #: A series shorter than this many τ_int gives no reliable τ_int (Sokal).
 MIN_LENGTH_IN_TAU = 50
+#: Replica means disagree when the chi-square of their agreement has a p-value below this (about 5 σ).
+REPLICA_P_VALUE = 1e-6
 
 
 class AutocorrelationError(ValueError):
@@ -57,6 +64,17 @@ class AutocorrelationError(ValueError):
 
     Run the chain longer (at least ``MIN_LENGTH_IN_TAU`` τ_int), or pass
     ``quiet=True`` to get the (unreliable) estimate anyway.
+    """
+
+
+class ReplicaDisagreementError(ValueError):
+    """The means of independent replicas disagree beyond their errors.
+
+    The chains have not mixed: they sit in different states (broken
+    ergodicity, e.g. the two magnetised states below T_c) or have not
+    equilibrated, and no error from within the replicas is honest. Sample
+    across the barrier (tempering, longer runs), or pass ``quiet=True`` to
+    get the mean with the spread of the replica means as its error.
     """
 
 
@@ -117,9 +135,7 @@ def binder_cumulant(m) -> float:
 
 
 def _beta(T) -> float:
-    if isinstance(T, bool) or not isinstance(T, (int, float, np.integer, np.floating)) or not (0 < T < np.inf):
-        raise ValueError(f"T: expected a finite temperature > 0, got {T!r}")
-    return 1.0 / float(T)
+    return 1.0 / number(T, "T", low=0.0, low_open=True)
 
 
 def susceptibility(m, T: float, n_sites: int) -> float:
@@ -168,7 +184,7 @@ def integrated_time(series, *, c: float = 5.0, quiet: bool = False) -> float:
     series : array_like
         ``(time,)`` or ``(replica, time)``, in units of the recording interval.
     c : float
-        The window M is the smallest with ``M ≥ c τ_int(M)``.
+        The window M is the smallest with ``M ≥ c τ_int(M)``; finite and > 0.
     quiet : bool
         Return the estimate even when the series is shorter than
         ``MIN_LENGTH_IN_TAU`` τ_int instead of raising.
@@ -178,6 +194,7 @@ def integrated_time(series, *, c: float = 5.0, quiet: bool = False) -> float:
     AutocorrelationError
         If the series is shorter than ``MIN_LENGTH_IN_TAU · τ_int``.
     """
+    c = number(c, "c", low=0.0, low_open=True)
     rho = autocorrelation(series)
     taus = np.cumsum(rho) - 0.5  # τ(M) = ½ + Σ_{t=1}^{M} ρ(t)
     window = np.arange(len(rho))
@@ -193,15 +210,100 @@ def integrated_time(series, *, c: float = 5.0, quiet: bool = False) -> float:
     return tau
 
 
-def standard_error(series, *, tau: float | None = None) -> tuple[float, float]:
-    """Mean of a correlated series and its standard error ``σ √(2 τ_int / n_total)``.
+@dataclass(frozen=True)
+class _Estimate:
+    mean: float
+    error: float
+    replica_means: np.ndarray
+    replica_errors: np.ndarray
+    chi2: float
+    p_value: float
 
-    For ``(replica, time)`` the replicas are independent chains with a common
-    τ_int. Returns ``(mean, error)``.
-    """
+    def disagreement(self) -> str:
+        """Which replicas disagree: each against the weighted mean of the others, largest |z| first."""
+        errors, means = self.replica_errors, self.replica_means
+        weights = (errors.min() / errors) ** 2  # inverse variances, scaled so that the largest is 1
+        others = weights.sum() - weights
+        rest = (weights @ means - weights * means) / others  # weighted mean of the other replicas
+        z = (means - rest) / np.sqrt(errors**2 + errors.min() ** 2 / others)
+        cut = scipy.stats.norm.isf(REPLICA_P_VALUE / (2 * len(z)))  # Bonferroni over the replicas
+        ranked = np.argsort(-np.abs(z))
+        shown = [r for r in ranked if abs(z[r]) > cut] or list(ranked[:3])
+        listed = "; ".join(
+            f"replica {r}: {self.replica_means[r]:.6g} +- {self.replica_errors[r]:.2g} (z = {z[r]:+.1f})"
+            for r in shown[:10]
+        )
+        more = f"; and {len(shown) - 10} more" if len(shown) > 10 else ""
+        return (
+            f"series: the means of the {len(z)} replicas disagree beyond their errors (chi2 = {self.chi2:.4g} "
+            f"for {len(z) - 1} degrees of freedom, p = {self.p_value:.2g} < {REPLICA_P_VALUE:g}): {listed}{more}; "
+            f"the chains have not mixed (frozen in different states or not equilibrated); sample across the "
+            f"barrier or run longer, or pass quiet=True for the mean with the spread of the replica means as its error"
+        )
+
+
+def _estimate(series, tau, quiet: bool) -> _Estimate:
     values = _series(series)
-    tau = integrated_time(values) if tau is None else float(tau)
-    return float(values.mean()), float(np.sqrt(values.var(axis=1).mean() * 2.0 * tau / values.size))
+    tau = integrated_time(values, quiet=quiet) if tau is None else number(tau, "tau", low=0.5)
+    replicas, length = values.shape
+    variances = values.var(axis=1)
+    pooled = float(np.sqrt(variances.mean() * 2.0 * tau / values.size))
+    means = values.mean(axis=1)
+    if replicas == 1:
+        return _Estimate(float(means[0]), pooled, means, np.array([pooled]), 0.0, 1.0)
+    # a constant replica has no error of its own: floor at a relative 1e-12 so that equal means still agree
+    floor = 1e-12 * (np.abs(means).max() + np.sqrt(variances.max())) + 1e-150
+    errors = np.maximum(np.sqrt(variances * 2.0 * tau / length), floor)
+    weights = (errors.min() / errors) ** 2  # inverse variances, scaled so that the largest is 1
+    chi2 = float(np.sum(((means - weights @ means / weights.sum()) / errors) ** 2))
+    spread = float(means.std(ddof=1) / np.sqrt(replicas))
+    return _Estimate(float(values.mean()), max(pooled, spread), means, errors, chi2,
+                     float(scipy.stats.chi2.sf(chi2, replicas - 1)))
+
+
+def standard_error(series, *, tau: float | None = None, quiet: bool = False) -> tuple[float, float]:
+    """Mean of a correlated series and its standard error, replicas checked against each other.
+
+    For one series ``(time,)`` of n samples the error is ``σ √(2 τ_int / n)``.
+    For ``(replica, time)`` the R replicas are independent chains with a
+    common τ_int and the error is ``max(σ_τ, σ_R)``: ``σ_τ = √(2 τ_int ⟨σ_r²⟩
+    / (R n))`` from the fluctuations inside the replicas, and ``σ_R =
+    std(m_r) / √R`` (``ddof=1``) the standard error of the mean of the R
+    replica means m_r, which assumes nothing about τ_int but scatters by about
+    ``1/√(2(R−1))`` (25 % for R = 8). Both estimate the same error when the
+    chains mix. They are first tested against each other: with replica errors
+    ``e_r = σ_r √(2 τ_int / n)``, ``χ² = Σ_r (m_r − m̄_w)² / e_r²`` (m̄_w the
+    inverse-variance weighted mean) must have a p-value (R − 1 degrees of
+    freedom) of at least ``REPLICA_P_VALUE`` = 10⁻⁶.
+
+    Parameters
+    ----------
+    series : array_like
+        ``(time,)`` or ``(replica, time)``, finite.
+    tau : float, optional
+        τ_int in samples (finite, ≥ 0.5); estimated by :func:`integrated_time` if omitted.
+    quiet : bool
+        Do not raise :class:`AutocorrelationError` or
+        :class:`ReplicaDisagreementError`; the error is then still
+        ``max(σ_τ, σ_R)``, which includes the spread of the replica means.
+
+    Returns
+    -------
+    tuple of float
+        ``(mean, error)``, the mean over all replicas and times.
+
+    Raises
+    ------
+    ReplicaDisagreementError
+        If the replica means disagree (p < ``REPLICA_P_VALUE``); the message
+        names the replicas that disagree most, with their means and errors.
+    AutocorrelationError
+        If the series is too short to estimate τ_int (see :func:`integrated_time`).
+    """
+    estimate = _estimate(series, tau, quiet)
+    if estimate.p_value < REPLICA_P_VALUE and not quiet:
+        raise ReplicaDisagreementError(estimate.disagreement())
+    return estimate.mean, estimate.error
 
 
 def jackknife(estimator, *series, blocks: int = 20) -> tuple[float, float]:
@@ -236,11 +338,15 @@ class EquilibrationCheck:
     hot, cold : float
         Means of the two runs.
     hot_error, cold_error : float
-        Their standard errors (autocorrelation included).
+        Their standard errors (autocorrelation and spread of replica means
+        included, as in :func:`standard_error`).
     z : float
         ``(hot − cold) / √(hot_error² + cold_error²)``.
     agree : bool
-        ``|z| < threshold``.
+        ``|z| < threshold`` and ``replicas_agree``.
+    replicas_agree : bool
+        The replicas of each run agree among themselves (p ≥ ``REPLICA_P_VALUE``,
+        see :func:`standard_error`); always true for single series.
     """
 
     hot: float
@@ -249,15 +355,23 @@ class EquilibrationCheck:
     cold_error: float
     z: float
     agree: bool
+    replicas_agree: bool = True
 
 
 def compare_starts(hot, cold, *, threshold: float = 3.0) -> EquilibrationCheck:
     """Do runs from a hot (random) and a cold (ordered) start agree within errors?
 
-    A disagreement means at least one run has not equilibrated (or is stuck
-    in a metastable state); agreement is necessary, not sufficient.
+    A disagreement, between the two runs or between the replicas of one run,
+    means at least one run has not equilibrated (or is stuck in a metastable
+    state); agreement is necessary, not sufficient. Series are ``(time,)`` or
+    ``(replica, time)``; a series too short for τ_int raises
+    :class:`AutocorrelationError`.
     """
-    hot_mean, hot_error = standard_error(hot)
-    cold_mean, cold_error = standard_error(cold)
+    hot_estimate = _estimate(hot, None, False)
+    cold_estimate = _estimate(cold, None, False)
+    hot_mean, hot_error = hot_estimate.mean, hot_estimate.error
+    cold_mean, cold_error = cold_estimate.mean, cold_estimate.error
     z = (hot_mean - cold_mean) / np.hypot(hot_error, cold_error) if hot_error or cold_error else 0.0
-    return EquilibrationCheck(hot_mean, cold_mean, hot_error, cold_error, float(z), bool(abs(z) < threshold))
+    replicas = min(hot_estimate.p_value, cold_estimate.p_value) >= REPLICA_P_VALUE
+    return EquilibrationCheck(hot_mean, cold_mean, hot_error, cold_error, float(z),
+                              bool(abs(z) < threshold and replicas), replicas)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from isinghop._validate import describe_entries, fraction, numeric_array, positive_int
+from isinghop._validate import describe_entries, number, numeric_array, positive_int
 from isinghop.rng import RngLike, as_generator
 
 __all__ = [
@@ -134,7 +134,7 @@ def flip_fraction(spins, p: float, *, rng: RngLike = None) -> np.ndarray:
         Source of the sites; each replica gets its own draw.
     """
     batch, single = spin_batch(spins)
-    p = fraction(p, "p")
+    p = number(p, "p", low=0.0, high=1.0)
     n_flip = int(round(p * batch.shape[1]))
     out = batch.copy()
     if n_flip:

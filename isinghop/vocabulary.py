@@ -25,7 +25,7 @@ from typing import Literal, NamedTuple, get_args
 
 import numpy as np
 
-from isinghop._validate import choice, site_order
+from isinghop._validate import choice, number, site_order
 from isinghop.model import IsingModel, PatternCouplings
 from isinghop.rng import RngLike, replica_states
 from isinghop.spins import spin_batch
@@ -69,9 +69,7 @@ def tie_tolerance(model: IsingModel, tol: float | None) -> float:
     """
     if tol is None:
         return 0.0 if model.couplings.exact else DEFAULT_TIE_TOL
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) or not (0 <= tol < np.inf):
-        raise ValueError(f"tol: expected a finite tolerance >= 0, got {tol!r}")
-    return float(tol)
+    return number(tol, "tol", low=0.0)
 
 
 def record_names(record, allowed: tuple[str, ...]) -> frozenset[str]:

@@ -187,3 +187,40 @@ def test_brute_force_enumeration_agrees_at_small_n():
         s = np.array(s)
         assert e[ih.state_index(s)[0]] == pytest.approx(-0.5 * s @ J @ s, abs=1e-12)
     assert math.isclose(np.exp(-e).sum(), np.exp(ih.log_partition_function(model, 1.0)), rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("L", [3, 4, 16])
+def test_kaufman_log_partition_at_low_temperature(L):
+    n = L * L
+    # K = 1/T far above 355 (where cosh 2K overflows): ln Z -> 2 N K + ln 2, the two ground states,
+    # up to 2 N exp(-8K)-sized corrections (one flipped spin costs 8 J)
+    for T in (0.0028, 1e-3, 1e-6):
+        value = ih.ising_torus_log_partition(L, T)
+        assert np.isfinite(value)
+        assert value == pytest.approx(2 * n / T + np.log(2), rel=1e-14)
+    # continuous with moderate T: against the exact sum over states where enumeration can do it
+    if n <= 16:
+        model = ih.square_lattice(L)
+        for T in (0.0028, 0.02, 0.1, 0.3, 1.0):
+            assert ih.ising_torus_log_partition(L, T) == pytest.approx(ih.log_partition_function(model, T), rel=1e-13)
+    with pytest.raises(ValueError, match="^T: ln Z diverges at T = 0"):
+        ih.ising_torus_log_partition(L, 0.0)
+
+
+@pytest.mark.parametrize("L", [3, 4])
+def test_kaufman_thermodynamics_down_to_zero_temperature(L):
+    model = ih.square_lattice(L)
+    for T in (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0):
+        exact = ih.thermal_averages(model, T)
+        energy, heat = ih.ising_torus_thermodynamics(L, T)
+        assert energy == pytest.approx(exact.energy_per_spin, abs=1e-10)
+        assert heat == pytest.approx(exact.specific_heat, abs=1e-8)
+    # the T -> 0 limit: ground-state energy -2 J per spin (2 bonds per spin), no fluctuations
+    assert ih.ising_torus_thermodynamics(L, 0.0) == (-2.0, 0.0)
+    assert ih.ising_torus_thermodynamics(L, 0, coupling=0.5) == (-1.0, 0.0)
+    for T in (1e-3, 1e-6):
+        energy, heat = ih.ising_torus_thermodynamics(L, T)
+        assert energy == pytest.approx(-2.0, abs=1e-12) and heat == pytest.approx(0.0, abs=1e-9)
+    for coupling in (0.0, -1.0, np.nan):
+        with pytest.raises(ValueError, match="^coupling: "):
+            ih.ising_torus_thermodynamics(L, 1.0, coupling=coupling)

@@ -299,7 +299,7 @@ def test_coupling_constructors_validate():
         ih.DenseCouplings(np.array([[0.0, 1.0], [2.0, 0.0]]))
     with pytest.raises(ValueError, match=r"^matrix: couplings must be symmetric"):
         ih.SparseCouplings(scipy.sparse.csr_array(np.array([[0.0, 1.0], [2.0, 0.0]])))
-    with pytest.raises(ValueError, match="^scale: expected a finite positive number, got -1"):
+    with pytest.raises(ValueError, match="^scale: expected a finite number > 0, got -1"):
         ih.DenseCouplings(np.zeros((2, 2)), scale=-1)
     with pytest.raises(TypeError, match="^symmetric: expected True or False"):
         ih.DenseCouplings(np.zeros((2, 2)), symmetric="no")

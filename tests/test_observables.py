@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.special import gammaln, logsumexp
 
 import isinghop as ih
 from isinghop import observables as ob
@@ -24,9 +25,13 @@ def test_integrated_time_of_an_ar1_process(rho):
     expected = (1 + rho) / (2 * (1 - rho))
     # statistical spread of the estimate: var/tau^2 ~ 4 c tau / n_total = 5e-5 * tau: 5 % is over 4 sigma
     assert ob.integrated_time(series) == pytest.approx(expected, rel=0.05)
-    # the error of the mean accounts for it: 2 tau sigma^2 / n
+    # the error of the mean accounts for it: 2 tau sigma^2 / n, replica by replica (tau from that replica alone)
+    for replica in series:
+        assert ob.standard_error(replica)[1] == pytest.approx(np.sqrt(2 * expected / replica.size), rel=0.05)
+    # pooled: max(tau-based error, spread of the 8 replica means / sqrt(8)); the spread scatters by ~25 %,
+    # and exceeds 1.5 times the true error with probability P(chi2_7 > 15.75) = 3 %
     mean, error = ob.standard_error(series)
-    assert error == pytest.approx(np.sqrt(2 * expected / series.size), rel=0.05)
+    assert 0.95 <= error / np.sqrt(2 * expected / series.size) <= 1.5
     assert abs(mean) < 4 * error
 
 
@@ -84,3 +89,81 @@ def test_hot_and_cold_starts():
     assert agree.agree
     stuck = ob.compare_starts(ar1(0.5, 20_000, 4, 7) + 0.5, ar1(0.5, 20_000, 4, 8))
     assert not stuck.agree and stuck.z > 3
+    assert agree.replicas_agree and stuck.replicas_agree
+    # one replica of the hot run sits elsewhere: not equilibrated, reported (not raised)
+    split = ar1(0.5, 20_000, 4, 9)
+    split[2] += 0.5
+    check = ob.compare_starts(split, ar1(0.5, 20_000, 4, 10))
+    assert not check.agree and not check.replicas_agree
+    with pytest.raises(ob.ReplicaDisagreementError, match="replica 2: "):
+        ob.standard_error(split)
+
+
+def test_bad_window_and_tau_are_refused():
+    series = ar1(0.5, 5000, 2, seed=12)
+    for c in (-1, 0, np.nan, np.inf):
+        with pytest.raises(ValueError, match=r"^c: .*got"):
+            ob.integrated_time(series, c=c)
+    for tau in (-1, 0.0, 0.49, np.nan, np.inf):
+        with pytest.raises(ValueError, match=r"^tau: .*>= 0.5"):
+            ob.standard_error(series, tau=tau)
+    assert ob.standard_error(series, tau=0.5)[1] > 0
+
+
+def frozen_curie_weiss():
+    """Eight Curie-Weiss replicas at T = 0.5 < T_c: each stays in the +m or the -m state it fell into."""
+    model = ih.hebbian(np.ones((1, 400), np.int8))
+    return ih.sample(model, ih.random_spins(8, 400, rng=3), T=0.5, sweeps=2000, burn_in=200, rng=4).magnetisation
+
+
+def curie_weiss_m2(n, T):
+    """Exact finite-N <m^2> of Curie-Weiss (zero diagonal, E = -N m^2/2 + 1/2) by a binomial sum."""
+    k = np.arange(n + 1)
+    m = (2 * k - n) / n
+    log_w = gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1) + n * m**2 / (2 * T)
+    p = np.exp(log_w - logsumexp(log_w))
+    return p @ m**2
+
+
+def test_frozen_replicas_are_refused_not_averaged():
+    m = frozen_curie_weiss()
+    # the truth is <m> = 0 by the flip symmetry; each replica alone looks converged at +-0.96
+    with pytest.raises(ob.ReplicaDisagreementError, match=r"^series: the means of the 8 replicas disagree") as info:
+        ob.standard_error(m)
+    message = str(info.value)
+    for r in range(8):  # every replica disagrees with the others, each named with its mean
+        assert f"replica {r}: {m[r].mean():.6g}" in message
+    assert isinstance(info.value, ValueError)
+    # quiet: the mean, with an error that covers the spread of the replica means (and so the truth, 0)
+    mean, error = ob.standard_error(m, quiet=True)
+    assert error >= m.mean(axis=1).std(ddof=1) / np.sqrt(8)
+    assert abs(mean - 0.0) < 2 * error
+    check = ob.compare_starts(m, -m)  # hot and cold means agree (z ~ 0), but neither run has mixed
+    assert not check.agree and not check.replicas_agree
+
+
+def test_replica_errors_are_honest_for_mixing_chains():
+    # 400 independent realisations of 8 AR(1) replicas x 2000 samples (tau_int = 4.5): the true error of
+    # the mean is known in closed form; the returned errors must match it on average, cover the truth
+    # (|mean| < 2 error in ~95 %), and no realisation may be refused (p >= 1e-6 each)
+    rho, replicas, length, realisations = 0.8, 8, 2000, 400
+    x = ar1(rho, length, replicas * realisations, seed=11).reshape(realisations, replicas, length)
+    variance = ((1 + rho) / (1 - rho) - 2 * rho * (1 - rho**length) / (length * (1 - rho) ** 2)) / length
+    true = np.sqrt(variance / replicas)
+    results = np.array([ob.standard_error(chains) for chains in x])
+    means, errors = results[:, 0], results[:, 1]
+    assert means.std() == pytest.approx(true, rel=0.1)  # the closed form is the truth (10 % = 2.8 sigma)
+    assert 0.95 <= np.median(errors) / true <= 1.1
+    assert 0.95 <= np.mean(errors) / true <= 1.2  # max(sigma_tau, sigma_R) is conservative by ~8 %
+    assert np.mean(np.abs(means) < 2 * errors) >= 0.93
+
+
+def test_ergodic_curie_weiss_replicas_agree():
+    n, T = 400, 2.0
+    model = ih.hebbian(np.ones((1, n), np.int8))
+    m = ih.sample(model, ih.random_spins(8, n, rng=5), T=T, sweeps=2000, burn_in=200, rng=6).magnetisation
+    mean, error = ob.standard_error(m)  # does not raise: the replicas sample one symmetric state
+    # tau_int >= 1/2: the error is at least that of independent samples of the exact <m^2>, and not much more
+    independent = np.sqrt(curie_weiss_m2(n, T) / m.size)
+    assert 0.9 <= error / independent <= 1.5
+    assert abs(mean) < 4 * error
