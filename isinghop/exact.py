@@ -22,7 +22,7 @@ import numpy as np
 from isinghop._validate import choice, describe_entries, finite_array, number, numeric_array, positive_int, site_order
 from isinghop.model import IsingModel, check_model, delta_energy, energy, local_fields
 from isinghop.vocabulary import RULES, SCHEDULES, TIE_RULES, tie_tolerance
-from isinghop.spins import as_spins
+from isinghop.spins import as_spins, spin_batch
 
 __all__ = [
     "MAX_SITES",
@@ -93,6 +93,12 @@ def state_spins(indices, n_sites: int) -> np.ndarray:
         floats are accepted, anything else is a ``ValueError`` naming the entries.
     n_sites : int
         N, at most ``MAX_INDEX_SITES`` (indices are int64).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` ±1 ``(len(indices), n_sites)``; a scalar index gives ``(1, n_sites)``
+        (the leading axis is always kept).
     """
     n_sites = _index_sites(positive_int(n_sites, "n_sites"), "n_sites")
     values = numeric_array(indices, "indices")
@@ -119,10 +125,16 @@ def state_index(spins) -> np.ndarray:
     """State index ``Σ_i 2^i [s_i = +1]`` (int64) of each ±1 configuration ``(replica, site)``.
 
     At most ``MAX_INDEX_SITES`` sites; entries other than ±1 are a ``ValueError``.
+
+    Returns
+    -------
+    numpy.ndarray or int
+        int64 ``(replica,)``; a 1-D ``spins`` (one configuration) gives one int.
     """
-    batch = as_spins(spins)
+    batch, single = spin_batch(spins)
     _index_sites(batch.shape[1], "spins")
-    return ((batch > 0).astype(np.int64) << np.arange(batch.shape[1], dtype=np.int64)).sum(axis=1)
+    indices = ((batch > 0).astype(np.int64) << np.arange(batch.shape[1], dtype=np.int64)).sum(axis=1)
+    return int(indices[0]) if single else indices
 
 
 def _index_sites(n_sites: int, name: str) -> int:
@@ -142,7 +154,13 @@ def _chunks(n_sites: int, chunk_size: int):
 
 
 def energies(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
-    """Energy ``H(s)`` of every state, float64 of length 2^N, in index order."""
+    """Energy ``H(s)`` of every state, in index order.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(2^N,)``, total energy H (not per spin).
+    """
     n = _check_model(model)
     out = np.empty(1 << n)
     for start, spins in _chunks(n, chunk_size):
@@ -162,7 +180,13 @@ def _weights(all_energies: np.ndarray, T: float) -> tuple[np.ndarray, float]:
 
 
 def log_partition_function(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> float:
-    """``ln Z = ln Σ_s exp(−H(s)/T)`` for T > 0 (computed without overflow)."""
+    """``ln Z = ln Σ_s exp(−H(s)/T)`` for T > 0 (computed without overflow).
+
+    Returns
+    -------
+    float
+        ln Z (dimensionless, not per spin).
+    """
     T = _temperature(T)
     if T == 0:
         raise ValueError("T: ln Z diverges at T = 0; use free_energy, which is E_min there")
@@ -170,12 +194,18 @@ def log_partition_function(model: IsingModel, T: float, *, chunk_size: int = DEF
 
 
 def free_energy(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> float:
-    """Free energy ``F = −T ln Z`` (not per spin); at T = 0 the ground-state energy."""
+    """Free energy ``F = −T ln Z`` (not per spin); at T = 0 the ground-state energy.
+
+    Returns
+    -------
+    float
+        F in energy units, total (not per spin).
+    """
     T = _temperature(T)
     all_energies = energies(model, chunk_size=chunk_size)
     if T == 0:
         return float(all_energies.min())
-    return -T * _weights(all_energies, T)[1]
+    return float(-T * _weights(all_energies, T)[1])
 
 
 def boltzmann(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
@@ -183,6 +213,11 @@ def boltzmann(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -
 
     At T = 0, equal weight on every ground state (energies within
     ``GROUND_STATE_RTOL`` of the minimum).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(2^N,)``, summing to 1.
     """
     T = _temperature(T)
     return _weights(energies(model, chunk_size=chunk_size), T)[0]
@@ -285,6 +320,11 @@ def thermal_averages(model: IsingModel, T: float, *, patterns=None, chunk_size: 
         ±1 patterns ``(pattern, site)`` for the overlaps m_μ.
     chunk_size : int
         States per block.
+
+    Returns
+    -------
+    ExactAverages
+        Every average at this T (energies total and per spin, as named).
     """
     n = _check_model(model)
     T = _temperature(T)
@@ -329,7 +369,15 @@ def thermal_averages(model: IsingModel, T: float, *, patterns=None, chunk_size: 
 
 
 def ground_states(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> tuple[np.ndarray, float]:
-    """All minimum-energy states, ``(spins (G, N) int8, E_min)``, in index order."""
+    """All minimum-energy states (within ``GROUND_STATE_RTOL``), in index order.
+
+    Returns
+    -------
+    spins : numpy.ndarray
+        ``int8`` ±1 ``(G, N)``, the G degenerate ground states.
+    e_min : float
+        The minimum energy H (total, not per spin).
+    """
     n = _check_model(model)
     all_energies = energies(model, chunk_size=chunk_size)
     e_min = float(all_energies.min())
@@ -354,7 +402,7 @@ def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = No
     tie : {"keep", "up", "down", "flip", "random"}
     tol : float, optional
         Tie tolerance on φ; default 0 for integer couplings (exact), else
-        ``model.DEFAULT_TIE_TOL``.
+        ``vocabulary.DEFAULT_TIE_TOL``.
 
     Returns
     -------
@@ -441,6 +489,11 @@ def sweep_matrix_bytes(n_sites: int, schedule: str = "permutation") -> int:
     ``_PER_STATE_BYTES · N · 2^N`` and numpy's buffers ``_FIXED_BYTES``. An
     upper bound: peaks measured with ``tracemalloc`` lie between 0.55 and 1
     times it for 7 ≤ N ≤ 12 (the fixed allowance dominates below N = 7).
+
+    Returns
+    -------
+    int
+        Estimated peak memory in bytes.
     """
     n = positive_int(n_sites, "n_sites")
     schedule = choice(schedule, "schedule", SCHEDULES)
@@ -597,6 +650,13 @@ def stationary_distribution(matrix) -> tuple[np.ndarray, float]:
 
     ``matrix`` must be square and finite, with entries ≥ 0 and rows summing
     to 1, both within ``STOCHASTIC_ATOL`` = 10⁻⁹; else a ``ValueError``.
+
+    Returns
+    -------
+    pi : numpy.ndarray
+        float64 ``(state,)``, summing to 1.
+    tau : float
+        τ_exp in applications of ``matrix`` (sweeps, for :func:`sweep_matrix`).
     """
     matrix = _stochastic(matrix)
     values, vectors = np.linalg.eig(matrix.T)
@@ -678,6 +738,11 @@ def ising_torus_log_partition(L: int, T: float, *, coupling: float = 1.0) -> flo
     ``ln Z → 2 L² J/T + ln 2`` (two ground states). ln Z itself diverges at
     T = 0, a ``ValueError``. The Hamiltonian is
     :func:`isinghop.model.square_lattice`'s, h = 0.
+
+    Returns
+    -------
+    float
+        ln Z (dimensionless, not per spin).
     """
     L = positive_int(L, "L")
     T = _temperature(T)
@@ -701,6 +766,13 @@ def ising_torus_thermodynamics(L: int, T: float, *, coupling: float = 1.0) -> tu
     absolute errors below about 10⁻¹¹ in e and 10⁻⁸ in C for T ≤ 10³ J, against
     enumeration at L = 3, 4). R → ln 2 exponentially as T → 0, so
     small T is safe, and T = 0 gives the limit ``e = −2J``, ``C = 0``.
+
+    Returns
+    -------
+    e : float
+        Energy per spin (energy units).
+    C : float
+        Specific heat per spin (dimensionless, k_B = 1).
     """
     L = positive_int(L, "L")
     T = _temperature(T)

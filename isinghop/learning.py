@@ -80,6 +80,8 @@ def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns",
     Returns
     -------
     IsingModel
+        h = 0; :class:`~isinghop.model.PatternCouplings` or integer
+        :class:`~isinghop.model.DenseCouplings` (``K``, scale N): exact ties.
     """
     storage = choice(storage, "storage", STORAGES)
     self_coupling = _flag(self_coupling, "self_coupling")
@@ -110,6 +112,8 @@ def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "pat
     Returns
     -------
     IsingModel
+        h = 0; :class:`~isinghop.model.PatternCouplings` (A = C⁻¹) or float64
+        :class:`~isinghop.model.DenseCouplings`.
 
     Raises
     ------
@@ -165,6 +169,7 @@ def storkey(patterns, *, max_sites: int = MAX_DENSE_SITES) -> IsingModel:
     Returns
     -------
     IsingModel
+        h = 0; float64 :class:`~isinghop.model.DenseCouplings`, zero diagonal.
     """
     site = site_major_patterns(patterns)
     n_sites = site.shape[0]
@@ -263,6 +268,11 @@ def correlated_patterns(n_patterns: int, n_sites: int, c: float, *, rng: RngLike
     rng : Generator, SeedSequence, int or None
     layout : {"pattern", "site"}
         As in :func:`random_patterns`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` ±1, shape ``(n_patterns, n_sites)``, memory layout per ``layout``.
     """
     n_patterns = positive_int(n_patterns, "n_patterns")
     n_sites = positive_int(n_sites, "n_sites")

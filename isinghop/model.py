@@ -304,17 +304,46 @@ class DenseCouplings(_MatrixCouplings):
         return self.matrix.nbytes
 
     def raw_fields(self, batch: np.ndarray) -> np.ndarray:
-        """``scale · Σ_j J_ij s_j`` per replica, ``(replica, site)``, self-couplings included."""
+        """``scale · Σ_j J_ij s_j`` per replica, self-couplings included.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(replica, site)``, int64 for integer couplings (``exact``), else
+            float64; ``batch`` must be a 2-D ``(replica, site)`` int8 batch.
+        """
         return batch.astype(self.field_dtype) @ self.matrix.T
 
     def raw_diagonal(self) -> np.ndarray:
+        """``scale · J_ii`` (the stored diagonal).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(site,)``, a new array of the stored dtype (narrow integers when
+            ``exact``, else float64).
+        """
         return np.diagonal(self.matrix).copy()
 
     def raw_column(self, j: int) -> np.ndarray:
-        """``scale · J_ij`` over i: the change of every raw field per unit change of s_j."""
+        """``scale · J_ij`` over i: the change of every raw field per unit change of s_j.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(site,)``, a new array of the stored dtype (narrow integers when
+            ``exact``, else float64).
+        """
         return self.matrix[:, j].copy()
 
     def to_dense(self) -> np.ndarray:
+        """J itself (``matrix / scale``).
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 ``(N, N)``, a new array (no ``max_sites`` guard: see :func:`to_dense`).
+        """
         return self.matrix / self.scale
 
     @cached_property
@@ -363,15 +392,46 @@ class SparseCouplings(_MatrixCouplings):
         return m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
 
     def raw_fields(self, batch: np.ndarray) -> np.ndarray:
+        """``scale · Σ_j J_ij s_j`` per replica, self-couplings included.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(replica, site)``, int64 for integer couplings (``exact``), else
+            float64; ``batch`` must be a 2-D ``(replica, site)`` int8 batch.
+        """
         return np.ascontiguousarray((self.matrix @ batch.T.astype(self.field_dtype)).T)
 
     def raw_diagonal(self) -> np.ndarray:
+        """``scale · J_ii`` (the stored diagonal).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(site,)``, a new array of the stored dtype (narrow integers when
+            ``exact``, else float64).
+        """
         return self.matrix.diagonal()
 
     def raw_column(self, j: int) -> np.ndarray:
+        """``scale · J_ij`` over i: the change of every raw field per unit change of s_j.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(site,)``, a new array of the stored dtype (narrow integers when
+            ``exact``, else float64).
+        """
         return self.matrix[:, [j]].toarray()[:, 0]
 
     def to_dense(self) -> np.ndarray:
+        """J itself (``matrix / scale``) as a dense array.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 ``(N, N)``, a new array (no ``max_sites`` guard: see :func:`to_dense`).
+        """
         return self.matrix.toarray() / self.scale
 
     @cached_property
@@ -503,11 +563,24 @@ class PatternCouplings:
         return (self.n_sites - 1) * self.n_patterns
 
     def pattern_gram(self) -> np.ndarray:
-        """``ξ ξᵀ`` (P×P float64, exact integers), summed over blocks of sites."""
+        """``ξ ξᵀ`` (P×P float64, exact integers), summed over blocks of sites.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 ``(pattern, pattern)``, integer-valued (no ``1/N``).
+        """
         return sum(xi.T @ xi for _, xi in self._site_chunks())
 
     def overlaps_raw(self, batch: np.ndarray) -> np.ndarray:
-        """``M_μ = Σ_i ξ_i^μ s_i`` per replica, ``(pattern, replica)`` float64 (exact integers)."""
+        """``M_μ = Σ_i ξ_i^μ s_i`` per replica (unnormalised overlaps, no ``1/N``).
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 ``(pattern, replica)`` (note the order), integer-valued;
+            ``batch`` must be a 2-D ``(replica, site)`` batch.
+        """
         sums = np.zeros((self.n_patterns, batch.shape[0]))
         for start, xi in self._site_chunks():
             sums += xi.T @ batch[:, start : start + len(xi)].T
@@ -518,6 +591,12 @@ class PatternCouplings:
 
         O(NP) time; extra memory O(N + P) per replica beside the result, plus
         two float64 blocks of ξᵀ of ``_CHUNK_BYTES`` (4 MB) each.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(replica, site)``, int64 for Hebbian couplings (``exact``), else
+            float64; ``batch`` must be a 2-D ``(replica, site)`` int8 batch.
         """
         weights = self.overlaps_raw(batch)
         if self.matrix is not None:
@@ -532,11 +611,25 @@ class PatternCouplings:
         return fields
 
     def raw_diagonal(self) -> np.ndarray:
+        """``N · J_ii``: ``ξ_i·A ξ_i`` with ``self_coupling``, else zeros.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(site,)``, a new array; int64 for Hebbian couplings, else float64.
+        """
         if self.self_coupling:
             return self._diagonal.copy()
         return np.zeros(self.n_sites, dtype=self._diagonal.dtype)
 
     def raw_column(self, j: int) -> np.ndarray:
+        """``N · J_ij`` over i: the change of every raw field per unit change of s_j.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(site,)``, a new array; int64 for Hebbian couplings, else float64.
+        """
         weights = self.site_patterns[j].astype(np.float64)
         if self.matrix is not None:
             weights = self.matrix @ weights
@@ -546,6 +639,13 @@ class PatternCouplings:
         return column.astype(np.int64) if self.exact else column
 
     def to_dense(self) -> np.ndarray:
+        """J itself, ``ξᵀ A ξ / N`` (diagonal zeroed unless ``self_coupling``).
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 ``(N, N)``, a new array (no ``max_sites`` guard: see :func:`to_dense`).
+        """
         xi = self.site_patterns.astype(np.float64)
         a = np.eye(self.n_patterns) if self.matrix is None else self.matrix
         dense = xi @ a @ xi.T / self.n_sites
@@ -571,12 +671,24 @@ Couplings = DenseCouplings | SparseCouplings | PatternCouplings
 
 
 def h_from_theta(theta) -> np.ndarray:
-    """Field from Hopfield threshold: ``h = −θ`` (float64 array)."""
+    """Field from Hopfield threshold: ``h = −θ``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, a new array of the shape of ``theta`` (a scalar gives a ``numpy.float64``).
+    """
     return -finite_array(theta, "theta").astype(np.float64)
 
 
 def theta_from_h(h) -> np.ndarray:
-    """Hopfield threshold from field: ``θ = −h`` (float64 array)."""
+    """Hopfield threshold from field: ``θ = −h``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, a new array of the shape of ``h`` (a scalar gives a ``numpy.float64``).
+    """
     return -finite_array(h, "h").astype(np.float64)
 
 
@@ -633,7 +745,13 @@ class IsingModel:
         return theta_from_h(self.h)
 
     def with_field(self, *, h=None, theta=None) -> IsingModel:
-        """The same couplings with field ``h`` or threshold ``theta`` (= −h); a scalar is uniform."""
+        """The same couplings with field ``h`` or threshold ``theta`` (= −h); a scalar is uniform.
+
+        Returns
+        -------
+        IsingModel
+            A new model sharing this one's (read-only) couplings; field zero if neither is given.
+        """
         return IsingModel(self.couplings, _field_vector(h, theta, self.n_sites))
 
 
@@ -656,6 +774,11 @@ def dense_model(J, *, scale: float = 1.0, h=None, theta=None, allow_asymmetric: 
         undefined and refused).
     self_coupling : bool
         Accept a nonzero diagonal J_ii (it enters the zero-T field, not the energy).
+
+    Returns
+    -------
+    IsingModel
+        With :class:`DenseCouplings` holding a private copy of ``J``.
     """
     return _matrix_model(DenseCouplings, J, scale, h, theta, allow_asymmetric, self_coupling)
 
@@ -679,6 +802,11 @@ def sparse_model(J, *, scale: float = 1.0, h=None, theta=None, allow_asymmetric:
 
     ``J`` is any SciPy sparse matrix or array; its indices are checked,
     duplicates summed and explicit zeros dropped.
+
+    Returns
+    -------
+    IsingModel
+        With :class:`SparseCouplings` holding a private CSR copy of ``J``.
     """
     return _matrix_model(SparseCouplings, J, scale, h, theta, allow_asymmetric, self_coupling)
 
@@ -698,6 +826,11 @@ def square_lattice(L: int, *, coupling: float = 1.0, h=None, theta=None) -> Isin
         Nearest-neighbour coupling J (ferromagnetic when positive).
     h, theta : float or array_like, optional
         Field h or threshold θ = −h (not both).
+
+    Returns
+    -------
+    IsingModel
+        N = L² sites, :class:`SparseCouplings` (4 neighbours per site).
     """
     L = positive_int(L, "L")
     if L < 3:
@@ -744,7 +877,8 @@ def local_fields(model: IsingModel, spins) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        float64, the shape of ``spins``; energy units per spin.
+        float64, the shape of ``spins``: ``(replica, site)``, or ``(site,)`` for a
+        1-D input (replica axis dropped); energy units per spin.
     """
     batch, single = _model_batch(model, spins)
     fields = model.couplings.raw_fields(batch) / model.couplings.scale + model.h
@@ -754,8 +888,19 @@ def local_fields(model: IsingModel, spins) -> np.ndarray:
 def energy(model: IsingModel, spins) -> np.ndarray | float:
     """Energy ``H(s) = −½ Σ_{i≠j} J_ij s_i s_j − Σ_i h_i s_i`` (not per spin).
 
-    Self-couplings do not enter. Returns a float for one configuration and an
-    array ``(replica,)`` for a batch. Refused for asymmetric couplings.
+    Self-couplings do not enter. Refused for asymmetric couplings.
+
+    Parameters
+    ----------
+    model : IsingModel
+    spins : array_like
+        ±1, ``(site,)`` or ``(replica, site)``.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        float64 ``(replica,)``, total energy H; a 1-D input gives a ``float``
+        (replica axis dropped).
     """
     batch, single = _model_batch(model, spins)
     _require_symmetric(model, "energy")
@@ -768,7 +913,19 @@ def energy(model: IsingModel, spins) -> np.ndarray | float:
 def delta_energy(model: IsingModel, spins) -> np.ndarray:
     """Energy change of flipping each spin alone: ``ΔE_i = 2 s_i (φ_i − J_ii s_i)``.
 
-    Returns float64 of the shape of ``spins``. Refused for asymmetric couplings.
+    Refused for asymmetric couplings.
+
+    Parameters
+    ----------
+    model : IsingModel
+    spins : array_like
+        ±1, ``(site,)`` or ``(replica, site)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, the shape of ``spins``: ``(replica, site)``, or ``(site,)`` for a
+        1-D input (replica axis dropped); energy units (total H, not per spin).
     """
     batch, single = _model_batch(model, spins)
     _require_symmetric(model, "energy change")

@@ -79,7 +79,14 @@ class ReplicaDisagreementError(ValueError):
 
 
 def overlaps(spins, patterns) -> np.ndarray:
-    """``m_μ = (1/N) Σ_i ξ_i^μ s_i``: shape ``spins.shape[:-1] + (pattern,)``."""
+    """Overlaps ``m_μ = (1/N) Σ_i ξ_i^μ s_i`` with patterns ξ ``(pattern, site)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(replica, pattern)``, in [−1, 1]; a 1-D ``spins`` gives
+        ``(pattern,)`` (replica axis dropped).
+    """
     batch = as_spins(spins)
     xi = as_spins(patterns, name="patterns", n_sites=batch.shape[1])
     result = batch.astype(np.int64) @ xi.T.astype(np.int64) / batch.shape[1]
@@ -87,19 +94,40 @@ def overlaps(spins, patterns) -> np.ndarray:
 
 
 def magnetisation(spins) -> np.ndarray:
-    """``m = (1/N) Σ_i s_i`` per replica."""
+    """``m = (1/N) Σ_i s_i`` per replica.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(replica,)``, in [−1, 1]; a 1-D ``spins`` gives a
+        ``numpy.float64`` scalar (replica axis dropped).
+    """
     batch = as_spins(spins)
     result = batch.mean(axis=1)
     return result[0] if np.ndim(spins) == 1 else result
 
 
 def energy_per_spin(model: IsingModel, spins) -> np.ndarray:
-    """``H(s)/N`` per replica (energy units per spin)."""
+    """``H(s)/N`` per replica (energy units per spin).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(replica,)``; a 1-D ``spins`` gives a ``numpy.float64``
+        scalar (replica axis dropped).
+    """
     return np.asarray(energy(model, spins)) / model.n_sites
 
 
 def replica_overlaps(spins) -> np.ndarray:
-    """``q_ab`` for every pair a < b of replicas ``(replica, site)``, in (a, b) row-major order."""
+    """``q_ab`` for every pair a < b of replicas ``(replica, site)``, in (a, b) row-major order.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(R(R−1)/2,)`` for R replicas, in [−1, 1]; at least two
+        replicas are needed (a 1-D ``spins`` is a ``ValueError``).
+    """
     batch = as_spins(spins).astype(np.float64)
     if len(batch) < 2:
         raise ValueError(f"spins: replica overlaps need at least two replicas, got {len(batch)}")
@@ -108,7 +136,15 @@ def replica_overlaps(spins) -> np.ndarray:
 
 
 def overlap_histogram(q, n_sites: int) -> tuple[np.ndarray, np.ndarray]:
-    """Empirical P(q) on the N + 1 values ``−1, −1 + 2/N, …, 1`` (as :func:`isinghop.exact.overlap_distribution`)."""
+    """Empirical P(q) on the N + 1 values ``−1, −1 + 2/N, …, 1`` (as :func:`isinghop.exact.overlap_distribution`).
+
+    Returns
+    -------
+    q : numpy.ndarray
+        float64 ``(n_sites + 1,)``, the grid ``−1, −1 + 2/N, …, 1``.
+    probability : numpy.ndarray
+        float64 ``(n_sites + 1,)``, the fraction of samples at each value (sums to 1).
+    """
     n_sites = positive_int(n_sites, "n_sites")
     values = finite_array(q, "q").ravel()
     index = np.rint((values + 1.0) * n_sites / 2.0).astype(np.int64)
@@ -119,7 +155,13 @@ def overlap_histogram(q, n_sites: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def edwards_anderson(spins) -> float:
-    """``q_EA = √⟨q_ab²⟩`` over all replica pairs of ``(replica, site)`` spins."""
+    """``q_EA = √⟨q_ab²⟩`` over all replica pairs of ``(replica, site)`` spins.
+
+    Returns
+    -------
+    float
+        In [0, 1]; at least two replicas are needed (a 1-D ``spins`` is a ``ValueError``).
+    """
     return float(np.sqrt(np.mean(replica_overlaps(spins) ** 2)))
 
 
@@ -129,7 +171,13 @@ def _moments(m):
 
 
 def binder_cumulant(m) -> float:
-    """``U₄ = 1 − ⟨m⁴⟩ / (3 ⟨m²⟩²)`` from samples of m (all axes averaged)."""
+    """``U₄ = 1 − ⟨m⁴⟩ / (3 ⟨m²⟩²)`` from samples of m (all axes averaged).
+
+    Returns
+    -------
+    float
+        Dimensionless (2/3 for a perfectly ordered sample, 0 for Gaussian m).
+    """
     m2, m4, _ = _moments(m)
     return float(1.0 - m4 / (3.0 * m2**2))
 
@@ -139,19 +187,37 @@ def _beta(T) -> float:
 
 
 def susceptibility(m, T: float, n_sites: int) -> float:
-    """Finite-system susceptibility ``χ = β N (⟨m²⟩ − ⟨|m|⟩²)`` from samples of m."""
+    """Finite-system susceptibility ``χ = β N (⟨m²⟩ − ⟨|m|⟩²)`` from samples of m.
+
+    Returns
+    -------
+    float
+        χ in inverse energy units (k_B = 1), all axes of ``m`` averaged.
+    """
     m2, _, abs_m = _moments(m)
     return float(_beta(T) * positive_int(n_sites, "n_sites") * (m2 - abs_m**2))
 
 
 def symmetric_susceptibility(m, T: float, n_sites: int) -> float:
-    """``χ_sym = β N ⟨m²⟩``: the susceptibility where the Z2 symmetry is unbroken (⟨m⟩ = 0)."""
+    """``χ_sym = β N ⟨m²⟩``: the susceptibility where the Z2 symmetry is unbroken (⟨m⟩ = 0).
+
+    Returns
+    -------
+    float
+        χ_sym in inverse energy units (k_B = 1), all axes of ``m`` averaged.
+    """
     m2, _, _ = _moments(m)
     return float(_beta(T) * positive_int(n_sites, "n_sites") * m2)
 
 
 def specific_heat(e, T: float, n_sites: int) -> float:
-    """Specific heat per spin ``C = β² N (⟨e²⟩ − ⟨e⟩²)`` from samples of the energy per spin e."""
+    """Specific heat per spin ``C = β² N (⟨e²⟩ − ⟨e⟩²)`` from samples of the energy per spin e.
+
+    Returns
+    -------
+    float
+        C per spin, dimensionless (k_B = 1), all axes of ``e`` averaged.
+    """
     e = finite_array(e, "e").astype(np.float64)
     return float(_beta(T) ** 2 * positive_int(n_sites, "n_sites") * np.var(e))
 
@@ -164,7 +230,14 @@ def _series(series) -> np.ndarray:
 
 
 def autocorrelation(series) -> np.ndarray:
-    """Normalised autocorrelation ρ(t), t = 0..n−1, by FFT; a 2-D series averages its replicas' functions."""
+    """Normalised autocorrelation ρ(t), t = 0..n−1, by FFT; a 2-D series averages its replicas' functions.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(time,)`` with ρ(0) = 1; a ``(replica, time)`` series gives one
+        function for all replicas (replica axis averaged away).
+    """
     values = _series(series)
     n = values.shape[1]
     centred = values - values.mean(axis=1, keepdims=True)
@@ -188,6 +261,11 @@ def integrated_time(series, *, c: float = 5.0, quiet: bool = False) -> float:
     quiet : bool
         Return the estimate even when the series is shorter than
         ``MIN_LENGTH_IN_TAU`` τ_int instead of raising.
+
+    Returns
+    -------
+    float
+        τ_int ≥ 0.5, in recording intervals; one value for all replicas.
 
     Raises
     ------
@@ -313,6 +391,11 @@ def jackknife(estimator, *series, blocks: int = 20) -> tuple[float, float]:
     autocorrelation time for the error to be right; estimator is evaluated
     on the data with one block left out at a time:
     ``error² = (B − 1)/B Σ_b (θ_b − θ̄)²``.
+
+    Returns
+    -------
+    tuple of float
+        ``(value, error)``: ``estimator`` on the full series and its jackknife error.
     """
     blocks = positive_int(blocks, "blocks")
     arrays = [np.asarray(s, dtype=np.float64) for s in series]
@@ -366,6 +449,11 @@ def compare_starts(hot, cold, *, threshold: float = 3.0) -> EquilibrationCheck:
     state); agreement is necessary, not sufficient. Series are ``(time,)`` or
     ``(replica, time)``; a series too short for τ_int raises
     :class:`AutocorrelationError`.
+
+    Returns
+    -------
+    EquilibrationCheck
+        Both means, their errors, ``z`` and the verdicts ``agree`` and ``replicas_agree``.
     """
     hot_estimate = _estimate(hot, None, False)
     cold_estimate = _estimate(cold, None, False)

@@ -31,6 +31,11 @@ def as_generator(rng: RngLike) -> np.random.Generator:
         seed sequence starts a new PCG64 stream; ``None`` takes fresh entropy
         from the operating system.
 
+    Returns
+    -------
+    numpy.random.Generator
+        ``rng`` itself if it is one, else a new PCG64 generator.
+
     Raises
     ------
     TypeError
@@ -77,6 +82,12 @@ def replica_states(rng: RngLike, n_replica: int) -> np.ndarray:
         is copied); ``None`` takes fresh OS entropy.
     n_replica : int
         Number of replicas.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint64 ``(n_replica, 4)``, a new C-contiguous array; the replica axis is
+        always kept (``n_replica = 1`` gives ``(1, 4)``).
     """
     if isinstance(rng, np.ndarray):
         if rng.dtype != np.uint64 or rng.shape != (n_replica, STATE_WORDS):

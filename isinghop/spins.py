@@ -66,7 +66,8 @@ def as_spins(spins, *, name: str = "spins", n_sites: int | None = None) -> np.nd
     Returns
     -------
     numpy.ndarray
-        C-contiguous ``int8`` batch; the input itself when it already is one.
+        C-contiguous ``int8`` batch ``(replica, site)``; the input itself when it
+        already is one. The replica axis is always kept: a 1-D input gives ``(1, site)``.
 
     Raises
     ------
@@ -87,6 +88,11 @@ def from_binary(bits) -> np.ndarray:
 
     The shape is kept; the result is ``int8``. Any value other than 0 and 1
     is a ``ValueError`` naming the first bad entries.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` ±1, a new array of the shape of ``bits`` (a 1-D input stays 1-D).
     """
     array = np.asarray(bits)
     if array.dtype == bool:
@@ -99,7 +105,14 @@ def from_binary(bits) -> np.ndarray:
 
 
 def to_binary(spins) -> np.ndarray:
-    """Convert spins to {0, 1} ``int8`` values: +1 ↦ 1, −1 ↦ 0 (shape kept)."""
+    """Convert spins to {0, 1} ``int8`` values: +1 ↦ 1, −1 ↦ 0 (shape kept).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` {0, 1}, a new array of the shape of ``spins``: ``(replica, site)``,
+        or ``(site,)`` for a 1-D input (replica axis dropped).
+    """
     batch, single = spin_batch(spins)
     return _restore(((batch + 1) // 2).astype(np.int8), single)
 
@@ -132,6 +145,12 @@ def flip_fraction(spins, p: float, *, rng: RngLike = None) -> np.ndarray:
         Fraction of sites to flip, in [0, 1].
     rng : Generator, SeedSequence, int or None
         Source of the sites; each replica gets its own draw.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` ±1, a new array of the shape of ``spins``: ``(replica, site)``,
+        or ``(site,)`` for a 1-D input (replica axis dropped).
     """
     batch, single = spin_batch(spins)
     p = number(p, "p", low=0.0, high=1.0)
@@ -175,6 +194,12 @@ def mask_block(spins, region, *, fill: int | str = -1, shape=None, rng: RngLike 
         the flat site index.
     rng : Generator, SeedSequence, int or None
         Used only with ``fill="random"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` ±1, a new array of the shape of ``spins``: ``(replica, site)``,
+        or ``(site,)`` for a 1-D input (replica axis dropped).
     """
     batch, single = spin_batch(spins)
     mask = _region_mask(batch.shape[1], region, shape)
@@ -190,13 +215,36 @@ def mask_block(spins, region, *, fill: int | str = -1, shape=None, rng: RngLike 
 
 
 def invert(spins) -> np.ndarray:
-    """Flip every spin (the Z2 image of a configuration)."""
+    """Flip every spin (the Z2 image of a configuration).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` ±1 ``−spins``, a new array of the shape of ``spins``:
+        ``(replica, site)``, or ``(site,)`` for a 1-D input (replica axis dropped).
+    """
     batch, single = spin_batch(spins)
     return _restore(-batch, single)
 
 
 def invert_region(spins, region, *, shape=None) -> np.ndarray:
-    """Flip the spins of one region (indexing the sites arranged as ``shape``)."""
+    """Flip the spins of one region (indexing the sites arranged as ``shape``).
+
+    Parameters
+    ----------
+    spins : array_like
+        ±1 spins, ``(site,)`` or ``(replica, site)``; never modified.
+    region : slice, tuple of slices or index array
+        The flipped sites, as in :func:`mask_block`.
+    shape : tuple of int, optional
+        Arrangement of the sites; default the flat site index.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` ±1, a new array of the shape of ``spins``: ``(replica, site)``,
+        or ``(site,)`` for a 1-D input (replica axis dropped).
+    """
     batch, single = spin_batch(spins)
     mask = _region_mask(batch.shape[1], region, shape)
     out = batch.copy()

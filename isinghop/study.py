@@ -65,7 +65,13 @@ class Config:
     description: str = ""
 
     def points(self) -> list[dict]:
-        """Every grid point, as ``{coordinate: value}``."""
+        """Every grid point, as ``{coordinate: value}``.
+
+        Returns
+        -------
+        list of dict
+            One dict per point, coordinates in grid order, last coordinate varying fastest.
+        """
         names = list(self.grid)
         return [dict(zip(names, values)) for values in itertools.product(*self.grid.values())]
 
@@ -112,7 +118,13 @@ class Checkpoint:
         os.replace(temporary, self.directory / f"{name}.npz")
 
     def load(self, name: str) -> dict | None:
-        """The arrays saved under ``name``, or None if there are none."""
+        """The arrays saved under ``name``, or None if there are none.
+
+        Returns
+        -------
+        dict or None
+            Array name → ``numpy.ndarray`` as passed to :meth:`save`; None if nothing is saved.
+        """
         path = self.directory / f"{name}.npz"
         if not path.exists():
             return None
@@ -129,7 +141,13 @@ def study_names() -> list[str]:
 
 
 def load_study(name: str) -> Study:
-    """The study ``studies.<name>`` (its module-level ``STUDY``)."""
+    """The study ``studies.<name>`` (its module-level ``STUDY``).
+
+    Returns
+    -------
+    Study
+        The module's ``STUDY`` object.
+    """
     available = study_names()
     if name not in available:
         raise ValueError(f"study: unknown study {name!r}; choose from {', '.join(available)}")
@@ -137,7 +155,13 @@ def load_study(name: str) -> Study:
 
 
 def point_key(point: dict) -> str:
-    """Stable text key of a grid point from its coordinate values (order of the grid)."""
+    """Stable text key of a grid point from its coordinate values (order of the grid).
+
+    Returns
+    -------
+    str
+        ``"name=repr(value),..."`` in the point's order.
+    """
     return ",".join(f"{name}={value!r}" for name, value in point.items())
 
 
@@ -309,7 +333,13 @@ def _execute(tasks, run_point, fixed, scheduler, workers, finished) -> None:
 
 
 def load_store(store):
-    """The merged Dataset of every finished point in ``store`` (no provenance stamp)."""
+    """The merged Dataset of every finished point in ``store`` (no provenance stamp).
+
+    Returns
+    -------
+    xarray.Dataset
+        Combined by coordinates; attribute ``point_keys`` (JSON list) names the points.
+    """
     import xarray as xr
 
     paths = sorted((Path(store) / "points").glob("*.nc"))
@@ -329,6 +359,12 @@ def store_status(store, study: Study | None = None) -> dict:
     """What a store holds: its record, and the keys of done, missing and failed points.
 
     ``study`` defaults to the one named in the store, from ``studies/``.
+
+    Returns
+    -------
+    dict
+        ``record`` (the parsed ``study.json``) and ``done``, ``missing``, ``failed``
+        (lists of point keys, in grid order).
     """
     store = Path(store)
     record = json.loads((store / STUDY_FILE).read_text())

@@ -168,6 +168,7 @@ def draw_transition_graph(graph, *, ax=None):
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on: ``ax``, or those of a new figure.
     """
     import matplotlib.pyplot as plt
     import networkx as nx

@@ -66,6 +66,11 @@ def tie_tolerance(model: IsingModel, tol: float | None) -> float:
 
     ``None`` means exact (0) for integer couplings and ``DEFAULT_TIE_TOL``
     otherwise. A tie-rule flip can then raise the energy by at most ``2·tol``.
+
+    Returns
+    -------
+    float
+        ``tol`` ≥ 0 in the units of the local field φ.
     """
     if tol is None:
         return 0.0 if model.couplings.exact else DEFAULT_TIE_TOL

@@ -19,7 +19,7 @@ def test_two_node_hebbian_net():
     # [1,1] <-> [-1,-1] is a 2-cycle; the stored pattern and its inverse are fixed
     assert [spins_of(sync, a) for a in sync.graph["attractors"]] == [{(1, -1)}, {(-1, 1)}, {(-1, -1), (1, 1)}]
     single = ih.transition_graph(model, schedule="random")
-    up = ih.state_index([1, 1])[0]
+    up = ih.state_index([1, 1])
     moves = {single.nodes[b]["spins"]: d["unit"] for _, b, d in single.out_edges(up, data=True)}
     assert moves == {(-1, 1): 0, (1, -1): 1}
     assert all(d["probability"] == 0.5 for _, _, d in single.out_edges(up, data=True))

@@ -1,0 +1,52 @@
+"""The public API keeps its promises: documented returns, one vocabulary table per option."""
+
+import importlib
+import inspect
+from typing import get_args
+
+import pytest
+
+import isinghop as ih
+
+MODULES = ["isinghop", "isinghop.model", "isinghop.learning", "isinghop.spins", "isinghop.dynamics",
+           "isinghop.montecarlo", "isinghop.observables", "isinghop.exact", "isinghop.transitions",
+           "isinghop.vocabulary", "isinghop.rng", "isinghop.study"]
+
+
+def _public_callables():
+    found = {}
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            item = getattr(module, name)
+            if inspect.isclass(item) and not issubclass(item, BaseException):
+                for attribute, member in vars(item).items():
+                    function = getattr(member, "__func__", member)
+                    returns = inspect.isfunction(function) and inspect.signature(function).return_annotation
+                    if not attribute.startswith("_") and returns not in (False, None, "None"):
+                        found[f"{item.__module__}.{item.__qualname__}.{attribute}"] = function
+            elif inspect.isfunction(item):
+                found[f"{item.__module__}.{item.__qualname__}"] = item
+    return found
+
+
+@pytest.mark.parametrize("name, function", sorted(_public_callables().items()))
+def test_every_public_function_documents_what_it_returns(name, function):
+    doc = inspect.getdoc(function) or ""
+    assert "Returns\n-------\n" in doc, f"{name} has no numpydoc Returns section"
+
+
+def test_each_vocabulary_is_one_literal_with_codes_by_name():
+    from isinghop import vocabulary as v
+
+    for literal, names, codes in ((v.Schedule, v.SCHEDULES, v.SCHEDULE_CODES), (v.TieRule, v.TIE_RULES, v.TIE_CODES),
+                                  (v.Rule, v.RULES, v.RULE_CODES)):
+        assert names == get_args(literal) and sorted(codes.values()) == list(range(len(names)))
+    from isinghop._kernels import montecarlo, relax, schedule
+
+    assert (schedule.SYNCHRONOUS, schedule.SEQUENTIAL, schedule.PERMUTATION, schedule.RANDOM) == tuple(
+        v.SCHEDULE_CODES[name] for name in ("synchronous", "sequential", "permutation", "random"))
+    assert (relax.KEEP, relax.UP, relax.DOWN, relax.FLIP, relax.COIN) == tuple(
+        v.TIE_CODES[name] for name in ("keep", "up", "down", "flip", "random"))
+    assert (montecarlo.METROPOLIS, montecarlo.GLAUBER) == (v.RULE_CODES["metropolis"], v.RULE_CODES["glauber"])
+    assert ih.vocabulary.RECORDABLE == ("energy_per_spin", "magnetisation", "overlaps", "snapshots")
