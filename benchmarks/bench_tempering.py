@@ -15,6 +15,7 @@ so they sit in other states with other acceptance rates.
 from __future__ import annotations
 
 import argparse
+import importlib
 import time
 
 import numba
@@ -49,7 +50,8 @@ def main() -> None:
     print(f"dense Hebbian N = {n_sites}, P = {n_patterns}, {len(ladder)} temperatures, {sweeps} sweeps, one thread")
     one_call = best_time(lambda: ih.sample(model, start, T=ladder, sweeps=sweeps, rng=3), repeats)
     print(f"  sample, one call:               {one_call * 1e3:8.1f} ms")
-    kernel_run = ih.montecarlo._Engine.run
+    threads = importlib.import_module("isinghop._kernels.threads")
+    kernel_calls = threads.over_replicas
     for every in (10, 100):
         best = None
         for _ in range(repeats):
@@ -57,15 +59,15 @@ def main() -> None:
 
             def timed(*args, **kwargs):
                 begin = time.perf_counter()
-                kernel_run(*args, **kwargs)
+                kernel_calls(*args, **kwargs)
                 inside[0] += time.perf_counter() - begin
 
-            ih.montecarlo._Engine.run = timed
+            threads.over_replicas = timed
             try:
                 whole = best_time(lambda: ih.tempering(model, start, T=ladder, sweeps=sweeps, exchange_every=every,
                                                        rng=3), 1)
             finally:
-                ih.montecarlo._Engine.run = kernel_run
+                threads.over_replicas = kernel_calls
             if best is None or whole < best[0]:
                 best = (whole, inside[0])
         whole, sampling = best

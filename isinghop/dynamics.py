@@ -30,12 +30,18 @@ import numpy as np
 from isinghop._validate import choice, positive_int
 from isinghop.model import IsingModel, check_model
 from isinghop.rng import RngLike
-from isinghop.vocabulary import SCHEDULE_CODES, TIE_CODES, TIE_RULES, Schedule, TieRule, prepare, record_names
+from isinghop.vocabulary import (
+    RELAX_RECORDABLE,
+    SCHEDULE_CODES,
+    TIE_CODES,
+    TIE_RULES,
+    Schedule,
+    TieRule,
+    prepare,
+    record_names,
+)
 
 __all__ = ["Relaxation", "relax"]
-
-#: Observables :func:`relax` can record after every sweep.
-RELAX_RECORDABLE = ("energy_per_spin", "magnetisation", "overlaps")
 #: Seed of the fixed random keys that hash states for cycle detection (not a random stream of the run).
 _ZOBRIST_SEED = 0x15E6
 #: Sweeps of room the per-sweep records start with; they double as replicas run longer.
@@ -186,7 +192,7 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     def columns(name):
         return limit + 1 if name in names else 0
 
-    history = np.zeros((n_replica, limit + 1), dtype=np.uint64)
+    history = np.zeros((n_replica, limit + 1 if deterministic else 0), dtype=np.uint64)
     energies = np.full((n_replica, columns("energy_per_spin")), np.nan)
     magnetisations = np.full((n_replica, columns("magnetisation")), np.nan)
     overlaps = np.full((n_replica, columns("overlaps"), args.recorded.shape[1]), np.nan)

@@ -277,6 +277,22 @@ class _MatrixCouplings:
         return self.field_dtype
 
 
+def _checked_structure(matrix):
+    """``matrix`` (any SciPy sparse format) once its indices are known to lie inside its shape.
+
+    Compressed formats (CSR, CSC, BSR) run SciPy's full check; COO checks
+    its coordinates; the other formats hold Python-level structures that
+    SciPy converts safely.
+    """
+    if matrix.format in ("csr", "csc", "bsr"):
+        matrix.check_format(full_check=True)
+    elif matrix.format == "coo":
+        for coordinate, size in zip(matrix.coords, matrix.shape):
+            if coordinate.size and (coordinate.min() < 0 or coordinate.max() >= size):
+                raise ValueError(f"coordinates must lie in [0, {size}); got {coordinate.min()}..{coordinate.max()}")
+    return matrix
+
+
 def _square_shape(shape, name: str) -> None:
     if len(shape) != 2 or shape[0] != shape[1] or shape[0] == 0:
         raise ValueError(f"{name}: expected a non-empty square matrix, got shape {shape}")
@@ -311,8 +327,16 @@ class DenseCouplings(_MatrixCouplings):
         numpy.ndarray
             ``(replica, site)``, int64 for integer couplings (``exact``), else
             float64; ``batch`` must be a 2-D ``(replica, site)`` int8 batch.
+            Computed in float64 blocks of rows of at most ``_CHUNK_BYTES``
+            (exact: every integer field is below 2^53), never a wide copy of
+            the matrix.
         """
-        return batch.astype(self.field_dtype) @ self.matrix.T
+        spins = batch.astype(np.float64)
+        fields = np.empty(batch.shape, dtype=self.field_dtype)
+        block = max(1, _CHUNK_BYTES // (8 * self.n_sites))
+        for start in range(0, self.n_sites, block):
+            fields[:, start : start + block] = spins @ self.matrix[start : start + block].T.astype(np.float64)
+        return fields
 
     def raw_diagonal(self) -> np.ndarray:
         """``scale · J_ii`` (the stored diagonal).
@@ -369,10 +393,16 @@ class SparseCouplings(_MatrixCouplings):
             raise TypeError(f"{name}: expected a scipy.sparse matrix, got {type(matrix).__name__}")
         _square_shape(matrix.shape, name)
         try:
-            matrix = scipy.sparse.csr_array(matrix, copy=True)
-            matrix.check_format(full_check=True)
+            coo = _checked_structure(matrix.copy()).tocoo()  # scipy's conversions trust the structure: check it first
         except (ValueError, TypeError, IndexError) as error:
             raise ValueError(f"{name}: not a valid sparse matrix: {error}") from None
+        values = finite_array(coo.data, f"{name}.data")
+        if np.issubdtype(values.dtype, np.integer):  # duplicates are summed below: first make sure they cannot wrap
+            narrowest_integers(values, f"{name}.data")
+            sums = scipy.sparse.csr_array((values.astype(np.float64), coo.coords), shape=coo.shape)
+            narrowest_integers(sums.data, f"{name}.data")
+            values = values.astype(np.int64)  # every entry and every sum below 2^53: exact in int64
+        matrix = scipy.sparse.csr_array((values, coo.coords), shape=coo.shape)  # sums duplicates
         matrix.sum_duplicates()
         matrix.data = _stored_values(matrix.data, f"{name}.data")
         matrix.eliminate_zeros()
@@ -905,7 +935,8 @@ def energy(model: IsingModel, spins) -> np.ndarray | float:
     batch, single = _model_batch(model, spins)
     _require_symmetric(model, "energy")
     couplings = model.couplings
-    pair_sum = np.einsum("ri,ri->r", couplings.raw_fields(batch), batch) - couplings.raw_diagonal().sum()
+    pair_sum = (np.einsum("ri,ri->r", couplings.raw_fields(batch), batch, dtype=np.float64)
+                - couplings.raw_diagonal().sum(dtype=np.float64))
     energies = -pair_sum / (2.0 * couplings.scale) - batch @ model.h
     return float(energies[0]) if single else energies
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm.auto import tqdm
 
-from isinghop._validate import choice, number, positive_int
+from isinghop._validate import choice, finite_array, number, positive_int
 from isinghop.model import IsingModel, check_model
 from isinghop.rng import RngLike, replica_states
 from isinghop.vocabulary import (
@@ -34,7 +34,7 @@ from isinghop.vocabulary import (
     RULE_CODES,
     RULES,
     SCHEDULE_CODES,
-    SCHEDULES,
+    SINGLE_SITE_SCHEDULES,
     Recordable,
     Rule,
     Schedule,
@@ -48,6 +48,8 @@ __all__ = ["Chain", "Tempering", "sample", "tempering", "linear_anneal", "geomet
 DEFAULT_RECORD = ("energy_per_spin", "magnetisation")
 #: Most entries each side of a probability table (Metropolis: ΔE·scale = 0..size; Glauber: |φ·scale| ≤ size).
 MAX_TABLE = 1 << 14
+#: Most bytes of all the probability tables of one run (one row per distinct temperature).
+MAX_TABLE_BYTES = 1 << 24
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,94 +148,99 @@ def geometric_anneal(T_start: float, T_end: float, n_sweeps: int) -> np.ndarray:
     return np.geomspace(T_start, T_end, n_sweeps)
 
 
+def _temperature_values(values, name: str) -> np.ndarray:
+    """``values`` as float64 temperatures, each finite and ≥ 0 (errors name ``name``)."""
+    values = finite_array(values, name).astype(np.float64)
+    if np.any(values < 0):
+        raise ValueError(f"{name}: temperatures must be finite and >= 0, got {values[values < 0].flat[0]}")
+    return values
+
+
 def _temperatures(T, anneal, n_replica: int, n_sweeps: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per-replica temperatures ``(replica,)`` and the per-sweep ``anneal`` (empty when T is fixed)."""
+    """Per-replica temperatures ``(replica,)`` (NaN when annealed) and the per-sweep ``anneal`` (empty when T is fixed)."""
     if (T is None) == (anneal is None):
         raise ValueError("T, anneal: give a temperature T (scalar or one per replica) or an anneal protocol, not both")
     if anneal is not None:
-        name, values = "anneal", np.asarray(anneal, dtype=np.float64)
+        values = _temperature_values(anneal, "anneal")
         if values.shape != (n_sweeps,):
             raise ValueError(f"anneal: expected one temperature per sweep, shape ({n_sweeps},), got {values.shape}")
-        per_replica = np.full(n_replica, np.nan)
-    else:
-        name, values = "T", np.asarray(T, dtype=np.float64)
-        if values.ndim == 0:
-            values = np.full(n_replica, float(values))
-        if values.shape != (n_replica,):
-            raise ValueError(f"T: expected a scalar or one temperature per replica, shape ({n_replica},), got {values.shape}")
-        per_replica, values = values, np.zeros(0)
-    checked = values if anneal is not None else per_replica
-    bad = ~np.isfinite(checked) | (checked < 0)
-    if bad.any():
-        raise ValueError(f"{name}: temperatures must be finite and >= 0, got {checked[bad][0]}")
-    return per_replica, values
+        return np.full(n_replica, np.nan), values
+    values = _temperature_values(T, "T")
+    if values.ndim == 0:
+        values = np.full(n_replica, float(values))
+    if values.shape != (n_replica,):
+        raise ValueError(f"T: expected a scalar or one temperature per replica, shape ({n_replica},), got {values.shape}")
+    return values, np.zeros(0)
 
 
 def _tables(model: IsingModel, rule: str, temperatures: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
-    """Probability tables for fixed temperatures: ``(tables, size, row of each temperature)``.
+    """Probability tables for fixed temperatures: ``(tables, size, table row of each temperature)``.
 
     Tables exist when every pair-field numerator is an integer (integer
     couplings and fields); they cover every numerator that can occur, up to
-    ``MAX_TABLE``, with one row per distinct temperature. Otherwise size 0.
+    ``MAX_TABLE``, with one row per distinct temperature, and take at most
+    ``MAX_TABLE_BYTES`` in all. Otherwise size 0: the kernel computes each
+    probability directly, with the same expression and the same results.
     """
     from isinghop._kernels.montecarlo import fill_tables
 
     couplings = model.couplings
     hs = couplings.scale * model.h
+    none = np.zeros((1, 1)), 0, np.zeros(len(temperatures), dtype=np.int64)
     if not (couplings.exact and np.all(hs == np.round(hs))) or np.all(np.isnan(temperatures)):
-        return np.zeros((1, 1)), 0, np.zeros(len(temperatures), dtype=np.int64)
+        return none
     bound = couplings.field_bound + int(np.abs(hs).max(initial=0))
     size = int(min(MAX_TABLE, 2 * bound if rule == "metropolis" else bound))
     distinct, rows = np.unique(temperatures, return_inverse=True)
+    if len(distinct) * (2 * size + 1) * 8 > MAX_TABLE_BYTES:
+        return none
     return fill_tables(distinct, size, RULE_CODES[rule], float(couplings.scale)), size, rows.astype(np.int64)
 
 
-@dataclass(frozen=True, eq=False)
-class _Engine:
-    """One validated chain set-up: calls the kernel for a range of sweeps (shared by sample and tempering)."""
+def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled: float, burn_in: int,
+            record_every: int, recorded, anneal, T_values):
+    """The kernel call of one validated chain set-up, shared by :func:`sample` and :func:`tempering`.
 
-    kernel: object
-    shared: tuple
-    tables: np.ndarray
-    table_size: int
+    Returns ``(run, rows)``: ``run(first_sweep, n_sweeps, first_record,
+    fresh, running, states, T_replica, table_row, records, accepted)`` runs
+    sweeps ``first_sweep..`` of every replica in place; ``rows`` is the table
+    row of each temperature of ``T_values``.
+    """
+    from isinghop._kernels import montecarlo as kernel
 
-    @classmethod
-    def build(cls, model, rule, schedule_code, order, tol_scaled, burn_in, record_every, recorded, anneal, T_values):
-        from isinghop._kernels import montecarlo as kernel
+    couplings = model.couplings
+    spec = couplings.kernel_spec
+    tables, size, rows = _tables(model, rule, T_values)
+    shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
+              float(couplings.scale), tol_scaled, RULE_CODES[rule], schedule_code, order, burn_in, record_every,
+              recorded, tables, size, anneal)
+    compiled = kernel.sample_kernel(spec.init, spec.field, spec.flip)
 
-        couplings = model.couplings
-        spec = couplings.kernel_spec
-        tables, size, _ = _tables(model, rule, T_values)
-        shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
-                  float(couplings.scale), tol_scaled, RULE_CODES[rule], schedule_code, order, burn_in, record_every,
-                  recorded, tables, size, anneal)
-        return cls(kernel.sample_kernel(spec.init, spec.field, spec.flip), shared, tables, size)
-
-    def rows(self, temperatures: np.ndarray, T_values: np.ndarray) -> np.ndarray:
-        """Table row of each temperature in ``temperatures`` (all drawn from ``T_values``)."""
-        if self.table_size == 0:
-            return np.zeros(len(temperatures), dtype=np.int64)
-        return np.searchsorted(np.unique(T_values), temperatures).astype(np.int64)
-
-    def run(self, first_sweep, n_sweeps, first_record, fresh, running, states, T_replica, table_row, records,
-            accepted):
+    def run(first_sweep, n_sweeps, first_record, fresh, running, states, T_replica, table_row, records, accepted):
         from isinghop._kernels.threads import over_replicas
 
-        over_replicas(self.kernel, (*self.shared, first_sweep, n_sweeps, first_record, fresh),
+        over_replicas(compiled, (*shared, first_sweep, n_sweeps, first_record, fresh),
                       (running.spins, running.aux, running.energy_numerators, states, T_replica, table_row, *records,
                        accepted))
 
+    return run, rows
 
-def _start(model: IsingModel, spins, rng):
-    """The start of a chain: ``(spins, rng, running state or None)``; a :class:`Chain` continues exactly."""
-    if not isinstance(spins, Chain):
-        return spins, rng, None
-    running = spins._running
+
+def _fresh_state(model: IsingModel, batch: np.ndarray) -> _RunningState:
+    """The running state of chains about to start from ``batch`` (filled by the kernel's first call)."""
+    spec = model.couplings.kernel_spec
+    return _RunningState(model, batch, np.zeros((len(batch), spec.aux_size), dtype=spec.aux_dtype),
+                         np.zeros(len(batch)))
+
+
+def _continued(previous, model: IsingModel, rng, kind: str) -> _RunningState:
+    """The running state carried by a :class:`Chain` or :class:`Tempering`, checked against ``model`` and ``rng``."""
+    running = previous._running
     if running.model is not model:
-        raise ValueError("spins: a Chain continues only on the model it was sampled from")
+        raise ValueError(f"spins: a {kind} continues only on the model it was sampled from")
     if rng is not None:
-        raise ValueError("rng: a Chain continues its own random streams; pass rng=None")
-    return running.spins, spins.rng_state, running
+        raise ValueError(f"rng: a {kind} continues its own random streams; pass rng=None")
+    return _RunningState(model, running.spins, running.aux.copy(), running.energy_numerators.copy())
 
 
 def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", schedule: Schedule = "permutation",
@@ -287,7 +294,10 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
     check_model(model)
     if not model.couplings.symmetric:
         raise ValueError("model: Monte Carlo samples exp(-H/T), which needs symmetric couplings")
-    spins, rng, running = _start(model, spins, rng)
+    continued = None
+    if isinstance(spins, Chain):
+        continued = _continued(spins, model, rng, "Chain")
+        spins, rng = continued.spins.reshape(spins.spins.shape), spins.rng_state
     rule = choice(rule, "rule", RULES)
     names = record_names(record, RECORDABLE)
     args = prepare(model, spins, schedule=schedule, order=order, tol=tol, patterns=patterns, record=names, rng=rng)
@@ -299,13 +309,10 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
     n_replica, n_sites = args.batch.shape
     total = burn_in + sweeps
     T_replica, anneal_values = _temperatures(T, anneal, n_replica, total)
-    engine = _Engine.build(model, rule, args.schedule, args.order, args.tol_scaled, burn_in, record_every,
-                           args.recorded, anneal_values, T_replica)
-    continuing = running is not None
-    kernel_spec = model.couplings.kernel_spec
-    aux = running.aux.copy() if continuing else np.zeros((n_replica, kernel_spec.aux_size), kernel_spec.aux_dtype)
-    numerators = running.energy_numerators.copy() if continuing else np.zeros(n_replica)
-    running = _RunningState(model, args.batch, aux, numerators)
+    run, table_row = _runner(model, rule, args.schedule, args.order, args.tol_scaled, burn_in, record_every,
+                             args.recorded, anneal_values, T_replica)
+    running = _fresh_state(model, args.batch) if continued is None else _RunningState(
+        model, args.batch, continued.aux, continued.energy_numerators)
     n_records = sweeps // record_every
 
     def trace(name, *shape, dtype=np.float64):
@@ -314,7 +321,6 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
     records = (trace("energy_per_spin"), trace("magnetisation"),
                trace("overlaps", args.recorded.shape[1]), trace("snapshots", n_sites, dtype=np.int8))
     accepted = np.zeros(n_replica, dtype=np.int64)
-    table_row = engine.rows(T_replica, T_replica)
     bar = tqdm(total=total, desc="sweeps", unit="sweep", disable=(not progress) if progress is not None else None,
                leave=False)
     segment = total if bar.disable else max(1, total // 100)  # a visible bar advances in segments; same numbers
@@ -322,8 +328,8 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
         for first in range(0, total, segment):
             last = min(first + segment, total)
             first_record = max(0, first - burn_in) // record_every
-            engine.run(first, last - first, first_record, not continuing and first == 0, running, args.states, T_replica,
-                       table_row, records, accepted)
+            run(first, last - first, first_record, continued is None and first == 0, running, args.states, T_replica,
+                table_row, records, accepted)
             bar.update(last - first)
 
     def shaped(array):
@@ -373,9 +379,14 @@ class Tempering:
         sorted by temperature).
     rng_state : numpy.ndarray
         ``(temperature + 1, 4)`` uint64: the stream of the configuration at
-        each temperature, and the exchange stream last; pass it back with
-        ``spins`` to continue (round-trip bookkeeping restarts; the running
-        fields are recomputed, so float couplings agree to about 1e-12).
+        each temperature, and the exchange stream last.
+
+    Notes
+    -----
+    Pass the result itself as the ``spins`` of :func:`tempering` (same model,
+    ``rng=None``) to continue bit for bit: it carries the running fields and
+    energies (round-trip bookkeeping restarts). Restarting from ``spins`` and
+    ``rng=rng_state`` recomputes them (float couplings: equal to about 1e-12).
     """
 
     T: np.ndarray
@@ -386,11 +397,12 @@ class Tempering:
     round_trips: np.ndarray
     temperature_index: np.ndarray
     rng_state: np.ndarray
+    _running: _RunningState = field(repr=False)
 
 
 def _ladder(T) -> np.ndarray:
-    ladder = np.asarray(T, dtype=np.float64) if np.ndim(T) == 1 else np.zeros(0)
-    if len(ladder) < 2 or not np.all(np.isfinite(ladder)) or np.any(ladder <= 0) or np.any(np.diff(ladder) <= 0):
+    ladder = _temperature_values(T, "T")
+    if ladder.ndim != 1 or len(ladder) < 2 or np.any(ladder <= 0) or np.any(np.diff(ladder) <= 0):
         raise ValueError(f"T: expected a ladder of at least two ascending temperatures > 0, got {T!r}")
     return ladder
 
@@ -410,8 +422,10 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
     Parameters
     ----------
     model : IsingModel
-    spins : array_like
-        Start, ``(site,)`` (copied to every temperature) or ``(temperature, site)``.
+    spins : array_like or Tempering
+        Start, ``(site,)`` (copied to every temperature) or ``(temperature,
+        site)``; or a :class:`Tempering` of this model to continue exactly
+        (then ``rng=None``).
     T : array_like
         The ladder: at least two distinct temperatures > 0, ascending.
     rule, schedule : str
@@ -436,6 +450,10 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
     if not model.couplings.symmetric:
         raise ValueError("model: Monte Carlo samples exp(-H/T), which needs symmetric couplings")
     ladder = _ladder(T)
+    continued = None
+    if isinstance(spins, Tempering):
+        continued = _continued(spins, model, rng, "Tempering")
+        spins, rng = continued.spins, spins.rng_state
     rule = choice(rule, "rule", RULES)
     exchange_every = positive_int(exchange_every, "exchange_every")
     sweeps = positive_int(sweeps, "sweeps")
@@ -451,13 +469,12 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
         raise ValueError(f"spins: expected one configuration per temperature ({n_temps}), got {len(batch)}")
     states = replica_states(rng, n_temps + 1)
     args = prepare(model, batch, schedule=schedule, order=None, tol=None, patterns=None, record=frozenset(),
-                   rng=states[:-1], allowed_schedules=SCHEDULES[1:])
+                   rng=states[:-1], allowed_schedules=SINGLE_SITE_SCHEDULES)
     exchange_state = states[-1]
-    spec = model.couplings.kernel_spec
-    running = _RunningState(model, args.batch, np.zeros((n_temps, spec.aux_size), dtype=spec.aux_dtype),
-                            np.zeros(n_temps))
-    engine = _Engine.build(model, rule, args.schedule, args.order, args.tol_scaled, 0, exchange_every,
-                           args.recorded, np.zeros(0), ladder)
+    running = _fresh_state(model, args.batch) if continued is None else _RunningState(
+        model, args.batch, continued.aux, continued.energy_numerators)
+    run, rung_rows = _runner(model, rule, args.schedule, args.order, args.tol_scaled, 0, exchange_every,
+                             args.recorded, np.zeros(0), ladder)
     no_records = (np.zeros((n_temps, 0)), np.zeros((n_temps, 0)), np.zeros((n_temps, 0, 0)),
                   np.zeros((n_temps, 0, n_sites), dtype=np.int8))
     moves = np.zeros(n_temps, dtype=np.int64)
@@ -470,8 +487,8 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
     energies, magnetisations = [], []
     n_rounds = (burn_in + sweeps) // exchange_every
     for round_number in range(n_rounds):
-        engine.run(round_number * exchange_every, exchange_every, 0, round_number == 0, running, args.states,
-                   ladder[position], position, no_records, moves)
+        run(round_number * exchange_every, exchange_every, 0, continued is None and round_number == 0, running,
+            args.states, ladder[position], rung_rows[position], no_records, moves)
         at = np.argsort(position)  # configuration at each ladder temperature
         energy_now = running.energy_numerators / model.couplings.scale
         for k in range(n_temps - 1):
@@ -492,13 +509,15 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
             energies.append(energy_now[at] / n_sites)
             magnetisations.append(running.spins[at].sum(axis=1) / n_sites)
     order = np.argsort(position)
+    by_rung = _RunningState(model, running.spins[order], running.aux[order], running.energy_numerators[order])
     return Tempering(
         T=ladder,
-        spins=running.spins[order],
+        spins=by_rung.spins.copy(),
         energy_per_spin=np.array(energies).T,
         magnetisation=np.array(magnetisations).T,
         exchange_acceptance=accepted / np.maximum(tried, 1),
         round_trips=trips,
         temperature_index=position,
         rng_state=np.vstack([args.states[order], exchange_state[None]]),
+        _running=by_rung,
     )

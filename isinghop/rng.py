@@ -65,8 +65,8 @@ def _children(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequen
     ]
 
 
-def replica_states(rng: RngLike, n_replica: int) -> np.ndarray:
-    """Per-replica xoshiro256** states for the compiled kernels, ``(n_replica, 4)`` uint64.
+def replica_states(rng: RngLike, n_replicas: int) -> np.ndarray:
+    """Per-replica xoshiro256** states for the compiled kernels, ``(n_replicas, 4)`` uint64.
 
     Replica r's state is generated from the r-th child of a root
     :class:`~numpy.random.SeedSequence`, so it does not depend on the number
@@ -77,22 +77,22 @@ def replica_states(rng: RngLike, n_replica: int) -> np.ndarray:
     rng : int, SeedSequence, Generator, ndarray or None
         An int or a SeedSequence is the root (the same root gives the same
         states on every call); a Generator spawns fresh children from its
-        seed sequence (each call advances it); an ``(n_replica, 4)`` uint64
+        seed sequence (each call advances it); an ``(n_replicas, 4)`` uint64
         array is a state returned by an earlier run, continued exactly (it
         is copied); ``None`` takes fresh OS entropy.
-    n_replica : int
+    n_replicas : int
         Number of replicas.
 
     Returns
     -------
     numpy.ndarray
-        uint64 ``(n_replica, 4)``, a new C-contiguous array; the replica axis is
-        always kept (``n_replica = 1`` gives ``(1, 4)``).
+        uint64 ``(n_replicas, 4)``, a new C-contiguous array; the replica axis is
+        always kept (``n_replicas = 1`` gives ``(1, 4)``).
     """
     if isinstance(rng, np.ndarray):
-        if rng.dtype != np.uint64 or rng.shape != (n_replica, STATE_WORDS):
+        if rng.dtype != np.uint64 or rng.shape != (n_replicas, STATE_WORDS):
             raise ValueError(
-                f"rng: a generator state must be a uint64 array of shape ({n_replica}, {STATE_WORDS}) "
+                f"rng: a generator state must be a uint64 array of shape ({n_replicas}, {STATE_WORDS}) "
                 f"(one row per replica), got {rng.dtype} {rng.shape}"
             )
         if np.any(~rng.any(axis=1)):
@@ -102,14 +102,14 @@ def replica_states(rng: RngLike, n_replica: int) -> np.ndarray:
         seed = rng.bit_generator.seed_seq
         if not isinstance(seed, np.random.SeedSequence):
             raise TypeError("rng: this Generator has no SeedSequence to spawn replica streams from")
-        children = seed.spawn(n_replica)
+        children = seed.spawn(n_replicas)
     elif rng is None or isinstance(rng, np.random.SeedSequence):
-        children = _children(np.random.SeedSequence() if rng is None else rng, n_replica)
+        children = _children(np.random.SeedSequence() if rng is None else rng, n_replicas)
     elif isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
-        children = _children(np.random.SeedSequence(int(rng)), n_replica)
+        children = _children(np.random.SeedSequence(int(rng)), n_replicas)
     else:
         as_generator(rng)  # raises the same errors as everywhere else
         raise TypeError(f"rng: cannot make replica streams from {type(rng).__name__}")
     states = np.array([child.generate_state(STATE_WORDS, np.uint64) for child in children], dtype=np.uint64)
     states[~states.any(axis=1), 0] = 1  # an all-zero state (probability 2^-256) would stay zero
-    return states.reshape(n_replica, STATE_WORDS)
+    return states.reshape(n_replicas, STATE_WORDS)

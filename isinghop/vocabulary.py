@@ -5,7 +5,7 @@ Each vocabulary is one ``Literal`` type; its names, in order, give the
 integer codes the compiled kernels branch on (``*_CODES``), and the kernels
 read their constants from those tables by name. Adding a schedule, tie rule
 or rule touches one ``Literal`` (and the kernel that implements it);
-reordering one changes nothing.
+reordering one changes no result.
 
 * schedules (a sweep is N update attempts): ``synchronous`` (all sites at
   once), ``sequential`` (a fixed order), ``permutation`` (a fresh random order
@@ -39,6 +39,8 @@ __all__ = [
     "TIE_RULES",
     "RULES",
     "RECORDABLE",
+    "SINGLE_SITE_SCHEDULES",
+    "RELAX_RECORDABLE",
     "DEFAULT_TIE_TOL",
     "tie_tolerance",
 ]
@@ -52,6 +54,10 @@ SCHEDULES: tuple[str, ...] = get_args(Schedule)
 TIE_RULES: tuple[str, ...] = get_args(TieRule)
 RULES: tuple[str, ...] = get_args(Rule)
 RECORDABLE: tuple[str, ...] = get_args(Recordable)
+#: The schedules that update one site at a time (all but ``synchronous``).
+SINGLE_SITE_SCHEDULES: tuple[str, ...] = tuple(name for name in SCHEDULES if name != "synchronous")
+#: What :func:`~isinghop.dynamics.relax` records (snapshots are for Monte Carlo chains).
+RELAX_RECORDABLE: tuple[str, ...] = tuple(name for name in RECORDABLE if name != "snapshots")
 #: Name → kernel code, for each vocabulary.
 SCHEDULE_CODES = {name: code for code, name in enumerate(SCHEDULES)}
 TIE_CODES = {name: code for code, name in enumerate(TIE_RULES)}

@@ -70,12 +70,15 @@ def test_sparse_models_from_arbitrary_structure(n, data):
     indices = data.draw(arrays(np.int64, nnz, elements=st.integers(-3, 5_000_000)))
     indptr = np.sort(data.draw(arrays(np.int64, n + 1, elements=st.integers(0, nnz))))
     indptr[0], indptr[-1] = 0, nnz
+    kind = data.draw(st.sampled_from(["csr", "csc", "coo"]))
     try:
         matrix = scipy.sparse.csr_array((values, indices, indptr), shape=(n, n))
+        matrix = {"csr": matrix, "csc": scipy.sparse.csc_array(matrix.T), "coo": matrix.tocoo()}[kind]
     except (ValueError, TypeError, IndexError):
         return  # scipy itself refused the structure
-    if data.draw(st.booleans()):
-        matrix.indices[...] = indices  # corrupted after scipy's checks, as a user could
+    if data.draw(st.booleans()):  # corrupted after scipy's checks, as a user could
+        stored = matrix.coords[0] if matrix.format == "coo" else matrix.indices
+        stored[...] = indices[: stored.size]
     symmetric = data.draw(st.booleans())
     _build_or_refuse(lambda: ih.sparse_model(matrix, allow_asymmetric=not symmetric, self_coupling=True))
     _build_or_refuse(lambda: ih.IsingModel(ih.SparseCouplings(matrix, symmetric=symmetric), None))

@@ -224,3 +224,19 @@ def test_kaufman_thermodynamics_down_to_zero_temperature(L):
     for coupling in (0.0, -1.0, np.nan):
         with pytest.raises(ValueError, match="^coupling: "):
             ih.ising_torus_thermodynamics(L, 1.0, coupling=coupling)
+
+
+@pytest.mark.parametrize("L", [3, 4])
+def test_kaufman_thermodynamics_at_every_temperature(L):
+    model = ih.square_lattice(L)
+    # both sides of each switch of method (K = 1e-3 and K = 200) and the extremes
+    for T in (0.004, 900.0, 1100.0, 1e5):
+        e, C = ih.ising_torus_thermodynamics(L, T)
+        exact = ih.thermal_averages(model, T)
+        assert e == pytest.approx(exact.energy_per_spin, rel=1e-7)
+        assert C == pytest.approx(exact.specific_heat, rel=1e-7, abs=1e-12)
+    for T in (1e-300, 1e-158):  # far below every excitation: the ground state, e = -2J
+        assert ih.ising_torus_thermodynamics(L, T) == (-2.0, 0.0)
+    for T in (1e8, 1e20, 1e150):  # far above: e = -2J tanh(J/T) to leading order, C > 0
+        e, C = ih.ising_torus_thermodynamics(L, T)
+        assert e == pytest.approx(-2.0 / T, rel=1e-6) and 0.0 <= C == pytest.approx(2.0 / T**2, rel=1e-6)

@@ -86,3 +86,16 @@ def test_sample_keeps_no_replica_by_sweep_temperature_table():
     growth = _peak_growth(lambda: ih.sample(model, start, T=2.0, sweeps=20_000, record_every=10_000, rng=7))
     # a (replica, sweep) float64 table would be 200 x 20 000 x 8 = 32 MB; the output is a few kB
     assert growth < 500_000, f"{growth} bytes"
+
+
+def test_dense_fields_and_many_temperatures_take_no_copy_of_the_matrix():
+    model = ih.hebbian(ih.random_patterns(20, 3000, rng=8), storage="dense")  # K: 18 MB of int16
+    spins = ih.random_spins(2, 3000, rng=9)
+    ih.energy(model, spins)
+    growth = _peak_growth(lambda: (ih.local_fields(model, spins), ih.energy(model, spins)))
+    assert growth < 8 * 2**20, f"{growth / 1e6:.1f} MB for an 18 MB matrix"  # an int64 copy would be 72 MB
+    start = ih.random_spins(500, 3000, rng=10)
+    ih.sample(model, start[:2], T=1.0, sweeps=1, rng=11)
+    growth = _peak_growth(lambda: ih.sample(model, start, T=np.linspace(0.1, 2.0, 500), sweeps=1, rng=11))
+    # one probability table per temperature would take 500 x 2^15 x 8 = 131 MB; the tables are capped at 16 MB
+    assert growth < 16 * 2**20 + 24 * 500 * 3000, f"{growth / 1e6:.1f} MB"

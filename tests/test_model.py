@@ -315,3 +315,26 @@ def test_coupling_constructors_validate():
         ih.dense_model(np.array([[0.0, 1.0], [2.0, 0.0]]), allow_asymmetric="no")
     with pytest.raises(TypeError, match="^max_sites: expected a positive integer, got nan"):
         ih.to_dense(ih.hebbian(np.ones((1, 3))), max_sites=np.nan)
+
+
+def test_sums_of_large_integers_do_not_wrap():
+    n = 2048  # every row sums to 2047 * 2^42 < 2^53, the energy to -2^42 n (n - 1) / 2, far beyond 2^63 / 2^42
+    J = np.full((n, n), 2**42, dtype=np.int64)
+    np.fill_diagonal(J, 0)
+    assert ih.energy(ih.dense_model(J), np.ones(n)) == pytest.approx(-(2**42) * n * (n - 1) / 2, rel=1e-15)
+    # duplicates of a sparse matrix are summed without wrapping in the input's dtype: 100 + 100 = 200
+    pairs = scipy.sparse.coo_array((np.array([100, 100, 100, 100], np.int8), ([0, 0, 1, 1], [1, 1, 0, 0])),
+                                   shape=(2, 2))
+    assert ih.energy(ih.sparse_model(pairs), [1, 1]) == -200
+    huge = scipy.sparse.coo_array((np.array([2**62, 2**62], np.int64), ([0, 1], [1, 0])), shape=(2, 2))
+    with pytest.raises(ValueError, match=r"^J.data: integer couplings must be below 2\^53"):
+        ih.sparse_model(huge)
+
+
+@pytest.mark.parametrize("kind", ["csc", "coo"])
+def test_corrupted_sparse_matrices_of_any_format_are_refused(kind):
+    J = scipy.sparse.csr_array(np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]))
+    J = J.tocsc() if kind == "csc" else J.tocoo()
+    (J.indices if kind == "csc" else J.coords[0])[0] = 50_000_000  # scipy's conversion would read out of bounds
+    with pytest.raises(ValueError, match="^J: not a valid sparse matrix"):
+        ih.sparse_model(J)

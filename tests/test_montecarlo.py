@@ -258,3 +258,16 @@ def test_tempering_rounds_carry_the_running_energy():
         ih.tempering(model, np.ones(30), T=[0.5, 1.0], sweeps=10, burn_in=-10)
     with pytest.raises(ValueError, match="^burn_in: expected an integer >= 0, got -1"):
         ih.sample(model, np.ones(30), T=0.5, sweeps=10, burn_in=-1)
+
+
+def test_continued_chains_keep_their_shape_and_tempering_continues_bit_for_bit():
+    model = _float_model()
+    one = ih.sample(model, np.ones(30), T=0.5, sweeps=10, rng=34)
+    more = ih.sample(model, one, T=0.5, sweeps=10)
+    assert more.spins.shape == (30,) and more.energy_per_spin.shape == (10,)
+    kwargs = dict(T=[0.5, 1.0, 2.0], exchange_every=5)
+    whole = ih.tempering(model, np.ones(30), sweeps=40, rng=35, **kwargs)
+    first = ih.tempering(model, np.ones(30), sweeps=20, rng=35, **kwargs)
+    second = ih.tempering(model, first, sweeps=20, **kwargs)
+    np.testing.assert_array_equal(np.hstack([first.energy_per_spin, second.energy_per_spin]), whole.energy_per_spin)
+    np.testing.assert_array_equal(second.spins, whole.spins)

@@ -114,8 +114,9 @@ def relax_kernel(init, field, flip):
         ``sweeps[r]`` with its spins, ``aux`` and generator state as left, so
         the run is the same as one call with the final limit. A replica at
         sweep 0 is initialised (``aux``, history, records of the start).
-        Records (``history``, ``energies``, ``magnetisations``, ``overlaps``;
-        a record array with no columns is not kept) go to columns 0..sweeps.
+        Records (``history`` of state hashes, kept only to detect cycles;
+        ``energies``, ``magnetisations``, ``overlaps``, each kept only when it
+        has columns) go to columns 0..sweeps.
         """
         n_replica, n = spins.shape
         record_e = energies.shape[1] > 0
@@ -137,7 +138,8 @@ def relax_kernel(init, field, flip):
             outcome = RUNNING
             if sweep == 0:
                 init(data, s, a)
-                history[r, 0] = code
+                if detect_cycles:
+                    history[r, 0] = code
                 if record_e:
                     energies[r, 0] = energy_numerator(field, data, a, s, hs, raw_diagonal) / (scale * n)
                 if record_mag:
@@ -174,7 +176,8 @@ def relax_kernel(init, field, flip):
                             code ^= zobrist[i]
                             changed += 1
                 flips[r] += changed
-                history[r, sweep] = code
+                if detect_cycles:
+                    history[r, sweep] = code
                 if record_e:
                     energies[r, sweep] = energy_numerator(field, data, a, s, hs, raw_diagonal) / (scale * n)
                 if record_mag:
