@@ -53,6 +53,12 @@ def recall_demo(*, side: int = 32, n_patterns: int = 40, noise: float = 0.25, ma
     """Store ``n_patterns`` random patterns on ``side²`` sites, flip a fraction ``noise`` of pattern 0, recall.
 
     Sweeps run until every site agrees with its field (a fixed point) or ``max_sweeps``.
+
+    Returns
+    -------
+    DemoResult
+        The patterns, the cue, the recalled state, the overlaps per sweep
+        ``(sweep, pattern)`` and whether the recall converged.
     """
     side = positive_int(side, "side")
     n_patterns = positive_int(n_patterns, "n_patterns")
@@ -65,7 +71,13 @@ def recall_demo(*, side: int = 32, n_patterns: int = 40, noise: float = 0.25, ma
 
 
 def plot_demo(result: DemoResult, path) -> Path:
-    """Draw stored pattern, cue, recalled state and the overlaps per sweep; write a PNG."""
+    """Draw stored pattern, cue, recalled state and the overlaps per sweep; write a PNG.
+
+    Returns
+    -------
+    pathlib.Path
+        The PNG written.
+    """
     import matplotlib
 
     matplotlib.use("Agg")

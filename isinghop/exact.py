@@ -564,6 +564,8 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
             f"more than MAX_MATRIX_BYTES = {MAX_MATRIX_BYTES / 2**20:.0f} MiB"
         )
     tol = tie_tolerance(model, tol)
+    if order is not None and schedule != "sequential":
+        raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
     order = site_order(order, n) if schedule == "sequential" else None
     states = state_spins(np.arange(1 << n), n)
     flips = np.ascontiguousarray(_flip_probabilities(model, T, rule, states, tol).T)  # (site, state)

@@ -73,7 +73,8 @@ def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns",
     storage : {"patterns", "dense"}
         ``"patterns"`` keeps ξ (O(NP) memory); ``"dense"`` keeps the integer
         matrix ``K = ξᵀξ`` (2 N² bytes as int16), built in blocks so the peak
-        is K plus a few MB. Either way J = K/N exactly, so zero fields are exact.
+        is K plus a float32 copy of ξ (4NP bytes) and 8 MB of working blocks.
+        Either way J = K/N exactly, so zero fields are exact.
     max_sites : int
         With ``storage="dense"``, refuse N above this before allocating.
 
@@ -85,6 +86,7 @@ def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns",
     """
     storage = choice(storage, "storage", STORAGES)
     self_coupling = _flag(self_coupling, "self_coupling")
+    max_sites = positive_int(max_sites, "max_sites")
     site = site_major_patterns(patterns)
     if storage == "patterns":
         return IsingModel(_unchecked(PatternCouplings, site_patterns=_read_only(site), matrix=None,
@@ -123,6 +125,7 @@ def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "pat
     """
     storage = choice(storage, "storage", STORAGES)
     self_coupling = _flag(self_coupling, "self_coupling")
+    max_sites = positive_int(max_sites, "max_sites")
     site = _read_only(site_major_patterns(patterns))
     n_sites, n_patterns = site.shape
     if storage == "dense":
@@ -157,7 +160,8 @@ def storkey(patterns, *, max_sites: int = MAX_DENSE_SITES) -> IsingModel:
     ``w_ij ← w_ij + (ξ_i ξ_j − ξ_i h_ji − h_ij ξ_j)/N`` for i ≠ j, which is
     ``W ← W + (ξξᵀ − ξhᵀ − hξᵀ + 2W)/N`` off the diagonal; the diagonal
     stays zero. W is updated in blocks of rows: the peak memory is the
-    8 N² bytes of W plus a few MB.
+    8 N² bytes of W plus a float64 copy of ξ (8NP bytes) and 8 MB of
+    working blocks.
 
     Parameters
     ----------

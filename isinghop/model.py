@@ -908,7 +908,10 @@ def local_fields(model: IsingModel, spins) -> np.ndarray:
     -------
     numpy.ndarray
         float64, the shape of ``spins``: ``(replica, site)``, or ``(site,)`` for a
-        1-D input (replica axis dropped); energy units per spin.
+        1-D input (replica axis dropped); energy units (φ_i is the energy of
+        spin i per unit of s_i). Extra memory: O(N) per replica for dense
+        and sparse storage; for pattern storage O(N + P) per replica plus
+        two 4 MB blocks, never a copy of ξ.
     """
     batch, single = _model_batch(model, spins)
     fields = model.couplings.raw_fields(batch) / model.couplings.scale + model.h
@@ -930,7 +933,7 @@ def energy(model: IsingModel, spins) -> np.ndarray | float:
     -------
     numpy.ndarray or float
         float64 ``(replica,)``, total energy H; a 1-D input gives a ``float``
-        (replica axis dropped).
+        (replica axis dropped). Extra memory as for :func:`local_fields`.
     """
     batch, single = _model_batch(model, spins)
     _require_symmetric(model, "energy")

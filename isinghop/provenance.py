@@ -31,7 +31,13 @@ def _git_describe() -> str:
 
 
 def collect(*, seed_entropy, parameters: dict) -> dict:
-    """Versions, the root seed's entropy and the parameters, as flat netCDF-safe attrs."""
+    """Versions, the root seed's entropy and the parameters, as flat netCDF-safe attrs.
+
+    Returns
+    -------
+    dict
+        str → str attributes (parameters as sorted JSON).
+    """
     import numba
     import xarray
 
@@ -50,7 +56,13 @@ def collect(*, seed_entropy, parameters: dict) -> dict:
 
 
 def stamp(dataset, attrs: dict):
-    """Return ``dataset`` with ``attrs`` added (flat: str, int, float); apply after all computation."""
+    """Return ``dataset`` with ``attrs`` added (flat: str, int, float); apply after all computation.
+
+    Returns
+    -------
+    xarray.Dataset
+        A shallow copy of ``dataset`` with the attributes added.
+    """
     for key, value in attrs.items():
         if not isinstance(value, (str, int, float, np.integer, np.floating)) or isinstance(value, bool):
             raise TypeError(f"attrs: {key!r} must be a string or a number for netCDF, got {type(value).__name__}")

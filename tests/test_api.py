@@ -10,7 +10,8 @@ import isinghop as ih
 
 MODULES = ["isinghop", "isinghop.model", "isinghop.learning", "isinghop.spins", "isinghop.dynamics",
            "isinghop.montecarlo", "isinghop.observables", "isinghop.exact", "isinghop.transitions",
-           "isinghop.vocabulary", "isinghop.rng", "isinghop.study"]
+           "isinghop.vocabulary", "isinghop.rng", "isinghop.study", "isinghop.demo", "isinghop.provenance",
+           "isinghop.testing"]
 
 
 def _public_callables():
@@ -25,7 +26,7 @@ def _public_callables():
                     returns = inspect.isfunction(function) and inspect.signature(function).return_annotation
                     if not attribute.startswith("_") and returns not in (False, None, "None"):
                         found[f"{item.__module__}.{item.__qualname__}.{attribute}"] = function
-            elif inspect.isfunction(item):
+            elif inspect.isfunction(item) and inspect.signature(item).return_annotation not in (None, "None"):
                 found[f"{item.__module__}.{item.__qualname__}"] = item
     return found
 

@@ -131,3 +131,11 @@ def test_sweep_matrix_refuses_above_the_memory_bound_before_allocating(monkeypat
     assert peak < 2**20 and time.perf_counter() - start < 1.0
     with pytest.raises(ValueError, match=r"N <= 12, got N = 13"):
         ih.sweep_matrix(ih.dense_model(np.zeros((13, 13))), 1.0)
+
+
+def test_arguments_a_schedule_does_not_use_are_refused():
+    model = ih.hebbian(np.ones((1, 3)))
+    with pytest.raises(ValueError, match="^order: only used with schedule='sequential'"):
+        ih.sweep_matrix(model, 1.0, schedule="random", order=[2, 1, 0])
+    with pytest.raises(TypeError, match="^max_sites: expected a positive integer"):
+        ih.hebbian(np.ones((1, 3)), max_sites=float("nan"))
