@@ -87,7 +87,8 @@ class Chain:
     ``rng=None``) to continue it bit for bit: it carries the running fields
     and energy. Restarting from ``spins`` and ``rng=rng_state`` alone
     recomputes them, which with float couplings can differ in the last bits
-    (energies agree to about 1e-12 relative).
+    (energies agree to about 1e-12 relative). For this a chain keeps a reference to
+    its model and O(N) numbers per replica (or O(P) for pattern storage).
     """
 
     spins: np.ndarray
