@@ -2,7 +2,6 @@
 matrices beyond the memory bound; and the sweep matrices against their definitions."""
 
 import itertools
-import time
 import tracemalloc
 
 import numpy as np
@@ -123,12 +122,11 @@ def test_sweep_matrix_memory_follows_its_estimate(n):
 def test_sweep_matrix_refuses_above_the_memory_bound_before_allocating(monkeypatch):
     model = ih.dense_model(np.zeros((10, 10)))
     monkeypatch.setattr(exact, "MAX_MATRIX_BYTES", 2**20)  # 1 MiB: N = 10 needs 8 MiB for the result alone
-    start = time.perf_counter()
     with pytest.raises(ValueError, match=r"^model: the permutation sweep matrix of N = 10 sites needs about \d+ MiB, "
                                          r"more than MAX_MATRIX_BYTES = 1 MiB"):
         ih.sweep_matrix(model, 1.0)
     peak = measured_peak(lambda: pytest.raises(ValueError, ih.sweep_matrix, model, 1.0, schedule="sequential"))
-    assert peak < 2**20 and time.perf_counter() - start < 1.0
+    assert peak < 2**20  # refused before the 8 MiB result was allocated
     with pytest.raises(ValueError, match=r"N <= 12, got N = 13"):
         ih.sweep_matrix(ih.dense_model(np.zeros((13, 13))), 1.0)
 
