@@ -202,6 +202,22 @@ def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path:
     return key
 
 
+def _exit_with_parent(parent: int) -> None:
+    """In a pool worker: exit as soon as ``parent`` is gone (a SIGKILLed parent cannot stop its workers).
+
+    A daemon thread polls the parent process id twice a second; when the
+    worker is re-parented, it ends the process at once.
+    """
+    import threading
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="isinghop-parent-watch", daemon=True).start()
+
+
 def _prepare_store(store: Path, study: Study, config_name: str, config: Config, root) -> None:
     record = {"study": study.name, "config": config_name, "fixed": config.fixed, "seed_entropy": str(root.entropy),
               "spawn_key": list(root.spawn_key)}
@@ -324,7 +340,7 @@ def _execute(tasks, run_point, fixed, scheduler, workers, finished) -> None:
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(_compute_point, run_point, point, fixed, key, streams, path): key
                    for point, key, streams, path in tasks}
         for future in as_completed(futures):

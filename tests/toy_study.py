@@ -64,3 +64,24 @@ def make(grid, **fixed):
 
 
 STUDY = make({"x": (1, 2, 3), "y": (0.5, 1.5)})
+
+
+def relax_point(point, fixed, disorder, thermal, checkpoint):
+    """A point that runs a compiled kernel: zero-T recall of 4 random cues on 60 sites (replicas on threads)."""
+    xi = ih.random_patterns(3, 60, rng=disorder)
+    recall = ih.relax(ih.hebbian(xi), ih.flip_fraction(np.repeat(xi[:1], 4, axis=0), 0.1, rng=thermal), rng=thermal)
+    overlap = ih.observables.overlaps(recall.spins, xi[:1])[:, 0]
+    attrs = {"units": "1", "long_name": "overlap", "description": "overlap with pattern 1 after recall"}
+    return xr.Dataset({"overlap": (("replica",), overlap, attrs)},
+                      coords={"replica": ("replica", np.arange(4), {"units": "1", "long_name": "replica",
+                                                         "description": "index"})})
+
+
+NUMBA_STUDY = ih.Study(
+    name="toy-relax",
+    description="runner test with a compiled kernel",
+    configs={"quick": ih.Config(grid={"x": (1, 2, 3, 4)}, fixed={})},
+    run_point=relax_point,
+    plot=plot,
+    coordinates={"x": {"units": "1", "long_name": "x", "description": "swept"}},
+)

@@ -2,8 +2,13 @@
 
 Replicas are independent and carry their own generator states, so the split
 (and the number of threads) cannot change any result.
+
+The pools live for the process; a forked child (a worker of a process pool,
+started after a kernel ran in the parent) inherits a pool whose threads do
+not exist in it, so the child forgets the inherited pools and starts its own.
 """
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
@@ -15,6 +20,9 @@ import numpy as np
 def _pool(n_threads: int) -> ThreadPoolExecutor:
     """One long-lived pool per thread count (starting threads on every call costs about a millisecond)."""
     return ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="isinghop")
+
+
+os.register_at_fork(after_in_child=_pool.cache_clear)
 
 
 def over_replicas(kernel, shared: tuple, per_replica: tuple) -> None:
