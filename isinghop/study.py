@@ -154,15 +154,24 @@ def load_study(name: str) -> Study:
     return importlib.import_module(f"{STUDY_PACKAGE}.{name}").STUDY
 
 
+def _plain(value):
+    """A coordinate value as a plain Python value: NumPy scalars become int, float, bool or str."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def point_key(point: dict) -> str:
     """Stable text key of a grid point from its coordinate values (order of the grid).
+
+    Values are normalised to plain Python values first, so the key (the
+    point's file name and random streams) is the same under every NumPy
+    version: ``np.float64(0.02)`` and ``0.02`` both give ``alpha=0.02``.
 
     Returns
     -------
     str
         ``"name=repr(value),..."`` in the point's order.
     """
-    return ",".join(f"{name}={value!r}" for name, value in point.items())
+    return ",".join(f"{name}={_plain(value)!r}" for name, value in point.items())
 
 
 def _digest(key: str) -> str:

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import xarray as xr
 
@@ -162,3 +163,13 @@ def test_a_point_killed_midway_resumes_from_its_checkpoint(tmp_path):
     assert not (store / "checkpoints").exists() or not any((store / "checkpoints").iterdir())
     fresh = ih.run(toy_study.make({"x": (1,), "y": (0.5,)}), "quick", tmp_path / "fresh", rng=13)
     xr.testing.assert_identical(resumed["value"], fresh["value"])
+
+
+def test_point_keys_do_not_depend_on_the_numpy_version():
+    from isinghop.study import point_key
+
+    full = ih.load_study("retrieval").configs["full"]
+    point = full.points()[1]  # alpha comes from np.round(np.arange(...)): a NumPy float64
+    # the key names the file and seeds the point's streams: pinned, as plain Python values print
+    assert point_key(point) == "alpha=0.02,T=0.0,noise=0.3"
+    assert point_key({"N": np.int64(500), "c": np.float32(0.5), "rule": np.str_("hebb")}) == "N=500,c=0.5,rule='hebb'"
