@@ -3,7 +3,7 @@
 A study declares named configurations (``quick``: seconds, for tests and CI;
 ``full``: the paper's figures), each an ordered grid of swept coordinates
 and fixed parameters, and a function ``run_point(point, fixed, disorder,
-thermal)`` that returns an ``xarray.Dataset`` for one grid point. The runner
+thermal, checkpoint)`` that returns an ``xarray.Dataset`` for one grid point. The runner
 adds the point's coordinates as length-one dimensions, so the points merge
 by coordinates.
 
@@ -42,7 +42,10 @@ from isinghop.provenance import collect, stamp
 
 __all__ = ["Config", "Study", "Checkpoint", "load_study", "run", "load_store", "store_status", "point_key"]
 
-STUDY_PACKAGE = "studies"
+#: The package of the built-in studies (the folder ``studies/`` of the source tree).
+STUDY_PACKAGE = "isinghop.studies"
+#: Entry-point group through which other packages add studies (each entry: a Study, or a module with ``STUDY``).
+ENTRY_POINT_GROUP = "isinghop.studies"
 STUDY_FILE = "study.json"
 
 
@@ -132,26 +135,50 @@ class Checkpoint:
             return {key: saved[key] for key in saved.files}
 
 
-def study_names() -> list[str]:
-    """Names of the studies in ``studies/`` (one module each)."""
+def _built_in_names() -> list[str]:
     from importlib import resources
 
     return sorted(p.stem for p in resources.files(STUDY_PACKAGE).iterdir()
                   if p.suffix == ".py" and not p.stem.startswith("_"))
 
 
+def _entry_points() -> dict:
+    from importlib.metadata import entry_points
+
+    return {entry.name: entry for entry in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def study_names() -> list[str]:
+    """Names of the built-in studies (``isinghop.studies``, one module each) and of those other
+    packages add through the entry-point group ``isinghop.studies``.
+
+    Returns
+    -------
+    list of str
+        Sorted names; a built-in name hides an entry point of the same name.
+    """
+    return sorted(set(_built_in_names()) | set(_entry_points()))
+
+
 def load_study(name: str) -> Study:
-    """The study ``studies.<name>`` (its module-level ``STUDY``).
+    """The study ``name``: the ``STUDY`` of ``isinghop.studies.<name>``, or what its entry point gives.
 
     Returns
     -------
     Study
-        The module's ``STUDY`` object.
+        The study object.
     """
-    available = study_names()
-    if name not in available:
-        raise ValueError(f"study: unknown study {name!r}; choose from {', '.join(available)}")
-    return importlib.import_module(f"{STUDY_PACKAGE}.{name}").STUDY
+    if name in _built_in_names():
+        return importlib.import_module(f"{STUDY_PACKAGE}.{name}").STUDY
+    entry = _entry_points().get(name)
+    if entry is None:
+        raise ValueError(f"study: unknown study {name!r}; choose from {', '.join(study_names())}")
+    loaded = entry.load()
+    study = loaded if isinstance(loaded, Study) else getattr(loaded, "STUDY", None)
+    if not isinstance(study, Study):
+        raise TypeError(f"study: the entry point {name!r} ({entry.value}) gives neither a Study nor a module "
+                        "with a STUDY")
+    return study
 
 
 def _plain(value):
@@ -250,7 +277,7 @@ def run(study: Study | str, config: str, store, *, scheduler=None, workers: int 
     Parameters
     ----------
     study : Study or str
-        The study or its name in ``studies/``.
+        The study or its name (see :func:`study_names`).
     config : str
         Configuration name (``quick``, ``full``).
     store : path
@@ -383,7 +410,7 @@ def load_store(store):
 def store_status(store, study: Study | None = None) -> dict:
     """What a store holds: its record, and the keys of done, missing and failed points.
 
-    ``study`` defaults to the one named in the store, from ``studies/``.
+    ``study`` defaults to the one named in the store (see :func:`load_study`).
 
     Returns
     -------

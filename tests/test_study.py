@@ -173,3 +173,22 @@ def test_point_keys_do_not_depend_on_the_numpy_version():
     # the key names the file and seeds the point's streams: pinned, as plain Python values print
     assert point_key(point) == "alpha=0.02,T=0.0,noise=0.3"
     assert point_key({"N": np.int64(500), "c": np.float32(0.5), "rule": np.str_("hebb")}) == "N=500,c=0.5,rule='hebb'"
+
+
+def test_studies_install_inside_the_package_and_come_from_entry_points(tmp_path, monkeypatch, capsys):
+    from importlib.metadata import EntryPoint
+
+    from isinghop import study as runner
+    from isinghop.cli import main
+
+    # installed as isinghop.studies; no top-level package "studies" (checked away from the source tree)
+    probe = "import importlib.util as u; print(u.find_spec('isinghop.studies.retrieval') is not None, u.find_spec('studies'))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "None"], done.stderr
+    # a package adds a study through the entry-point group "isinghop.studies"
+    added = EntryPoint(name="toy", value="toy_study", group="isinghop.studies")
+    monkeypatch.setattr(runner, "_entry_points", lambda: {"toy": added})
+    assert main(["list"]) == 0
+    assert "toy: runner test" in capsys.readouterr().out
+    dataset = ih.run("toy", "quick", tmp_path / "store", progress=False)
+    assert dataset["value"].shape == (3, 2, 3)
