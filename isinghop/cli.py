@@ -12,7 +12,10 @@ from isinghop.study import study_names
 
 
 def _parser() -> argparse.ArgumentParser:
+    from isinghop import __version__
+
     parser = argparse.ArgumentParser(prog="isinghop", description="Hopfield networks as Ising Hamiltonians.")
+    parser.add_argument("--version", action="version", version=f"isinghop {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("list", help="studies and their configurations")
     run = commands.add_parser("run", help="run a study (resumes an existing store)")
@@ -47,9 +50,9 @@ def _list() -> None:
 
 
 def _save_figure(store: Path, out) -> Path:
-    from isinghop.study import load_store, load_study
+    from isinghop.study import _read_record, load_store, load_study
 
-    record = json.loads((store / "study.json").read_text())
+    record = _read_record(store)
     study = load_study(record["study"])
     dataset = load_store(store)
     dataset.attrs.update({f"fixed_{k}": v for k, v in record["fixed"].items()})
@@ -92,6 +95,9 @@ def _info(store: Path) -> None:
     print(f"points: {len(status['done'])} done, {len(status['missing'])} missing, {len(status['failed'])} failed")
     for key in status["failed"]:
         print(f"  failed: {key}")
+    if status["stale"]:
+        print(f"{len(status['stale'])} point file(s) of an earlier grid, kept but not merged: "
+              f"{', '.join(status['stale'])}")
     print(f"fixed: {json.dumps(record['fixed'])}")
 
 

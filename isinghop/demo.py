@@ -78,13 +78,11 @@ def plot_demo(result: DemoResult, path) -> Path:
     pathlib.Path
         The PNG written.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: drawing never touches the caller's backend
 
     side = result.side
-    fig, axes = plt.subplots(1, 4, figsize=(13, 3.4), gridspec_kw={"width_ratios": [1, 1, 1, 1.6]})
+    fig = Figure(figsize=(13, 3.4))
+    axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 1.6]})
     panels = [
         (result.patterns[0], "stored pattern ξ¹"),
         (result.corrupted, f"cue, m₁ = {result.overlaps[0, 0]:.2f}"),
@@ -108,5 +106,4 @@ def plot_demo(result: DemoResult, path) -> Path:
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path

@@ -21,13 +21,21 @@ TIMING_ATTRS = ("start_time", "end_time", "wall_time_s")
 
 
 def _git_describe() -> str:
+    """``git describe`` of the project's own checkout, or "" (an installed copy, or a repository that
+    merely encloses site-packages)."""
     root = Path(__file__).resolve().parent.parent
-    try:
-        done = subprocess.run(["git", "describe", "--always", "--dirty", "--tags"], cwd=root, capture_output=True,
-                              text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
+
+    def git(*arguments) -> str:
+        try:
+            done = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True, timeout=5)
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    top = git("rev-parse", "--show-toplevel")
+    if not top or Path(top).resolve() != root or not (root / "pyproject.toml").is_file():
         return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+    return git("describe", "--always", "--dirty", "--tags")
 
 
 def collect(*, seed_entropy, parameters: dict) -> dict:

@@ -254,20 +254,46 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="isinghop-parent-watch", daemon=True).start()
 
 
+def _read_record(store: Path) -> dict:
+    """The parsed ``study.json`` of ``store``; errors name the file."""
+    path = Path(store) / STUDY_FILE
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"store: {path} does not exist (not a study store?)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"store: {path} is damaged ({error}); restore it or use another store") from None
+
+
+def _json_value(value):
+    """JSON form of what ``json`` cannot write: NumPy scalars as plain values, anything else as text."""
+    return _plain(value) if isinstance(value, np.generic) else str(value)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: readers see the old or the new file."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def _prepare_store(store: Path, study: Study, config_name: str, config: Config, root) -> None:
     record = {"study": study.name, "config": config_name, "fixed": config.fixed, "seed_entropy": str(root.entropy),
               "spawn_key": list(root.spawn_key)}
     path = store / STUDY_FILE
     if path.exists():
-        previous = json.loads(path.read_text())
+        previous = _read_record(store)
         differences = [name for name in record if previous.get(name) != json.loads(json.dumps(record[name]))]
         if differences:
             detail = "; ".join(f"{name}: stored {previous.get(name)!r}, asked {record[name]!r}" for name in differences)
             raise ValueError(f"store: {store} holds a different run ({detail}); use another store to start afresh")
     (store / "points").mkdir(parents=True, exist_ok=True)
     (store / "failed").mkdir(exist_ok=True)
-    path.write_text(json.dumps(record | {"grid": {k: list(v) for k, v in config.grid.items()}}, indent=1,
-                               default=str))
+    _write_atomically(path, json.dumps(record | {"grid": {k: list(v) for k, v in config.grid.items()}}, indent=1,
+                                       default=_json_value))
 
 
 def run(study: Study | str, config: str, store, *, scheduler=None, workers: int | None = None, rng=0,
@@ -384,8 +410,17 @@ def _execute(tasks, run_point, fixed, scheduler, workers, finished) -> None:
             finished(futures[future], None if error is None else "".join(traceback.format_exception(error)))
 
 
+def _grid_keys(grid: dict) -> list[str]:
+    """The point keys of a grid, in grid order."""
+    return [point_key(point) for point in Config(grid=grid, fixed={}).points()]
+
+
 def load_store(store):
-    """The merged Dataset of every finished point in ``store`` (no provenance stamp).
+    """The merged Dataset of the finished points of the store's current grid (no provenance stamp).
+
+    The grid is the one ``study.json`` records (the last run's); point files
+    of other grids stay on disk but are not merged (:func:`store_status`
+    lists them as ``stale``).
 
     Returns
     -------
@@ -394,9 +429,11 @@ def load_store(store):
     """
     import xarray as xr
 
-    paths = sorted((Path(store) / "points").glob("*.nc"))
+    store = Path(store)
+    keys = _grid_keys(_read_record(store)["grid"])
+    paths = [path for path in (store / "points" / f"{_digest(key)}.nc" for key in keys) if path.exists()]
     if not paths:
-        raise ValueError(f"store: no finished points in {store}")
+        raise ValueError(f"store: no finished points of the current grid in {store}")
     parts = []
     for path in paths:
         with xr.open_dataset(path, engine="h5netcdf") as part:
@@ -407,23 +444,23 @@ def load_store(store):
     return merged
 
 
-def store_status(store, study: Study | None = None) -> dict:
-    """What a store holds: its record, and the keys of done, missing and failed points.
-
-    ``study`` defaults to the one named in the store (see :func:`load_study`).
+def store_status(store) -> dict:
+    """What a store holds: its record, the keys of done, missing and failed points of its current
+    grid, and the point files of other grids.
 
     Returns
     -------
     dict
-        ``record`` (the parsed ``study.json``) and ``done``, ``missing``, ``failed``
-        (lists of point keys, in grid order).
+        ``record`` (the parsed ``study.json``); ``done``, ``missing``, ``failed``
+        (lists of point keys, in grid order); ``stale`` (names of point files
+        that belong to no point of the current grid: kept, never merged).
     """
     store = Path(store)
-    record = json.loads((store / STUDY_FILE).read_text())
-    study = load_study(record["study"]) if study is None else study
-    config = study.configs[record["config"]]
-    keys = [point_key(point) for point in config.points()]
+    record = _read_record(store)
+    keys = _grid_keys(record["grid"])
     done = [k for k in keys if (store / "points" / f"{_digest(k)}.nc").exists()]
     failed = [k for k in keys if (store / "failed" / f"{_digest(k)}.txt").exists()]
     missing = [k for k in keys if k not in done]
-    return {"record": record, "done": done, "missing": missing, "failed": failed}
+    current = {f"{_digest(k)}.nc" for k in keys}
+    stale = sorted(path.name for path in (store / "points").glob("*.nc") if path.name not in current)
+    return {"record": record, "done": done, "missing": missing, "failed": failed, "stale": stale}

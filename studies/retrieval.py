@@ -78,12 +78,10 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
 
 def plot(dataset):
     """Recall overlap against load for each noise level, and thermal overlap against load for each T."""
-    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: drawing never touches the caller's backend
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig = Figure(figsize=(10, 4))
+    left, right = fig.subplots(1, 2, sharey=True)
     alpha = dataset["alpha"].values
     for noise in dataset["noise"].values:
         recall = dataset["overlap_recall"].sel(noise=noise)

@@ -23,6 +23,7 @@ DTYPES = st.sampled_from([np.int8, np.int16, np.int32, np.int64, np.uint64, np.f
 EXAMPLES = 150
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 REFUSAL = r"^[A-Za-z_.]+: "  # every refusal starts with the argument's name
+pytestmark = pytest.mark.slow  # hundreds of builds, and the kernels compiled for every integer width
 
 
 def _run_one_sweep(model):

@@ -45,6 +45,7 @@ def test_boltzmann_vector_is_stationary_for_one_sweep(rule, schedule):
         assert np.abs(pi @ matrix - pi).max() < 1e-12
 
 
+@pytest.mark.slow
 def test_little_dynamics_is_not_boltzmann():
     J, h = random_instance(8, 3)
     model = ih.dense_model(J, h=h)
@@ -87,6 +88,7 @@ REPLICAS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.statistical
 @pytest.mark.parametrize("schedule", SINGLE_SITE)
 @pytest.mark.parametrize("rule", ["metropolis", "glauber"])

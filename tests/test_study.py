@@ -73,7 +73,7 @@ def test_a_failing_point_is_recorded_and_retried(tmp_path):
     first = ih.run(study, "quick", tmp_path / "store", rng=9)
     assert json.loads(first.attrs["failed_points"]) == ["x=2,y=0.5"]
     assert first.sizes["x"] == 2 and "failed on purpose" in next((tmp_path / "store" / "failed").iterdir()).read_text()
-    status = ih.store_status(tmp_path / "store", study)
+    status = ih.store_status(tmp_path / "store")
     assert status["missing"] == status["failed"] == ["x=2,y=0.5"]
     marker.unlink()
     second = ih.run(study, "quick", tmp_path / "store", rng=9)
@@ -192,3 +192,46 @@ def test_studies_install_inside_the_package_and_come_from_entry_points(tmp_path,
     assert "toy: runner test" in capsys.readouterr().out
     dataset = ih.run("toy", "quick", tmp_path / "store", progress=False)
     assert dataset["value"].shape == (3, 2, 3)
+
+
+def test_points_of_an_earlier_grid_are_kept_but_never_merged(tmp_path, capsys):
+    from isinghop.cli import main
+
+    ih.run(toy_study.STUDY, "quick", tmp_path, rng=9)  # x = 1, 2, 3
+    shrunk = ih.run(toy_study.make({"x": (2, 5), "y": (0.5, 1.5)}), "quick", tmp_path, rng=9)
+    assert shrunk["x"].values.tolist() == [2, 5] and not shrunk["value"].isnull().any()
+    fresh = ih.run(toy_study.make({"x": (2, 5), "y": (0.5, 1.5)}), "quick", tmp_path / "fresh", rng=9)
+    xr.testing.assert_identical(comparable(shrunk), comparable(fresh))
+    status = ih.store_status(tmp_path)
+    assert len(status["done"]) == 4 and len(status["stale"]) == 4  # x = 1 and 3, two y each
+    assert main(["info", str(tmp_path)]) == 0
+    assert "4 point file(s) of an earlier grid, kept but not merged" in capsys.readouterr().out
+
+
+def test_study_json_is_written_atomically_and_named_when_damaged(tmp_path):
+    ih.run(toy_study.STUDY, "quick", tmp_path, rng=10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["failed", "points", "study.json"]  # no temporary left
+    (tmp_path / "study.json").write_text('{"study": "to')  # truncated, as a crash mid-write used to leave it
+    with pytest.raises(ValueError, match=rf"^store: {tmp_path / 'study.json'} is damaged"):
+        ih.run(toy_study.STUDY, "quick", tmp_path, rng=10)
+    with pytest.raises(ValueError, match="study.json is damaged"):
+        ih.load_store(tmp_path)
+
+
+def test_version_and_no_backend_changes(tmp_path, capsys):
+    import matplotlib
+
+    from isinghop.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0 and capsys.readouterr().out.strip() == f"isinghop {ih.__version__}"
+    before = matplotlib.get_backend()
+    matplotlib.use("svg")  # a backend the caller chose: drawing must not switch it
+    try:
+        from isinghop.demo import plot_demo, recall_demo
+
+        plot_demo(recall_demo(side=8, n_patterns=2, rng=1), tmp_path / "demo.png")
+        assert matplotlib.get_backend() == "svg" and (tmp_path / "demo.png").stat().st_size > 1000
+    finally:
+        matplotlib.use(before)

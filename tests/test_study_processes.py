@@ -24,7 +24,7 @@ print(dataset["overlap"].size, dataset.attrs["failed_points"])
 """
 
 
-@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+@pytest.mark.parametrize("start_method", ["fork", pytest.param("spawn", marks=pytest.mark.slow)])
 def test_a_numba_study_runs_in_two_workers_after_a_kernel_ran_in_the_parent(tmp_path, start_method):
     started = time.perf_counter()
     try:

@@ -25,6 +25,7 @@ def curie_weiss(n, T):
     return p @ np.abs(m), p @ e
 
 
+@pytest.mark.slow
 @pytest.mark.statistical
 @pytest.mark.parametrize("rule", ["metropolis", "glauber"])
 @pytest.mark.parametrize("T", [0.5, 0.9, 1.1])
@@ -51,6 +52,7 @@ def test_kaufman_against_enumeration():
             assert heat == pytest.approx(exact.specific_heat, abs=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.statistical
 @pytest.mark.parametrize("rule", ["metropolis", "glauber"])
 def test_small_torus_against_enumeration(rule):
@@ -66,6 +68,7 @@ def test_small_torus_against_enumeration(rule):
     assert abs(binder - exact.binder) < 4 * binder_error
 
 
+@pytest.mark.slow
 @pytest.mark.statistical
 @pytest.mark.parametrize("L, sweeps", [(16, 20_000), (32, 40_000)])
 @pytest.mark.parametrize("T", [2.0, T_CRITICAL, 2.5])
@@ -83,6 +86,7 @@ def test_torus_energy_and_specific_heat_against_kaufman(L, sweeps, T):
     assert abs(c - heat) < 4 * c_error
 
 
+@pytest.mark.slow
 @pytest.mark.statistical
 def test_metropolis_and_glauber_agree_on_a_spin_glass():
     # no closed form here: the two rules must agree with each other (and with enumeration at N = 12)
@@ -100,6 +104,7 @@ def test_metropolis_and_glauber_agree_on_a_spin_glass():
     assert abs(e_m - e_g) < 4 * np.hypot(s_m, s_g)
 
 
+@pytest.mark.slow
 @pytest.mark.statistical
 def test_parallel_tempering_across_the_transition():
     L = 16
