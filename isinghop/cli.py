@@ -55,7 +55,10 @@ def _save_figure(store: Path, out) -> Path:
     record = _read_record(store)
     study = load_study(record["study"])
     dataset = load_store(store)
-    dataset.attrs.update({f"fixed_{k}": v for k, v in record["fixed"].items()})
+    missing = json.loads(dataset.attrs["missing_points"])
+    if missing:
+        print(f"warning: the figure is partial: {len(missing)} of {len(missing) + len(json.loads(dataset.attrs['point_keys']))}"
+              f" points are missing from {store}", file=sys.stderr)
     path = Path(out) if out else store / f"{study.name}.png"
     figure = study.plot(dataset)
     figure.savefig(path, dpi=120)
@@ -92,9 +95,14 @@ def _info(store: Path) -> None:
     print(f"study {record['study']}, config {record['config']}, root seed entropy {record['seed_entropy']}")
     for name, values in record["grid"].items():
         print(f"  {name}: {values}")
-    print(f"points: {len(status['done'])} done, {len(status['missing'])} missing, {len(status['failed'])} failed")
+    print(f"points: {len(status['done'])} done, {len(status['missing'])} missing, {len(status['failed'])} failed, "
+          f"{len(status['damaged'])} damaged, {len(status['checkpoints'])} with checkpoints")
     for key in status["failed"]:
         print(f"  failed: {key}")
+    for name in status["damaged"]:
+        print(f"  damaged (moved aside): {store / 'damaged' / name}")
+    for name, value in record.get("provenance", {}).items():
+        print(f"  {name}: {value}")
     if status["stale"]:
         print(f"{len(status['stale'])} point file(s) of an earlier grid, kept but not merged: "
               f"{', '.join(status['stale'])}")

@@ -14,12 +14,19 @@ stream (patterns, couplings) and a *thermal* stream (dynamics, Monte Carlo).
 So the merged Dataset is the same for one process, a process pool or a dask
 cluster, and adding values to a grid reuses every finished point.
 
-Store layout: ``study.json`` (study, configuration, fixed parameters, root
-seed), ``points/<key hash>.nc`` per finished point (written under a
-temporary name and renamed, so a crash never leaves half a file),
-``failed/<key hash>.txt`` with the error of a point that raised, and
-``checkpoints/<key hash>/`` where a running point keeps its partial state
-(removed once the point's file is written).
+Store layout (every file written under a temporary name and renamed, so a
+crash never leaves half a file):
+
+* ``study.json`` — study, configuration, grid, fixed parameters, root seed,
+  and the provenance of the last run;
+* ``points/<key hash>.nc`` per finished point, self-describing (coordinates
+  with their attrs, provenance, fixed parameters, ``point_key``);
+* ``checksums/<key hash>.sha256`` — the SHA-256 of each point file, written
+  before the file is renamed into place; a file that fails it (or does not
+  open, or holds another point) is moved to ``damaged/`` and recomputed;
+* ``failed/<key hash>.txt`` with the error of a point that raised;
+* ``checkpoints/<key hash>/`` where a running point keeps its partial state
+  (removed once the point's file is written).
 """
 
 from __future__ import annotations
@@ -29,10 +36,13 @@ import importlib
 import itertools
 import json
 import os
+import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +50,8 @@ import numpy as np
 from isinghop._validate import positive_int
 from isinghop.provenance import collect, stamp
 
-__all__ = ["Config", "Study", "Checkpoint", "load_study", "run", "load_store", "store_status", "point_key"]
+__all__ = ["Config", "Study", "Checkpoint", "StoreWarning", "load_study", "study_names", "run", "load_store", "store_status",
+           "point_key"]
 
 #: The package of the built-in studies (the folder ``studies/`` of the source tree).
 STUDY_PACKAGE = "isinghop.studies"
@@ -222,18 +233,45 @@ def _root_seed(rng) -> np.random.SeedSequence:
     raise TypeError(f"rng: a study's root seed is an int >= 0, a SeedSequence or None, got {rng!r}")
 
 
-def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path: str) -> str:
-    """Run one point and write its file atomically (runs in a worker)."""
+def _sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _checksum_path(path) -> Path:
+    """Where the checksum of a point file lives: ``checksums/<key hash>.sha256``."""
+    path = Path(path)
+    return path.parent.parent / "checksums" / f"{path.stem}.sha256"
+
+
+def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path: str, coordinates: dict,
+                   provenance: dict) -> str:
+    """Run one point and write its self-describing file atomically, its checksum first (runs in a worker).
+
+    The file carries the point's coordinates as length-one dimensions with
+    their attrs, the provenance and fixed parameters of the run, and
+    ``point_key``; ``xarray.open_mfdataset`` on the point files merges them.
+    """
     import shutil
 
     checkpoints = Path(path).parent.parent / "checkpoints" / Path(path).stem
     dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints))
     for name in reversed(list(point)):
         dataset = dataset.expand_dims({name: [point[name]]})
-    dataset.attrs["point_key"] = key
-    temporary = f"{path}.{os.getpid()}.tmp"
-    dataset.to_netcdf(temporary, engine="h5netcdf")
-    os.replace(temporary, path)
+        dataset[name].attrs.update(coordinates.get(name, {}))
+    dataset = stamp(dataset, provenance | {"point_key": key})
+    temporary = Path(f"{path}.{os.getpid()}.tmp")
+    try:
+        dataset.to_netcdf(temporary, engine="h5netcdf")
+        checksum = _checksum_path(path)
+        checksum.parent.mkdir(exist_ok=True)
+        _write_atomically(checksum, _sha256(temporary))
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
     shutil.rmtree(checkpoints, ignore_errors=True)
     return key
 
@@ -341,14 +379,16 @@ def run(study: Study | str, config: str, store, *, scheduler=None, workers: int 
     store = Path(store)
     _prepare_store(store, study, config, chosen, root)
     start = time.time()
-    tasks = []
-    for point in chosen.points():
-        key = point_key(point)
-        path = store / "points" / f"{_digest(key)}.nc"
-        if not path.exists():
-            tasks.append((point, key, _point_streams(root, key), str(path)))
+    provenance = collect(seed_entropy=root.entropy, parameters={"grid": chosen.grid, "fixed": chosen.fixed}) | {
+        "study": study.name, "config": config} | _fixed_attrs(chosen.fixed)
+    keys = _grid_keys(chosen.grid)
+    sound = _sound_points(store, keys)
+    tasks = [(point, key, _point_streams(root, key), str(store / "points" / f"{_digest(key)}.nc"))
+             for point, key in zip(chosen.points(), keys) if key not in sound]
+    if sound and tasks:
+        print(f"{study.name} ({config}): resuming: {len(sound)} of {len(keys)} points done", file=sys.stderr)
     failed = []
-    bar = tqdm(total=len(tasks), desc=f"{study.name} ({config})", unit="point",
+    bar = tqdm(total=len(keys), initial=len(keys) - len(tasks), desc=f"{study.name} ({config})", unit="point",
                disable=(not progress) if progress is not None else None)
 
     def finished(key, error=None):
@@ -357,35 +397,82 @@ def run(study: Study | str, config: str, store, *, scheduler=None, workers: int 
             error_path.unlink(missing_ok=True)
         else:
             failed.append(key)
-            error_path.write_text(f"{key}\n{error}")
+            _write_atomically(error_path, f"{key}\n{error}")
         bar.update()
 
     try:
-        _execute(tasks, study.run_point, chosen.fixed, scheduler, workers, finished)
+        _execute(tasks, partial(_compute_point, coordinates=study.coordinates, provenance=provenance),
+                 study.run_point, chosen.fixed, scheduler, workers, finished)
     finally:
         bar.close()
-    dataset = load_store(store)
-    for name, attrs in study.coordinates.items():
-        if name in dataset.coords:
-            dataset[name].attrs.update(attrs)
-    attrs = collect(seed_entropy=root.entropy, parameters={"grid": chosen.grid, "fixed": chosen.fixed}) | {
-        "study": study.name,
-        "config": config,
+    record = _read_record(store)
+    record["provenance"] = provenance | {
         "failed_points": json.dumps(failed),
         "start_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start)),
         "end_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "wall_time_s": float(time.time() - start),
     }
-    return stamp(dataset, attrs | {f"fixed_{k}": v for k, v in chosen.fixed.items() if isinstance(v, (str, int, float))})
+    _write_atomically(store / STUDY_FILE, json.dumps(record, indent=1, default=_json_value))
+    return load_store(store)
 
 
-def _execute(tasks, run_point, fixed, scheduler, workers, finished) -> None:
-    """Run the tasks in this process, a process pool or a dask cluster; report each as it ends."""
+def _fixed_attrs(fixed: dict) -> dict:
+    """The fixed parameters as flat netCDF attributes ``fixed_<name>`` (numbers and strings; others as JSON)."""
+    return {f"fixed_{name}": value if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            else json.dumps(value, default=_json_value) for name, value in fixed.items()}
+
+
+class StoreWarning(UserWarning):
+    """A point file of a store was damaged, or belongs to another point: it was moved aside and is recomputed."""
+
+
+def _sound_points(store: Path, keys: list[str]) -> set[str]:
+    """The keys whose point files are sound; a damaged file is moved to ``damaged/`` with a warning naming it.
+
+    Sound: the checksum kept in ``checksums/`` matches, the file opens, and
+    its ``point_key`` is the key its name stands for.
+    """
+    import xarray as xr
+
+    sound = set()
+    for key in keys:
+        path = store / "points" / f"{_digest(key)}.nc"
+        if not path.exists():
+            continue
+        checksum = _checksum_path(path)
+        reason = None
+        if not checksum.exists():
+            reason = "has no checksum (written by an interrupted run or an older version)"
+        elif checksum.read_text().strip() != _sha256(path):
+            reason = "does not match its checksum (changed or truncated)"
+        else:
+            try:
+                with xr.open_dataset(path, engine="h5netcdf") as part:
+                    stored = part.attrs.get("point_key")
+            except (OSError, ValueError) as error:
+                stored, reason = None, f"does not open ({error})"
+            if reason is None and stored != key:
+                reason = f"holds point {stored!r}, not {key!r}"
+        if reason is None:
+            sound.add(key)
+            continue
+        damaged = store / "damaged"
+        damaged.mkdir(exist_ok=True)
+        os.replace(path, damaged / path.name)
+        checksum.unlink(missing_ok=True)
+        warnings.warn(f"store: {path} {reason}; moved to {damaged / path.name}, the point will be recomputed",
+                      StoreWarning, stacklevel=3)
+    return sound
+
+
+def _execute(tasks, compute, run_point, fixed, scheduler, workers, finished) -> None:
+    """Run the tasks with ``compute`` (:func:`_compute_point` with the run's attrs) in this process, a
+    process pool or a dask cluster; report each as it ends."""
     if scheduler is not None:
         from distributed import Client, as_completed
 
         client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-        futures = {client.submit(_compute_point, run_point, point, fixed, key, streams, path, pure=False): key
+        futures = {client.submit(compute, run_point, point, fixed, key, streams, path, pure=False): key
                    for point, key, streams, path in tasks}
         for future in as_completed(futures):
             finished(futures[future], None if future.status == "finished" else "".join(
@@ -394,7 +481,7 @@ def _execute(tasks, run_point, fixed, scheduler, workers, finished) -> None:
     if workers is None:
         for point, key, streams, path in tasks:
             try:
-                _compute_point(run_point, point, fixed, key, streams, path)
+                compute(run_point, point, fixed, key, streams, path)
             except Exception:  # a failing point is recorded; the others go on
                 finished(key, traceback.format_exc())
             else:
@@ -403,7 +490,7 @@ def _execute(tasks, run_point, fixed, scheduler, workers, finished) -> None:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(_compute_point, run_point, point, fixed, key, streams, path): key
+        futures = {pool.submit(compute, run_point, point, fixed, key, streams, path): key
                    for point, key, streams, path in tasks}
         for future in as_completed(futures):
             error = future.exception()
@@ -416,32 +503,41 @@ def _grid_keys(grid: dict) -> list[str]:
 
 
 def load_store(store):
-    """The merged Dataset of the finished points of the store's current grid (no provenance stamp).
+    """The merged Dataset of the store's current grid, as :func:`run` returned it.
 
-    The grid is the one ``study.json`` records (the last run's); point files
-    of other grids stay on disk but are not merged (:func:`store_status`
-    lists them as ``stale``).
+    Point files are verified first (see :func:`run`); a damaged one is
+    moved to ``damaged/`` with a :class:`StoreWarning` and counts as missing.
+    Missing points are NaN, listed in the attribute ``missing_points``. Point
+    files of other grids are not merged (:func:`store_status` lists them).
 
     Returns
     -------
     xarray.Dataset
-        Combined by coordinates; attribute ``point_keys`` (JSON list) names the points.
+        The points merged by coordinates (outer join over the grid), with
+        the coordinates' attrs, the fixed parameters and the last run's
+        provenance; attributes ``point_keys`` and ``missing_points`` (JSON lists).
     """
     import xarray as xr
 
     store = Path(store)
-    keys = _grid_keys(_read_record(store)["grid"])
-    paths = [path for path in (store / "points" / f"{_digest(key)}.nc" for key in keys) if path.exists()]
-    if not paths:
+    record = _read_record(store)
+    keys = _grid_keys(record["grid"])
+    sound = _sound_points(store, keys)
+    if not sound:
         raise ValueError(f"store: no finished points of the current grid in {store}")
     parts = []
-    for path in paths:
-        with xr.open_dataset(path, engine="h5netcdf") as part:
-            parts.append(part.load())
-    keys = sorted(part.attrs.pop("point_key") for part in parts)
-    merged = xr.combine_by_coords(parts, combine_attrs="drop_conflicts")
-    merged.attrs["point_keys"] = json.dumps(keys)
-    return merged
+    for key in keys:
+        if key in sound:
+            with xr.open_dataset(store / "points" / f"{_digest(key)}.nc", engine="h5netcdf") as part:
+                parts.append(part.load())
+    merged = xr.merge(parts, join="outer", compat="no_conflicts", combine_attrs="drop_conflicts")
+    merged = merged.reindex({name: values for name, values in record["grid"].items()})
+    for name in record["grid"]:
+        merged[name].attrs.update(parts[0][name].attrs)
+    merged.attrs.pop("point_key", None)
+    attrs = record.get("provenance", {}) | {"point_keys": json.dumps([k for k in keys if k in sound]),
+                                            "missing_points": json.dumps([k for k in keys if k not in sound])}
+    return stamp(merged, attrs)
 
 
 def store_status(store) -> dict:
@@ -452,8 +548,10 @@ def store_status(store) -> dict:
     -------
     dict
         ``record`` (the parsed ``study.json``); ``done``, ``missing``, ``failed``
-        (lists of point keys, in grid order); ``stale`` (names of point files
-        that belong to no point of the current grid: kept, never merged).
+        (lists of point keys, in grid order; ``done`` counts files present,
+        verified when loaded); ``stale`` (names of point files that belong to
+        no point of the current grid: kept, never merged); ``damaged`` (files
+        moved to ``damaged/``); ``checkpoints`` (points with partial state).
     """
     store = Path(store)
     record = _read_record(store)
@@ -463,4 +561,7 @@ def store_status(store) -> dict:
     missing = [k for k in keys if k not in done]
     current = {f"{_digest(k)}.nc" for k in keys}
     stale = sorted(path.name for path in (store / "points").glob("*.nc") if path.name not in current)
-    return {"record": record, "done": done, "missing": missing, "failed": failed, "stale": stale}
+    damaged = sorted(path.name for path in (store / "damaged").glob("*.nc"))
+    checkpoints = sorted(path.name for path in (store / "checkpoints").glob("*") if path.is_dir())
+    return {"record": record, "done": done, "missing": missing, "failed": failed, "stale": stale,
+            "damaged": damaged, "checkpoints": checkpoints}

@@ -72,7 +72,10 @@ def test_a_failing_point_is_recorded_and_retried(tmp_path):
     study = toy_study.make({"x": (1, 2, 3), "y": (0.5,)}, fail_marker=str(marker), fail_at=2)
     first = ih.run(study, "quick", tmp_path / "store", rng=9)
     assert json.loads(first.attrs["failed_points"]) == ["x=2,y=0.5"]
-    assert first.sizes["x"] == 2 and "failed on purpose" in next((tmp_path / "store" / "failed").iterdir()).read_text()
+    assert "failed on purpose" in next((tmp_path / "store" / "failed").iterdir()).read_text()
+    # the failed point is missing from the result: NaN on the whole grid, and named
+    assert first.sizes["x"] == 3 and first["value"].sel(x=2).isnull().all()
+    assert json.loads(first.attrs["missing_points"]) == ["x=2,y=0.5"]
     status = ih.store_status(tmp_path / "store")
     assert status["missing"] == status["failed"] == ["x=2,y=0.5"]
     marker.unlink()
@@ -210,7 +213,7 @@ def test_points_of_an_earlier_grid_are_kept_but_never_merged(tmp_path, capsys):
 
 def test_study_json_is_written_atomically_and_named_when_damaged(tmp_path):
     ih.run(toy_study.STUDY, "quick", tmp_path, rng=10)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["failed", "points", "study.json"]  # no temporary left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checksums", "failed", "points", "study.json"]  # no temporary
     (tmp_path / "study.json").write_text('{"study": "to')  # truncated, as a crash mid-write used to leave it
     with pytest.raises(ValueError, match=rf"^store: {tmp_path / 'study.json'} is damaged"):
         ih.run(toy_study.STUDY, "quick", tmp_path, rng=10)
@@ -235,3 +238,49 @@ def test_version_and_no_backend_changes(tmp_path, capsys):
         assert matplotlib.get_backend() == "svg" and (tmp_path / "demo.png").stat().st_size > 1000
     finally:
         matplotlib.use(before)
+
+
+def test_point_files_describe_themselves_and_load_store_returns_what_run_returned(tmp_path):
+    returned = ih.run("retrieval", "quick", tmp_path, rng=11)
+    loaded = ih.load_store(tmp_path)
+    xr.testing.assert_identical(loaded, returned)
+    assert_study_dataset(loaded, dims=("sample", "replica"))
+    one = xr.open_dataset(next((tmp_path / "points").glob("*.nc")), engine="h5netcdf")
+    assert one.attrs["study"] == "retrieval" and one.attrs["point_key"].startswith("alpha=")
+    assert one["alpha"].attrs["long_name"] == "load α" and one.attrs["fixed_n_sites"] == 200
+    with xr.open_mfdataset(sorted((tmp_path / "points").glob("*.nc")), engine="h5netcdf") as merged:
+        xr.testing.assert_allclose(merged["overlap_recall"].load(), returned["overlap_recall"])
+
+
+def test_damaged_and_swapped_point_files_are_moved_aside_and_recomputed(tmp_path, capsys, monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    from isinghop.cli import main
+
+    toy = EntryPoint(name="toy", value="toy_study", group="isinghop.studies")
+    monkeypatch.setattr(ih.study, "_entry_points", lambda: {"toy": toy})  # the CLI finds the toy study
+
+    first = ih.run(toy_study.STUDY, "quick", tmp_path, rng=12)
+    files = sorted((tmp_path / "points").glob("*.nc"))
+    changed, swapped, truncated = files[:3]
+    data = bytearray(changed.read_bytes())
+    data[-100] ^= 0xFF  # one changed byte
+    changed.write_bytes(bytes(data))
+    swapped.write_bytes(files[3].read_bytes())  # another point's data under this point's name ...
+    (tmp_path / "checksums" / f"{swapped.stem}.sha256").write_text(
+        (tmp_path / "checksums" / f"{files[3].stem}.sha256").read_text())  # ... with a matching checksum
+    truncated.write_bytes(truncated.read_bytes()[:200])
+    with pytest.warns(ih.study.StoreWarning) as warned:
+        partial = ih.load_store(tmp_path)
+    reasons = " | ".join(str(w.message) for w in warned)
+    for path in (changed, swapped, truncated):
+        assert str(path) in reasons
+    assert "holds point" in reasons and reasons.count("does not match its checksum") == 2
+    assert len(json.loads(partial.attrs["missing_points"])) == 3 and int(partial["value"].isnull().sum()) == 9
+    assert main(["plot", str(tmp_path)]) == 0
+    assert "the figure is partial: 3 of 6 points are missing" in capsys.readouterr().err
+    assert main(["info", str(tmp_path)]) == 0
+    assert "3 damaged" in capsys.readouterr().out
+    again = ih.run(toy_study.STUDY, "quick", tmp_path, rng=12)  # recomputes the three, merges nothing damaged
+    assert "resuming: 3 of 6 points done" in capsys.readouterr().err
+    xr.testing.assert_identical(comparable(again), comparable(first))
