@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from isinghop.demo import plot_demo, recall_demo
-from isinghop.study import study_names
+from isinghop.study import StoreFullError, study_names
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -123,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             _info(Path(args.store))
         else:
             _demo(args)
+    except StoreFullError as error:
+        parser.exit(1, f"isinghop: error: {error}\n")
     except (TypeError, ValueError, FileNotFoundError) as error:
         parser.exit(2, f"isinghop: error: {error}\n")
     return 0

@@ -31,6 +31,7 @@ crash never leaves half a file):
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib
 import itertools
@@ -50,7 +51,7 @@ import numpy as np
 from isinghop._validate import positive_int
 from isinghop.provenance import collect, stamp
 
-__all__ = ["Config", "Study", "Checkpoint", "StoreWarning", "load_study", "study_names", "run", "load_store", "store_status",
+__all__ = ["Config", "Study", "Checkpoint", "StoreWarning", "StoreFullError", "load_study", "study_names", "run", "load_store", "store_status",
            "point_key"]
 
 #: The package of the built-in studies (the folder ``studies/`` of the source tree).
@@ -241,6 +242,28 @@ def _sha256(path) -> str:
     return digest.hexdigest()
 
 
+#: Bytes a point file takes beyond its data (HDF5 headers, attributes), for the free-space check.
+_FILE_OVERHEAD = 1 << 16
+
+
+class StoreFullError(Exception):
+    """The store's file system has no room for the next point file; the run stops, finished points are kept."""
+
+    def __init__(self, store, needed: int):
+        self.store, self.needed = str(store), int(needed)
+        super().__init__(store, needed)
+
+    def __str__(self) -> str:
+        return (f"store: {self.store} is full: a point file needs about {self.needed / 1e6:.2f} MB, "
+                f"{_free_bytes(self.store) / 1e6:.2f} MB are free; finished points are kept, free space and run again")
+
+
+def _free_bytes(store) -> int:
+    import shutil
+
+    return shutil.disk_usage(store).free
+
+
 def _checksum_path(path) -> Path:
     """Where the checksum of a point file lives: ``checksums/<key hash>.sha256``."""
     path = Path(path)
@@ -263,6 +286,10 @@ def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path:
         dataset = dataset.expand_dims({name: [point[name]]})
         dataset[name].attrs.update(coordinates.get(name, {}))
     dataset = stamp(dataset, provenance | {"point_key": key})
+    store = Path(path).parent.parent
+    needed = dataset.nbytes + _FILE_OVERHEAD
+    if _free_bytes(store) < needed:  # checked first: HDF5 does not always survive a write that runs out of space
+        raise StoreFullError(store, needed)
     temporary = Path(f"{path}.{os.getpid()}.tmp")
     try:
         dataset.to_netcdf(temporary, engine="h5netcdf")
@@ -270,6 +297,10 @@ def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path:
         checksum.parent.mkdir(exist_ok=True)
         _write_atomically(checksum, _sha256(temporary))
         os.replace(temporary, path)
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StoreFullError(store, needed) from None
+        raise
     finally:
         temporary.unlink(missing_ok=True)
     shutil.rmtree(checkpoints, ignore_errors=True)
@@ -475,13 +506,18 @@ def _execute(tasks, compute, run_point, fixed, scheduler, workers, finished) -> 
         futures = {client.submit(compute, run_point, point, fixed, key, streams, path, pure=False): key
                    for point, key, streams, path in tasks}
         for future in as_completed(futures):
-            finished(futures[future], None if future.status == "finished" else "".join(
-                traceback.format_exception(future.exception())))
+            error = None if future.status == "finished" else future.exception()
+            if isinstance(error, StoreFullError):
+                client.cancel(list(futures))
+                raise error
+            finished(futures[future], None if error is None else "".join(traceback.format_exception(error)))
         return
     if workers is None:
         for point, key, streams, path in tasks:
             try:
                 compute(run_point, point, fixed, key, streams, path)
+            except StoreFullError:
+                raise
             except Exception:  # a failing point is recorded; the others go on
                 finished(key, traceback.format_exc())
             else:
@@ -494,6 +530,9 @@ def _execute(tasks, compute, run_point, fixed, scheduler, workers, finished) -> 
                    for point, key, streams, path in tasks}
         for future in as_completed(futures):
             error = future.exception()
+            if isinstance(error, StoreFullError):
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise error
             finished(futures[future], None if error is None else "".join(traceback.format_exception(error)))
 
 

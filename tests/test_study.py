@@ -284,3 +284,37 @@ def test_damaged_and_swapped_point_files_are_moved_aside_and_recomputed(tmp_path
     again = ih.run(toy_study.STUDY, "quick", tmp_path, rng=12)  # recomputes the three, merges nothing damaged
     assert "resuming: 3 of 6 points done" in capsys.readouterr().err
     xr.testing.assert_identical(comparable(again), comparable(first))
+
+
+def test_a_full_disk_stops_the_run_with_one_line_and_keeps_finished_points(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from importlib.metadata import EntryPoint
+
+    from isinghop.cli import main
+
+    monkeypatch.setattr(ih.study, "_entry_points",
+                        lambda: {"toy": EntryPoint(name="toy", value="toy_study", group="isinghop.studies")})
+    checks = iter([10**9, 10**9])  # room for two points, then none
+    monkeypatch.setattr(ih.study, "_free_bytes", lambda store: next(checks, 1000))
+    store = tmp_path / "store"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "toy", "--store", str(store)])
+    error = capsys.readouterr().err
+    assert exit_info.value.code == 1 and error.count("\n") == 1
+    assert f"store: {store} is full: a point file needs about" in error and "0.00 MB are free" in error
+    assert len(list((store / "points").glob("*.nc"))) == 2 and not list(store.rglob("*.tmp"))
+    # the write itself runs out of space: the same error, and no temporary file is left
+    monkeypatch.setattr(ih.study, "_free_bytes", lambda store: 10**9)
+
+    def no_space(self, path, **kwargs):
+        Path(path).write_bytes(b"\x89HDF half a file")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", no_space)
+    with pytest.raises(ih.study.StoreFullError, match=f"^store: {store} is full"):
+        ih.run("toy", "quick", store, rng=0)
+    assert len(list((store / "points").glob("*.nc"))) == 2 and not list(store.rglob("*.tmp"))
+    monkeypatch.undo()
+    resumed = ih.run(toy_study.STUDY, "quick", store, rng=0)  # space again: the run completes
+    assert not resumed["value"].isnull().any()
