@@ -25,6 +25,8 @@ crash never leaves half a file):
   before the file is renamed into place; a file that fails it (or does not
   open, or holds another point) is moved to ``damaged/`` and recomputed;
 * ``failed/<key hash>.txt`` with the error of a point that raised;
+* ``locks/<key hash>.lock`` — the ``fcntl`` lock held by the process that
+  computes the point, so processes that share a store share its points;
 * ``checkpoints/<key hash>/`` where a running point keeps its partial state
   (removed once the point's file is written).
 """
@@ -242,6 +244,42 @@ def _sha256(path) -> str:
     return digest.hexdigest()
 
 
+def _lock_path(path) -> Path:
+    """The lock of a point: ``locks/<key hash>.lock``, held by the process computing it."""
+    path = Path(path)
+    return path.parent.parent / "locks" / f"{path.stem}.lock"
+
+
+def _locked_point(run_point, point: dict, fixed: dict, key: str, streams, path: str, **attrs) -> str | None:
+    """:func:`_compute_point` under the point's lock, so that processes sharing a store share the work.
+
+    Returns None, computing nothing, when another process holds the lock (it
+    is computing the point). The lock is an ``fcntl`` lock: the system
+    releases it when its process ends, even by SIGKILL, so a dead process
+    never blocks a resume.
+    """
+    import fcntl
+
+    lock = _lock_path(path)
+    lock.parent.mkdir(exist_ok=True)
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        if Path(path).exists():  # another process finished it since this run listed its tasks
+            return key
+        return _compute_point(run_point, point, fixed, key, streams, path, **attrs)
+
+
+def _wait_for_lock(path) -> None:
+    """Block until no process holds the lock of the point written to ``path``."""
+    import fcntl
+
+    with open(_lock_path(path), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+
+
 #: Bytes a point file takes beyond its data (HDF5 headers, attributes), for the free-space check.
 _FILE_OVERHEAD = 1 << 16
 
@@ -422,7 +460,12 @@ def run(study: Study | str, config: str, store, *, scheduler=None, workers: int 
     bar = tqdm(total=len(keys), initial=len(keys) - len(tasks), desc=f"{study.name} ({config})", unit="point",
                disable=(not progress) if progress is not None else None)
 
-    def finished(key, error=None):
+    busy = []
+
+    def finished(key, error=None, computing_elsewhere=False):
+        if computing_elsewhere:  # another process holds the point's lock: wait for it at the end
+            busy.append(key)
+            return
         error_path = store / "failed" / f"{_digest(key)}.txt"
         if error is None:
             error_path.unlink(missing_ok=True)
@@ -431,9 +474,14 @@ def run(study: Study | str, config: str, store, *, scheduler=None, workers: int 
             _write_atomically(error_path, f"{key}\n{error}")
         bar.update()
 
+    compute = partial(_locked_point, coordinates=study.coordinates, provenance=provenance)
     try:
-        _execute(tasks, partial(_compute_point, coordinates=study.coordinates, provenance=provenance),
-                 study.run_point, chosen.fixed, scheduler, workers, finished)
+        _execute(tasks, compute, study.run_point, chosen.fixed, scheduler, workers, finished)
+        for point, key, streams, path in tasks:  # points other processes were computing: wait, then check
+            if key in busy:
+                _wait_for_lock(path)
+                _execute([(point, key, streams, path)], compute, study.run_point, chosen.fixed, None, None,
+                         finished)
     finally:
         bar.close()
     record = _read_record(store)
@@ -510,18 +558,19 @@ def _execute(tasks, compute, run_point, fixed, scheduler, workers, finished) -> 
             if isinstance(error, StoreFullError):
                 client.cancel(list(futures))
                 raise error
-            finished(futures[future], None if error is None else "".join(traceback.format_exception(error)))
+            finished(futures[future], None if error is None else "".join(traceback.format_exception(error)),
+                     error is None and future.result() is None)
         return
     if workers is None:
         for point, key, streams, path in tasks:
             try:
-                compute(run_point, point, fixed, key, streams, path)
+                result = compute(run_point, point, fixed, key, streams, path)
             except StoreFullError:
                 raise
             except Exception:  # a failing point is recorded; the others go on
                 finished(key, traceback.format_exc())
             else:
-                finished(key)
+                finished(key, None, result is None)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -533,7 +582,8 @@ def _execute(tasks, compute, run_point, fixed, scheduler, workers, finished) -> 
             if isinstance(error, StoreFullError):
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise error
-            finished(futures[future], None if error is None else "".join(traceback.format_exception(error)))
+            finished(futures[future], None if error is None else "".join(traceback.format_exception(error)),
+                     error is None and future.result() is None)
 
 
 def _grid_keys(grid: dict) -> list[str]:

@@ -213,7 +213,7 @@ def test_points_of_an_earlier_grid_are_kept_but_never_merged(tmp_path, capsys):
 
 def test_study_json_is_written_atomically_and_named_when_damaged(tmp_path):
     ih.run(toy_study.STUDY, "quick", tmp_path, rng=10)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["checksums", "failed", "points", "study.json"]  # no temporary
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checksums", "failed", "locks", "points", "study.json"]
     (tmp_path / "study.json").write_text('{"study": "to')  # truncated, as a crash mid-write used to leave it
     with pytest.raises(ValueError, match=rf"^store: {tmp_path / 'study.json'} is damaged"):
         ih.run(toy_study.STUDY, "quick", tmp_path, rng=10)
@@ -318,3 +318,25 @@ def test_a_full_disk_stops_the_run_with_one_line_and_keeps_finished_points(tmp_p
     monkeypatch.undo()
     resumed = ih.run(toy_study.STUDY, "quick", store, rng=0)  # space again: the run completes
     assert not resumed["value"].isnull().any()
+
+
+SHARED_STORE = """
+import sys
+import isinghop as ih
+import toy_study
+study = toy_study.make({"x": (1, 2, 3), "y": (0.5, 1.5)}, pause=1.0, log_file=sys.argv[2])
+print(int(ih.run(study, "quick", sys.argv[1], rng=13, progress=False)["value"].notnull().all()))
+"""
+
+
+def test_two_processes_on_one_store_share_the_work(tmp_path):
+    log = tmp_path / "computed.txt"
+    runs = [subprocess.Popen([sys.executable, "-c", SHARED_STORE, str(tmp_path / "store"), str(log)],
+                             env=os.environ | {"PYTHONPATH": str(TESTS)}, stdout=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0] and [o.split()[-1] for o in outputs] == ["1", "1"]
+    computed = log.read_text().split("\n")[:-1]
+    points = [line.split(maxsplit=1)[1] for line in computed]
+    assert sorted(points) == sorted(set(points)) and len(points) == 6  # every point computed once
+    assert len({line.split()[0] for line in computed}) == 2  # by both processes

@@ -14,6 +14,9 @@ import isinghop as ih
 def run_point(point, fixed, disorder, thermal, checkpoint):
     """Values drawn from the disorder and thermal streams; optional pause, failure, self-kill and stage hooks."""
     time.sleep(fixed.get("pause", 0.0))
+    if fixed.get("log_file"):  # which process computed which point
+        with open(fixed["log_file"], "a") as log:
+            log.write(f"{os.getpid()} {point['x']} {point['y']}\n")
     stages = fixed.get("stages_file")
     if stages:  # a long point in three checkpointed stages; it dies after stage 2 on its first attempt
         done = int((checkpoint.load("stage") or {"done": 0})["done"])
