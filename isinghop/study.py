@@ -103,7 +103,10 @@ class Study:
     dimensions. ``plot(dataset)``
     returns a matplotlib Figure drawn from the merged Dataset alone.
     ``coordinates`` maps each swept coordinate to its ``units``, ``long_name``
-    and ``description`` attrs.
+    and ``description`` attrs. ``disorder_keys`` and ``thermal_keys`` name the
+    coordinates that key the point's disorder and thermal streams (default:
+    all of them): with ``disorder_keys=("alpha",)`` points that differ only
+    in other coordinates draw the same patterns.
     """
 
     name: str
@@ -112,6 +115,22 @@ class Study:
     run_point: Callable
     plot: Callable
     coordinates: dict
+    disorder_keys: tuple | None = None
+    thermal_keys: tuple | None = None
+
+    def streams(self, root: np.random.SeedSequence, point: dict) -> tuple:
+        """The disorder and thermal ``SeedSequence`` of a point, from the root seed and the keyed coordinates.
+
+        Returns
+        -------
+        tuple of numpy.random.SeedSequence
+            ``(disorder, thermal)``; they depend on the root and on the values
+            of the keyed coordinates only (never on the grid position or the time).
+        """
+        def keyed(names):
+            return point_key(point if names is None else {name: point[name] for name in names})
+
+        return _point_streams(root, keyed(self.disorder_keys), keyed(self.thermal_keys))
 
 
 class Checkpoint:
@@ -219,11 +238,13 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
-def _point_streams(root: np.random.SeedSequence, key: str):
-    """Disorder and thermal SeedSequences of a point, derived from the root and the key only."""
-    words = np.frombuffer(hashlib.sha256(key.encode()).digest()[:16], dtype=np.uint32)
-    base = (*root.spawn_key, *(int(w) for w in words))
-    return tuple(np.random.SeedSequence(root.entropy, spawn_key=(*base, k)) for k in (0, 1))
+def _point_streams(root: np.random.SeedSequence, disorder_key: str, thermal_key: str):
+    """Disorder and thermal SeedSequences, derived from the root and their keys only."""
+    def stream(key: str, which: int) -> np.random.SeedSequence:
+        words = np.frombuffer(hashlib.sha256(key.encode()).digest()[:16], dtype=np.uint32)
+        return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, *(int(w) for w in words), which))
+
+    return stream(disorder_key, 0), stream(thermal_key, 1)
 
 
 def _root_seed(rng) -> np.random.SeedSequence:
@@ -452,7 +473,7 @@ def run(study: Study | str, config: str, store, *, scheduler=None, workers: int 
         "study": study.name, "config": config} | _fixed_attrs(chosen.fixed)
     keys = _grid_keys(chosen.grid)
     sound = _sound_points(store, keys)
-    tasks = [(point, key, _point_streams(root, key), str(store / "points" / f"{_digest(key)}.nc"))
+    tasks = [(point, key, study.streams(root, point), str(store / "points" / f"{_digest(key)}.nc"))
              for point, key in zip(chosen.points(), keys) if key not in sound]
     if sound and tasks:
         print(f"{study.name} ({config}): resuming: {len(sound)} of {len(keys)} points done", file=sys.stderr)

@@ -15,29 +15,34 @@ import xarray as xr
 import isinghop as ih
 
 QUICK = ih.Config(
-    grid={"alpha": (0.05, 0.2), "T": (0.2, 0.6), "noise": (0.1, 0.3)},
-    fixed={"n_sites": 200, "samples": 2, "replicas": 4, "sweeps": 100, "rule": "metropolis",
+    grid={"alpha": (0.02, 0.06, 0.1, 0.14, 0.18, 0.22), "noise": (0.1, 0.3)},
+    fixed={"n_sites": 200, "T": [0.2, 0.6], "samples": 4, "replicas": 4, "sweeps": 100, "rule": "metropolis",
            "schedule": "permutation", "tie": "keep"},
-    description="8 points at N = 200: seconds",
+    description="12 points at N = 200, 4 disorder samples: seconds",
 )
 FULL = ih.Config(
-    grid={"alpha": tuple(np.round(np.arange(0.02, 0.201, 0.02), 3)), "T": (0.0, 0.2, 0.4, 0.6),
-          "noise": (0.1, 0.3)},
-    fixed={"n_sites": 2000, "samples": 8, "replicas": 8, "sweeps": 1000, "rule": "metropolis",
-           "schedule": "permutation", "tie": "keep"},
-    description="80 points at N = 2000: the paper's figure",
+    grid={"alpha": tuple(np.round(np.arange(0.02, 0.201, 0.02), 3)), "noise": (0.1, 0.3)},
+    fixed={"n_sites": 2000, "T": [0.2, 0.4, 0.6], "samples": 8, "replicas": 8, "sweeps": 1000,
+           "rule": "metropolis", "schedule": "permutation", "tie": "keep"},
+    description="20 points at N = 2000, 8 disorder samples: the paper's figure",
 )
 
 
 def run_point(point, fixed, disorder, thermal, checkpoint):
-    """Overlaps ``(sample, replica)`` after recall and after Metropolis at the point's T.
+    """Overlaps ``(sample, replica)`` after recall, and ``(T, sample, replica)`` after Metropolis.
 
-    Finished disorder samples are checkpointed, so a restarted point redoes at most one.
+    The patterns of disorder sample s depend on α only (the study keys its
+    disorder streams by α), so every noise level and temperature sees the
+    same pattern sets. Recall runs once per sample; the Metropolis chains of
+    all temperatures run in one call, one replica block per T, from the same
+    cues. Finished samples are checkpointed, so a restarted point redoes at
+    most one.
     """
     n, samples, replicas = fixed["n_sites"], fixed["samples"], fixed["replicas"]
+    temperatures = np.asarray(fixed["T"], dtype=np.float64)
     n_patterns = max(1, int(round(point["alpha"] * n)))
     saved = checkpoint.load("samples") or {
-        "recall": np.empty((samples, replicas)), "thermal": np.empty((samples, replicas)),
+        "recall": np.empty((samples, replicas)), "thermal": np.empty((len(temperatures), samples, replicas)),
         "sweeps": np.empty((samples, replicas), dtype=np.int64), "done": np.array(0)}
     recall, thermal_m, sweeps_used = saved["recall"], saved["thermal"], saved["sweeps"]
     for s, (patterns_seed, dynamics_seed) in enumerate(zip(disorder.spawn(samples), thermal.spawn(samples))):
@@ -50,13 +55,16 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
         relaxed = ih.relax(model, cues, schedule=fixed["schedule"], tie=fixed["tie"], rng=relax_seed)
         recall[s] = relaxed.spins @ xi[0].astype(np.int64) / n
         sweeps_used[s] = relaxed.sweeps
-        chain = ih.sample(model, cues, T=point["T"], rule=fixed["rule"], schedule=fixed["schedule"],
-                          sweeps=fixed["sweeps"], record="overlaps", patterns=xi[:1], rng=chain_seed)
-        thermal_m[s] = chain.overlaps[:, fixed["sweeps"] // 2 :, 0].mean(axis=1)
+        chain = ih.sample(model, np.tile(cues, (len(temperatures), 1)), T=np.repeat(temperatures, replicas),
+                          rule=fixed["rule"], schedule=fixed["schedule"], sweeps=fixed["sweeps"], record="overlaps",
+                          patterns=xi[:1], rng=chain_seed)
+        thermal_m[:, s] = chain.overlaps[:, fixed["sweeps"] // 2 :, 0].mean(axis=1).reshape(len(temperatures), -1)
         checkpoint.save("samples", recall=recall, thermal=thermal_m, sweeps=sweeps_used, done=np.array(s + 1))
     coords = {
+        "T": ("T", temperatures, {"units": "energy (k_B = 1)", "long_name": "temperature",
+                                  "description": "Metropolis temperature"}),
         "sample": ("sample", np.arange(samples), {"units": "1", "long_name": "disorder sample",
-                                                  "description": "independent pattern set"}),
+                                                  "description": "independent pattern set (the same for every noise)"}),
         "replica": ("replica", np.arange(replicas), {"units": "1", "long_name": "replica",
                                                      "description": "independent cue and dynamics on one pattern set"}),
     }
@@ -65,7 +73,7 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
             "overlap_recall": (("sample", "replica"), recall, {
                 "units": "1", "long_name": "overlap after recall",
                 "description": "m_1 = (1/N) sum_i xi_i^1 s_i after zero-temperature relaxation from the cue"}),
-            "overlap_thermal": (("sample", "replica"), thermal_m, {
+            "overlap_thermal": (("T", "sample", "replica"), thermal_m, {
                 "units": "1", "long_name": "thermal overlap",
                 "description": "m_1 averaged over the second half of a Metropolis chain at T started from the cue"}),
             "recall_sweeps": (("sample", "replica"), sweeps_used, {
@@ -76,6 +84,16 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
     )
 
 
+def _disorder_mean(overlap):
+    """Mean over disorder samples of the replica-averaged overlap, and its error from the spread of the samples.
+
+    Replicas on one pattern set are not independent; the samples are.
+    """
+    per_sample = overlap.mean("replica")
+    count = per_sample.sizes["sample"]
+    return per_sample.mean("sample"), per_sample.std("sample", ddof=1) / np.sqrt(count)
+
+
 def plot(dataset):
     """Recall overlap against load for each noise level, and thermal overlap against load for each T."""
     from matplotlib.figure import Figure  # no pyplot: drawing never touches the caller's backend
@@ -84,36 +102,35 @@ def plot(dataset):
     left, right = fig.subplots(1, 2, sharey=True)
     alpha = dataset["alpha"].values
     for noise in dataset["noise"].values:
-        recall = dataset["overlap_recall"].sel(noise=noise)
-        mean = recall.mean(("T", "sample", "replica"))
-        error = recall.std(("T", "sample", "replica")) / np.sqrt(recall.size / len(alpha))
-        left.errorbar(alpha, mean, yerr=error, marker="o", capsize=3, label=f"noise {noise:g}")
+        mean, error = _disorder_mean(dataset["overlap_recall"].sel(noise=noise))
+        left.errorbar(alpha, mean, yerr=error, marker="o", capsize=3, label=f"cue noise {noise:g}")
     lowest = dataset["noise"].values.min()
     for T in dataset["T"].values:
-        thermal = dataset["overlap_thermal"].sel(noise=lowest, T=T)
-        right.plot(alpha, thermal.mean(("sample", "replica")), marker="s", label=f"T = {T:g}")
+        mean, error = _disorder_mean(dataset["overlap_thermal"].sel(noise=lowest, T=T))
+        right.errorbar(alpha, mean, yerr=error, marker="s", capsize=3, label=f"T = {T:g}")
+    left.axvline(0.138, color="0.6", ls=":", lw=1, label="α_c ≈ 0.138 (T = 0)")
     for ax in (left, right):
-        ax.axvline(0.138, color="0.6", ls=":", lw=1)
         ax.set_xlabel("load α = P/N")
         ax.legend(fontsize=8)
-    left.set_ylabel("overlap m₁")
+    left.set_ylabel("overlap m₁ (mean over disorder samples ± error)")
     left.set_title("zero-temperature recall")
     right.set_title(f"Metropolis, cue noise {lowest:g}")
     n = dataset.attrs.get("fixed_n_sites", "")
-    fig.suptitle(f"Hebbian retrieval, N = {n} (dotted: α_c ≈ 0.138)")
+    samples = dataset.sizes["sample"]
+    fig.suptitle(f"Hebbian retrieval, N = {n}; error bars from {samples} independent pattern sets")
     fig.tight_layout()
     return fig
 
 
 STUDY = ih.Study(
     name="retrieval",
-    description="overlap after zero-T recall and after Metropolis over load α, temperature T and cue noise",
+    description="overlap after zero-T recall and after Metropolis over load α and cue noise, for several T",
     configs={"quick": QUICK, "full": FULL},
     run_point=run_point,
     plot=plot,
     coordinates={
         "alpha": {"units": "1", "long_name": "load α", "description": "stored patterns per site, P/N"},
-        "T": {"units": "energy (k_B = 1)", "long_name": "temperature", "description": "Metropolis temperature"},
         "noise": {"units": "1", "long_name": "cue noise", "description": "fraction of the cue's sites flipped"},
     },
+    disorder_keys=("alpha",),
 )

@@ -32,12 +32,24 @@ def test_every_quick_config_meets_the_contract(tmp_path):
         assert json.loads(dataset.attrs["failed_points"]) == []
 
 
-def test_retrieval_recalls_below_capacity(tmp_path):
-    dataset = ih.run("retrieval", "quick", tmp_path, rng=2)
-    # alpha = 0.05 is below alpha_c = 0.138: recall from 10 % noise is perfect
-    assert float(dataset["overlap_recall"].sel(alpha=0.05, noise=0.1).min()) == 1.0
-    # alpha = 0.2 is above it: recall degrades
-    assert float(dataset["overlap_recall"].sel(alpha=0.2).mean()) < 0.9
+def test_retrieval_recalls_below_capacity_and_its_figure_does_not_mislead(tmp_path):
+    study = ih.load_study("retrieval")
+    dataset = ih.run(study, "quick", tmp_path, rng=2)
+    # alpha = 0.06 is below alpha_c = 0.138: recall from 10 % noise is perfect
+    assert float(dataset["overlap_recall"].sel(alpha=0.06, noise=0.1).min()) == 1.0
+    # alpha = 0.22 is above it: recall degrades
+    assert float(dataset["overlap_recall"].sel(alpha=0.22).mean()) < 0.9
+    # zero-T recall is computed once per (alpha, noise), not again for every T; enough loads to see the drop
+    assert "T" not in dataset["overlap_recall"].dims and dataset.sizes["alpha"] >= 6
+    # the patterns depend on alpha only: both noise levels (and all T) recall from the same pattern sets
+    root = np.random.SeedSequence(2)
+    low, high = (study.streams(root, {"alpha": 0.1, "noise": noise}) for noise in (0.1, 0.3))
+    assert low[0].spawn_key == high[0].spawn_key and low[1].spawn_key != high[1].spawn_key
+    figure = study.plot(dataset)
+    recall_axes, thermal_axes = figure.axes
+    assert recall_axes.containers and thermal_axes.containers  # error bars on both panels
+    vertical = [line for line in thermal_axes.lines if np.ptp(line.get_xdata()) == 0]
+    assert not vertical  # the T = 0 capacity line is drawn on the T = 0 panel only
 
 
 def test_same_dataset_for_one_process_and_a_pool(tmp_path):
@@ -139,7 +151,7 @@ def test_command_line(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "figure written to" in printed and (tmp_path / "retrieval.png").stat().st_size > 10_000
     assert main(["info", str(tmp_path)]) == 0
-    assert "8 done, 0 missing, 0 failed" in capsys.readouterr().out
+    assert "12 done, 0 missing, 0 failed" in capsys.readouterr().out
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "retrieval", "--config", "huge", "--store", str(tmp_path)])
     assert exit_info.value.code == 2
@@ -174,7 +186,7 @@ def test_point_keys_do_not_depend_on_the_numpy_version():
     full = ih.load_study("retrieval").configs["full"]
     point = full.points()[1]  # alpha comes from np.round(np.arange(...)): a NumPy float64
     # the key names the file and seeds the point's streams: pinned, as plain Python values print
-    assert point_key(point) == "alpha=0.02,T=0.0,noise=0.3"
+    assert point_key(point) == "alpha=0.02,noise=0.3"
     assert point_key({"N": np.int64(500), "c": np.float32(0.5), "rule": np.str_("hebb")}) == "N=500,c=0.5,rule='hebb'"
 
 
