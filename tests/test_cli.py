@@ -1,5 +1,6 @@
 """The demo recalls a pattern below capacity and writes its figure."""
 
+import os
 import subprocess
 import sys
 
@@ -43,3 +44,31 @@ def test_module_entry_point(tmp_path):
         capture_output=True, text=True, check=True,
     )
     assert "figure written to" in done.stdout
+
+
+def test_help_list_and_info_do_not_import_numba(tmp_path):
+    import isinghop as ih
+
+    ih.run("retrieval", "quick", tmp_path / "store", rng=1)
+    for command in (["--help"], ["list"], ["info", str(tmp_path / "store")], ["--version"]):
+        probe = ("import sys\nfrom isinghop.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
+                 "print('numba' in sys.modules, file=sys.stderr)" % (command,))
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        assert done.stderr.strip().splitlines()[-1] == "False", (command, done.stderr)
+
+
+CACHED = """
+import isinghop as ih
+from isinghop._kernels.storage import kernels
+model = ih.hebbian(ih.random_patterns(3, 40, rng=1))
+ih.relax(model, ih.random_spins(2, 40, rng=2), rng=3)
+spec = model.couplings.kernel_spec
+print(kernels(spec.init, spec.field, spec.flip).relax.stats.cache_hits)
+"""
+
+
+def test_compiled_kernels_are_cached_on_disk(tmp_path):
+    environment = os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    hits = [subprocess.run([sys.executable, "-c", CACHED], env=environment, capture_output=True, text=True,
+                           check=True).stdout.split()[-1] for _ in range(2)]
+    assert hits[0] == "Counter()" and hits[1] != "Counter()"  # compiled by the first process, loaded by the second

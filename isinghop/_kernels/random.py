@@ -69,7 +69,7 @@ def below(state, n):
     return np.int64(product >> _SHIFT_32)
 
 
-@njit
+@njit(cache=True)
 def uniforms(state, count):
     """``count`` uniforms from one state (for draws made outside the kernels, e.g. replica exchanges)."""
     out = np.empty(count)

@@ -11,13 +11,11 @@ Random numbers, per replica and in this order: the schedule's (see
 per tie, when it happens.
 """
 
-import functools
 
 import numpy as np
 from numba import njit
 
-from isinghop._kernels.random import below, coin
-from isinghop._kernels.schedule import RANDOM, SEQUENTIAL, SYNCHRONOUS, start_sweep
+from isinghop._kernels.random import coin
 
 from isinghop.vocabulary import TIE_CODES
 
@@ -100,101 +98,8 @@ def record_overlaps(patterns, s, out):
         out[mu] = totals[mu] / n
 
 
-@functools.cache
 def relax_kernel(init, field, flip):
-    """The relaxation kernel for one storage (compiled on first use, once per storage)."""
+    """The compiled relaxation kernel of one storage (see :mod:`isinghop._kernels.sweeps`)."""
+    from isinghop._kernels.storage import kernels
 
-    @njit(nogil=True)
-    def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zobrist, detect_cycles, patterns,
-              spins, aux, states, sweeps, status, cycle, flips, history, energies, magnetisations, overlaps, free):
-        """Run every RUNNING replica until it converges, settles, cycles or reaches sweep ``limit``.
-
-        Called repeatedly with a growing ``limit`` (the caller grows the
-        per-sweep arrays in between): a replica resumes at sweep
-        ``sweeps[r]`` with its spins, ``aux`` and generator state as left, so
-        the run is the same as one call with the final limit. A replica at
-        sweep 0 is initialised (``aux``, history, records of the start).
-        Records (``history`` of state hashes, kept only to detect cycles;
-        ``energies``, ``magnetisations``, ``overlaps``, each kept only when it
-        has columns) go to columns 0..sweeps.
-        """
-        n_replica, n = spins.shape
-        record_e = energies.shape[1] > 0
-        record_mag = magnetisations.shape[1] > 0
-        record_m = overlaps.shape[1] > 0
-        for r in range(n_replica):
-            if status[r] != RUNNING:
-                continue
-            s = spins[r]
-            a = aux[r]
-            state = states[r]
-            sites = np.empty(n, np.int64)
-            proposal = np.empty(n, np.int8)
-            code = np.uint64(0)
-            for i in range(n):
-                if s[i] > 0:
-                    code ^= zobrist[i]
-            sweep = sweeps[r]
-            outcome = RUNNING
-            if sweep == 0:
-                init(data, s, a)
-                if detect_cycles:
-                    history[r, 0] = code
-                if record_e:
-                    energies[r, 0] = energy_numerator(field, data, a, s, hs, raw_diagonal) / (scale * n)
-                if record_mag:
-                    magnetisations[r, 0] = magnetisation(s)
-                if record_m:
-                    record_overlaps(patterns, s, overlaps[r, 0])
-                outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
-            while outcome == RUNNING and sweep < limit:
-                # the stopping rule is the explicit check of every site after each sweep (and before the first)
-                sweep += 1
-                changed = 0
-                if schedule == SYNCHRONOUS:
-                    for i in range(n):
-                        proposal[i] = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
-                    for i in range(n):
-                        if proposal[i] != s[i]:
-                            s[i] = proposal[i]
-                            flip(data, a, s, i)
-                            code ^= zobrist[i]
-                            changed += 1
-                else:
-                    start_sweep(schedule, sites, state)
-                    for attempt in range(n):
-                        if schedule == RANDOM:  # written out: a helper returning the site halved the speed
-                            i = below(state, n)
-                        elif schedule == SEQUENTIAL:
-                            i = order[attempt]
-                        else:
-                            i = sites[attempt]
-                        value = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
-                        if value != s[i]:
-                            s[i] = value
-                            flip(data, a, s, i)
-                            code ^= zobrist[i]
-                            changed += 1
-                flips[r] += changed
-                if detect_cycles:
-                    history[r, sweep] = code
-                if record_e:
-                    energies[r, sweep] = energy_numerator(field, data, a, s, hs, raw_diagonal) / (scale * n)
-                if record_mag:
-                    magnetisations[r, sweep] = magnetisation(s)
-                if record_m:
-                    record_overlaps(patterns, s, overlaps[r, sweep])
-                if changed == 0 and schedule != RANDOM and tie != COIN:
-                    outcome = CONVERGED  # every site was just visited and found stable: the check would pass
-                else:
-                    outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
-                if outcome == RUNNING and detect_cycles:
-                    for lag in range(1, sweep + 1):
-                        if history[r, sweep - lag] == code:
-                            cycle[r] = lag
-                            outcome = CYCLE
-                            break
-            sweeps[r] = sweep
-            status[r] = outcome
-
-    return relax
+    return kernels(init, field, flip).relax

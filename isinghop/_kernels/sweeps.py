@@ -1,0 +1,223 @@
+"""The sweep kernels, written once for every coupling storage (loaded once per storage; private).
+
+This file is not imported as a module of its own: :func:`isinghop._kernels.storage.kernels` loads it
+once per storage, with the storage's ``init``, ``field`` and ``flip`` (see
+:mod:`isinghop._kernels.dense`, :mod:`~isinghop._kernels.sparse`, :mod:`~isinghop._kernels.patterns`)
+set as module globals beforehand, and compiles :func:`relax` and :func:`sample` with numba's
+on-disk cache. The functions are plain Python here.
+"""
+
+import numpy as np
+
+from isinghop._kernels.montecarlo import new_value, pair_numerator
+from isinghop._kernels.random import below
+from isinghop._kernels.relax import (
+    COIN,
+    CONVERGED,
+    CYCLE,
+    RUNNING,
+    check,
+    decide,
+    energy_numerator,
+    magnetisation,
+    record_overlaps,
+)
+from isinghop._kernels.schedule import RANDOM, SEQUENTIAL, SYNCHRONOUS, start_sweep
+
+init = field = flip = None  # the storage's functions, set by the loader before this file runs
+
+
+def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zobrist, detect_cycles, patterns,
+          spins, aux, states, sweeps, status, cycle, flips, history, energies, magnetisations, overlaps, free):
+    """Run every RUNNING replica until it converges, settles, cycles or reaches sweep ``limit``.
+
+    Called repeatedly with a growing ``limit`` (the caller grows the
+    per-sweep arrays in between): a replica resumes at sweep
+    ``sweeps[r]`` with its spins, ``aux`` and generator state as left, so
+    the run is the same as one call with the final limit. A replica at
+    sweep 0 is initialised (``aux``, history, records of the start).
+    Records (``history`` of state hashes, kept only to detect cycles;
+    ``energies``, ``magnetisations``, ``overlaps``, each kept only when it
+    has columns) go to columns 0..sweeps.
+    """
+    n_replica, n = spins.shape
+    record_e = energies.shape[1] > 0
+    record_mag = magnetisations.shape[1] > 0
+    record_m = overlaps.shape[1] > 0
+    for r in range(n_replica):
+        if status[r] != RUNNING:
+            continue
+        s = spins[r]
+        a = aux[r]
+        state = states[r]
+        sites = np.empty(n, np.int64)
+        proposal = np.empty(n, np.int8)
+        code = np.uint64(0)
+        for i in range(n):
+            if s[i] > 0:
+                code ^= zobrist[i]
+        sweep = sweeps[r]
+        outcome = RUNNING
+        if sweep == 0:
+            init(data, s, a)
+            if detect_cycles:
+                history[r, 0] = code
+            if record_e:
+                energies[r, 0] = energy_numerator(field, data, a, s, hs, raw_diagonal) / (scale * n)
+            if record_mag:
+                magnetisations[r, 0] = magnetisation(s)
+            if record_m:
+                record_overlaps(patterns, s, overlaps[r, 0])
+            outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
+        while outcome == RUNNING and sweep < limit:
+            # the stopping rule is the explicit check of every site after each sweep (and before the first)
+            sweep += 1
+            changed = 0
+            if schedule == SYNCHRONOUS:
+                for i in range(n):
+                    proposal[i] = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
+                for i in range(n):
+                    if proposal[i] != s[i]:
+                        s[i] = proposal[i]
+                        flip(data, a, s, i)
+                        code ^= zobrist[i]
+                        changed += 1
+            else:
+                start_sweep(schedule, sites, state)
+                for attempt in range(n):
+                    if schedule == RANDOM:  # written out: a helper returning the site halved the speed
+                        i = below(state, n)
+                    elif schedule == SEQUENTIAL:
+                        i = order[attempt]
+                    else:
+                        i = sites[attempt]
+                    value = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
+                    if value != s[i]:
+                        s[i] = value
+                        flip(data, a, s, i)
+                        code ^= zobrist[i]
+                        changed += 1
+            flips[r] += changed
+            if detect_cycles:
+                history[r, sweep] = code
+            if record_e:
+                energies[r, sweep] = energy_numerator(field, data, a, s, hs, raw_diagonal) / (scale * n)
+            if record_mag:
+                magnetisations[r, sweep] = magnetisation(s)
+            if record_m:
+                record_overlaps(patterns, s, overlaps[r, sweep])
+            if changed == 0 and schedule != RANDOM and tie != COIN:
+                outcome = CONVERGED  # every site was just visited and found stable: the check would pass
+            else:
+                outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
+            if outcome == RUNNING and detect_cycles:
+                for lag in range(1, sweep + 1):
+                    if history[r, sweep - lag] == code:
+                        cycle[r] = lag
+                        outcome = CYCLE
+                        break
+        sweeps[r] = sweep
+        status[r] = outcome
+
+
+
+def sample(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in, record_every, patterns,
+           tables, table_size, anneal, first_sweep, n_sweeps, first_record, fresh, spins, aux, e_nums, states,
+           T_replica, table_row, energies, magnetisations, overlaps, snapshots, accepted):
+    """Run ``n_sweeps`` sweeps per replica; record after ``burn_in``, every ``record_every``.
+
+    The sweeps are numbers ``first_sweep, first_sweep + 1, …`` of the whole
+    chain (so a chain run in segments records exactly as in one go); the
+    first record written here is ``first_record``. A replica's temperature
+    is ``anneal[sweep]`` when ``anneal`` is not empty, else ``T_replica[r]``,
+    whose probabilities are ``tables[table_row[r]]`` when ``table_size > 0``.
+    ``fresh``: compute ``aux`` and ``e_nums`` from the spins; otherwise
+    continue from them. ``spins``, ``aux``, ``e_nums``, ``states`` and
+    ``accepted`` are updated in place; a record array with no columns is not kept.
+    """
+    n_replica, n = spins.shape
+    n_patterns = patterns.shape[1]
+    annealed = anneal.size > 0
+    plain = True
+    for i in range(n):
+        plain = plain and hs[i] == 0.0 and raw_diagonal[i] == 0.0
+    keep_e = energies.shape[1] > 0
+    keep_mag = magnetisations.shape[1] > 0
+    keep_snapshots = snapshots.shape[1] > 0
+    keep_overlaps = overlaps.shape[1] > 0 and n_patterns > 0
+    for r in range(n_replica):
+        s = spins[r]
+        a = aux[r]
+        state = states[r]
+        if fresh:
+            init(data, s, a)
+            e_nums[r] = energy_numerator(field, data, a, s, hs, raw_diagonal)
+        e_num = e_nums[r]
+        sites = np.empty(n, np.int64)
+        proposal = np.empty(n, np.int8)
+        size = -1  # no table unless the temperature is fixed and > 0
+        table = tables[0]
+        T = T_replica[r]
+        if not annealed and table_size > 0 and T > 0.0:
+            table = tables[table_row[r]]
+            size = table_size
+        beta = 1.0 / T if T > 0.0 else np.inf
+        total_m = 0
+        for i in range(n):
+            total_m += s[i]
+        sums = np.zeros(n_patterns, np.int64)
+        for i in range(n):
+            for mu in range(n_patterns):
+                sums[mu] += patterns[i, mu] * s[i]
+        record = first_record
+        for step in range(n_sweeps):
+            sweep = first_sweep + step
+            if annealed:
+                T = anneal[sweep]
+                beta = 1.0 / T if T > 0.0 else np.inf
+            if schedule == SYNCHRONOUS:
+                for i in range(n):
+                    p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
+                    proposal[i] = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
+                for i in range(n):
+                    if proposal[i] != s[i]:
+                        p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
+                        e_num += 2.0 * s[i] * p
+                        s[i] = proposal[i]
+                        flip(data, a, s, i)
+                        total_m += 2 * s[i]
+                        for mu in range(n_patterns):
+                            sums[mu] += 2 * s[i] * patterns[i, mu]
+                        accepted[r] += 1
+            else:
+                start_sweep(schedule, sites, state)
+                for attempt in range(n):
+                    if schedule == RANDOM:  # written out: a helper returning the site halved the speed
+                        i = below(state, n)
+                    elif schedule == SEQUENTIAL:
+                        i = order[attempt]
+                    else:
+                        i = sites[attempt]
+                    p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
+                    value = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
+                    if value != s[i]:
+                        e_num += 2.0 * s[i] * p
+                        s[i] = value
+                        flip(data, a, s, i)
+                        total_m += 2 * value
+                        for mu in range(n_patterns):
+                            sums[mu] += 2 * value * patterns[i, mu]
+                        accepted[r] += 1
+            if sweep >= burn_in and (sweep - burn_in + 1) % record_every == 0:
+                if keep_e:
+                    energies[r, record] = e_num / (scale * n)
+                if keep_mag:
+                    magnetisations[r, record] = total_m / n
+                if keep_overlaps:
+                    for mu in range(n_patterns):
+                        overlaps[r, record, mu] = sums[mu] / n
+                if keep_snapshots:
+                    snapshots[r, record] = s
+                record += 1
+        e_nums[r] = e_num
+
