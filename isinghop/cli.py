@@ -127,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(1, f"isinghop: error: {error}\n")
     except (TypeError, ValueError, FileNotFoundError) as error:
         parser.exit(2, f"isinghop: error: {error}\n")
+    except OSError as error:  # e.g. a figure written into a read-only store: say where, in one line
+        parser.exit(1, f"isinghop: error: {error}; pass --out to write elsewhere\n" if args.command == "plot"
+                    else f"isinghop: error: {error}\n")
     return 0
 
 

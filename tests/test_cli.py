@@ -72,3 +72,20 @@ def test_compiled_kernels_are_cached_on_disk(tmp_path):
     hits = [subprocess.run([sys.executable, "-c", CACHED], env=environment, capture_output=True, text=True,
                            check=True).stdout.split()[-1] for _ in range(2)]
     assert hits[0] == "Counter()" and hits[1] != "Counter()"  # compiled by the first process, loaded by the second
+
+
+def test_a_store_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypatch):
+    import isinghop as ih
+    from matplotlib.figure import Figure
+
+    ih.run("retrieval", "quick", tmp_path / "store", rng=1)
+
+    def read_only(self, path, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Figure, "savefig", read_only)  # as in a read-only store (root ignores file modes)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["plot", str(tmp_path / "store")])
+    error = capsys.readouterr().err
+    assert exit_info.value.code == 1 and error.count("\n") == 1 and "Permission denied" in error
+    assert "pass --out" in error
