@@ -352,3 +352,16 @@ def test_two_processes_on_one_store_share_the_work(tmp_path):
     points = [line.split(maxsplit=1)[1] for line in computed]
     assert sorted(points) == sorted(set(points)) and len(points) == 6  # every point computed once
     assert len({line.split()[0] for line in computed}) == 2  # by both processes
+
+
+def test_provenance_describes_only_the_projects_own_checkout(tmp_path, monkeypatch):
+    from isinghop import provenance
+
+    if (Path(provenance.__file__).parent.parent / ".git").exists():
+        assert provenance._git_describe()  # a checkout of the project: its own repository is described
+    # an installed copy inside some other repository (say, a virtual environment kept in one)
+    installed = tmp_path / "env" / "site-packages" / "isinghop"
+    installed.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    monkeypatch.setattr(provenance, "__file__", str(installed / "provenance.py"))
+    assert provenance._git_describe() == ""
