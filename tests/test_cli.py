@@ -48,8 +48,9 @@ def test_module_entry_point(tmp_path):
 
 def test_help_list_and_info_do_not_import_numba(tmp_path):
     import isinghop as ih
+    import toy_study
 
-    ih.run("retrieval", "quick", tmp_path / "store", rng=1)
+    ih.run(toy_study.STUDY, "quick", tmp_path / "store", rng=1)  # a store to inspect, made without numba
     for command in (["--help"], ["list"], ["info", str(tmp_path / "store")], ["--version"]):
         probe = ("import sys\nfrom isinghop.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
                  "print('numba' in sys.modules, file=sys.stderr)" % (command,))
