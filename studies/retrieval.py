@@ -84,16 +84,6 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
     )
 
 
-def _disorder_mean(overlap):
-    """Mean over disorder samples of the replica-averaged overlap, and its error from the spread of the samples.
-
-    Replicas on one pattern set are not independent; the samples are.
-    """
-    per_sample = overlap.mean("replica")
-    count = per_sample.sizes["sample"]
-    return per_sample.mean("sample"), per_sample.std("sample", ddof=1) / np.sqrt(count)
-
-
 def plot(dataset):
     """Recall overlap against load for each noise level, and thermal overlap against load for each T."""
     from matplotlib.figure import Figure  # no pyplot: drawing never touches the caller's backend
@@ -102,11 +92,11 @@ def plot(dataset):
     left, right = fig.subplots(1, 2, sharey=True)
     alpha = dataset["alpha"].values
     for noise in dataset["noise"].values:
-        mean, error = _disorder_mean(dataset["overlap_recall"].sel(noise=noise))
+        mean, error = ih.finite_size.disorder_average(dataset["overlap_recall"].sel(noise=noise))
         left.errorbar(alpha, mean, yerr=error, marker="o", capsize=3, label=f"cue noise {noise:g}")
     lowest = dataset["noise"].values.min()
     for T in dataset["T"].values:
-        mean, error = _disorder_mean(dataset["overlap_thermal"].sel(noise=lowest, T=T))
+        mean, error = ih.finite_size.disorder_average(dataset["overlap_thermal"].sel(noise=lowest, T=T))
         right.errorbar(alpha, mean, yerr=error, marker="s", capsize=3, label=f"T = {T:g}")
     left.axvline(0.138, color="0.6", ls=":", lw=1, label="α_c ≈ 0.138 (T = 0)")
     for ax in (left, right):
