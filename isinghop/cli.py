@@ -50,10 +50,9 @@ def _list() -> None:
 
 
 def _save_figure(store: Path, out) -> Path:
-    from isinghop.study import _read_record, load_store, load_study
+    from isinghop.study import load_store, load_study, store_status
 
-    record = _read_record(store)
-    study = load_study(record["study"])
+    study = load_study(store_status(store)["record"]["study"])
     dataset = load_store(store)
     missing = json.loads(dataset.attrs["missing_points"])
     if missing:
