@@ -25,7 +25,7 @@ from isinghop.exact import (
     thermal_averages,
 )
 from isinghop.learning import correlated_patterns, hebbian, pseudo_inverse, random_patterns, storkey
-from isinghop import finite_size, meanfield, observables, vocabulary
+from isinghop import finite_size, meanfield, observables, reweighting, vocabulary
 from isinghop.montecarlo import Chain, Tempering, geometric_anneal, linear_anneal, sample, tempering
 from isinghop.model import (
     DenseCouplings,
@@ -92,6 +92,7 @@ __all__ = [
     "observables",
     "meanfield",
     "finite_size",
+    "reweighting",
     "vocabulary",
     # learning
     "hebbian",

@@ -24,6 +24,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from isinghop._validate import finite_array, positive_int
+from isinghop.observables import _binder_from_moments, _susceptibility_from_moments
 
 __all__ = ["CurieWeissBranches", "FiniteCurieWeiss", "curie_weiss", "curie_weiss_spinodal",
            "curie_weiss_finite"]
@@ -201,7 +202,7 @@ def curie_weiss_finite(n_sites: int, T, h=0.0) -> FiniteCurieWeiss:
         abs_magnetisation=abs_m,
         magnetisation_2=m2,
         magnetisation_4=m4,
-        binder=1.0 - m4 / (3.0 * m2**2),
-        susceptibility=n / T * (m2 - abs_m**2),
+        binder=_binder_from_moments(m2, m4),
+        susceptibility=_susceptibility_from_moments(1.0 / T, n, m2, abs_m),
         energy_per_spin=np.sum(p * energy, axis=-1),
     )

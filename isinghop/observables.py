@@ -170,6 +170,18 @@ def _moments(m):
     return np.mean(m**2), np.mean(m**4), np.mean(np.abs(m))
 
 
+def _binder_from_moments(m2, m4):
+    return 1.0 - m4 / (3.0 * m2**2)
+
+
+def _susceptibility_from_moments(beta, n_sites: int, m2, abs_m):
+    return beta * n_sites * (m2 - abs_m**2)
+
+
+def _specific_heat_from_variance(beta, n_sites: int, variance):
+    return beta**2 * n_sites * variance
+
+
 def binder_cumulant(m) -> float:
     """``U₄ = 1 − ⟨m⁴⟩ / (3 ⟨m²⟩²)`` from samples of m (all axes averaged).
 
@@ -179,7 +191,7 @@ def binder_cumulant(m) -> float:
         Dimensionless (2/3 for a perfectly ordered sample, 0 for Gaussian m).
     """
     m2, m4, _ = _moments(m)
-    return float(1.0 - m4 / (3.0 * m2**2))
+    return float(_binder_from_moments(m2, m4))
 
 
 def _beta(T) -> float:
@@ -195,7 +207,7 @@ def susceptibility(m, T: float, n_sites: int) -> float:
         χ in inverse energy units (k_B = 1), all axes of ``m`` averaged.
     """
     m2, _, abs_m = _moments(m)
-    return float(_beta(T) * positive_int(n_sites, "n_sites") * (m2 - abs_m**2))
+    return float(_susceptibility_from_moments(_beta(T), positive_int(n_sites, "n_sites"), m2, abs_m))
 
 
 def symmetric_susceptibility(m, T: float, n_sites: int) -> float:
@@ -219,7 +231,7 @@ def specific_heat(e, T: float, n_sites: int) -> float:
         C per spin, dimensionless (k_B = 1), all axes of ``e`` averaged.
     """
     e = finite_array(e, "e").astype(np.float64)
-    return float(_beta(T) ** 2 * positive_int(n_sites, "n_sites") * np.var(e))
+    return float(_specific_heat_from_variance(_beta(T), positive_int(n_sites, "n_sites"), np.var(e)))
 
 
 def _series(series) -> np.ndarray:
@@ -384,32 +396,38 @@ def standard_error(series, *, tau: float | None = None, quiet: bool = False) -> 
     return estimate.mean, estimate.error
 
 
-def jackknife(estimator, *series, blocks: int = 20) -> tuple[float, float]:
+def jackknife(estimator, *series, blocks: int = 20):
     """Blocked jackknife ``(value, error)`` of ``estimator(*series)``.
 
-    The time axis (last) is cut into ``blocks`` blocks, each longer than the
-    autocorrelation time for the error to be right; estimator is evaluated
-    on the data with one block left out at a time:
-    ``error² = (B − 1)/B Σ_b (θ_b − θ̄)²``.
+    The time axis (last) of each series is cut into ``blocks`` blocks, each
+    longer than the autocorrelation time for the error to be right; series of
+    different lengths (independent runs) are cut in proportion, and block b
+    of every series is left out together. ``estimator`` is evaluated on the
+    data with one block left out at a time:
+    ``error² = (B − 1)/B Σ_b (θ_b − θ̄)²``, element-wise when it returns an array.
 
     Returns
     -------
-    tuple of float
-        ``(value, error)``: ``estimator`` on the full series and its jackknife error.
+    tuple
+        ``(value, error)``: ``estimator`` on the full series and its jackknife
+        error; floats for a scalar estimator, arrays of its shape otherwise.
     """
     blocks = positive_int(blocks, "blocks")
     arrays = [np.asarray(s, dtype=np.float64) for s in series]
-    length = arrays[0].shape[-1]
-    if blocks < 2 or length < blocks or any(a.shape[-1] != length for a in arrays):
-        raise ValueError(f"blocks: need 2 <= blocks <= series length ({length}) and series of one length")
-    edges = np.linspace(0, length, blocks + 1).astype(int)
+    shortest = min(a.shape[-1] for a in arrays)
+    if blocks < 2 or shortest < blocks:
+        raise ValueError(f"blocks: need 2 <= blocks <= series length (shortest {shortest}), got {blocks}")
+    edges = [np.linspace(0, a.shape[-1], blocks + 1).astype(int) for a in arrays]
     estimates = []
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        kept = [np.concatenate([a[..., :lo], a[..., hi:]], axis=-1) for a in arrays]
-        estimates.append(estimator(*kept))
+    for b in range(blocks):
+        kept = [np.concatenate([a[..., :e[b]], a[..., e[b + 1]:]], axis=-1) for a, e in zip(arrays, edges)]
+        estimates.append(np.asarray(estimator(*kept), dtype=np.float64))
     estimates = np.array(estimates)
-    error = np.sqrt((blocks - 1) / blocks * ((estimates - estimates.mean()) ** 2).sum())
-    return float(estimator(*arrays)), float(error)
+    error = np.sqrt((blocks - 1) / blocks * ((estimates - estimates.mean(axis=0)) ** 2).sum(axis=0))
+    value = np.asarray(estimator(*arrays), dtype=np.float64)
+    if value.ndim == 0:
+        return float(value), float(error)
+    return value, error
 
 
 @dataclass(frozen=True)

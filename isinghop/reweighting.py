@@ -1,0 +1,546 @@
+"""Histogram reweighting: thermal averages at temperatures and fields that were not simulated.
+
+The Hamiltonian is split as ``H = H₀ − h N m``, where m is the order
+parameter conjugate to a uniform field h: the magnetisation for a uniform
+field, the overlap ``m_ξ`` for a field along a pattern ξ (DESIGN.md: h = −θ).
+A sample drawn at ``(T_k, h_k)`` whose energy per spin is e (H/N at h_k) has
+``H₀ = N (e + h_k m)``; its reduced energy at (T, h) is
+``u(T, h) = (H₀ − h N m) / T`` (k_B = 1).
+
+* Single histogram (Ferrenberg & Swendsen 1988): the samples of one state
+  give ``⟨A⟩_{T,h} = Σ_n A_n w_n / Σ_n w_n`` with ``w_n = exp(u_0 − u(T, h))``.
+* Multi-histogram (Ferrenberg & Swendsen 1989), in its optimal form MBAR
+  (Shirts & Chodera 2008): samples pooled from K states,
+  ``w_n = exp(−u(T, h)) / Σ_k N_k exp(f_k − u_k)``, with the dimensionless
+  free energies f_k solved self-consistently by :mod:`pymbar`. With K = 1
+  this is the single histogram (f = 0, nothing to solve).
+
+Errors are a blocked jackknife over the time axis
+(:func:`isinghop.observables.jackknife`), the free energies solved anew for
+every block left out, so the autocorrelation of the series and the
+uncertainty of the f_k are both in the error.
+
+A reweighted value is trusted only where the sampled histograms cover the
+target distribution. The measure is Kish's effective sample size of the
+weights, ``(Σ w)² / Σ w²``, as a fraction of the mean number of samples per
+sampled state (1 at a sampled state with nothing else near it; e^{−d²} for a
+Gaussian histogram shifted by d standard deviations). Targets below
+``min_overlap`` are refused with a ``ValueError`` naming the trusted range.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.optimize
+import scipy.special
+
+from isinghop._validate import finite_array, number, positive_int
+from isinghop.observables import (
+    _binder_from_moments,
+    _specific_heat_from_variance,
+    _susceptibility_from_moments,
+    integrated_time,
+    jackknife,
+)
+
+__all__ = ["Histograms", "Reweighted", "Peak", "Crossing", "histograms", "binder_crossing"]
+
+#: Default least effective sample fraction of a trusted reweighted value (a Gaussian histogram shifted by 1.5 σ).
+MIN_OVERLAP = 0.1
+#: At most this many records go into the solution for the free energies (thinned evenly beyond).
+MAX_SOLVE_RECORDS = 40_000
+#: Bytes of the (target, sample) weight blocks.
+_BLOCK_BYTES = 1 << 25
+
+
+def _free_energies(reduced: np.ndarray, counts: np.ndarray, initial: np.ndarray | None) -> np.ndarray:
+    """Dimensionless free energies f_k (f_0 = 0) of the sampled states, by MBAR when K > 1."""
+    if len(counts) == 1:
+        return np.zeros(1)
+    quiet = logging.getLogger("pymbar")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # pymbar announces at import that JAX would be faster
+    try:
+        from pymbar import MBAR
+        return np.asarray(MBAR(reduced, counts, initial_f_k=initial, verbose=False).f_k, dtype=np.float64)
+    finally:
+        quiet.setLevel(level)
+
+
+@dataclass(frozen=True)
+class Reweighted:
+    """Reweighted thermal averages at target points ``(T, h)`` (arrays of the broadcast shape).
+
+    Attributes
+    ----------
+    T, h : numpy.ndarray
+        Target temperature and field (energy units).
+    energy_per_spin, specific_heat : numpy.ndarray
+        ``⟨H⟩/N`` at the target (energy units) and ``C = β² N (⟨e²⟩ − ⟨e⟩²)`` (dimensionless).
+    order, abs_order : numpy.ndarray
+        ``⟨m⟩`` and ``⟨|m|⟩`` of the order parameter.
+    susceptibility : numpy.ndarray
+        ``χ = β N (⟨m²⟩ − ⟨|m|⟩²)`` (inverse energy units), as :func:`isinghop.observables.susceptibility`.
+    binder : numpy.ndarray
+        ``U₄ = 1 − ⟨m⁴⟩ / (3 ⟨m²⟩²)``.
+    overlap : numpy.ndarray
+        Effective sample fraction of each target (see the module notes).
+    *_error : numpy.ndarray
+        Jackknife error of each quantity.
+    """
+
+    T: np.ndarray
+    h: np.ndarray
+    energy_per_spin: np.ndarray
+    specific_heat: np.ndarray
+    order: np.ndarray
+    abs_order: np.ndarray
+    susceptibility: np.ndarray
+    binder: np.ndarray
+    overlap: np.ndarray
+    energy_per_spin_error: np.ndarray
+    specific_heat_error: np.ndarray
+    order_error: np.ndarray
+    abs_order_error: np.ndarray
+    susceptibility_error: np.ndarray
+    binder_error: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Histogram:
+    """The distinct (H₀, m) pairs of a set of series, their multiplicities and the MBAR denominators."""
+
+    free: np.ndarray  # f_k of the sampled states
+    H0: np.ndarray
+    order: np.ndarray
+    multiplicity: np.ndarray
+    log_multiplicity: np.ndarray  # ln c_j − ln Σ_k N_k exp(f_k − u_k(j)): the weight at u = 0
+    per_state: float  # mean records per sampled state
+
+
+_QUANTITIES = ("energy_per_spin", "specific_heat", "order", "abs_order", "susceptibility", "binder")
+
+
+@dataclass(frozen=True)
+class Peak:
+    """Position and height of a maximum of a reweighted curve, with jackknife errors.
+
+    Attributes
+    ----------
+    T, T_error : float
+        Temperature of the maximum (energy units).
+    height, height_error : float
+        Value at the maximum.
+    """
+
+    T: float
+    T_error: float
+    height: float
+    height_error: float
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """Where the Binder cumulants of two sizes cross, with jackknife errors.
+
+    Attributes
+    ----------
+    T, T_error : float
+        Crossing temperature (energy units).
+    binder, binder_error : float
+        U₄ at the crossing.
+    """
+
+    T: float
+    T_error: float
+    binder: float
+    binder_error: float
+
+
+class Histograms:
+    """Energy and order-parameter series from one or several ``(T, h)`` states, ready to reweight.
+
+    Built by :func:`histograms`. Replicas at the same ``(T, h)`` form one state.
+
+    Attributes
+    ----------
+    n_sites : int
+    states : numpy.ndarray
+        ``(K, 2)`` the sampled ``(T, h)``.
+    counts : numpy.ndarray
+        Samples per state.
+    free_energies : numpy.ndarray
+        Dimensionless ``f_k = −ln Z_k`` relative to the first state.
+    blocks : int
+        Jackknife blocks along the time axis.
+    min_overlap : float
+        Least effective sample fraction of a trusted value.
+    """
+
+    def __init__(self, energy_per_spin, order, replica_T, replica_h, n_sites, blocks, min_overlap):
+        self.n_sites = n_sites
+        self.blocks = blocks
+        self.min_overlap = min_overlap
+        self.states, replica_state = np.unique(np.stack([replica_T, replica_h], axis=1), axis=0, return_inverse=True)
+        self._replica_state = replica_state.ravel()
+        self.counts = np.bincount(self._replica_state, minlength=len(self.states)) * energy_per_spin.shape[1]
+        records = energy_per_spin.size
+        self._stride = max(1, int(integrated_time(energy_per_spin, quiet=True)), -(-records // MAX_SOLVE_RECORDS))
+        h = self.states[self._replica_state, 1][:, None]
+        H0 = n_sites * (energy_per_spin + h * order)  # H₀ = N (e + h_k m), (replica, time)
+        pairs, codes = np.unique(H0 + 1j * order, return_inverse=True)  # the distinct (H₀, m) pairs
+        self._H0, self._m = pairs.real, pairs.imag
+        self._codes = codes.reshape(H0.shape)
+        self._full = self._histogram(self._codes)
+        self.free_energies = self._full.free
+
+    def _histogram(self, codes, initial=None) -> _Histogram:
+        """Free energies and the (H₀, m) histogram of the records ``codes`` (indices of distinct pairs).
+
+        The free energies are solved on the records thinned to one per τ_int
+        of the energy, and to at most ``MAX_SOLVE_RECORDS`` (pymbar takes
+        records, not a histogram; the solution is consistent at any stride and
+        the jackknife error includes the noise of thinning). The averages use
+        every record, pooled into the distinct (H₀, m) pairs.
+        """
+        codes = np.asarray(codes).astype(np.int64)
+        thinned = codes[:, ::self._stride]
+        sample_state = np.repeat(self._replica_state, thinned.shape[1])
+        arrangement = np.argsort(sample_state, kind="stable")
+        solve_counts = np.bincount(sample_state, minlength=len(self.states))
+        kept = thinned.ravel()[arrangement]
+        reduced = self._reduced(self._H0[kept], self._m[kept], self.states[:, 0], self.states[:, 1])
+        free = _free_energies(reduced, solve_counts, initial)
+        multiplicity = np.bincount(codes.ravel(), minlength=len(self._H0))
+        present = np.flatnonzero(multiplicity)
+        H0, m, multiplicity = self._H0[present], self._m[present], multiplicity[present]
+        per_state = np.bincount(self._replica_state, minlength=len(self.states)) * codes.shape[1]
+        reduced = self._reduced(H0, m, self.states[:, 0], self.states[:, 1])
+        log_denominator = scipy.special.logsumexp(np.log(per_state)[:, None] + free[:, None] - reduced, axis=0)
+        return _Histogram(free=free, H0=H0, order=m, multiplicity=multiplicity,
+                          log_multiplicity=np.log(multiplicity) - log_denominator, per_state=per_state.mean())
+
+    def _reduced(self, H0, m, T, h) -> np.ndarray:
+        """``u = (H₀ − h N m)/T`` for the points (T, h) (rows) and samples (columns)."""
+        T = np.asarray(T, dtype=np.float64)[:, None]
+        h = np.asarray(h, dtype=np.float64)[:, None]
+        return (H0[None, :] - h * self.n_sites * m[None, :]) / T
+
+    def _averages(self, histogram: _Histogram, T, h) -> np.ndarray:
+        """``(7, points)``: the six quantities and the effective sample fraction at each point."""
+        H0, m = histogram.H0, histogram.order
+        results = np.empty((len(_QUANTITIES) + 1, len(T)))
+        per_block = max(1, _BLOCK_BYTES // (8 * 4 * len(m)))
+        for lo in range(0, len(T), per_block):
+            sl = slice(lo, lo + per_block)
+            log_w = histogram.log_multiplicity[None, :] - self._reduced(H0, m, T[sl], h[sl])
+            log_w -= log_w.max(axis=1, keepdims=True)
+            w = np.exp(log_w)  # weight of each distinct (H₀, m), its multiplicity included
+            norm = w.sum(axis=1)
+            e = H0[None, :] / self.n_sites - h[sl, None] * m[None, :]
+            mean_e = (w * e).sum(axis=1) / norm
+            var_e = (w * (e - mean_e[:, None]) ** 2).sum(axis=1) / norm
+            abs_m = w @ np.abs(m) / norm
+            m2 = w @ m**2 / norm
+            m4 = w @ m**4 / norm
+            beta = 1.0 / T[sl]
+            results[0, sl] = mean_e
+            results[1, sl] = _specific_heat_from_variance(beta, self.n_sites, var_e)
+            results[2, sl] = w @ m / norm
+            results[3, sl] = abs_m
+            results[4, sl] = _susceptibility_from_moments(beta, self.n_sites, m2, abs_m)
+            results[5, sl] = _binder_from_moments(m2, m4)
+            # Kish's effective sample size: a distinct pair of multiplicity c and weight w/c per record
+            results[6, sl] = norm**2 / (w**2 / histogram.multiplicity).sum(axis=1) / histogram.per_state
+        return results
+
+    # --- public ---------------------------------------------------------------------------
+
+    def _points(self, T, h) -> tuple[np.ndarray, np.ndarray, tuple]:
+        T = finite_array(T, "T").astype(np.float64)
+        if np.any(T <= 0):
+            raise ValueError(f"T: temperatures must be > 0, got {T[T <= 0][:3].tolist()}")
+        if h is None:
+            if len(np.unique(self.states[:, 1])) > 1:
+                raise ValueError(f"h: the states were sampled at several fields {np.unique(self.states[:, 1]).tolist()}; name the target h")
+            h = self.states[0, 1]
+        h = finite_array(h, "h").astype(np.float64)
+        try:
+            T, h = np.broadcast_arrays(T, h)
+        except ValueError:
+            raise ValueError(f"T, h: shapes {T.shape} and {h.shape} do not broadcast") from None
+        return T.ravel(), h.ravel(), T.shape
+
+    def overlap(self, T, h=None) -> np.ndarray:
+        """Effective sample fraction at target points (1 at a lone sampled state; see the module notes).
+
+        Parameters
+        ----------
+        T : float or array_like
+            Target temperatures (> 0, energy units).
+        h : float or array_like, optional
+            Target fields; default the sampled field when all states share one.
+
+        Returns
+        -------
+        numpy.ndarray
+            Of the broadcast shape of ``T`` and ``h``.
+        """
+        T, h, shape = self._points(T, h)
+        return self._averages(self._full, T, h)[-1].reshape(shape)
+
+    def _fraction(self, T: float, h: float) -> float:
+        return float(self._averages(self._full, np.array([T]), np.array([h]))[-1, 0])
+
+    def _check_trusted(self, T, h) -> None:
+        fraction = self._averages(self._full, T, h)[-1]
+        bad = fraction < self.min_overlap
+        if bad.any():
+            k = int(np.argmax(bad))
+            low, high = self.trusted_temperatures(h=h[k])
+            raise ValueError(
+                f"T: reweighting to (T, h) = ({T[k]:g}, {h[k]:g}) is beyond the sampled histograms "
+                f"(effective sample fraction {fraction[k]:.3g} < min_overlap {self.min_overlap:g}); "
+                f"at h = {h[k]:g} values are trusted for T in [{low:.6g}, {high:.6g}]")
+
+    def reweight(self, T, h=None) -> Reweighted:
+        """Thermal averages at the target points, with jackknife errors; refused outside the trusted range.
+
+        Parameters
+        ----------
+        T : float or array_like
+            Target temperatures (> 0, energy units).
+        h : float or array_like, optional
+            Target fields (broadcast against ``T``); default the sampled field
+            when all states share one.
+
+        Returns
+        -------
+        Reweighted
+        """
+        T, h, shape = self._points(T, h)
+        self._check_trusted(T, h)
+        value, error = jackknife(lambda codes: self._averages(self._histogram(codes, self.free_energies), T, h).ravel(),
+                                 self._codes,
+                                 blocks=self.blocks)
+        value = value.reshape(len(_QUANTITIES) + 1, -1)
+        error = error.reshape(len(_QUANTITIES) + 1, -1)
+        fields = {name: value[k].reshape(shape) for k, name in enumerate(_QUANTITIES)}
+        fields.update({f"{name}_error": error[k].reshape(shape) for k, name in enumerate(_QUANTITIES)})
+        return Reweighted(T=T.reshape(shape), h=h.reshape(shape), overlap=value[-1].reshape(shape), **fields)
+
+    def _trusted_edge(self, start: float, stop: float, vary, fixed) -> float:
+        """The last trusted value between a trusted ``start`` and ``stop``, to 1e-9 relative."""
+        def gap(x):
+            T, h = (x, fixed) if vary == "T" else (fixed, x)
+            return self._fraction(T, h) - self.min_overlap
+        if gap(stop) >= 0:
+            return stop
+        return float(scipy.optimize.brentq(gap, start, stop, xtol=1e-12, rtol=1e-9))
+
+    def trusted_temperatures(self, h=None) -> tuple[float, float]:
+        """The interval of T around the sampled temperatures where reweighting at field ``h`` is trusted.
+
+        Searched outward from the lowest and highest sampled temperature (at
+        ``h``) to a factor 4 beyond; gaps between widely spaced states are
+        caught by :meth:`reweight`.
+
+        Parameters
+        ----------
+        h : float, optional
+            The field; default the sampled field when all states share one.
+
+        Returns
+        -------
+        tuple of float
+            ``(T_low, T_high)`` (energy units).
+        """
+        _, h_points, _ = self._points(1.0, h)
+        h = float(h_points[0])
+        low, high = self.states[:, 0].min(), self.states[:, 0].max()
+        for T in (low, high):
+            if self._fraction(T, h) < self.min_overlap:
+                raise ValueError(f"h: no trusted temperature at h = {h:g}: the sampled histograms do not reach it")
+        return float(self._trusted_edge(low, low / 4, "T", h)), float(self._trusted_edge(high, high * 4, "T", h))
+
+    def trusted_fields(self, T=None) -> tuple[float, float]:
+        """The interval of h around the sampled fields where reweighting at temperature ``T`` is trusted.
+
+        Parameters
+        ----------
+        T : float, optional
+            The temperature; default the sampled temperature when all states share one.
+
+        Returns
+        -------
+        tuple of float
+            ``(h_low, h_high)`` (energy units), searched to 10 T beyond the sampled fields.
+        """
+        if T is None:
+            if len(np.unique(self.states[:, 0])) > 1:
+                raise ValueError(f"T: the states were sampled at several temperatures {np.unique(self.states[:, 0]).tolist()}; name the target T")
+            T = self.states[0, 0]
+        T = number(T, "T", low=0.0, low_open=True)
+        low, high = self.states[:, 1].min(), self.states[:, 1].max()
+        for h in (low, high):
+            if self._fraction(T, h) < self.min_overlap:
+                raise ValueError(f"T: no trusted field at T = {T:g}: the sampled histograms do not reach it")
+        return float(self._trusted_edge(low, low - 10 * T, "h", T)), float(self._trusted_edge(high, high + 10 * T, "h", T))
+
+    def susceptibility_peak(self, T_low: float, T_high: float, h=None, *, grid: int = 64) -> Peak:
+        """Maximum of the reweighted susceptibility χ(T) between ``T_low`` and ``T_high``.
+
+        Located on a grid of ``grid`` temperatures, then refined by bounded
+        scalar minimisation around the best grid point; the same search is
+        repeated for every jackknife block left out.
+
+        Parameters
+        ----------
+        T_low, T_high : float
+            The search interval (energy units), inside the trusted range.
+        h : float, optional
+            The field; default the sampled field when all states share one.
+        grid : int
+            Grid points of the first search.
+
+        Returns
+        -------
+        Peak
+        """
+        points = self._interval(T_low, T_high, h, positive_int(grid, "grid", minimum=3))
+        value, error = jackknife(lambda codes: self._peak(codes, points), self._codes, blocks=self.blocks)
+        return Peak(T=float(value[0]), T_error=float(error[0]), height=float(value[1]), height_error=float(error[1]))
+
+    def _interval(self, T_low, T_high, h, count) -> tuple[np.ndarray, np.ndarray]:
+        T_low = number(T_low, "T_low", low=0.0, low_open=True)
+        T_high = number(T_high, "T_high", low=0.0, low_open=True)
+        if not T_low < T_high:
+            raise ValueError(f"T_low, T_high: need T_low < T_high, got {T_low} and {T_high}")
+        T, h, _ = self._points(np.linspace(T_low, T_high, count), h)
+        self._check_trusted(T, h)
+        return T, h
+
+    def _curve(self, codes, quantity: str, h: float):
+        histogram = self._histogram(codes, self.free_energies)
+        row = _QUANTITIES.index(quantity)
+
+        def curve(T):
+            T = np.atleast_1d(np.asarray(T, dtype=np.float64))
+            return self._averages(histogram, T, np.full_like(T, h))[row]
+        return curve
+
+    def _peak(self, codes, points) -> np.ndarray:
+        T, h = points
+        chi = self._curve(codes, "susceptibility", h[0])
+        values = chi(T)
+        k = int(np.argmax(values))
+        lo, hi = T[max(k - 1, 0)], T[min(k + 1, len(T) - 1)]
+        best = scipy.optimize.minimize_scalar(lambda t: -chi(t)[0], bounds=(lo, hi), method="bounded",
+                                              options={"xatol": 1e-10 * hi})
+        return np.array([best.x, -best.fun])
+
+
+def _series(values, name: str) -> np.ndarray:
+    array = finite_array(values, name).astype(np.float64)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2:
+        raise ValueError(f"{name}: expected shape (time,) or (replica, time), got {array.shape}")
+    return array
+
+
+def _per_replica(values, name: str, n_replica: int, positive: bool) -> np.ndarray:
+    array = finite_array(values, name).astype(np.float64)
+    if array.ndim == 0:
+        array = np.full(n_replica, float(array))
+    if array.shape != (n_replica,):
+        raise ValueError(f"{name}: expected a number or one value per replica ({n_replica}), got shape {array.shape}")
+    if positive and np.any(array <= 0):
+        raise ValueError(f"{name}: temperatures must be > 0, got {array[array <= 0][:3].tolist()}")
+    return array
+
+
+def histograms(energy_per_spin, order, *, T, n_sites: int, h=0.0, blocks: int = 20,
+               min_overlap: float = MIN_OVERLAP) -> Histograms:
+    """Collect energy and order-parameter series for reweighting to other temperatures and fields.
+
+    Parameters
+    ----------
+    energy_per_spin : array_like
+        ``(replica, time)`` or ``(time,)``: H/N of each recorded configuration,
+        with the field term at the replica's own field (as :func:`isinghop.sample` records it).
+    order : array_like
+        The order parameter conjugate to ``h``, same shape: the magnetisation
+        for a uniform field, or the overlap with the pattern the field lies along.
+    T : float or array_like
+        Temperature of each replica (> 0); replicas at one ``(T, h)`` pool into one state.
+        A Tempering's ladder and series fit directly.
+    n_sites : int
+    h : float or array_like
+        The field of each replica (default 0).
+    blocks : int
+        Jackknife blocks along the time axis (each should be much longer than τ_int).
+    min_overlap : float
+        Least effective sample fraction of a trusted value, in (0, 1].
+
+    Returns
+    -------
+    Histograms
+        Several sampled states are joined by MBAR (pymbar).
+    """
+    energy = _series(energy_per_spin, "energy_per_spin")
+    order = _series(order, "order")
+    if order.shape != energy.shape:
+        raise ValueError(f"order: shape {order.shape} differs from energy_per_spin's {energy.shape}")
+    n_sites = positive_int(n_sites, "n_sites")
+    blocks = positive_int(blocks, "blocks", minimum=2)
+    if energy.shape[1] < blocks:
+        raise ValueError(f"blocks: each series has {energy.shape[1]} records, fewer than blocks = {blocks}")
+    min_overlap = number(min_overlap, "min_overlap", low=0.0, high=1.0, low_open=True)
+    replica_T = _per_replica(T, "T", energy.shape[0], positive=True)
+    replica_h = _per_replica(h, "h", energy.shape[0], positive=False)
+    return Histograms(energy, order, replica_T, replica_h, n_sites, blocks, min_overlap)
+
+
+def binder_crossing(small: Histograms, large: Histograms, T_low: float, T_high: float, h=None) -> Crossing:
+    """Temperature where the reweighted Binder cumulants of two sizes cross, and U₄ there.
+
+    The root of ``U₄,small(T) − U₄,large(T)`` in ``[T_low, T_high]`` (Brent),
+    found again for every jackknife block left out of both runs together
+    (they are independent, so pairing their blocks is allowed).
+
+    Parameters
+    ----------
+    small, large : Histograms
+        The two sizes (same number of jackknife blocks).
+    T_low, T_high : float
+        A bracket of the crossing inside both trusted ranges.
+    h : float, optional
+        The field; default the sampled field when all states share one.
+
+    Returns
+    -------
+    Crossing
+    """
+    if not isinstance(small, Histograms) or not isinstance(large, Histograms):
+        raise TypeError("small, large: expected Histograms from isinghop.reweighting.histograms")
+    if small.blocks != large.blocks:
+        raise ValueError(f"large: jackknife blocks differ ({small.blocks} and {large.blocks}); build both with one blocks")
+    points = [hist._interval(T_low, T_high, h, 3) for hist in (small, large)]
+    ends = (points[0][0][0], points[0][0][-1])
+    field = points[0][1][0]
+
+    def crossing(codes_small, codes_large):
+        u_small = small._curve(codes_small, "binder", field)
+        u_large = large._curve(codes_large, "binder", field)
+        gap = lambda t: (u_small(t) - u_large(t))[0]  # noqa: E731
+        if gap(ends[0]) * gap(ends[1]) > 0:
+            raise ValueError(f"T_low, T_high: the Binder cumulants do not cross between {ends[0]:g} and {ends[1]:g}")
+        T = scipy.optimize.brentq(gap, *ends, xtol=1e-12, rtol=1e-10)
+        return np.array([T, 0.5 * (u_small(T)[0] + u_large(T)[0])])
+
+    value, error = jackknife(crossing, small._codes, large._codes, blocks=small.blocks)
+    return Crossing(T=float(value[0]), T_error=float(error[0]), binder=float(value[1]), binder_error=float(error[1]))

@@ -1,0 +1,146 @@
+"""Histogram reweighting against exact enumeration, the binomial Curie-Weiss sums and Kaufman's torus.
+
+Every statistical assertion is at 4 jackknife standard errors (20 blocks, each
+hundreds of autocorrelation times long); the precision floors make sure the
+errors are small enough for the comparison to be able to fail.
+"""
+
+import numpy as np
+import pytest
+import scipy.optimize
+
+import isinghop as ih
+from isinghop.exact import ising_torus_thermodynamics
+from isinghop.meanfield import curie_weiss_finite
+from isinghop.reweighting import binder_crossing, histograms
+
+
+def _torus_chain(L, T, sweeps, seed):
+    return ih.sample(ih.square_lattice(L), np.ones((8, L * L)), T=T, sweeps=sweeps, burn_in=2000, rng=seed)
+
+
+def _mattis(n, T, h=0.0, seed=0, sweeps=20_000):
+    """Single-pattern Hopfield (Curie-Weiss by the gauge s -> xi s), field h along the pattern."""
+    xi = ih.random_patterns(1, n, rng=seed)
+    model = ih.hebbian(xi).with_field(h=h * xi[0])
+    chain = ih.sample(model, np.repeat(xi, np.size(T), axis=0), T=T, sweeps=sweeps, burn_in=1000,
+                      record=("energy_per_spin", "overlaps"), rng=seed + 1)
+    return chain.energy_per_spin, chain.overlaps[:, :, 0]
+
+
+@pytest.mark.statistical
+def test_single_histogram_against_enumeration():
+    model = ih.square_lattice(4)
+    chain = _torus_chain(4, 2.3, 20_000, seed=1)
+    hist = histograms(chain.energy_per_spin, chain.magnetisation, T=2.3, n_sites=16)
+    low, high = hist.trusted_temperatures()
+    assert low < 2.0 and high > 2.7  # N = 16: the energy histogram is wide
+    result = hist.reweight([2.0, 2.3, 2.7])
+    for k, T in enumerate(result.T):
+        exact = ih.thermal_averages(model, T)
+        for name, reference in [("energy_per_spin", exact.energy_per_spin), ("specific_heat", exact.specific_heat),
+                                ("abs_order", exact.abs_magnetisation), ("binder", exact.binder)]:
+            value, error = getattr(result, name)[k], getattr(result, f"{name}_error")[k]
+            assert 0 < error < 0.03 * abs(reference), (name, T)
+            assert abs(value - reference) < 4 * error, (name, T, value, reference, error)
+
+
+@pytest.mark.statistical
+def test_reweighting_in_the_field_against_the_binomial_sums():
+    n, T = 40, 1.2
+    energy, overlap = _mattis(n, T, h=0.0, seed=10)
+    hist = histograms(energy, overlap, T=T, n_sites=n)
+    low, high = hist.trusted_fields()
+    assert low < -0.05 and high > 0.05
+    targets_T, targets_h = np.array([1.2, 1.2, 1.25]), np.array([0.02, 0.05, 0.03])
+    result = hist.reweight(targets_T, targets_h)
+    exact = curie_weiss_finite(n, targets_T, targets_h)
+    for name, reference, floor in [("energy_per_spin", exact.energy_per_spin, 0.01), ("abs_order", exact.abs_magnetisation, 0.01),
+                                   ("binder", exact.binder, 0.01), ("susceptibility", exact.susceptibility, 0.1)]:
+        value, error = getattr(result, name), getattr(result, f"{name}_error")
+        assert np.all(error < floor), name
+        assert np.all(np.abs(value - reference) < 4 * error), (name, value, reference, error)
+    # the field breaks m -> -m: the signed order parameter follows h (exact <m> from the binomial weights)
+    assert np.all(result.order > 0) and result.order[1] > result.order[0]
+
+
+@pytest.mark.statistical
+def test_single_histogram_on_the_torus_against_kaufman():
+    L, T0 = 16, 2.3
+    chain = _torus_chain(L, T0, 20_000, seed=2)
+    result = histograms(chain.energy_per_spin, chain.magnetisation, T=T0, n_sites=L * L).reweight([2.25, 2.35])
+    for k, T in enumerate(result.T):
+        energy, heat = ising_torus_thermodynamics(L, T)
+        assert result.energy_per_spin_error[k] <= 0.003 and result.specific_heat_error[k] <= 0.03 * heat
+        assert abs(result.energy_per_spin[k] - energy) < 4 * result.energy_per_spin_error[k]
+        assert abs(result.specific_heat[k] - heat) < 4 * result.specific_heat_error[k]
+
+
+@pytest.mark.statistical
+def test_multi_histogram_across_the_transition_against_kaufman():
+    L = 16
+    temperatures = np.repeat([2.15, 2.25, 2.35, 2.45], 2)
+    chain = _torus_chain(L, temperatures, 20_000, seed=3)
+    hist = histograms(chain.energy_per_spin, chain.magnetisation, T=temperatures, n_sites=L * L)
+    grid = np.linspace(2.1, 2.5, 33)  # T_c = 2.269 and the specific-heat peak of L = 16 inside
+    result = hist.reweight(grid)
+    exact = np.array([ising_torus_thermodynamics(L, T) for T in grid])
+    assert np.all(result.specific_heat_error <= 0.03 * exact[:, 1])
+    assert np.all(np.abs(result.energy_per_spin - exact[:, 0]) < 4 * result.energy_per_spin_error)
+    assert np.all(np.abs(result.specific_heat - exact[:, 1]) < 4 * result.specific_heat_error)
+
+
+@pytest.mark.slow
+@pytest.mark.statistical
+def test_binder_crossing_and_susceptibility_peak_against_the_binomial_sums():
+    sizes = (64, 256)
+    temperatures = np.repeat([0.95, 1.0, 1.05], 4)
+    hists = [histograms(*_mattis(n, temperatures, seed=n), T=temperatures, n_sites=n) for n in sizes]
+
+    def gap(T):
+        return curie_weiss_finite(sizes[0], T).binder - curie_weiss_finite(sizes[1], T).binder
+    exact_T = scipy.optimize.brentq(gap, 0.9, 1.1, xtol=1e-12)
+    exact_binder = float(curie_weiss_finite(sizes[0], exact_T).binder)
+    crossing = binder_crossing(*hists, 0.95, 1.05)
+    assert crossing.T_error < 0.005 and crossing.binder_error < 0.01
+    assert abs(crossing.T - exact_T) < 4 * crossing.T_error
+    assert abs(crossing.binder - exact_binder) < 4 * crossing.binder_error
+
+    grid = np.linspace(0.88, 1.0, 24001)
+    chi = curie_weiss_finite(sizes[1], grid).susceptibility
+    peak = hists[1].susceptibility_peak(0.88, 1.0)
+    assert peak.T_error < 0.005
+    assert abs(peak.T - grid[np.argmax(chi)]) < 4 * peak.T_error
+    assert abs(peak.height - chi.max()) < 4 * peak.height_error
+
+
+def test_bad_input_is_refused_with_the_argument_named():
+    energy, overlap = _mattis(20, 1.5, seed=5, sweeps=2_000)
+    hist = histograms(energy, overlap, T=1.5, n_sites=20)
+    assert hist.overlap(1.5) == pytest.approx(1.0)  # one state: every record has the same weight
+    with pytest.raises(ValueError, match="T: temperatures must be > 0"):
+        hist.reweight(0.0)
+    with pytest.raises(ValueError, match="T: temperatures must be > 0"):
+        histograms(energy, overlap, T=-1.0, n_sites=20)
+    low, high = hist.trusted_temperatures()
+    with pytest.raises(ValueError, match="beyond the sampled histograms"):
+        hist.reweight(low * 0.9)
+    hist.reweight(low * 1.01)
+    with pytest.raises(ValueError, match="order: shape"):
+        histograms(energy, overlap[:, :-1], T=1.5, n_sites=20)
+    with pytest.raises(ValueError, match="blocks"):
+        histograms(energy[:, :10], overlap[:, :10], T=1.5, n_sites=20)
+    with pytest.raises(ValueError, match="T: expected a number or one value per replica"):
+        histograms(energy, overlap, T=[1.0, 2.0], n_sites=20)
+    with pytest.raises(ValueError, match="energy_per_spin: entries must be finite"):
+        histograms(np.full_like(energy, np.nan), overlap, T=1.5, n_sites=20)
+    with pytest.raises(ValueError, match="min_overlap"):
+        histograms(energy, overlap, T=1.5, n_sites=20, min_overlap=0.0)
+    with pytest.raises(ValueError, match="T_low, T_high"):
+        hist.susceptibility_peak(1.6, 1.5)
+    with pytest.raises(TypeError, match="small, large"):
+        binder_crossing(hist, None, 1.4, 1.6)
+    two_fields = histograms(np.concatenate([energy, energy]), np.concatenate([overlap, overlap]), T=1.5,
+                            h=[0.0] * len(energy) + [0.01] * len(energy), n_sites=20)
+    with pytest.raises(ValueError, match="h: the states were sampled at several fields"):
+        two_fields.reweight(1.5)
