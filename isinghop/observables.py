@@ -41,6 +41,9 @@ __all__ = [
     "replica_overlaps",
     "overlap_histogram",
     "edwards_anderson",
+    "STATE_CLASSES",
+    "StateClasses",
+    "classify_states",
     "binder_cumulant",
     "susceptibility",
     "symmetric_susceptibility",
@@ -168,6 +171,111 @@ def edwards_anderson(spins) -> float:
 def _moments(m):
     m = finite_array(m, "m").astype(np.float64)
     return np.mean(m**2), np.mean(m**4), np.mean(np.abs(m))
+
+
+#: The labels of :func:`classify_states`, in the order they are tried.
+STATE_CLASSES = ("retrieval", "mirror", "mixture", "spin_glass", "paramagnet", "other")
+
+
+@dataclass(frozen=True)
+class StateClasses:
+    """Outcome of :func:`classify_states`; arrays are indexed by replica.
+
+    Attributes
+    ----------
+    kind : numpy.ndarray
+        One of :data:`STATE_CLASSES` per replica.
+    pattern : numpy.ndarray
+        The retrieved pattern (retrieval and mirror), else −1.
+    components : numpy.ndarray
+        Number of patterns in a symmetric mixture, else 0.
+    overlaps : numpy.ndarray
+        ``(replica, pattern)`` the overlaps m_μ.
+    replica_overlap : numpy.ndarray
+        ``√(mean_{b≠a} q_ab²)``, the rms overlap of each replica with the others.
+    """
+
+    kind: np.ndarray
+    pattern: np.ndarray
+    components: np.ndarray
+    overlaps: np.ndarray
+    replica_overlap: np.ndarray
+
+    def fractions(self) -> dict[str, float]:
+        """Fraction of replicas in each class.
+
+        Returns
+        -------
+        dict
+            ``{label: fraction}`` for every label of :data:`STATE_CLASSES`.
+        """
+        return {label: float(np.mean(self.kind == label)) for label in STATE_CLASSES}
+
+
+def classify_states(spins, patterns, *, retrieval: float = 0.7, mixture: float = 0.25, equal: float = 0.15,
+                    glass: float = 0.5) -> StateClasses:
+    """Classify the final states of replicas that share one model by their overlaps.
+
+    Tried in order, per replica, with ``|m|`` the overlaps sorted by size:
+
+    * ``retrieval`` / ``mirror``: the largest ``|m_μ| ≥ retrieval`` and every other
+      ``|m_ν| < mixture``; ``mirror`` when ``m_μ < 0`` (the state −ξ^μ);
+    * ``mixture``: two or more overlaps ``≥ mixture``, all within ``equal`` of
+      each other (the symmetric mixtures; e.g. sgn(ξ¹ + ξ² + ξ³) has three
+      overlaps of 1/2 for large N);
+    * with no overlap ``≥ mixture``: ``spin_glass`` when the replica's rms
+      overlap with the other replicas ``√(mean_b q_ab²) ≥ glass`` (frozen and
+      correlated across replicas), else ``paramagnet``;
+    * ``other``: large overlaps that fit none of the above (asymmetric mixtures,
+      partial retrieval).
+
+    The replica test tells a glass from a paramagnet only for replicas at one
+    temperature that had time to freeze; at T = 0 from independent random
+    starts, distinct frozen states have small q_ab as well.
+
+    Parameters
+    ----------
+    spins : array_like
+        ``(replica, site)`` final states, at least two replicas.
+    patterns : array_like
+        ``(pattern, site)`` the stored patterns ξ.
+    retrieval, mixture, equal, glass : float
+        The thresholds above, in (0, 1]; ``mixture < retrieval``.
+
+    Returns
+    -------
+    StateClasses
+    """
+    batch = as_spins(spins)
+    if np.ndim(spins) != 2 or len(batch) < 2:
+        raise ValueError(f"spins: classification needs the final states of at least 2 replicas (replica, site), "
+                         f"got shape {np.shape(spins)}")
+    retrieval = number(retrieval, "retrieval", low=0.0, high=1.0, low_open=True)
+    mixture = number(mixture, "mixture", low=0.0, high=1.0, low_open=True)
+    equal = number(equal, "equal", low=0.0, high=1.0, low_open=True)
+    glass = number(glass, "glass", low=0.0, high=1.0, low_open=True)
+    if not mixture < retrieval:
+        raise ValueError(f"mixture: must be below retrieval = {retrieval}, got {mixture}")
+    m = overlaps(batch, patterns)
+    size = np.abs(m)
+    order = np.argsort(-size, axis=1)
+    ranked = np.take_along_axis(size, order, axis=1)
+    second = ranked[:, 1] if m.shape[1] > 1 else np.zeros(len(m))
+    large = size >= mixture
+    count = large.sum(axis=1)
+    spread = np.where(large, size, -np.inf).max(axis=1) - np.where(large, size, np.inf).min(axis=1)
+    q = batch.astype(np.float64) @ batch.T.astype(np.float64) / batch.shape[1]
+    np.fill_diagonal(q, 0.0)
+    q_rms = np.sqrt((q**2).sum(axis=1) / (len(batch) - 1))
+    best = order[:, 0]
+    retrieved = (ranked[:, 0] >= retrieval) & (second < mixture)
+    mirrored = retrieved & (m[np.arange(len(m)), best] < 0)
+    mixed = ~retrieved & (count >= 2) & (spread <= equal)
+    kind = np.select(
+        [retrieved & ~mirrored, mirrored, mixed, (count == 0) & (q_rms >= glass), count == 0],
+        list(STATE_CLASSES[:5]), default="other").astype(object)
+    return StateClasses(kind=kind, pattern=np.where(retrieved, best, -1), components=np.where(mixed, count, 0),
+                        overlaps=m, replica_overlap=q_rms)
 
 
 def _binder_from_moments(m2, m4):

@@ -167,3 +167,43 @@ def test_ergodic_curie_weiss_replicas_agree():
     independent = np.sqrt(curie_weiss_m2(n, T) / m.size)
     assert 0.9 <= error / independent <= 1.5
     assert abs(mean) < 4 * error
+
+
+def test_classify_states_of_a_hopfield_network():
+    n, T = 400, 0.2
+    xi = ih.random_patterns(3, n, rng=61)
+    model = ih.hebbian(xi)
+    mixture = np.where(xi.sum(axis=0) > 0, 1, -1)  # sgn(xi1 + xi2 + xi3): overlaps 1/2 each for large N
+    starts = np.array([xi[0], xi[0], -xi[1], -xi[1], mixture, mixture])
+    # at T = 0.2 and alpha = 3/400 the patterns, their mirrors and the symmetric 3-mixture are all stable (AGS)
+    chain = ih.sample(model, starts, T=T, sweeps=200, rng=62, record=())
+    classes = ob.classify_states(chain.spins, xi)
+    assert list(classes.kind) == ["retrieval"] * 2 + ["mirror"] * 2 + ["mixture"] * 2
+    assert list(classes.pattern) == [0, 0, 1, 1, -1, -1] and list(classes.components) == [0] * 4 + [3, 3]
+    # above T = 1 the network is a paramagnet: no overlap, replicas uncorrelated (|q| ~ N^-1/2)
+    hot = ih.sample(model, ih.random_spins(8, n, rng=63), T=2.0, sweeps=200, rng=64, record=())
+    assert ob.classify_states(hot.spins, xi).fractions()["paramagnet"] == 1.0
+
+
+def test_classify_states_of_a_frozen_spin_glass():
+    # Sherrington-Kirkpatrick at T = 0.1 (T_g = 1): replicas from one configuration stay in its valley (q_EA ~ 0.9)
+    rng = np.random.default_rng(65)
+    n = 200
+    a = rng.normal(size=(n, n)) / np.sqrt(n)
+    model = ih.dense_model(np.triu(a, 1) + np.triu(a, 1).T)
+    start = ih.relax(model, ih.random_spins(1, n, rng=66)[0], rng=67).spins
+    chain = ih.sample(model, np.repeat(start[None], 6, axis=0), T=0.1, sweeps=20, rng=68, record=())
+    patterns = ih.random_patterns(2, n, rng=69)  # no pattern is stored: overlaps with random ones are ~ N^-1/2
+    assert ob.classify_states(chain.spins, patterns).fractions()["spin_glass"] == 1.0
+
+
+def test_classify_states_refuses_bad_input():
+    xi = ih.random_patterns(2, 50, rng=1)
+    with pytest.raises(ValueError, match="spins: classification needs the final states of at least 2 replicas"):
+        ob.classify_states(xi[:1], xi)
+    with pytest.raises(ValueError, match="spins: classification needs"):
+        ob.classify_states(xi[0], xi)
+    with pytest.raises(ValueError, match="mixture: must be below retrieval"):
+        ob.classify_states(xi, xi, retrieval=0.3, mixture=0.4)
+    with pytest.raises(ValueError, match="glass"):
+        ob.classify_states(xi, xi, glass=0.0)
