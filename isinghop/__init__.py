@@ -12,6 +12,7 @@ from isinghop.exact import (
     boltzmann,
     energies,
     fixed_points,
+    basin_fractions,
     free_energy,
     ground_states,
     log_partition_function,
@@ -24,9 +25,9 @@ from isinghop.exact import (
     state_spins,
     thermal_averages,
 )
-from isinghop.learning import correlated_patterns, hebbian, pseudo_inverse, random_patterns, storkey
+from isinghop.learning import correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
 from isinghop import finite_size, meanfield, observables, reweighting, vocabulary
-from isinghop.montecarlo import Chain, Tempering, geometric_anneal, linear_anneal, sample, tempering
+from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
 from isinghop.model import (
     DenseCouplings,
     IsingModel,
@@ -87,6 +88,8 @@ __all__ = [
     "Chain",
     "tempering",
     "Tempering",
+    "sweep_field",
+    "FieldSweep",
     "linear_anneal",
     "geometric_anneal",
     "observables",
@@ -96,6 +99,7 @@ __all__ = [
     "vocabulary",
     # learning
     "hebbian",
+    "covariance_rule",
     "pseudo_inverse",
     "storkey",
     "random_patterns",
@@ -121,6 +125,7 @@ __all__ = [
     "overlap_distribution",
     "ground_states",
     "fixed_points",
+    "basin_fractions",
     "sweep_matrix",
     "stationary_distribution",
     "ising_torus_log_partition",

@@ -41,6 +41,7 @@ __all__ = [
     "overlap_distribution",
     "ground_states",
     "fixed_points",
+    "basin_fractions",
     "sweep_matrix",
     "sweep_matrix_bytes",
     "stationary_distribution",
@@ -425,6 +426,53 @@ def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = No
             stable |= zero & (spins == -1)
         found.append(spins[stable.all(axis=1)])
     return np.concatenate(found)
+
+
+def basin_fractions(model: IsingModel, targets, *, schedule: str = "synchronous", tie: str = "keep", order=None,
+                    tol: float | None = None, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
+    """Fraction of all 2^N starting states whose zero-temperature dynamics ends at each target.
+
+    Only the deterministic dynamics have sharp basins: the ``synchronous``
+    and ``sequential`` schedules with the tie rules ``keep``, ``up``,
+    ``down`` or ``flip``. Every start is relaxed (:func:`isinghop.relax`);
+    it counts for a target when it converges to that fixed point (starts
+    caught in a limit cycle, or left flipping zero-field sites under
+    ``flip``, count for none).
+
+    Parameters
+    ----------
+    model : IsingModel
+        At most ``MAX_SITES`` sites.
+    targets : array_like
+        ``(target, site)`` ±1 states (e.g. a pattern and its mirror).
+    schedule : {"synchronous", "sequential"}
+    tie : {"keep", "up", "down", "flip"}
+    order : array_like of int, optional
+        Site order of ``sequential`` (default 0..N−1).
+    tol : float, optional
+        Tie tolerance on φ (default exact for integer couplings).
+    chunk_size : int
+        States relaxed at once.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(target,)``: basin size / 2^N, exact.
+    """
+    from isinghop.dynamics import relax
+
+    n = _check_model(model)
+    schedule = choice(schedule, "schedule", ("synchronous", "sequential"))
+    tie = choice(tie, "tie", ("keep", "up", "down", "flip"))
+    wanted = state_index(as_spins(targets, name="targets", n_sites=n).reshape(-1, n))
+    counts = np.zeros(len(wanted), dtype=np.int64)
+    for _, spins in _chunks(n, chunk_size):
+        final = relax(model, spins, schedule=schedule, tie=tie, order=order, tol=tol, max_sweeps=10_000)
+        if np.any(~final.settled & (final.cycle_length == 0)):
+            raise RuntimeError("basin_fractions: a start neither settled nor cycled within 10000 sweeps")
+        reached = state_index(final.spins)[final.converged]
+        counts += (reached[:, None] == wanted[None, :]).sum(axis=0)
+    return counts / float(1 << n)
 
 
 def _flip_probabilities(model: IsingModel, T: float, rule: str, states: np.ndarray, tol: float) -> np.ndarray:

@@ -13,6 +13,8 @@ Rules, with N sites and P patterns (all return a model with h = 0):
 * pseudo-inverse (projection rule): ``J = (1/N) ξᵀ C⁻¹ ξ`` with the pattern
   correlation matrix ``C = ξ ξᵀ / N``; every stored pattern is a fixed point
   as long as C is invertible, even for correlated patterns;
+* covariance: ``J = (1/N) Σ_μ (ξ^μ − a_μ)(ξ^μ − a_μ)ᵀ`` with a_μ the mean
+  activity of pattern μ, for biased patterns (Tsodyks & Feigel'man 1988);
 * Storkey (1997): an incremental, local rule with a larger capacity than Hebb.
 """
 
@@ -34,7 +36,7 @@ from isinghop.model import (
 )
 from isinghop.rng import RngLike, as_generator
 
-__all__ = ["hebbian", "pseudo_inverse", "storkey", "random_patterns", "correlated_patterns"]
+__all__ = ["hebbian", "covariance_rule", "pseudo_inverse", "storkey", "random_patterns", "correlated_patterns"]
 
 STORAGES = ("patterns", "dense")
 LAYOUTS = ("pattern", "site")
@@ -93,6 +95,53 @@ def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns",
                                      self_coupling=self_coupling), None)
     dense_guard(site.shape[0], 2, max_sites, "hebbian(storage='dense')")
     return IsingModel(_dense_hebbian(site, self_coupling), None)
+
+
+def covariance_rule(patterns, activity=None, *, self_coupling: bool = False) -> IsingModel:
+    """Covariance couplings ``J = (1/N) Σ_μ (ξ^μ − a_μ)(ξ^μ − a_μ)ᵀ`` for biased patterns (h = 0).
+
+    Hebb's rule on patterns of mean activity a ≠ 0 adds a ferromagnetic part
+    of order P a² that drags every state towards the majority sign; removing
+    each pattern's mean cancels it. Held without an N×N matrix: with the
+    all-ones vector 1 appended to the patterns, ``ξ^μ − a_μ 1`` are
+    combinations of P + 1 ±1 vectors, so ``J = (1/N) Xᵀ A X`` with
+    ``X = (ξ¹, …, ξᴾ, 1)`` and the (P+1)×(P+1) matrix
+    ``A = [[I, −a], [−aᵀ, Σ_μ a_μ²]]`` (pattern storage, O(NP) memory).
+
+    Parameters
+    ----------
+    patterns : array_like
+        ±1 patterns, shape ``(pattern, site)``.
+    activity : float or array_like, optional
+        a_μ, in [−1, 1]: one number for all patterns, or one per pattern;
+        default each pattern's own mean ``(1/N) Σ_i ξ_i^μ``.
+    self_coupling : bool
+        Keep the diagonal ``J_ii = (1/N) Σ_μ (ξ_i^μ − a_μ)²`` (default: zeroed).
+
+    Returns
+    -------
+    IsingModel
+        h = 0; :class:`~isinghop.model.PatternCouplings` whose patterns are
+        ``(ξ¹, …, ξᴾ, 1)`` (so a run's default overlaps end with the
+        magnetisation) and whose matrix is A.
+    """
+    site = site_major_patterns(patterns)
+    n_sites, n_patterns = site.shape
+    if activity is None:
+        a = site.sum(axis=0, dtype=np.int64) / n_sites
+    else:
+        a = np.asarray(activity, dtype=np.float64) if np.ndim(activity) else np.full(
+            n_patterns, number(activity, "activity", low=-1.0, high=1.0))
+        if a.shape != (n_patterns,) or not np.all(np.isfinite(a)) or np.any(np.abs(a) > 1):
+            raise ValueError(f"activity: expected a number in [-1, 1] or {n_patterns} of them, got {activity!r}")
+    matrix = np.eye(n_patterns + 1)
+    matrix[:n_patterns, n_patterns] = matrix[n_patterns, :n_patterns] = -a
+    matrix[n_patterns, n_patterns] = a @ a
+    extended = np.empty((n_sites, n_patterns + 1), dtype=np.int8)
+    extended[:, :n_patterns] = site
+    extended[:, n_patterns] = 1
+    return IsingModel(PatternCouplings(extended, matrix=matrix, self_coupling=_flag(self_coupling, "self_coupling")),
+                      None)
 
 
 def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "patterns",

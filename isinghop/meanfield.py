@@ -151,6 +151,8 @@ class FiniteCurieWeiss:
 
     Attributes
     ----------
+    magnetisation : numpy.ndarray
+        ⟨m⟩ (odd in h; zero at h = 0 for every finite N).
     abs_magnetisation, magnetisation_2, magnetisation_4 : numpy.ndarray
         ⟨|m|⟩, ⟨m²⟩, ⟨m⁴⟩.
     binder : numpy.ndarray
@@ -161,6 +163,7 @@ class FiniteCurieWeiss:
         ⟨E⟩/N with ``E/N = −m²/2 + 1/(2N) − h m``.
     """
 
+    magnetisation: np.ndarray
     abs_magnetisation: np.ndarray
     magnetisation_2: np.ndarray
     magnetisation_4: np.ndarray
@@ -199,6 +202,7 @@ def curie_weiss_finite(n_sites: int, T, h=0.0) -> FiniteCurieWeiss:
     p /= p.sum(axis=-1, keepdims=True)
     abs_m, m2, m4 = (p @ np.abs(m)), (p @ m**2), (p @ m**4)
     return FiniteCurieWeiss(
+        magnetisation=p @ m,
         abs_magnetisation=abs_m,
         magnetisation_2=m2,
         magnetisation_4=m4,

@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 from isinghop._validate import choice, finite_array, number, positive_int
 from isinghop.model import IsingModel, check_model
 from isinghop.rng import RngLike, replica_states
+from isinghop.spins import spin_batch
 from isinghop.vocabulary import (
     RECORDABLE,
     RULE_CODES,
@@ -42,7 +43,7 @@ from isinghop.vocabulary import (
     record_names,
 )
 
-__all__ = ["Chain", "Tempering", "sample", "tempering", "linear_anneal", "geometric_anneal"]
+__all__ = ["Chain", "Tempering", "FieldSweep", "sample", "tempering", "sweep_field", "linear_anneal", "geometric_anneal"]
 
 #: What :func:`sample` records unless told otherwise.
 DEFAULT_RECORD = ("energy_per_spin", "magnetisation")
@@ -522,3 +523,112 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
         rng_state=np.vstack([args.states[order], exchange_state[None]]),
         _running=by_rung,
     )
+
+
+@dataclass(frozen=True)
+class FieldSweep:
+    """Outcome of :func:`sweep_field`: the order parameter along a staircase of fields.
+
+    Attributes
+    ----------
+    fields : numpy.ndarray
+        The field amplitude h of each step ``(step,)`` (energy units).
+    order : numpy.ndarray
+        ``(replica, step)``: the order parameter conjugate to h (magnetisation,
+        or the overlap with ``along``) averaged over the step's sweeps.
+    spins : numpy.ndarray
+        Final spins ``(replica, site)``.
+    rng_state : numpy.ndarray
+        ``(replica, 4)``: continue with ``rng=rng_state`` (e.g. the way back).
+    rate : float
+        Field change per sweep, ``|Δh| / sweeps_per_field``.
+    """
+
+    fields: np.ndarray
+    order: np.ndarray
+    spins: np.ndarray
+    rng_state: np.ndarray
+    rate: float
+
+    def coercive_fields(self) -> np.ndarray:
+        """Per replica, the field where the order parameter first changes sign from its starting sign.
+
+        Linear interpolation between the two steps around the sign change; the
+        coercive field of a hysteresis branch.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(replica,)``; NaN where the sign never changes.
+        """
+        start = np.sign(self.order[:, :1])
+        flipped = self.order * start < 0
+        result = np.full(len(self.order), np.nan)
+        for r in np.flatnonzero(flipped.any(axis=1)):
+            k = int(np.argmax(flipped[r]))
+            if k == 0:
+                result[r] = self.fields[0]
+                continue
+            m0, m1 = self.order[r, k - 1], self.order[r, k]
+            h0, h1 = self.fields[k - 1], self.fields[k]
+            result[r] = h0 + (h1 - h0) * m0 / (m0 - m1)
+        return result
+
+
+def sweep_field(model: IsingModel, spins, *, T: float, fields, sweeps_per_field: int = 1, along=None,
+                rule: Rule = "metropolis", schedule: Schedule = "permutation", progress: bool | None = None,
+                rng: RngLike = None) -> FieldSweep:
+    """Monte Carlo at temperature T while the field steps through ``fields`` (a hysteresis branch).
+
+    At step k the field is ``h_k · along`` added to the model's own field,
+    held for ``sweeps_per_field`` sweeps; the chain carries its spins and
+    random streams from step to step. The sweep rate ``|Δh| / sweeps_per_field``
+    sets how far the system lags behind equilibrium: a fast sweep holds a
+    metastable branch out to the spinodal, a slow one lets it nucleate the
+    stable branch earlier.
+
+    Parameters
+    ----------
+    model : IsingModel
+    spins : array_like
+        Start ``(replica, site)`` or ``(site,)``.
+    T : float
+        Temperature > 0 (k_B = 1).
+    fields : array_like
+        Field amplitudes h, one per step, evenly spaced.
+    sweeps_per_field : int
+        Sweeps at each field.
+    along : array_like, optional
+        A ±1 pattern ξ: the field is h ξ and the order parameter the overlap
+        with ξ; default uniform (the magnetisation).
+    rule, schedule : str
+        As in :func:`sample`.
+    progress : bool, optional
+        Progress bar over steps (default: only on a terminal).
+    rng : int, SeedSequence, Generator, ndarray or None
+
+    Returns
+    -------
+    FieldSweep
+    """
+    check_model(model)
+    T = number(T, "T", low=0.0, low_open=True)
+    values = finite_array(fields, "fields").astype(np.float64)
+    if values.ndim != 1 or len(values) < 2:
+        raise ValueError(f"fields: expected at least two field values in a 1-D array, got shape {values.shape}")
+    steps = np.diff(values)
+    if not np.allclose(steps, steps[0], rtol=1e-9, atol=0.0) or steps[0] == 0:
+        raise ValueError("fields: expected evenly spaced, distinct field values (a staircase of one step size)")
+    sweeps_per_field = positive_int(sweeps_per_field, "sweeps_per_field")
+    n = model.n_sites
+    direction = np.ones(n, dtype=np.int8) if along is None else spin_batch(along, "along", n)[0][0]
+    state, single = spin_batch(spins, "spins", n)
+    order = np.empty((len(state), len(values)))
+    for k, h in enumerate(tqdm(values, desc="field sweep", unit="step", leave=False,
+                               disable=(not progress) if progress is not None else None)):
+        chain = sample(model.with_field(h=model.h + h * direction), state, T=T, rule=rule, schedule=schedule,
+                       sweeps=sweeps_per_field, record="overlaps", patterns=direction[None], rng=rng)
+        order[:, k] = chain.overlaps[:, :, 0].mean(axis=1)
+        state, rng = chain.spins, chain.rng_state
+    return FieldSweep(fields=values, order=order[0] if single else order, spins=state[0] if single else state,
+                      rng_state=rng, rate=float(abs(steps[0]) / sweeps_per_field))

@@ -106,7 +106,10 @@ class Study:
     and ``description`` attrs. ``disorder_keys`` and ``thermal_keys`` name the
     coordinates that key the point's disorder and thermal streams (default:
     all of them): with ``disorder_keys=("alpha",)`` points that differ only
-    in other coordinates draw the same patterns.
+    in other coordinates draw the same patterns. ``sections`` names grid
+    coordinates whose values are separate experiments of one study: each
+    computes its own variables (distinct names), so those coordinates key the
+    point but are not made dimensions of the merged Dataset.
     """
 
     name: str
@@ -117,6 +120,7 @@ class Study:
     coordinates: dict
     disorder_keys: tuple | None = None
     thermal_keys: tuple | None = None
+    sections: tuple = ()
 
     def streams(self, root: np.random.SeedSequence, point: dict) -> tuple:
         """The disorder and thermal ``SeedSequence`` of a point, from the root seed and the keyed coordinates.
@@ -330,7 +334,7 @@ def _checksum_path(path) -> Path:
 
 
 def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path: str, coordinates: dict,
-                   provenance: dict) -> str:
+                   provenance: dict, sections: tuple = ()) -> str:
     """Run one point and write its self-describing file atomically, its checksum first (runs in a worker).
 
     The file carries the point's coordinates as length-one dimensions with
@@ -341,7 +345,7 @@ def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path:
 
     checkpoints = Path(path).parent.parent / "checkpoints" / Path(path).stem
     dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints))
-    for name in reversed(list(point)):
+    for name in reversed([name for name in point if name not in sections]):
         dataset = dataset.expand_dims({name: [point[name]]})
         dataset[name].attrs.update(coordinates.get(name, {}))
     dataset = stamp(dataset, provenance | {"point_key": key})
@@ -495,7 +499,7 @@ def run(study: Study | str, config: str, store, *, scheduler=None, workers: int 
             _write_atomically(error_path, f"{key}\n{error}")
         bar.update()
 
-    compute = partial(_locked_point, coordinates=study.coordinates, provenance=provenance)
+    compute = partial(_locked_point, coordinates=study.coordinates, provenance=provenance, sections=study.sections)
     try:
         _execute(tasks, compute, study.run_point, chosen.fixed, scheduler, workers, finished)
         for point, key, streams, path in tasks:  # points other processes were computing: wait, then check
@@ -623,7 +627,8 @@ def load_store(store):
     Returns
     -------
     xarray.Dataset
-        The points merged by coordinates (outer join over the grid), with
+        The points merged by coordinates (outer join over the grid; a
+        missing section's variables are absent), with
         the coordinates' attrs, the fixed parameters and the last run's
         provenance; attributes ``point_keys`` and ``missing_points`` (JSON lists).
     """
@@ -641,9 +646,10 @@ def load_store(store):
             with xr.open_dataset(store / "points" / f"{_digest(key)}.nc", engine="h5netcdf") as part:
                 parts.append(part.load())
     merged = xr.merge(parts, join="outer", compat="no_conflicts", combine_attrs="drop_conflicts")
-    merged = merged.reindex({name: values for name, values in record["grid"].items()})
-    for name in record["grid"]:
-        merged[name].attrs.update(parts[0][name].attrs)
+    dims = [name for name in record["grid"] if name in merged.dims]  # section coordinates are not dims
+    merged = merged.reindex({name: record["grid"][name] for name in dims})
+    for name in dims:
+        merged[name].attrs.update(next(part for part in parts if name in part.dims)[name].attrs)
     merged.attrs.pop("point_key", None)
     attrs = record.get("provenance", {}) | {"point_keys": json.dumps([k for k in keys if k in sound]),
                                             "missing_points": json.dumps([k for k in keys if k not in sound])}

@@ -47,6 +47,7 @@ def test_finite_n_binomial_sums_equal_enumeration(T, h):
     n = 12
     exact = ih.thermal_averages(ih.hebbian(np.ones((1, n))).with_field(h=h), T)
     finite = mf.curie_weiss_finite(n, T, h)
+    assert finite.magnetisation == pytest.approx(exact.magnetisation, abs=1e-10)
     assert finite.abs_magnetisation == pytest.approx(exact.abs_magnetisation, abs=1e-10)
     assert finite.magnetisation_2 == pytest.approx(exact.magnetisation_2, abs=1e-10)
     assert finite.magnetisation_4 == pytest.approx(exact.magnetisation_4, abs=1e-10)
