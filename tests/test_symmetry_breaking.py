@@ -1,0 +1,166 @@
+"""Symmetry breaking by θ: the study's quick run and its library pieces against exact results.
+
+References are independent of the code under test: exact enumeration and
+transition graphs (a separate implementation of the zero-T dynamics), the
+binomial Curie-Weiss sums, the mirror symmetry s -> -s, and the closed-form
+mean-field spinodal.
+"""
+
+import numpy as np
+import pytest
+
+import isinghop as ih
+from isinghop.meanfield import curie_weiss_finite, curie_weiss_spinodal
+from isinghop.testing import assert_study_dataset
+from isinghop.transitions import transition_graph
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    return ih.run("symmetry_breaking", "quick", tmp_path_factory.mktemp("symmetry"), rng=0)
+
+
+@pytest.mark.slow
+def test_quick_config_meets_the_study_contract_and_draws(quick):
+    assert_study_dataset(quick)
+    assert "section" not in quick.dims  # sections are separate experiments, not a dimension
+    figure = ih.load_study("symmetry_breaking").plot(quick)
+    assert len([ax for ax in figure.axes if ax.has_data()]) == 11
+
+
+@pytest.mark.slow
+def test_mirror_basins_are_equal_at_zero_field_and_the_mirror_symmetry_holds(quick):
+    basin = quick["basin"]
+    gap = basin.sel(target="xi") - basin.sel(target="mirror")
+    # keep and flip commute with s -> -s: the basins of xi and -xi are equal without a field
+    assert float(abs(gap.sel(theta_N=0.0, tie=["keep", "flip"])).max()) < 1e-12
+    # up and down are infinitesimal fields: equal basins where parity forbids zero fields (P(N - 1) odd) ...
+    no_ties = ~quick["net_ties_possible"]
+    assert float(abs(gap.sel(theta_N=0.0).where(no_ties, 0.0)).max()) < 1e-12
+    # ... and unequal on the P = 1, N = 13 net, where zero fields occur
+    mattis_13 = (quick["net_patterns"] == 1) & (quick["net_sites"] == 13)
+    assert float(abs(gap.sel(theta_N=0.0, tie="up").where(mattis_13, 0.0)).max()) > 1e-3
+    # s -> -s maps (theta, up) to (-theta, down) and keep/flip to themselves: exact antisymmetry in theta
+    reflected = gap.sel(theta_N=-quick["theta_N"].values).assign_coords(theta_N=quick["theta_N"].values)
+    flipped_tie = reflected.sel(tie=["keep", "flip", "down", "up"]).assign_coords(tie=["keep", "flip", "up", "down"])
+    assert float(abs(gap + flipped_tie).max()) < 1e-12
+    # a field of one quantum (theta = 1/N) breaks the symmetry of the single-pattern nets
+    single = quick["net_patterns"] == 1
+    assert float(abs(gap.sel(theta_N=1.0, tie="keep")).where(single, 1.0).min()) > 1e-3
+
+
+@pytest.mark.slow
+def test_tie_rules_are_infinitesimal_fields_edge_for_edge(quick):
+    assert quick.sizes["tie_net"] >= 20
+    assert bool(quick["graphs_identical"].all()) and int(quick["graph_edges"].min()) > 0
+    assert np.all((quick["tie_net_patterns"] * (quick["tie_net_sites"] - 1)) % 2 == 0)
+
+
+@pytest.mark.slow
+@pytest.mark.statistical
+def test_binder_crossing_and_susceptibility_peaks_against_the_binomial_sums(quick):
+    for name in ("crossing_T", "crossing_binder", "chi_peak_T"):
+        error = quick[f"{name}_error"]
+        assert float(error.max()) < 0.01
+        assert bool((abs(quick[name] - quick[f"{name}_exact"]) < 4 * error).all()), name
+
+
+@pytest.mark.slow
+@pytest.mark.statistical
+def test_paramagnetic_curie_weiss_overlap_against_the_binomial_sums(quick):
+    # T = 1.5: m relaxes at rate 1 - 1/T per sweep, so 2 tau_int <= 2/(1 - 1/T) + 1 = 7 sweeps; the error of
+    # the mean over sweeps x replicas records is sqrt(var(m) 2 tau_int / records), var(m) from the binomial sums
+    T = 1.5
+    sweeps, replicas = quick.attrs["fixed_cw_sweeps"], quick.attrs["fixed_cw_replicas"]
+    for n in quick["cw_sites"].values:
+        h = quick["cw_h"].values
+        exact = curie_weiss_finite(int(n), T, h)
+        variance = exact.magnetisation_2 - exact.magnetisation**2
+        error = np.sqrt(variance * (2 / (1 - 1 / T) + 1) / (sweeps * replicas))
+        for start in ("xi", "mirror"):
+            measured = quick["cw_overlap"].sel(cw_sites=n, cw_start=start, cw_T=T).values
+            assert np.all(np.abs(measured - exact.magnetisation) < 5 * error), (n, start)
+
+
+@pytest.mark.slow
+def test_coercive_field_limits_and_field_selection(quick):
+    h_c = quick["coercive_field"].mean(("direction", "hys_replica"))
+    fast, slow = quick["hys_rate"].values.max(), quick["hys_rate"].values.min()
+    # at fixed N a slower sweep lets the system nucleate earlier; at a fixed rate a larger N holds out longer
+    assert bool((h_c.sel(hys_rate=slow) < h_c.sel(hys_rate=fast)).all())
+    assert float(h_c.sel(hys_rate=slow).diff("hys_sites").min()) > 0
+    # P > 1 at T = 0: a cue near -xi^1 stays at -xi^1 without a field and goes to xi^1 in a strong one
+    fraction = quick["hop_fraction"].sel(hop_start="mirror_cue", hop_T=0.0).mean("hop_sample")
+    assert float(fraction.sel(hop_h=0.0, state_class="mirror_xi1")) >= 0.9
+    assert float(fraction.sel(hop_h=1.0, state_class="xi1")) == 1.0
+    # biased patterns: without a threshold Hebb loses a = 0.6 patterns; the covariance rule's best threshold is
+    # negative (the signal is (1 - a)(1 - a^2) on +1 sites and -(1 + a)(1 - a^2) on -1 sites), Hebb's positive
+    best = quick["best_theta"].mean("bias_sample")
+    assert bool((best.sel(rule="covariance", bias_a=[0.2, 0.4, 0.6]) < 0).all())
+    assert bool((best.sel(rule="hebb", bias_a=[0.4, 0.6]) > 0).all())
+    recall_at_zero = quick["recall_named"].sel(rule="hebb", bias_a=0.6, named_theta="mean_field_constant")
+    assert float(recall_at_zero.mean()) < 0.5
+
+
+def test_basin_fractions_against_transition_graphs():
+    rng = np.random.default_rng(71)
+    for P, N in [(1, 7), (2, 7), (3, 6)]:
+        xi = ih.random_patterns(P, N, rng=rng)
+        model = ih.hebbian(xi).with_field(theta=0.3 / N * xi[0])
+        for schedule in ("synchronous", "sequential"):
+            for tie in ("keep", "up", "down", "flip"):
+                graph = transition_graph(model, schedule=schedule, tie=tie)
+                expected = []
+                for target in (xi[0], -xi[0]):
+                    index = ih.state_index(target)
+                    attractor = graph.graph["attractors"].index((index,)) if (index,) in graph.graph["attractors"] else None
+                    expected.append(0 if attractor is None else graph.graph["basin_sizes"][attractor] / 2**N)
+                found = ih.basin_fractions(model, np.array([xi[0], -xi[0]]), schedule=schedule, tie=tie)
+                np.testing.assert_allclose(found, expected, atol=1e-15, err_msg=f"{schedule} {tie}")
+    with pytest.raises(ValueError, match="schedule"):
+        ih.basin_fractions(model, xi[:1], schedule="random")
+    with pytest.raises(ValueError, match="tie"):
+        ih.basin_fractions(model, xi[:1], tie="random")
+
+
+def test_covariance_rule_against_its_formula_and_against_hebb_on_biased_patterns():
+    xi = ih.random_patterns(6, 80, bias=0.5, rng=72)
+    for activity, self_coupling in [(None, False), (0.5, False), (np.linspace(0.1, 0.6, 6), True)]:
+        a = xi.mean(axis=1) if activity is None else np.broadcast_to(activity, (6,))
+        centred = xi - a[:, None]
+        J = centred.T @ centred / 80
+        if not self_coupling:
+            np.fill_diagonal(J, 0.0)
+        model = ih.covariance_rule(xi, activity, self_coupling=self_coupling)
+        spins = ih.random_spins(4, 80, rng=73)
+        np.testing.assert_allclose(ih.local_fields(model, spins), spins @ J, atol=1e-12)
+    # a = 0.6, alpha = 0.05: Hebb's ferromagnetic part (P a^3 ~ 4 against a signal of 1) drags recall away,
+    # the covariance rule keeps the pattern a fixed point (Tsodyks & Feigel'man)
+    xi = ih.random_patterns(20, 400, bias=0.6, rng=74)
+    hebb = ih.relax(ih.hebbian(xi), xi[0], schedule="sequential").spins
+    covariance = ih.relax(ih.covariance_rule(xi, 0.6).with_field(theta=-0.6 * (1 - 0.36)), xi[0],
+                          schedule="sequential").spins
+    assert np.mean(hebb == xi[0]) < 0.9 and np.mean(covariance == xi[0]) > 0.99
+    with pytest.raises(ValueError, match="activity"):
+        ih.covariance_rule(xi, 1.5)
+    with pytest.raises(ValueError, match="activity"):
+        ih.covariance_rule(xi, [0.1, 0.2])
+
+
+@pytest.mark.statistical
+def test_a_field_sweep_holds_the_metastable_branch_out_to_the_spinodal():
+    # N = 3000, T = 0.5: nucleation over a barrier ~ N needs far longer than the sweep, so the branch lives until the
+    # spinodal; a rate of 5e-4 per sweep lags by (rate tau)^(2/3) ~ 0.01 beyond it (tau ~ 10 sweeps there)
+    n, T = 3000, 0.5
+    xi = ih.random_patterns(1, n, rng=75)
+    fields = np.arange(-0.4, 0.4001, 0.005)
+    up = ih.sweep_field(ih.hebbian(xi), np.repeat(-xi, 4, axis=0), T=T, fields=fields, sweeps_per_field=10,
+                        along=xi[0], rng=76)
+    h_sp = float(curie_weiss_spinodal(T)[1])
+    coercive = up.coercive_fields()
+    assert up.rate == pytest.approx(5e-4)
+    assert np.all((coercive > h_sp - 0.01) & (coercive < h_sp + 0.03)), (coercive, h_sp)
+    with pytest.raises(ValueError, match="fields: expected evenly spaced"):
+        ih.sweep_field(ih.hebbian(xi), xi, T=T, fields=[0.0, 0.1, 0.3])
+    with pytest.raises(ValueError, match="T: expected a finite number > 0"):
+        ih.sweep_field(ih.hebbian(xi), xi, T=0.0, fields=fields)
