@@ -263,11 +263,7 @@ class Histograms:
         T = finite_array(T, "T").astype(np.float64)
         if np.any(T <= 0):
             raise ValueError(f"T: temperatures must be > 0, got {T[T <= 0][:3].tolist()}")
-        if h is None:
-            if len(np.unique(self.states[:, 1])) > 1:
-                raise ValueError(f"h: the states were sampled at several fields {np.unique(self.states[:, 1]).tolist()}; name the target h")
-            h = self.states[0, 1]
-        h = finite_array(h, "h").astype(np.float64)
+        h = finite_array(self._sampled(1) if h is None else h, "h").astype(np.float64)
         try:
             T, h = np.broadcast_arrays(T, h)
         except ValueError:
@@ -332,14 +328,29 @@ class Histograms:
         fields.update({f"{name}_error": error[k].reshape(shape) for k, name in enumerate(_QUANTITIES)})
         return Reweighted(T=T.reshape(shape), h=h.reshape(shape), overlap=value[-1].reshape(shape), **fields)
 
-    def _trusted_edge(self, start: float, stop: float, vary, fixed) -> float:
-        """The last trusted value between a trusted ``start`` and ``stop``, to 1e-9 relative."""
+    def _sampled(self, column: int) -> float:
+        """The one sampled temperature (column 0) or field (column 1); several are a ``ValueError``."""
+        values = np.unique(self.states[:, column])
+        name, what = ("T", "temperatures") if column == 0 else ("h", "fields")
+        if len(values) > 1:
+            raise ValueError(f"{name}: the states were sampled at several {what} {values.tolist()}; name the target {name}")
+        return float(values[0])
+
+    def _trusted_interval(self, column: int, fixed: float, reach) -> tuple[float, float]:
+        """Outward from the extreme sampled values of ``column`` (T or h) at the other one ``fixed``,
+        the last values whose effective sample fraction reaches ``min_overlap`` (to 1e-9 relative)."""
         def gap(x):
-            T, h = (x, fixed) if vary == "T" else (fixed, x)
-            return self._fraction(T, h) - self.min_overlap
-        if gap(stop) >= 0:
-            return stop
-        return float(scipy.optimize.brentq(gap, start, stop, xtol=1e-12, rtol=1e-9))
+            point = (x, fixed) if column == 0 else (fixed, x)
+            return self._fraction(*point) - self.min_overlap
+
+        ends = []
+        for start, direction in ((self.states[:, column].min(), -1), (self.states[:, column].max(), 1)):
+            if gap(start) < 0:
+                name = "h" if column == 0 else "T"
+                raise ValueError(f"{name}: nothing is trusted at {name} = {fixed:g}: the sampled histograms do not reach it")
+            stop = reach(start, direction)
+            ends.append(stop if gap(stop) >= 0 else scipy.optimize.brentq(gap, start, stop, xtol=1e-12, rtol=1e-9))
+        return float(ends[0]), float(ends[1])
 
     def trusted_temperatures(self, h=None) -> tuple[float, float]:
         """The interval of T around the sampled temperatures where reweighting at field ``h`` is trusted.
@@ -358,13 +369,8 @@ class Histograms:
         tuple of float
             ``(T_low, T_high)`` (energy units).
         """
-        _, h_points, _ = self._points(1.0, h)
-        h = float(h_points[0])
-        low, high = self.states[:, 0].min(), self.states[:, 0].max()
-        for T in (low, high):
-            if self._fraction(T, h) < self.min_overlap:
-                raise ValueError(f"h: no trusted temperature at h = {h:g}: the sampled histograms do not reach it")
-        return float(self._trusted_edge(low, low / 4, "T", h)), float(self._trusted_edge(high, high * 4, "T", h))
+        h = self._sampled(1) if h is None else number(h, "h")
+        return self._trusted_interval(0, h, lambda T, direction: T * 4.0**direction)
 
     def trusted_fields(self, T=None) -> tuple[float, float]:
         """The interval of h around the sampled fields where reweighting at temperature ``T`` is trusted.
@@ -379,16 +385,8 @@ class Histograms:
         tuple of float
             ``(h_low, h_high)`` (energy units), searched to 10 T beyond the sampled fields.
         """
-        if T is None:
-            if len(np.unique(self.states[:, 0])) > 1:
-                raise ValueError(f"T: the states were sampled at several temperatures {np.unique(self.states[:, 0]).tolist()}; name the target T")
-            T = self.states[0, 0]
-        T = number(T, "T", low=0.0, low_open=True)
-        low, high = self.states[:, 1].min(), self.states[:, 1].max()
-        for h in (low, high):
-            if self._fraction(T, h) < self.min_overlap:
-                raise ValueError(f"T: no trusted field at T = {T:g}: the sampled histograms do not reach it")
-        return float(self._trusted_edge(low, low - 10 * T, "h", T)), float(self._trusted_edge(high, high + 10 * T, "h", T))
+        T = self._sampled(0) if T is None else number(T, "T", low=0.0, low_open=True)
+        return self._trusted_interval(1, T, lambda h, direction: h + 10.0 * T * direction)
 
     def susceptibility_peak(self, T_low: float, T_high: float, h=None, *, grid: int = 64) -> Peak:
         """Maximum of the reweighted susceptibility χ(T) between ``T_low`` and ``T_high``.
