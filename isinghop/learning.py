@@ -113,8 +113,10 @@ def covariance_rule(patterns, activity=None, *, self_coupling: bool = False) -> 
     patterns : array_like
         ±1 patterns, shape ``(pattern, site)``.
     activity : float or array_like, optional
-        a_μ, in [−1, 1]: one number for all patterns, or one per pattern;
-        default each pattern's own mean ``(1/N) Σ_i ξ_i^μ``.
+        a_μ, the mean of the ±1 entries, in [−1, 1] (the fraction of active
+        units of the 0/1 convention is (1 + a)/2): one number for all
+        patterns, or one per pattern; default each pattern's own mean
+        ``(1/N) Σ_i ξ_i^μ``.
     self_coupling : bool
         Keep the diagonal ``J_ii = (1/N) Σ_μ (ξ_i^μ − a_μ)²`` (default: zeroed).
 

@@ -558,21 +558,23 @@ class FieldSweep:
 
         Returns
         -------
-        numpy.ndarray
-            ``(replica,)``; NaN where the sign never changes.
+        numpy.ndarray or float
+            ``(replica,)`` (a float for a 1-D start); NaN where the sign never changes.
         """
-        start = np.sign(self.order[:, :1])
-        flipped = self.order * start < 0
-        result = np.full(len(self.order), np.nan)
-        for r in np.flatnonzero(flipped.any(axis=1)):
-            k = int(np.argmax(flipped[r]))
-            if k == 0:
-                result[r] = self.fields[0]
+        order = np.atleast_2d(self.order)
+        result = np.full(len(order), np.nan)
+        for r, series in enumerate(order):
+            nonzero = np.flatnonzero(series)
+            if len(nonzero) == 0:
                 continue
-            m0, m1 = self.order[r, k - 1], self.order[r, k]
+            flipped = np.flatnonzero(series * series[nonzero[0]] < 0)  # the starting sign is the first nonzero one
+            if len(flipped) == 0:
+                continue
+            k = int(flipped[0])
+            m0, m1 = series[k - 1], series[k]
             h0, h1 = self.fields[k - 1], self.fields[k]
             result[r] = h0 + (h1 - h0) * m0 / (m0 - m1)
-        return result
+        return result[0] if np.ndim(self.order) == 1 else result
 
 
 def sweep_field(model: IsingModel, spins, *, T: float, fields, sweeps_per_field: int = 1, along=None,
@@ -621,7 +623,13 @@ def sweep_field(model: IsingModel, spins, *, T: float, fields, sweeps_per_field:
         raise ValueError("fields: expected evenly spaced, distinct field values (a staircase of one step size)")
     sweeps_per_field = positive_int(sweeps_per_field, "sweeps_per_field")
     n = model.n_sites
-    direction = np.ones(n, dtype=np.int8) if along is None else spin_batch(along, "along", n)[0][0]
+    if along is None:
+        direction = np.ones(n, dtype=np.int8)
+    else:
+        rows, _ = spin_batch(along, "along", n)
+        if len(rows) != 1:
+            raise ValueError(f"along: expected one ±1 pattern of {n} sites, got {len(rows)} rows")
+        direction = rows[0]
     state, single = spin_batch(spins, "spins", n)
     order = np.empty((len(state), len(values)))
     for k, h in enumerate(tqdm(values, desc="field sweep", unit="step", leave=False,

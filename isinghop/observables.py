@@ -229,6 +229,10 @@ def classify_states(spins, patterns, *, retrieval: float = 0.7, mixture: float =
     * ``other``: large overlaps that fit none of the above (asymmetric mixtures,
       partial retrieval).
 
+    The thresholds suit unbiased patterns: with biased patterns (mean a ≠ 0)
+    every state has overlaps of order a with all of them, and the uniform
+    state can pass for a mixture.
+
     The replica test tells a glass from a paramagnet only for replicas at one
     temperature that had time to freeze; at T = 0 from independent random
     starts, distinct frozen states have small q_ab as well.

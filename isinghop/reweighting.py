@@ -22,10 +22,11 @@ uncertainty of the f_k are both in the error.
 
 A reweighted value is trusted only where the sampled histograms cover the
 target distribution. The measure is Kish's effective sample size of the
-weights, ``(Σ w)² / Σ w²``, as a fraction of the mean number of samples per
-sampled state (1 at a sampled state with nothing else near it; e^{−d²} for a
-Gaussian histogram shifted by d standard deviations). Targets below
-``min_overlap`` are refused with a ``ValueError`` naming the trusted range.
+weights, ``(Σ w)² / Σ w²``, as a fraction of the records of the smallest
+sampled state: 1 at a lone sampled state, at least about 1 at every sampled
+state, more where states overlap, e^{−d²} for a single Gaussian histogram
+shifted by d standard deviations. Targets below ``min_overlap`` are refused
+with a ``ValueError`` naming the trusted range.
 """
 
 from __future__ import annotations
@@ -83,9 +84,13 @@ class Reweighted:
     order, abs_order : numpy.ndarray
         ``⟨m⟩`` and ``⟨|m|⟩`` of the order parameter.
     susceptibility : numpy.ndarray
-        ``χ = β N (⟨m²⟩ − ⟨|m|⟩²)`` (inverse energy units), as :func:`isinghop.observables.susceptibility`.
+        ``χ = β N (⟨m²⟩ − ⟨|m|⟩²)`` (inverse energy units), as
+        :func:`isinghop.observables.susceptibility`: the finite-size
+        susceptibility of the symmetric system. In a field h ≠ 0 the linear
+        response ∂⟨m⟩/∂h is ``β N (⟨m²⟩ − ⟨m⟩²)``, which equals it only where
+        m keeps one sign.
     binder : numpy.ndarray
-        ``U₄ = 1 − ⟨m⁴⟩ / (3 ⟨m²⟩²)``.
+        ``U₄ = 1 − ⟨m⁴⟩ / (3 ⟨m²⟩²)`` (NaN where m is always 0).
     overlap : numpy.ndarray
         Effective sample fraction of each target (see the module notes).
     *_error : numpy.ndarray
@@ -118,7 +123,7 @@ class _Histogram:
     order: np.ndarray
     multiplicity: np.ndarray
     log_multiplicity: np.ndarray  # ln c_j − ln Σ_k N_k exp(f_k − u_k(j)): the weight at u = 0
-    per_state: float  # mean records per sampled state
+    per_state: float  # records of the smallest sampled state
 
 
 _QUANTITIES = ("energy_per_spin", "specific_heat", "order", "abs_order", "susceptibility", "binder")
@@ -173,7 +178,8 @@ class Histograms:
     counts : numpy.ndarray
         Samples per state.
     free_energies : numpy.ndarray
-        Dimensionless ``f_k = −ln Z_k`` relative to the first state.
+        Dimensionless ``f_k = −ln Z_k`` relative to the first row of ``states``
+        (states sorted by T, then h).
     blocks : int
         Jackknife blocks along the time axis.
     min_overlap : float
@@ -188,7 +194,8 @@ class Histograms:
         self._replica_state = replica_state.ravel()
         self.counts = np.bincount(self._replica_state, minlength=len(self.states)) * energy_per_spin.shape[1]
         records = energy_per_spin.size
-        self._stride = max(1, int(integrated_time(energy_per_spin, quiet=True)), -(-records // MAX_SOLVE_RECORDS))
+        correlated = int(integrated_time(energy_per_spin, quiet=True)) if np.ptp(energy_per_spin) > 0 else 1
+        self._stride = max(1, correlated, -(-records // MAX_SOLVE_RECORDS))
         h = self.states[self._replica_state, 1][:, None]
         H0 = n_sites * (energy_per_spin + h * order)  # H₀ = N (e + h_k m), (replica, time)
         pairs, codes = np.unique(H0 + 1j * order, return_inverse=True)  # the distinct (H₀, m) pairs
@@ -221,7 +228,7 @@ class Histograms:
         reduced = self._reduced(H0, m, self.states[:, 0], self.states[:, 1])
         log_denominator = scipy.special.logsumexp(np.log(per_state)[:, None] + free[:, None] - reduced, axis=0)
         return _Histogram(free=free, H0=H0, order=m, multiplicity=multiplicity,
-                          log_multiplicity=np.log(multiplicity) - log_denominator, per_state=per_state.mean())
+                          log_multiplicity=np.log(multiplicity) - log_denominator, per_state=per_state.min())
 
     def _reduced(self, H0, m, T, h) -> np.ndarray:
         """``u = (H₀ − h N m)/T`` for the points (T, h) (rows) and samples (columns)."""
@@ -252,7 +259,8 @@ class Histograms:
             results[2, sl] = w @ m / norm
             results[3, sl] = abs_m
             results[4, sl] = _susceptibility_from_moments(beta, self.n_sites, m2, abs_m)
-            results[5, sl] = _binder_from_moments(m2, m4)
+            with np.errstate(divide="ignore", invalid="ignore"):  # m ≡ 0: U₄ is undefined (NaN)
+                results[5, sl] = _binder_from_moments(m2, m4)
             # Kish's effective sample size: a distinct pair of multiplicity c and weight w/c per record
             results[6, sl] = norm**2 / (w**2 / histogram.multiplicity).sum(axis=1) / histogram.per_state
         return results
@@ -296,11 +304,14 @@ class Histograms:
         bad = fraction < self.min_overlap
         if bad.any():
             k = int(np.argmax(bad))
-            low, high = self.trusted_temperatures(h=h[k])
+            try:
+                low, high = self.trusted_temperatures(h=h[k])
+                where = f"at h = {h[k]:g} values are trusted for T in [{low:.6g}, {high:.6g}]"
+            except ValueError:
+                where = f"no sampled temperature is trusted at h = {h[k]:g}"
             raise ValueError(
                 f"T: reweighting to (T, h) = ({T[k]:g}, {h[k]:g}) is beyond the sampled histograms "
-                f"(effective sample fraction {fraction[k]:.3g} < min_overlap {self.min_overlap:g}); "
-                f"at h = {h[k]:g} values are trusted for T in [{low:.6g}, {high:.6g}]")
+                f"(effective sample fraction {fraction[k]:.3g} < min_overlap {self.min_overlap:g}); {where}")
 
     def reweight(self, T, h=None) -> Reweighted:
         """Thermal averages at the target points, with jackknife errors; refused outside the trusted range.
@@ -337,17 +348,20 @@ class Histograms:
         return float(values[0])
 
     def _trusted_interval(self, column: int, fixed: float, reach) -> tuple[float, float]:
-        """Outward from the extreme sampled values of ``column`` (T or h) at the other one ``fixed``,
-        the last values whose effective sample fraction reaches ``min_overlap`` (to 1e-9 relative)."""
+        """Outward from the extreme sampled values of ``column`` (T or h) that are trusted at the other
+        coordinate ``fixed``, the last values whose effective sample fraction reaches ``min_overlap``
+        (to 1e-9 relative)."""
         def gap(x):
             point = (x, fixed) if column == 0 else (fixed, x)
             return self._fraction(*point) - self.min_overlap
 
+        trusted = [x for x in np.unique(self.states[:, column]) if gap(x) >= 0]
+        if not trusted:
+            name = "h" if column == 0 else "T"
+            raise ValueError(f"{name}: no sampled {'temperature' if column == 0 else 'field'} is trusted at "
+                             f"{name} = {fixed:g}: the sampled histograms do not reach it")
         ends = []
-        for start, direction in ((self.states[:, column].min(), -1), (self.states[:, column].max(), 1)):
-            if gap(start) < 0:
-                name = "h" if column == 0 else "T"
-                raise ValueError(f"{name}: nothing is trusted at {name} = {fixed:g}: the sampled histograms do not reach it")
+        for start, direction in ((min(trusted), -1), (max(trusted), 1)):
             stop = reach(start, direction)
             ends.append(stop if gap(stop) >= 0 else scipy.optimize.brentq(gap, start, stop, xtol=1e-12, rtol=1e-9))
         return float(ends[0]), float(ends[1])
@@ -393,7 +407,8 @@ class Histograms:
 
         Located on a grid of ``grid`` temperatures, then refined by bounded
         scalar minimisation around the best grid point; the same search is
-        repeated for every jackknife block left out.
+        repeated for every jackknife block left out. A maximum at either end
+        of the interval (the peak lies outside) is a ``ValueError``.
 
         Parameters
         ----------
@@ -413,6 +428,7 @@ class Histograms:
         return Peak(T=float(value[0]), T_error=float(error[0]), height=float(value[1]), height_error=float(error[1]))
 
     def _interval(self, T_low, T_high, h, count) -> tuple[np.ndarray, np.ndarray]:
+        h = self._sampled(1) if h is None else number(h, "h")
         T_low = number(T_low, "T_low", low=0.0, low_open=True)
         T_high = number(T_high, "T_high", low=0.0, low_open=True)
         if not T_low < T_high:
@@ -435,13 +451,16 @@ class Histograms:
         chi = self._curve(codes, "susceptibility", h[0])
         values = chi(T)
         k = int(np.argmax(values))
+        if k in (0, len(T) - 1):
+            raise ValueError(f"T_low, T_high: chi is largest at the end T = {T[k]:g} of the interval "
+                             f"[{T[0]:g}, {T[-1]:g}]: the peak lies outside; widen the interval")
         lo, hi = T[max(k - 1, 0)], T[min(k + 1, len(T) - 1)]
         best = scipy.optimize.minimize_scalar(lambda t: -chi(t)[0], bounds=(lo, hi), method="bounded",
                                               options={"xatol": 1e-10 * hi})
         return np.array([best.x, -best.fun])
 
 
-def _series(values, name: str) -> np.ndarray:
+def _record_series(values, name: str) -> np.ndarray:
     array = finite_array(values, name).astype(np.float64)
     if array.ndim == 1:
         array = array[None, :]
@@ -475,7 +494,8 @@ def histograms(energy_per_spin, order, *, T, n_sites: int, h=0.0, blocks: int = 
         for a uniform field, or the overlap with the pattern the field lies along.
     T : float or array_like
         Temperature of each replica (> 0); replicas at one ``(T, h)`` pool into one state.
-        A Tempering's ladder and series fit directly.
+        A Tempering's ladder and series fit directly (its order parameter is
+        the magnetisation: reweight it in a uniform field only).
     n_sites : int
     h : float or array_like
         The field of each replica (default 0).
@@ -489,8 +509,8 @@ def histograms(energy_per_spin, order, *, T, n_sites: int, h=0.0, blocks: int = 
     Histograms
         Several sampled states are joined by MBAR (pymbar).
     """
-    energy = _series(energy_per_spin, "energy_per_spin")
-    order = _series(order, "order")
+    energy = _record_series(energy_per_spin, "energy_per_spin")
+    order = _record_series(order, "order")
     if order.shape != energy.shape:
         raise ValueError(f"order: shape {order.shape} differs from energy_per_spin's {energy.shape}")
     n_sites = positive_int(n_sites, "n_sites")
@@ -525,6 +545,10 @@ def binder_crossing(small: Histograms, large: Histograms, T_low: float, T_high: 
     """
     if not isinstance(small, Histograms) or not isinstance(large, Histograms):
         raise TypeError("small, large: expected Histograms from isinghop.reweighting.histograms")
+    if small is large or small.n_sites == large.n_sites:
+        raise ValueError(f"large: the two histograms must be of two sizes, got N = {small.n_sites} twice")
+    if h is None and small._sampled(1) != large._sampled(1):
+        raise ValueError(f"h: the sizes were sampled at fields {small._sampled(1)} and {large._sampled(1)}; name h")
     if small.blocks != large.blocks:
         raise ValueError(f"large: jackknife blocks differ ({small.blocks} and {large.blocks}); build both with one blocks")
     points = [hist._interval(T_low, T_high, h, 3) for hist in (small, large)]
@@ -535,7 +559,7 @@ def binder_crossing(small: Histograms, large: Histograms, T_low: float, T_high: 
         u_small = small._curve(codes_small, "binder", field)
         u_large = large._curve(codes_large, "binder", field)
         gap = lambda t: (u_small(t) - u_large(t))[0]  # noqa: E731
-        if gap(ends[0]) * gap(ends[1]) > 0:
+        if not gap(ends[0]) * gap(ends[1]) < 0:
             raise ValueError(f"T_low, T_high: the Binder cumulants do not cross between {ends[0]:g} and {ends[1]:g}")
         T = scipy.optimize.brentq(gap, *ends, xtol=1e-12, rtol=1e-10)
         return np.array([T, 0.5 * (u_small(T)[0] + u_large(T)[0])])

@@ -86,10 +86,6 @@ def _v(dims, values, units, long_name, description):
     return (dims, np.asarray(values), {"units": units, "long_name": long_name, "description": description})
 
 
-def _c(name, values, units, long_name, description):
-    return _v(name, values, units, long_name, description)
-
-
 def _net(P, N, seed):
     return ih.random_patterns(P, N, rng=seed)
 
@@ -120,17 +116,17 @@ def _exact(fixed, disorder, thermal):
     nets = np.asarray(nets)
     ties_possible = (nets[:, 0] * (nets[:, 1] - 1)) % 2 == 0
     coords = {
-        "net": _c("net", np.arange(len(nets)), "1", "exact net", "a small Hebbian net (P, N) with random patterns"),
+        "net": _v("net", np.arange(len(nets)), "1", "exact net", "a small Hebbian net (P, N) with random patterns"),
         "net_patterns": _v("net", nets[:, 0], "1", "P", "stored patterns of the net"),
         "net_sites": _v("net", nets[:, 1], "1", "N", "sites of the net"),
         "net_ties_possible": _v("net", ties_possible, "1", "zero fields possible",
                                 "P(N - 1) even: a local field can vanish"),
-        "exact_schedule": _c("exact_schedule", list(DETERMINISTIC), "1", "schedule", "deterministic zero-T schedule"),
-        "tie": _c("tie", list(TIES), "1", "tie rule", "update of a spin whose local field is zero"),
-        "field_kind": _c("field_kind", list(FIELD_KINDS), "1", "field direction",
+        "exact_schedule": _v("exact_schedule", list(DETERMINISTIC), "1", "schedule", "deterministic zero-T schedule"),
+        "tie": _v("tie", list(TIES), "1", "tie rule", "update of a spin whose local field is zero"),
+        "field_kind": _v("field_kind", list(FIELD_KINDS), "1", "field direction",
                          "uniform: theta_i = theta; pattern: theta_i = theta xi^1_i"),
-        "theta_N": _c("theta_N", theta_N, "energy x N", "N theta", "threshold times N (1/N is the field quantum)"),
-        "target": _c("target", ["xi", "mirror"], "1", "target state", "the pattern xi^1 or its mirror -xi^1"),
+        "theta_N": _v("theta_N", theta_N, "energy x N", "N theta", "threshold times N (1/N is the field quantum)"),
+        "target": _v("target", ["xi", "mirror"], "1", "target state", "the pattern xi^1 or its mirror -xi^1"),
     }
     return xr.Dataset({
         "boltzmann_plus": _v(("net", "field_kind", "theta_N"), p_up, "1", "P(m1 > 0)",
@@ -178,11 +174,11 @@ def _ties(fixed, disorder, thermal):
                 same[k, s, d] = tied == tilted
                 edges[k, s, d] = len(tied)
     coords = {
-        "tie_net": _c("tie_net", np.arange(count), "1", "random net", "a random Hebbian net with possible zero fields"),
+        "tie_net": _v("tie_net", np.arange(count), "1", "random net", "a random Hebbian net with possible zero fields"),
         "tie_net_patterns": _v("tie_net", shapes[:, 0], "1", "P", "stored patterns"),
         "tie_net_sites": _v("tie_net", shapes[:, 1], "1", "N", "sites"),
-        "graph_schedule": _c("graph_schedule", list(SCHEDULES), "1", "schedule", "what one step of the transition graph is"),
-        "tie_sign": _c("tie_sign", ["up", "down"], "1", "tie rule", "up at h = 0 against keep at +eps; down against keep at -eps"),
+        "graph_schedule": _v("graph_schedule", list(SCHEDULES), "1", "schedule", "what one step of the transition graph is"),
+        "tie_sign": _v("tie_sign", ["up", "down"], "1", "tie rule", "up at h = 0 against keep at +eps; down against keep at -eps"),
     }
     return xr.Dataset({
         "graphs_identical": _v(("tie_net", "graph_schedule", "tie_sign"), same, "1", "graphs identical",
@@ -220,11 +216,11 @@ def _magnetisation(fixed, disorder, thermal):
     branches = curie_weiss(temperatures[:, None], fields[None, :])
     exact = np.stack([curie_weiss_finite(n, temperatures[:, None], fields[None, :]).magnetisation for n in sizes])
     coords = {
-        "cw_sites": _c("cw_sites", sizes, "1", "N", "sites of the Curie-Weiss (single-pattern) model"),
-        "cw_start": _c("cw_start", ["xi", "mirror"], "1", "start", "chains started in xi or in -xi"),
-        "cw_T": _c("cw_T", temperatures, "energy (k_B = 1)", "temperature", "Metropolis temperature; T_c = 1"),
-        "cw_h": _c("cw_h", fields, "energy", "field h", "field along the pattern, h_i = h xi_i"),
-        "branch": _c("branch", np.arange(3), "1", "branch", "solutions of m = tanh((m + h)/T), ascending (NaN where absent)"),
+        "cw_sites": _v("cw_sites", sizes, "1", "N", "sites of the Curie-Weiss (single-pattern) model"),
+        "cw_start": _v("cw_start", ["xi", "mirror"], "1", "start", "chains started in xi or in -xi"),
+        "cw_T": _v("cw_T", temperatures, "energy (k_B = 1)", "temperature", "Metropolis temperature; T_c = 1"),
+        "cw_h": _v("cw_h", fields, "energy", "field h", "field along the pattern, h_i = h xi_i"),
+        "branch": _v("branch", np.arange(3), "1", "branch", "solutions of m = tanh((m + h)/T), ascending (NaN where absent)"),
     }
     return xr.Dataset({
         "cw_overlap": _v(("cw_sites", "cw_start", "cw_T", "cw_h"), mean, "1", "overlap m",
@@ -257,12 +253,12 @@ def _hysteresis(fixed, disorder, thermal):
             coercive[k, j, 0], coercive[k, j, 1] = rising.coercive_fields(), -falling.coercive_fields()
     m_sp, h_sp = curie_weiss_spinodal(T)
     coords = {
-        "hys_sites": _c("hys_sites", sizes, "1", "N", "sites of the Curie-Weiss model"),
-        "hys_rate": _c("hys_rate", step / np.asarray(rates, dtype=np.float64), "energy per sweep", "sweep rate",
+        "hys_sites": _v("hys_sites", sizes, "1", "N", "sites of the Curie-Weiss model"),
+        "hys_rate": _v("hys_rate", step / np.asarray(rates, dtype=np.float64), "energy per sweep", "sweep rate",
                        "field change per Monte Carlo sweep, |dh| / sweeps per field step"),
-        "direction": _c("direction", ["up", "down"], "1", "branch", "field rising from -h_max, or falling from +h_max"),
-        "hys_h": _c("hys_h", up, "energy", "field h", "field along the pattern"),
-        "hys_replica": _c("hys_replica", np.arange(replicas), "1", "replica", "independent chain"),
+        "direction": _v("direction", ["up", "down"], "1", "branch", "field rising from -h_max, or falling from +h_max"),
+        "hys_h": _v("hys_h", up, "energy", "field h", "field along the pattern"),
+        "hys_replica": _v("hys_replica", np.arange(replicas), "1", "replica", "independent chain"),
     }
     return xr.Dataset({
         "hys_overlap": _v(("hys_sites", "hys_rate", "direction", "hys_h"), loops, "1", "overlap m",
@@ -317,9 +313,9 @@ def _finite_size(fixed, disorder, thermal):
         crossing[p] = found.T, found.T_error, found.binder, found.binder_error
         exact_crossing[p] = _exact_crossing(*pairs[p], found.T)
     coords = {
-        "fss_sites": _c("fss_sites", sizes, "1", "N", "sites of the Curie-Weiss model"),
-        "fss_x": _c("fss_x", grid_x, "1", "(T - 1) sqrt(N)", "scaled distance from T_c = 1 (mean-field finite-size scaling)"),
-        "pair": _c("pair", np.arange(len(pairs)), "1", "size pair", "neighbouring sizes whose Binder cumulants cross"),
+        "fss_sites": _v("fss_sites", sizes, "1", "N", "sites of the Curie-Weiss model"),
+        "fss_x": _v("fss_x", grid_x, "1", "(T - 1) sqrt(N)", "scaled distance from T_c = 1 (mean-field finite-size scaling)"),
+        "pair": _v("pair", np.arange(len(pairs)), "1", "size pair", "neighbouring sizes whose Binder cumulants cross"),
         "pair_small": _v("pair", [a for a, _ in pairs], "1", "smaller N", "the smaller size of the pair"),
         "pair_large": _v("pair", [b for _, b in pairs], "1", "larger N", "the larger size of the pair"),
     }
@@ -383,13 +379,13 @@ def _hopfield(fixed, disorder, thermal):
                     counts[a, t, j, s], m1 = _final_class(final, xi)
                     overlap[a, t, j, s] = m1.mean()
     coords = {
-        "hop_start": _c("hop_start", ["random", "mirror_cue"], "1", "start",
+        "hop_start": _v("hop_start", ["random", "mirror_cue"], "1", "start",
                         f"random spins, or -xi^1 with a fraction {noise} of its sites flipped"),
-        "hop_T": _c("hop_T", np.asarray(temperatures, dtype=np.float64), "energy (k_B = 1)", "temperature",
+        "hop_T": _v("hop_T", np.asarray(temperatures, dtype=np.float64), "energy (k_B = 1)", "temperature",
                     f"0: zero-T dynamics (random order); else Metropolis for {sweeps} sweeps"),
-        "hop_h": _c("hop_h", np.asarray(fields, dtype=np.float64), "energy", "field h", "field along xi^1, h_i = h xi^1_i"),
-        "hop_sample": _c("hop_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
-        "state_class": _c("state_class", list(CLASSES), "1", "final state",
+        "hop_h": _v("hop_h", np.asarray(fields, dtype=np.float64), "energy", "field h", "field along xi^1, h_i = h xi^1_i"),
+        "hop_sample": _v("hop_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
+        "state_class": _v("state_class", list(CLASSES), "1", "final state",
                           "xi^1, -xi^1, another pattern or its mirror, a symmetric mixture, a spin glass, a paramagnet, "
                           "other (observables.classify_states, default thresholds)"),
     }
@@ -443,14 +439,14 @@ def _biased(fixed, disorder, thermal):
                     named[index] = _recall(model, cues, xi[0], mean_field), _recall(model, cues, xi[0], centre[index])
     dims = ("rule", "bias_a", "bias_alpha", "bias_sample")
     coords = {
-        "rule": _c("rule", list(rules), "1", "learning rule",
+        "rule": _v("rule", list(rules), "1", "learning rule",
                    "Hebb: J = xi xi^T / N; covariance: (xi - a)(xi - a)^T / N"),
-        "bias_a": _c("bias_a", np.asarray(activities, dtype=np.float64), "1", "activity a", "mean of every pattern entry"),
-        "bias_alpha": _c("bias_alpha", np.asarray(loads, dtype=np.float64), "1", "load alpha", "P/N"),
-        "bias_sample": _c("bias_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
-        "theta_offset": _c("theta_offset", offsets, "energy", "theta - theta_c",
+        "bias_a": _v("bias_a", np.asarray(activities, dtype=np.float64), "1", "activity a", "mean of every pattern entry"),
+        "bias_alpha": _v("bias_alpha", np.asarray(loads, dtype=np.float64), "1", "load alpha", "P/N"),
+        "bias_sample": _v("bias_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
+        "theta_offset": _v("theta_offset", offsets, "energy", "theta - theta_c",
                            "uniform threshold relative to theta_c, the site average of a sum_j J_ij"),
-        "named_theta": _c("named_theta", ["mean_field", "mean_field_constant"], "1", "threshold",
+        "named_theta": _v("named_theta", ["mean_field", "mean_field_constant"], "1", "threshold",
                           "theta_i = a sum_j J_ij (the field of the mean pattern), or its site average theta_c"),
     }
     what = f"centred overlap after sequential zero-T recall from xi^1 with {noise} of its sites flipped, " \

@@ -144,3 +144,30 @@ def test_bad_input_is_refused_with_the_argument_named():
                             h=[0.0] * len(energy) + [0.01] * len(energy), n_sites=20)
     with pytest.raises(ValueError, match="h: the states were sampled at several fields"):
         two_fields.reweight(1.5)
+
+
+def test_states_at_several_fields_and_unequal_sizes_are_trusted_where_sampled():
+    e0, m0 = _mattis(60, 1.5, h=0.0, seed=20, sweeps=2_000)
+    e1, m1 = _mattis(60, 1.0, h=0.3, seed=21, sweeps=2_000)
+    hist = histograms(np.concatenate([e0, e1]), np.concatenate([m0, m1]), T=[1.5, 1.0], h=[0.0, 0.3], n_sites=60)
+    low, high = hist.trusted_temperatures(h=0.3)
+    assert low < 1.0 < high
+    assert hist.reweight(1.0, 0.3).overlap >= 1.0  # a sampled state is always trusted
+    # one replica beside many: its own temperature is still trusted
+    few, few_m = _mattis(60, 1.5, seed=22, sweeps=2_000)
+    many, many_m = _mattis(60, np.full(8, 1.4), seed=23, sweeps=2_000)
+    mixed = histograms(np.concatenate([few, many]), np.concatenate([few_m, many_m]), T=[1.5] + [1.4] * 8, n_sites=60)
+    assert mixed.overlap(1.5) >= 1.0
+
+
+def test_peaks_outside_the_interval_and_degenerate_crossings_are_refused():
+    energy, overlap = _mattis(100, np.repeat([0.9, 0.95], 2), seed=24, sweeps=4_000)
+    hist = histograms(energy, overlap, T=np.repeat([0.9, 0.95], 2), n_sites=100)
+    with pytest.raises(ValueError, match="the peak lies outside"):
+        hist.susceptibility_peak(0.93, 0.95)  # exact chi of N = 100 peaks near 0.89
+    with pytest.raises(ValueError, match="two sizes"):
+        binder_crossing(hist, hist, 0.9, 0.95)
+    with pytest.raises(TypeError, match="h: expected a finite number"):
+        hist.susceptibility_peak(0.85, 0.95, h=np.zeros(64))
+    frozen = histograms(np.full((2, 100), -0.5), np.ones((2, 100)), T=0.1, n_sites=10)  # constant series
+    assert frozen.reweight(0.1).energy_per_spin == pytest.approx(-0.5)

@@ -164,3 +164,11 @@ def test_a_field_sweep_holds_the_metastable_branch_out_to_the_spinodal():
         ih.sweep_field(ih.hebbian(xi), xi, T=T, fields=[0.0, 0.1, 0.3])
     with pytest.raises(ValueError, match="T: expected a finite number > 0"):
         ih.sweep_field(ih.hebbian(xi), xi, T=0.0, fields=fields)
+
+
+def test_field_sweep_of_one_replica_and_bad_directions():
+    xi = ih.random_patterns(2, 50, rng=77)
+    sweep = ih.sweep_field(ih.hebbian(xi[:1]), -xi[0], T=0.5, fields=np.linspace(-0.6, 0.6, 25), along=xi[0], rng=78)
+    assert np.ndim(sweep.coercive_fields()) == 0 and 0 < sweep.coercive_fields() < 0.6
+    with pytest.raises(ValueError, match="along: expected one"):
+        ih.sweep_field(ih.hebbian(xi), xi[0], T=0.5, fields=[0.0, 0.1], along=xi)
