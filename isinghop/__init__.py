@@ -45,7 +45,7 @@ from isinghop.model import (
 )
 from isinghop.rng import as_generator, replica_states
 from isinghop.study import Checkpoint, Config, Study, load_store, load_study, run, store_status
-from isinghop.transitions import draw_transition_graph, transition_graph
+from isinghop.transitions import Absorption, absorption, draw_transition_graph, transition_graph, transition_matrix
 from isinghop.spins import (
     as_spins,
     flip_fraction,
@@ -82,6 +82,9 @@ __all__ = [
     "relax",
     "Relaxation",
     "transition_graph",
+    "transition_matrix",
+    "absorption",
+    "Absorption",
     "draw_transition_graph",
     # Monte Carlo
     "sample",

@@ -477,6 +477,16 @@ def basin_fractions(model: IsingModel, targets, *, schedule: str = "synchronous"
     return counts / float(1 << n)
 
 
+def _hopfield_flips(model: IsingModel, tie: str, states: np.ndarray, tol: float) -> np.ndarray:
+    """``(state, site)`` probability that the zero-T Hopfield update of the site flips it."""
+    fields = local_fields(model, states)
+    tied = np.abs(fields) <= tol
+    against = np.where(tied, False, np.sign(fields) != states)
+    at_tie = {"keep": np.zeros(states.shape), "flip": np.ones(states.shape), "random": np.full(states.shape, 0.5),
+              "up": (states < 0).astype(np.float64), "down": (states > 0).astype(np.float64)}[tie]
+    return np.where(tied, at_tie, against.astype(np.float64))
+
+
 def _flip_probabilities(model: IsingModel, T: float, rule: str, states: np.ndarray, tol: float) -> np.ndarray:
     """``(state, site)`` probability that one attempt at the site flips it."""
     delta = delta_energy(model, states)  # ΔE_i = 2 s_i φ'_i, self-coupling excluded
@@ -557,7 +567,7 @@ def sweep_matrix_bytes(n_sites: int, schedule: str = "permutation") -> int:
 
 
 def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", schedule: str = "permutation",
-                 order=None, tol: float | None = None) -> np.ndarray:
+                 order=None, tol: float | None = None, tie: str | None = None) -> np.ndarray:
     """Exact transition matrix of one Monte Carlo sweep, ``P[a, b] = Prob(a → b)``.
 
     Parameters
@@ -580,6 +590,11 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
         Site order for ``sequential``.
     tol : float, optional
         Tie tolerance at T = 0.
+    tie : {"keep", "up", "down", "flip", "random"}, optional
+        At T = 0 only: the zero-temperature Hopfield update ``s_i ← sgn φ_i``
+        (self-coupling included, as :func:`isinghop.relax`) with this tie rule,
+        instead of the T → 0 limit of ``rule``; ``synchronous`` is then the
+        deterministic (or, with ``random`` ties, coin-tossed) parallel update.
 
     Returns
     -------
@@ -605,7 +620,11 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
     T = _temperature(T)
     rule = choice(rule, "rule", RULES)
     schedule = choice(schedule, "schedule", SCHEDULES)
-    if schedule == "synchronous" and rule != "glauber":
+    if tie is not None:
+        tie = choice(tie, "tie", TIE_RULES)
+        if T != 0:
+            raise ValueError(f"tie: the tie rule sets the zero-temperature update; got T = {T}")
+    elif schedule == "synchronous" and rule != "glauber":
         raise ValueError("schedule: 'synchronous' is Little's dynamics, defined for rule='glauber' only")
     needed = sweep_matrix_bytes(n, schedule)
     if needed > MAX_MATRIX_BYTES:
@@ -618,7 +637,8 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
         raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
     order = site_order(order, n) if schedule == "sequential" else None
     states = state_spins(np.arange(1 << n), n)
-    flips = np.ascontiguousarray(_flip_probabilities(model, T, rule, states, tol).T)  # (site, state)
+    flips = _hopfield_flips(model, tie, states, tol) if tie is not None else _flip_probabilities(model, T, rule, states, tol)
+    flips = np.ascontiguousarray(flips.T)  # (site, state)
     if schedule == "permutation":
         return _permutation_average(flips, n)
     size = 1 << n

@@ -14,18 +14,26 @@ The tie rule ``random`` splits a zero-field update into two edges of
 probability ½. Attractors are the closed sets of states the dynamics cannot
 leave (NetworkX's attracting components): fixed points and limit cycles; a
 state's basin membership lists the attractors it can reach.
+
+The same steps as a sparse row-stochastic matrix (:func:`transition_matrix`)
+make the zero-T dynamics an absorbing Markov chain: :func:`absorption` gives,
+from every start, the exact probability of ending in each attractor and the
+expected time to reach one (fundamental-matrix algebra, sparse LU).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from isinghop._validate import choice, site_order
 from isinghop.exact import state_index, state_spins
 from isinghop.model import IsingModel, check_model, energy
 from isinghop.vocabulary import SCHEDULES, TIE_RULES, Schedule, TieRule, tie_tolerance
 
-__all__ = ["MAX_GRAPH_SITES", "transition_graph", "draw_transition_graph"]
+__all__ = ["MAX_GRAPH_SITES", "transition_graph", "transition_matrix", "Absorption", "absorption",
+           "draw_transition_graph"]
 
 MAX_GRAPH_SITES = 16
 MAX_DRAWN_SITES = 6
@@ -114,12 +122,7 @@ def transition_graph(model: IsingModel, *, schedule: Schedule = "random", tie: T
     """
     import networkx as nx
 
-    if check_model(model).n_sites > MAX_GRAPH_SITES:
-        raise ValueError(f"model: transition graphs are limited to N <= {MAX_GRAPH_SITES} sites, got N = {model.n_sites}")
-    schedule = choice(schedule, "schedule", SCHEDULES)
-    tie = choice(tie, "tie", TIE_RULES)
-    if order is not None and schedule != "sequential":
-        raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
+    schedule, tie = _checked(model, schedule, tie, order)
     n = model.n_sites
     tol_s = tie_tolerance(model, tol) * model.couplings.scale
     states = state_spins(np.arange(2**n), n)
@@ -154,6 +157,166 @@ def transition_graph(model: IsingModel, *, schedule: Schedule = "random", tie: T
             graph.nodes[k]["reaches"] += (a,)
     graph.graph["basin_sizes"] = basin_sizes
     return graph
+
+
+def _checked(model: IsingModel, schedule: str, tie: str, order) -> tuple[str, str]:
+    if check_model(model).n_sites > MAX_GRAPH_SITES:
+        raise ValueError(f"model: transition graphs are limited to N <= {MAX_GRAPH_SITES} sites, got N = {model.n_sites}")
+    schedule = choice(schedule, "schedule", SCHEDULES)
+    tie = choice(tie, "tie", TIE_RULES)
+    if order is not None and schedule != "sequential":
+        raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
+    return schedule, tie
+
+
+def transition_matrix(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule = "keep", order=None,
+                      tol: float | None = None):
+    """One step of the zero-T dynamics as a sparse row-stochastic matrix on the 2^N states.
+
+    A step is what :func:`transition_graph` calls one: a synchronous update,
+    a sequential sweep, or one attempt at a uniformly drawn unit
+    (``random`` and ``permutation`` alike; for the per-sweep matrix of the
+    ``permutation`` schedule see :func:`isinghop.exact.sweep_matrix` with ``tie``).
+
+    Parameters
+    ----------
+    model : IsingModel
+        At most ``MAX_GRAPH_SITES`` sites; asymmetric couplings allowed.
+    schedule, tie, order, tol
+        As in :func:`transition_graph`.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        ``(2^N, 2^N)``, ``P[a, b]`` the probability that one step takes state a to b.
+    """
+    import scipy.sparse
+
+    schedule, tie = _checked(model, schedule, tie, order)
+    n = model.n_sites
+    tol_s = tie_tolerance(model, tol) * model.couplings.scale
+    states = state_spins(np.arange(2**n), n)
+    rows, columns, values = [], [], []
+    for origin, batch, probability, _ in _step(model, states, schedule, tie, site_order(order, n), tol_s):
+        rows.append(origin)
+        columns.append(state_index(batch))
+        values.append(probability)
+    size = 2**n
+    matrix = scipy.sparse.coo_array((np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
+                                    shape=(size, size))
+    return matrix.tocsr()  # duplicates summed
+
+
+@dataclass(frozen=True)
+class Absorption:
+    """Where the zero-T dynamics ends, exactly, from every start state.
+
+    Attributes
+    ----------
+    attractors : tuple of numpy.ndarray
+        The closed classes (sets of states the dynamics cannot leave), each as
+        sorted state indices; fixed points first, then larger classes (limit
+        cycles, and the classes of states that ``flip``/``random`` ties
+        wander through), each group in order of its smallest state.
+    probabilities : numpy.ndarray
+        ``(2^N, attractor)``: probability of ending in each attractor from
+        each start state (rows sum to 1).
+    steps : numpy.ndarray
+        ``(2^N,)``: expected number of steps until the state first lies in an attractor.
+    sweeps : numpy.ndarray
+        ``steps`` in sweeps: steps / N for single-attempt steps, else ``steps``.
+    schedule, tie : str
+    """
+
+    attractors: tuple
+    probabilities: np.ndarray
+    steps: np.ndarray
+    sweeps: np.ndarray
+    schedule: str
+    tie: str
+
+    @property
+    def fixed_points(self) -> np.ndarray:
+        """State indices of the attractors that are single states.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64 state indices, ascending.
+        """
+        return np.array([a[0] for a in self.attractors if len(a) == 1], dtype=np.int64)
+
+
+def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule = "keep", order=None,
+               tol: float | None = None) -> Absorption:
+    """Exact absorption probabilities and times of the zero-T dynamics, from every one of the 2^N states.
+
+    The dynamics is a Markov chain with matrix P (:func:`transition_matrix`;
+    for ``permutation``, the per-sweep matrix averaged over all N! orders,
+    :func:`isinghop.exact.sweep_matrix` with ``tie``). Its closed classes
+    (strongly connected components with no edge out) are the attractors;
+    with Q the transient block and R the transient-to-class block,
+    ``(I − Q) B = R`` gives the absorption probabilities B and
+    ``(I − Q) t = 1`` the expected steps t (sparse LU).
+
+    Parameters
+    ----------
+    model : IsingModel
+        At most ``MAX_GRAPH_SITES`` = 16 sites (``permutation``: at most
+        ``exact.MAX_MATRIX_SITES`` = 12, the sweep-matrix memory guard).
+    schedule : {"random", "permutation", "sequential", "synchronous"}
+        ``random``: a step is one attempt at a uniformly drawn unit;
+        ``permutation``: one sweep in a fresh random order; the others as in
+        :func:`transition_graph`.
+    tie : {"keep", "up", "down", "flip", "random"}
+    order : array_like of int, optional
+        Site order of ``sequential``.
+    tol : float, optional
+        Tie tolerance on φ (default exact for integer couplings).
+
+    Returns
+    -------
+    Absorption
+    """
+    import scipy.sparse
+    import scipy.sparse.csgraph
+    import scipy.sparse.linalg
+
+    schedule, tie = _checked(model, schedule, tie, order)
+    if schedule == "permutation":
+        from isinghop.exact import sweep_matrix
+
+        matrix = scipy.sparse.csr_array(sweep_matrix(model, 0.0, schedule="permutation", tie=tie, tol=tol))
+    else:
+        matrix = transition_matrix(model, schedule=schedule, tie=tie, order=order, tol=tol)
+    size = matrix.shape[0]
+    _, component = scipy.sparse.csgraph.connected_components(matrix, directed=True, connection="strong")
+    coo = matrix.tocoo()
+    leaves = component[coo.row] != component[coo.col]
+    open_component = np.zeros(component.max() + 1, dtype=bool)
+    open_component[component[coo.row[leaves]]] = True
+    closed = np.flatnonzero(~open_component)
+    members = [np.flatnonzero(component == c) for c in closed]
+    members.sort(key=lambda m: (len(m) > 1, m[0]))
+    attractor_of = np.full(size, -1)
+    for k, states in enumerate(members):
+        attractor_of[states] = k
+    transient = np.flatnonzero(attractor_of < 0)
+    probabilities = np.zeros((size, len(members)))
+    steps = np.zeros(size)
+    absorbed = np.flatnonzero(attractor_of >= 0)
+    probabilities[absorbed, attractor_of[absorbed]] = 1.0
+    if len(transient):
+        Q = matrix[transient][:, transient]
+        into = matrix[transient][:, absorbed].tocoo()
+        R = np.zeros((len(transient), len(members)))
+        np.add.at(R, (into.row, attractor_of[absorbed][into.col]), into.data)
+        solver = scipy.sparse.linalg.splu((scipy.sparse.identity(len(transient), format="csc") - Q).tocsc())
+        probabilities[transient] = solver.solve(R)
+        steps[transient] = solver.solve(np.ones(len(transient)))
+    per_sweep = model.n_sites if schedule == "random" else 1
+    return Absorption(attractors=tuple(members), probabilities=probabilities, steps=steps, sweeps=steps / per_sweep,
+                      schedule=schedule, tie=tie)
 
 
 def draw_transition_graph(graph, *, ax=None):

@@ -91,3 +91,60 @@ def test_drawing_marks_fixed_points_red():
 def test_size_limit():
     with pytest.raises(ValueError, match="N <= 16"):
         ih.transition_graph(ih.hebbian(np.ones((1, 17))))
+
+
+def test_absorption_rows_sum_to_one_and_symmetric_keep_has_only_fixed_points():
+    rng = np.random.default_rng(81)
+    for n in (5, 7):
+        a = rng.normal(size=(n, n))
+        model = ih.dense_model(np.triu(a, 1) + np.triu(a, 1).T, h=0.2 * rng.normal(size=n))
+        for schedule in ("random", "permutation", "sequential"):
+            found = ih.absorption(model, schedule=schedule, tie="keep")
+            np.testing.assert_allclose(found.probabilities.sum(axis=1), 1.0, atol=1e-12)
+            # every asynchronous step of symmetric J lowers H: the only closed classes are fixed points
+            assert all(len(c) == 1 for c in found.attractors)
+            expected = ih.state_index(ih.fixed_points(model, tie="keep"))
+            np.testing.assert_array_equal(found.fixed_points, np.sort(expected))
+    # the 2-unit asymmetric net (w12 = -1, w21 = +1) has no fixed point: one closed class of all four states
+    asymmetric = ih.dense_model([[0.0, -1.0], [1.0, 0.0]], allow_asymmetric=True)
+    for schedule in ("random", "synchronous"):
+        found = ih.absorption(asymmetric, schedule=schedule)
+        assert len(found.fixed_points) == 0 and [list(c) for c in found.attractors] == [[0, 1, 2, 3]]
+
+
+def test_three_node_net_with_the_up_tie_rule_keeps_two_fixed_points():
+    model = ih.hebbian([[1, 1, 1], [1, 1, -1]])
+    keep = ih.absorption(model, schedule="random", tie="keep").fixed_points
+    up = ih.absorption(model, schedule="random", tie="up").fixed_points
+    assert {tuple(s) for s in ih.state_spins(keep, 3)} == {(1, 1, 1), (1, 1, -1), (-1, -1, -1), (-1, -1, 1)}
+    assert {tuple(s) for s in ih.state_spins(up, 3)} == {(1, 1, 1), (-1, -1, 1)}
+
+
+@pytest.mark.statistical
+@pytest.mark.parametrize("schedule", ["random", "permutation"])
+def test_absorption_probabilities_against_relax(schedule):
+    # one start, 4000 independent relaxations: end-state counts against the exact absorption probabilities (chi^2);
+    # power: the same counts against probabilities moved by 20 % between the two likeliest ends are rejected
+    import scipy.stats
+
+    xi = ih.random_patterns(3, 9, rng=82)
+    model = ih.hebbian(xi)
+    exact = ih.absorption(model, schedule=schedule, tie="keep")
+    start = int(np.argmax((exact.probabilities > 0.05).sum(axis=1)))  # a start with several likely ends
+    p = exact.probabilities[start]
+    runs = 4000
+    final = ih.relax(model, np.repeat(ih.state_spins(start, 9), runs, axis=0), schedule=schedule, rng=83)
+    ends = ih.state_index(final.spins)
+    index = {int(c[0]): k for k, c in enumerate(exact.attractors)}
+    counts = np.bincount([index[int(e)] for e in ends], minlength=len(p))
+    likely = p > 0
+    assert counts[~likely].sum() == 0
+    assert scipy.stats.chisquare(counts[likely], runs * p[likely]).pvalue > 1e-4
+    moved = p.copy()
+    first, second = np.argsort(-p)[:2]
+    moved[first], moved[second] = p[first] - 0.2 * p[first], p[second] + 0.2 * p[first]
+    assert scipy.stats.chisquare(counts[likely], runs * moved[likely]).pvalue < 1e-4
+    # expected sweeps: the mean number the runs took agrees with the exact mean time to absorption within 5 sigma
+    if schedule == "permutation":
+        sweeps = final.sweeps  # sweeps in which the state changed: those until absorption
+        assert abs(sweeps.mean() - exact.sweeps[start]) < 5 * sweeps.std() / np.sqrt(runs)
