@@ -247,6 +247,45 @@ class Absorption:
         return np.array([a[0] for a in self.attractors if len(a) == 1], dtype=np.int64)
 
 
+def _absorb(matrix, component: np.ndarray, attractor_of: np.ndarray, n_attractors: int):
+    """Absorption probabilities ``(state, attractor)`` and expected steps ``(state,)``, layer by layer."""
+    import networkx as nx
+
+    size = matrix.shape[0]
+    probabilities = np.zeros((size, n_attractors))
+    steps = np.zeros(size)
+    absorbed = np.flatnonzero(attractor_of >= 0)
+    probabilities[absorbed, attractor_of[absorbed]] = 1.0
+    coo = matrix.tocoo()
+    between = component[coo.row] != component[coo.col]
+    condensed = nx.DiGraph()
+    condensed.add_nodes_from(np.unique(component).tolist())
+    condensed.add_edges_from(zip(component[coo.col[between]].tolist(), component[coo.row[between]].tolist()))
+    members = np.argsort(component, kind="stable")
+    starts = np.searchsorted(component[members], np.arange(component.max() + 2))
+    diagonal = matrix.diagonal()
+    # a class's own entries of probabilities and steps are still 0 when it is solved, so the products with the
+    # full matrix rows collect only the classes it leads to
+    for layer in nx.topological_generations(condensed):  # every class after those it leads to
+        layer = [c for c in layer if attractor_of[members[starts[c]]] < 0]
+        if not layer:
+            continue
+        sizes = starts[np.array(layer) + 1] - starts[np.array(layer)]
+        single = members[starts[np.array(layer)[sizes == 1]]]
+        if len(single):
+            keep = 1.0 - diagonal[single]
+            probabilities[single] = (matrix[single] @ probabilities) / keep[:, None]
+            steps[single] = (1.0 + matrix[single] @ steps) / keep
+        for c in np.array(layer)[sizes > 1]:
+            states = members[starts[c]:starts[c + 1]]
+            rows = matrix[states]
+            system = np.eye(len(states)) - rows[:, states].toarray()
+            right = np.column_stack([rows @ probabilities, 1.0 + rows @ steps])
+            solved = np.linalg.solve(system, right)
+            probabilities[states], steps[states] = solved[:, :-1], solved[:, -1]
+    return probabilities, steps
+
+
 def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule = "keep", order=None,
                tol: float | None = None) -> Absorption:
     """Exact absorption probabilities and times of the zero-T dynamics, from every one of the 2^N states.
@@ -257,7 +296,10 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     (strongly connected components with no edge out) are the attractors;
     with Q the transient block and R the transient-to-class block,
     ``(I − Q) B = R`` gives the absorption probabilities B and
-    ``(I − Q) t = 1`` the expected steps t (sparse LU).
+    ``(I − Q) t = 1`` the expected steps t. They are solved class by class
+    of the transient states, in layers of the condensation (every class
+    after all the classes it leads to): one sparse product per layer for the
+    single states, a small dense solve for each larger transient class.
 
     Parameters
     ----------
@@ -280,7 +322,6 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     """
     import scipy.sparse
     import scipy.sparse.csgraph
-    import scipy.sparse.linalg
 
     schedule, tie = _checked(model, schedule, tie, order)
     if schedule == "permutation":
@@ -301,19 +342,7 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     attractor_of = np.full(size, -1)
     for k, states in enumerate(members):
         attractor_of[states] = k
-    transient = np.flatnonzero(attractor_of < 0)
-    probabilities = np.zeros((size, len(members)))
-    steps = np.zeros(size)
-    absorbed = np.flatnonzero(attractor_of >= 0)
-    probabilities[absorbed, attractor_of[absorbed]] = 1.0
-    if len(transient):
-        Q = matrix[transient][:, transient]
-        into = matrix[transient][:, absorbed].tocoo()
-        R = np.zeros((len(transient), len(members)))
-        np.add.at(R, (into.row, attractor_of[absorbed][into.col]), into.data)
-        solver = scipy.sparse.linalg.splu((scipy.sparse.identity(len(transient), format="csc") - Q).tocsc())
-        probabilities[transient] = solver.solve(R)
-        steps[transient] = solver.solve(np.ones(len(transient)))
+    probabilities, steps = _absorb(matrix, component, attractor_of, len(members))
     per_sweep = model.n_sites if schedule == "random" else 1
     return Absorption(attractors=tuple(members), probabilities=probabilities, steps=steps, sweeps=steps / per_sweep,
                       schedule=schedule, tie=tie)

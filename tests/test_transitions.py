@@ -148,3 +148,18 @@ def test_absorption_probabilities_against_relax(schedule):
     if schedule == "permutation":
         sweeps = final.sweeps  # sweeps in which the state changed: those until absorption
         assert abs(sweeps.mean() - exact.sweeps[start]) < 5 * sweeps.std() / np.sqrt(runs)
+
+
+def test_layered_absorption_equals_the_fundamental_matrix():
+    # the direct dense solve (I - Q)^-1 R and (I - Q)^-1 1 on nets with closed classes larger than one state
+    xi = ih.random_patterns(2, 7, rng=84)
+    for schedule, tie in [("random", "flip"), ("random", "random"), ("synchronous", "random"), ("sequential", "up")]:
+        model = ih.hebbian(xi)
+        found = ih.absorption(model, schedule=schedule, tie=tie)
+        P = ih.transition_matrix(model, schedule=schedule, tie=tie).toarray()
+        closed = np.concatenate(found.attractors)
+        transient = np.setdiff1d(np.arange(len(P)), closed)
+        R = np.column_stack([P[np.ix_(transient, c)].sum(axis=1) for c in found.attractors])
+        fundamental = np.linalg.inv(np.eye(len(transient)) - P[np.ix_(transient, transient)])
+        np.testing.assert_allclose(found.probabilities[transient], fundamental @ R, atol=1e-12)
+        np.testing.assert_allclose(found.steps[transient], fundamental.sum(axis=1), rtol=1e-12)
