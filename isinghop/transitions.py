@@ -355,7 +355,9 @@ def draw_transition_graph(graph, *, ax=None):
     1/(1 + 0.45 i) at angle π i / N + 0.2, so no two vertices coincide), and
     single-unit moves run along cube edges. Fixed
     points are red; edges of single-unit schedules are labelled with the
-    unit (1-based); self-loops are not drawn.
+    unit (1-based) and the probability of the step, other edges with their
+    probability where it is below 1; self-loops are dotted and grey, with the
+    probability of staying.
 
     Returns
     -------
@@ -377,6 +379,7 @@ def draw_transition_graph(graph, *, ax=None):
     positions = {k: tuple((np.array(d["spins"]) > 0) @ directions) for k, d in graph.nodes(data=True)}
     colours = ["tab:red" if graph.nodes[k]["fixed"] else "0.85" for k in graph]
     edges = [(a, b) for a, b in graph.edges if a != b]
+    loops = [(a, b) for a, b in graph.edges if a == b]
     nx.draw_networkx_nodes(graph, positions, ax=ax, node_color=colours, node_size=node_size, edgecolors="0.3")
     nx.draw_networkx_labels(
         graph, positions, ax=ax, font_size=8 if n <= 3 else 6,
@@ -384,9 +387,25 @@ def draw_transition_graph(graph, *, ax=None):
     )
     nx.draw_networkx_edges(graph, positions, edgelist=edges, ax=ax, node_size=node_size, arrowsize=12,
                            connectionstyle="arc3,rad=0.12")
-    if any("unit" in graph.edges[e] for e in edges):
-        nx.draw_networkx_edge_labels(graph, positions, ax=ax, font_size=7, connectionstyle="arc3,rad=0.12",
-                                     edge_labels={e: graph.edges[e]["unit"] + 1 for e in edges})
+    nx.draw_networkx_edges(graph, positions, edgelist=loops, ax=ax, node_size=node_size, arrowsize=8,
+                           edge_color="0.6", style="dotted")
+
+    def label(edge):
+        data = graph.edges[edge]
+        probability = f"{data['probability']:.2g}"
+        if "unit" not in data:
+            return probability if data["probability"] < 1 else ""
+        units = np.atleast_1d(data["unit"]) + 1
+        return f"{','.join(map(str, units))}: {probability}"
+
+    labels = {e: label(e) for e in edges if label(e)}
+    if labels:
+        nx.draw_networkx_edge_labels(graph, positions, ax=ax, font_size=6, connectionstyle="arc3,rad=0.12",
+                                     edge_labels=labels)
+    for a, _ in loops:  # the stay probability beside each self-loop (grey, dotted)
+        x, y = positions[a]
+        ax.annotate(f"stay {graph.edges[a, a]['probability']:.2g}", (x, y), textcoords="offset points",
+                    xytext=(0, 14), ha="center", fontsize=6, color="0.4")
     ax.set_title(f"schedule {graph.graph['schedule']!r}, tie rule {graph.graph['tie']!r}; fixed points in red")
     ax.set_axis_off()
     return ax
