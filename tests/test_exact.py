@@ -240,3 +240,20 @@ def test_kaufman_thermodynamics_at_every_temperature(L):
     for T in (1e8, 1e20, 1e150):  # far above: e = -2J tanh(J/T) to leading order, C > 0
         e, C = ih.ising_torus_thermodynamics(L, T)
         assert e == pytest.approx(-2.0 / T, rel=1e-6) and 0.0 <= C == pytest.approx(2.0 / T**2, rel=1e-6)
+
+
+@pytest.mark.statistical
+def test_spectral_gap_time_is_the_integrated_time_of_the_mirror_flip():
+    # Mattis N = 8 at T = 0.5: the slowest mode of the permutation-sweep chain is the xi <-> -xi flip, which the
+    # overlap m1 projects onto, so tau_int(m1) ~ tau_exp = -1/ln|lambda_2|. 16 chains of 2000 tau_exp each give
+    # tau_int to about sqrt(2 (2M + 1) / n) ~ 2.5 % (window M ~ 5 tau): 10 % is 4 sigma.
+    xi = ih.random_patterns(1, 8, rng=3)
+    model = ih.hebbian(xi)
+    matrix = ih.sweep_matrix(model, 0.5, rule="metropolis", schedule="permutation")
+    _, tau_exp = ih.stationary_distribution(matrix)
+    eigenvalues = np.sort(np.abs(np.linalg.eigvals(matrix)))[::-1]
+    assert tau_exp == pytest.approx(-1.0 / np.log(eigenvalues[1]), rel=1e-10) and tau_exp > 10
+    chain = ih.sample(model, np.repeat(xi, 16, axis=0), T=0.5, sweeps=int(2000 * tau_exp), burn_in=200,
+                      record="overlaps", rng=5)
+    tau_int = ih.observables.integrated_time(chain.overlaps[:, :, 0])
+    assert abs(tau_int / tau_exp - 1.0) < 0.10
