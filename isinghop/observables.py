@@ -54,6 +54,7 @@ __all__ = [
     "jackknife",
     "EquilibrationCheck",
     "compare_starts",
+    "distribution_p_value",
 ]
 
 #: A series shorter than this many τ_int gives no reliable τ_int (Sokal).
@@ -593,3 +594,42 @@ def compare_starts(hot, cold, *, threshold: float = 3.0) -> EquilibrationCheck:
     replicas = min(hot_estimate.p_value, cold_estimate.p_value) >= REPLICA_P_VALUE
     return EquilibrationCheck(hot_mean, cold_mean, hot_error, cold_error, float(z),
                               bool(abs(z) < threshold and replicas), replicas)
+
+
+def distribution_p_value(counts, probabilities, *, min_expected: float = 5.0) -> float:
+    """χ² p-value of observed category counts against exact probabilities.
+
+    Categories whose expected count is below ``min_expected`` are pooled into
+    one (so the χ² approximation holds); a count in a category of probability
+    0 gives p = 0.
+
+    Parameters
+    ----------
+    counts : array_like
+        Non-negative integer counts per category.
+    probabilities : array_like
+        Exact probabilities of the same categories (summing to 1 within 1e-9).
+    min_expected : float
+        Least expected count of a category kept on its own.
+
+    Returns
+    -------
+    float
+        The p-value (1.0 when fewer than two categories remain).
+    """
+    counts = finite_array(counts, "counts").astype(np.float64).ravel()
+    p = finite_array(probabilities, "probabilities").astype(np.float64).ravel()
+    if counts.shape != p.shape or np.any(counts < 0) or np.any(p < 0) or abs(p.sum() - 1.0) > 1e-9:
+        raise ValueError("counts, probabilities: expected one non-negative count per category and probabilities "
+                         f"summing to 1; got shapes {counts.shape}, {p.shape} and sum {p.sum():.6g}")
+    total = counts.sum()
+    if np.any(counts[p == 0] > 0):
+        return 0.0
+    expected = total * p
+    small = expected < number(min_expected, "min_expected", low=0.0)
+    observed = np.append(counts[~small], counts[small].sum())
+    wanted = np.append(expected[~small], expected[small].sum())
+    keep = wanted > 0
+    if keep.sum() < 2:
+        return 1.0
+    return float(scipy.stats.chisquare(observed[keep], wanted[keep]).pvalue)

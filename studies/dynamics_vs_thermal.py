@@ -1,0 +1,301 @@
+"""Dynamics against thermal sampling: one model, several routes to its low-energy states.
+
+* ``exact_small`` — Hebbian nets (P = 2–4) and one Sherrington–Kirkpatrick
+  instance small enough to enumerate. From uniform random starts: the end
+  states of the zero-T dynamics for each schedule (tie ``keep``), of
+  Metropolis and Glauber at T = 0 (whose zero-field moves are the tie rules
+  ``flip`` and ``random``), each against its exact absorption distribution
+  (:func:`isinghop.absorption`); Metropolis at a low T against the exact
+  Boltzmann distribution; simulated annealing of increasing length, its
+  residual energy and its end states against Boltzmann at the final T. All
+  with χ² p-values. The exact relaxation time τ_exp = −1/ln|λ₂| of the
+  permutation sweep against T, beside the Arrhenius form τ ∝ exp(ΔE/T) with
+  ΔE the exact barrier of the disconnectivity tree (:mod:`isinghop.landscape`).
+* ``large`` — N in the hundreds to thousands: from random starts and from
+  cues, the fraction of runs ending in a pattern (or its mirror), a
+  symmetric mixture or a spin-glass/spurious state, after zero-T dynamics
+  and after Metropolis at T followed by a zero-T quench. At small load a
+  moderate temperature removes the symmetric mixtures (the 3-mixtures are
+  unstable above T ≈ 0.46 as α → 0; they survive only for α ≲ 0.03) and
+  keeps retrieval (Amit, Gutfreund & Sompolinsky 1985).
+"""
+
+import numpy as np
+import xarray as xr
+
+import isinghop as ih
+from isinghop.landscape import energy_landscape
+from isinghop.observables import classify_states, distribution_p_value
+
+SCHEDULES = ("synchronous", "sequential", "permutation", "random")
+ROUTES = SCHEDULES + ("metropolis_T0", "glauber_T0", "metropolis_low_T")
+LARGE_CLASSES = ("pattern", "mixture", "spin_glass_or_spurious")
+
+QUICK = ih.Config(
+    grid={"section": ("exact_small", "large")},
+    fixed={
+        "nets": [["hebb", 2, 10], ["hebb", 3, 10], ["sk", 0, 10]], "runs": 2000, "low_T": 0.3, "mc_sweeps": 200,
+        "anneal_sweeps": [10, 100, 1000], "anneal_T": [3.0, 0.1], "anneal_runs": 400,
+        "tau_T": [0.35, 0.4, 0.5, 0.6, 0.8],
+        "large_sites": 400, "large_alpha": [0.005, 0.01, 0.05], "large_T": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+        "large_samples": 3, "large_replicas": 16, "large_sweeps": 200, "large_cue_noise": 0.35,
+    },
+    description="3 enumerable nets at N = 10 and N = 400 networks: about a minute",
+)
+FULL = ih.Config(
+    grid={"section": ("exact_small", "large")},
+    fixed={
+        "nets": [["hebb", 2, 12], ["hebb", 3, 14], ["hebb", 4, 16], ["sk", 0, 12]], "runs": 10000, "low_T": 0.3,
+        "mc_sweeps": 500, "anneal_sweeps": [10, 30, 100, 300, 1000, 3000], "anneal_T": [3.0, 0.1],
+        "anneal_runs": 2000, "tau_T": [0.3, 0.35, 0.4, 0.5, 0.6, 0.8, 1.0],
+        "large_sites": 2000, "large_alpha": [0.002, 0.005, 0.01, 0.03, 0.05, 0.1],
+        "large_T": [0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6], "large_samples": 6, "large_replicas": 32,
+        "large_sweeps": 500, "large_cue_noise": 0.35,
+    },
+    description="4 enumerable nets up to N = 16 and N = 2000 networks: the paper's figures",
+)
+MAX_TAU_SITES = 10  # the permutation sweep matrix of N = 10 takes seconds; N = 12 minutes
+
+
+def _v(dims, values, units, long_name, description):
+    return (dims, np.asarray(values), {"units": units, "long_name": long_name, "description": description})
+
+
+def _net(kind, n_patterns, n, seed):
+    if kind == "hebb":
+        xi = ih.random_patterns(n_patterns, n, rng=seed)
+        return ih.hebbian(xi)
+    a = np.random.default_rng(seed).normal(size=(n, n)) / np.sqrt(n)
+    return ih.dense_model(np.triu(a, 1) + np.triu(a, 1).T)
+
+
+def _class_counts(found, final):
+    """Counts of the end states ``final`` (spins) per closed class of ``found`` (an Absorption)."""
+    index = ih.state_index(final)
+    owner = np.full(found.probabilities.shape[0], -1)
+    for k, members in enumerate(found.attractors):
+        owner[members] = k
+    return np.bincount(owner[index], minlength=len(found.attractors))
+
+
+def _exact_small(fixed, disorder, thermal):
+    nets, runs, low_T, sweeps = fixed["nets"], fixed["runs"], fixed["low_T"], fixed["mc_sweeps"]
+    lengths, (T_hot, T_cold) = fixed["anneal_sweeps"], fixed["anneal_T"]
+    tau_T = np.asarray(fixed["tau_T"], dtype=np.float64)
+    p_route = np.full((len(nets), len(ROUTES)), np.nan)
+    p_anneal = np.full((len(nets), len(lengths)), np.nan)
+    residual = np.full((len(nets), len(lengths)), np.nan)
+    residual_error = np.full_like(residual, np.nan)
+    ground_hit = np.full_like(residual, np.nan)
+    ground_exact = np.full(len(nets), np.nan)
+    tau = np.full((len(nets), len(tau_T)), np.nan)
+    barrier = np.full(len(nets), np.nan)
+    fitted = np.full(len(nets), np.nan)
+    streams = thermal.spawn(len(nets))
+    for k, ((kind, n_patterns, n), seed) in enumerate(zip(nets, disorder.spawn(len(nets)))):
+        model = _net(kind, n_patterns, n, seed)
+        start_seed, *route_seeds = streams[k].spawn(1 + len(ROUTES) + len(lengths))
+        starts = ih.random_spins(runs, n, rng=start_seed)
+        for r, route in enumerate(ROUTES):
+            rng = route_seeds[r]
+            if route in SCHEDULES:
+                found = ih.absorption(model, schedule=route, tie="keep")
+                final = ih.relax(model, starts, schedule=route, rng=rng).spins
+            elif route.endswith("T0"):
+                found = ih.absorption(model, schedule="permutation", tie="flip" if route.startswith("metropolis")
+                                      else "random")
+                final = ih.sample(model, starts, T=0.0, rule=route.split("_")[0], sweeps=sweeps, record=(),
+                                  rng=rng).spins
+            else:
+                weights = ih.boltzmann(model, low_T)
+                final = ih.sample(model, starts, T=low_T, sweeps=sweeps, record=(), rng=rng).spins
+                p_route[k, r] = distribution_p_value(np.bincount(ih.state_index(final), minlength=2**n), weights)
+                continue
+            reference = found.probabilities.mean(axis=0)  # uniform random starts
+            p_route[k, r] = distribution_p_value(_class_counts(found, final), reference)
+        energies = ih.energies(model)
+        e_ground = energies.min()
+        cold = ih.boltzmann(model, T_cold)
+        ground = np.isclose(energies, e_ground)
+        ground_exact[k] = cold[ground].sum()
+        for j, length in enumerate(lengths):
+            final = ih.sample(model, starts[: fixed["anneal_runs"]], anneal=ih.geometric_anneal(T_hot, T_cold, length),
+                              sweeps=length, record=(), rng=route_seeds[len(ROUTES) + j]).spins
+            index = ih.state_index(final)
+            excess = (energies[index] - e_ground) / n
+            residual[k, j], residual_error[k, j] = excess.mean(), excess.std(ddof=1) / np.sqrt(len(excess))
+            ground_hit[k, j] = ground[index].mean()
+            p_anneal[k, j] = distribution_p_value(np.bincount(index, minlength=2**n), cold)
+        landscape = energy_landscape(model)
+        if len(landscape.linkage):
+            barrier[k] = landscape.linkage[-1, 2]  # the top saddle above the lowest minimum
+        if n <= MAX_TAU_SITES:
+            for t, T in enumerate(tau_T):
+                tau[k, t] = ih.stationary_distribution(ih.sweep_matrix(model, T, schedule="permutation"))[1]
+            lowest = np.argsort(tau_T)[:3]
+            fitted[k] = np.polyfit(1.0 / tau_T[lowest], np.log(tau[k, lowest]), 1)[0]
+    coords = {
+        "net": _v("net", [f"{kind} P={p} N={n}" if kind == "hebb" else f"SK N={n}" for kind, p, n in nets], "1",
+                  "network", "Hebbian net of P random patterns, or a Sherrington-Kirkpatrick instance (J ~ N(0, 1/N))"),
+        "route": _v("route", list(ROUTES), "1", "route",
+                    "zero-T dynamics per schedule (tie keep); Metropolis or Glauber at T = 0 (permutation sweeps); "
+                    "Metropolis at the low T"),
+        "anneal_sweeps": _v("anneal_sweeps", np.asarray(lengths), "sweeps", "annealing length",
+                            f"geometric annealing from T = {T_hot} to {T_cold}"),
+        "tau_T": _v("tau_T", tau_T, "energy (k_B = 1)", "temperature", "temperature of the exact sweep matrix"),
+    }
+    return xr.Dataset({
+        "route_p_value": _v(("net", "route"), p_route, "1", "chi^2 p-value",
+                            f"{runs} end states from uniform random starts against the exact distribution "
+                            f"(absorption, or Boltzmann at T = {low_T})"),
+        "anneal_p_value": _v(("net", "anneal_sweeps"), p_anneal, "1", "chi^2 p-value",
+                             f"end states of annealing against Boltzmann at T = {T_cold}"),
+        "residual_energy": _v(("net", "anneal_sweeps"), residual, "energy per spin", "residual energy",
+                              "(H_end - H_ground)/N after annealing, mean over runs"),
+        "residual_energy_error": _v(("net", "anneal_sweeps"), residual_error, "energy per spin", "error",
+                                    "standard error over independent runs"),
+        "ground_fraction": _v(("net", "anneal_sweeps"), ground_hit, "1", "P(ground state)",
+                              "fraction of annealing runs ending in a ground state"),
+        "ground_fraction_exact": _v("net", ground_exact, "1", "exact P(ground state)",
+                                    f"Boltzmann probability of the ground states at T = {T_cold}"),
+        "tau_exp": _v(("net", "tau_T"), tau, "sweeps", "tau_exp",
+                      "exact relaxation time -1/ln|lambda_2| of the Metropolis permutation sweep (NaN: N too large)"),
+        "barrier": _v("net", barrier, "energy", "exact barrier",
+                      "top saddle of the disconnectivity tree above the lowest minimum"),
+        "barrier_fitted": _v("net", fitted, "energy", "Arrhenius barrier",
+                             "slope of ln tau_exp against 1/T at the three lowest T"),
+    }, coords=coords)
+
+
+def _large(fixed, disorder, thermal):
+    n, loads, temperatures = fixed["large_sites"], fixed["large_alpha"], np.asarray(fixed["large_T"], float)
+    samples, replicas, sweeps, noise = (fixed["large_samples"], fixed["large_replicas"], fixed["large_sweeps"],
+                                        fixed["large_cue_noise"])
+    starts = ("random", "cue")
+    fractions = np.zeros((len(starts), len(loads), len(temperatures), samples, len(LARGE_CLASSES)))
+    energy = np.zeros((len(starts), len(loads), len(temperatures), samples))
+    pattern_seeds = disorder.spawn(len(loads) * samples)
+    run_seeds = thermal.spawn(len(loads) * samples)
+    for i, alpha in enumerate(loads):
+        n_patterns = max(3, int(round(alpha * n)))
+        for s in range(samples):
+            xi = ih.random_patterns(n_patterns, n, rng=pattern_seeds[i * samples + s])
+            model = ih.hebbian(xi)
+            begin_seed, cue_seed, *seeds = run_seeds[i * samples + s].spawn(2 + 2 * len(temperatures))
+            first = [ih.random_spins(replicas, n, rng=begin_seed),
+                     ih.flip_fraction(np.repeat(xi[:1], replicas, axis=0), noise, rng=cue_seed)]
+            for t, T in enumerate(temperatures):
+                for a, begin in enumerate(first):
+                    rng = seeds[2 * t + a]
+                    heated = begin if T == 0 else ih.sample(model, begin, T=T, sweeps=sweeps, record=(), rng=rng).spins
+                    final = ih.relax(model, heated, schedule="permutation", rng=rng)  # the zero-T quench
+                    kind = classify_states(final.spins, xi).kind
+                    fractions[a, i, t, s] = [np.mean(np.isin(kind, ["retrieval", "mirror"])), np.mean(kind == "mixture"),
+                                             np.mean(~np.isin(kind, ["retrieval", "mirror", "mixture"]))]
+                    energy[a, i, t, s] = ih.observables.energy_per_spin(model, final.spins).mean()
+    coords = {
+        "large_start": _v("large_start", list(starts), "1", "start",
+                          f"random spins, or pattern 1 with a fraction {noise} of its sites flipped"),
+        "large_alpha": _v("large_alpha", np.asarray(loads, float), "1", "load alpha", "P/N (at least 3 patterns)"),
+        "large_T": _v("large_T", temperatures, "energy (k_B = 1)", "temperature",
+                      f"Metropolis for {sweeps} sweeps before the zero-T quench (0: the quench alone)"),
+        "large_sample": _v("large_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
+        "end_class": _v("end_class", list(LARGE_CLASSES), "1", "end state",
+                        "a pattern or its mirror, a symmetric mixture, anything else (observables.classify_states)"),
+    }
+    return xr.Dataset({
+        "end_fraction": _v(("large_start", "large_alpha", "large_T", "large_sample", "end_class"), fractions, "1",
+                           "fraction of runs", f"fraction of {replicas} runs (N = {n}) ending in each class after the quench"),
+        "end_energy": _v(("large_start", "large_alpha", "large_T", "large_sample"), energy, "energy per spin",
+                         "energy reached", "H/N after the quench, mean over runs"),
+    }, coords=coords)
+
+
+def run_point(point, fixed, disorder, thermal, checkpoint):
+    """The variables of one section: ``exact_small`` or ``large``."""
+    return {"exact_small": _exact_small, "large": _large}[point["section"]](fixed, disorder, thermal)
+
+
+def plot(dataset):
+    """p-values of every route, annealing, tau_exp with its Arrhenius line, and the end classes against T."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(16, 9))
+    axes = fig.subplots(2, 3).ravel()
+    if "route_p_value" in dataset:
+        ax = axes[0]
+        for k, net in enumerate(dataset["net"].values):
+            ax.plot(np.arange(dataset.sizes["route"]), dataset["route_p_value"].sel(net=net), "o", label=net)
+        ax.axhline(1e-4, color="k", ls=":", label="p = 10⁻⁴")
+        ax.set_yscale("log")
+        ax.set_xticks(np.arange(dataset.sizes["route"]), dataset["route"].values, rotation=40, ha="right", fontsize=7)
+        ax.set_ylabel("χ² p-value against the exact distribution")
+        ax.set_title("end states of each route against exact absorption / Boltzmann", fontsize=9)
+        ax.legend(fontsize=6)
+        ax = axes[1]
+        for net in dataset["net"].values:
+            here = dataset.sel(net=net)
+            ax.errorbar(dataset["anneal_sweeps"], here["residual_energy"], yerr=here["residual_energy_error"],
+                        marker="o", capsize=3, label=net)
+        ax.set_xscale("log")
+        ax.set_yscale("symlog", linthresh=1e-3)
+        ax.set_xlabel("annealing length (sweeps)")
+        ax.set_ylabel("residual energy per spin (energy)")
+        ax.set_title("simulated annealing: residual energy against time", fontsize=9)
+        ax.legend(fontsize=6)
+        ax = axes[2]
+        for k, net in enumerate(dataset["net"].values):
+            tau = dataset["tau_exp"].sel(net=net)
+            if tau.isnull().all():
+                continue
+            inverse = 1.0 / dataset["tau_T"].values
+            line, = ax.plot(inverse, tau, "o", label=f"{net}: fit ΔE = {float(dataset['barrier_fitted'].sel(net=net)):.2f}, "
+                                                       f"exact {float(dataset['barrier'].sel(net=net)):.2f}")
+            lowest = inverse.max()
+            ax.plot(inverse, float(tau.sel(tau_T=1 / lowest)) * np.exp(float(dataset["barrier"].sel(net=net))
+                                                                        * (inverse - lowest)),
+                    "--", color=line.get_color(), lw=0.8)
+        ax.set_yscale("log")
+        ax.set_xlabel("1/T (1/energy)")
+        ax.set_ylabel("τ_exp (sweeps)")
+        ax.set_title("exact relaxation time; dashed: Arrhenius with the exact barrier", fontsize=9)
+        ax.legend(fontsize=6)
+    if "end_fraction" in dataset:
+        for ax, start in zip(axes[3:5], dataset["large_start"].values):
+            for alpha in dataset["large_alpha"].values:
+                for cls, style in (("pattern", "-"), ("mixture", "--")):
+                    values = dataset["end_fraction"].sel(large_start=start, large_alpha=alpha, end_class=cls)
+                    mean, error = ih.finite_size.disorder_average(values, dim="large_sample", replica_dim=None)
+                    ax.errorbar(dataset["large_T"], mean, yerr=error, fmt=style, marker=".", capsize=2,
+                                label=f"{cls}, α = {alpha:g}")
+            ax.axvline(0.46, color="0.6", ls=":", lw=0.8)
+            ax.set_xlabel("temperature before the quench (energy)")
+            ax.set_ylabel("fraction of runs (± error over pattern sets)")
+            ax.set_title(f"end states after heating and quench, {start} starts; dotted: T = 0.46", fontsize=9)
+            ax.legend(fontsize=6, ncol=2)
+        ax = axes[5]
+        for alpha in dataset["large_alpha"].values:
+            values = dataset["end_energy"].sel(large_start="random", large_alpha=alpha)
+            mean, error = ih.finite_size.disorder_average(values, dim="large_sample", replica_dim=None)
+            ax.errorbar(dataset["large_T"], mean, yerr=error, marker="o", capsize=2, label=f"α = {alpha:g}")
+        ax.set_xlabel("temperature before the quench (energy)")
+        ax.set_ylabel("H/N after the quench (energy per spin)")
+        ax.set_title("energies reached from random starts", fontsize=9)
+        ax.legend(fontsize=6)
+    for ax in axes:
+        if not ax.has_data():
+            ax.set_axis_off()
+    fig.suptitle("Dynamics against thermal sampling on the same model")
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    return fig
+
+
+STUDY = ih.Study(
+    name="dynamics_vs_thermal",
+    description="zero-T dynamics, T = 0 Monte Carlo, annealing and Boltzmann on one model; end states at large N",
+    configs={"quick": QUICK, "full": FULL},
+    run_point=run_point,
+    plot=plot,
+    coordinates={"section": {"units": "1", "long_name": "section", "description": "one experiment of the study"}},
+    sections=("section",),
+)
