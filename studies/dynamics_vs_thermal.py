@@ -18,6 +18,10 @@
   moderate temperature removes the symmetric mixtures (the 3-mixtures are
   unstable above T ≈ 0.46 as α → 0; they survive only for α ≲ 0.03) and
   keeps retrieval (Amit, Gutfreund & Sompolinsky 1985).
+* ``escape`` — enumerable Hebbian nets started in ξ¹: the median number of
+  Metropolis sweeps until the chain first reaches another local minimum,
+  against T, and the Arrhenius barrier fitted to it beside the exact lowest
+  saddle from ξ¹ to another minimum.
 """
 
 import numpy as np
@@ -32,27 +36,32 @@ ROUTES = SCHEDULES + ("metropolis_T0", "glauber_T0", "metropolis_low_T")
 LARGE_CLASSES = ("pattern", "mixture", "spin_glass_or_spurious")
 
 QUICK = ih.Config(
-    grid={"section": ("exact_small", "large")},
+    grid={"section": ("exact_small", "large", "escape")},
     fixed={
         "nets": [["hebb", 2, 10], ["hebb", 3, 10], ["sk", 0, 10]], "runs": 2000, "low_T": 0.3, "mc_sweeps": 200,
         "anneal_sweeps": [10, 100, 1000], "anneal_T": [3.0, 0.1], "anneal_runs": 400,
         "tau_T": [0.35, 0.4, 0.5, 0.6, 0.8],
         "large_sites": 400, "large_alpha": [0.005, 0.01, 0.05], "large_T": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
-        "large_samples": 3, "large_replicas": 16, "large_sweeps": 200, "large_cue_noise": 0.35,
+        "large_samples": 3, "large_replicas": 16, "large_sweeps": 200, "large_cue_noise": [0.2, 0.35],
+        "escape_nets": [[2, 12], [3, 12]], "escape_ratio": [4.0, 5.0, 6.0, 7.0], "escape_replicas": 64,
+        "escape_sweeps": 5000,
     },
-    description="3 enumerable nets at N = 10 and N = 400 networks: about a minute",
+    description="3 enumerable nets at N = 10-12 and N = 400 networks: about a minute",
 )
 FULL = ih.Config(
-    grid={"section": ("exact_small", "large")},
+    grid={"section": ("exact_small", "large", "escape")},
     fixed={
-        "nets": [["hebb", 2, 12], ["hebb", 3, 14], ["hebb", 4, 16], ["sk", 0, 12]], "runs": 10000, "low_T": 0.3,
+        "nets": [["hebb", 2, 10], ["hebb", 3, 10], ["sk", 0, 10], ["hebb", 2, 12], ["hebb", 3, 14], ["hebb", 4, 16],
+                 ["sk", 0, 12]], "runs": 10000, "low_T": 0.3,
         "mc_sweeps": 500, "anneal_sweeps": [10, 30, 100, 300, 1000, 3000], "anneal_T": [3.0, 0.1],
         "anneal_runs": 2000, "tau_T": [0.3, 0.35, 0.4, 0.5, 0.6, 0.8, 1.0],
-        "large_sites": 2000, "large_alpha": [0.002, 0.005, 0.01, 0.03, 0.05, 0.1],
-        "large_T": [0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6], "large_samples": 6, "large_replicas": 32,
-        "large_sweeps": 500, "large_cue_noise": 0.35,
+        "large_sites": 1000, "large_alpha": [0.005, 0.01, 0.05],
+        "large_T": [0.0, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6], "large_samples": 4, "large_replicas": 16,
+        "large_sweeps": 200, "large_cue_noise": [0.2, 0.35],
+        "escape_nets": [[2, 16], [3, 16], [4, 16]], "escape_ratio": [4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+        "escape_replicas": 128, "escape_sweeps": 20000,
     },
-    description="4 enumerable nets up to N = 16 and N = 2000 networks: the paper's figures",
+    description="7 enumerable nets up to N = 16, N = 1000 networks, escapes at N = 16: the paper's figures",
 )
 MAX_TAU_SITES = 10  # the permutation sweep matrix of N = 10 takes seconds; N = 12 minutes
 
@@ -169,9 +178,9 @@ def _exact_small(fixed, disorder, thermal):
 
 def _large(fixed, disorder, thermal):
     n, loads, temperatures = fixed["large_sites"], fixed["large_alpha"], np.asarray(fixed["large_T"], float)
-    samples, replicas, sweeps, noise = (fixed["large_samples"], fixed["large_replicas"], fixed["large_sweeps"],
-                                        fixed["large_cue_noise"])
-    starts = ("random", "cue")
+    samples, replicas, sweeps, noises = (fixed["large_samples"], fixed["large_replicas"], fixed["large_sweeps"],
+                                         fixed["large_cue_noise"])
+    starts = ("random",) + tuple(f"cue_{1 - 2 * noise:g}" for noise in noises)
     fractions = np.zeros((len(starts), len(loads), len(temperatures), samples, len(LARGE_CLASSES)))
     energy = np.zeros((len(starts), len(loads), len(temperatures), samples))
     pattern_seeds = disorder.spawn(len(loads) * samples)
@@ -181,12 +190,14 @@ def _large(fixed, disorder, thermal):
         for s in range(samples):
             xi = ih.random_patterns(n_patterns, n, rng=pattern_seeds[i * samples + s])
             model = ih.hebbian(xi)
-            begin_seed, cue_seed, *seeds = run_seeds[i * samples + s].spawn(2 + 2 * len(temperatures))
-            first = [ih.random_spins(replicas, n, rng=begin_seed),
-                     ih.flip_fraction(np.repeat(xi[:1], replicas, axis=0), noise, rng=cue_seed)]
+            begin_seed, *seeds = run_seeds[i * samples + s].spawn(1 + len(noises) + len(starts) * len(temperatures))
+            first = [ih.random_spins(replicas, n, rng=begin_seed)] + [
+                ih.flip_fraction(np.repeat(xi[:1], replicas, axis=0), noise, rng=seed)
+                for noise, seed in zip(noises, seeds[: len(noises)])]
+            seeds = seeds[len(noises):]
             for t, T in enumerate(temperatures):
                 for a, begin in enumerate(first):
-                    rng = seeds[2 * t + a]
+                    rng = seeds[len(starts) * t + a]
                     heated = begin if T == 0 else ih.sample(model, begin, T=T, sweeps=sweeps, record=(), rng=rng).spins
                     final = ih.relax(model, heated, schedule="permutation", rng=rng)  # the zero-T quench
                     kind = classify_states(final.spins, xi).kind
@@ -195,7 +206,7 @@ def _large(fixed, disorder, thermal):
                     energy[a, i, t, s] = ih.observables.energy_per_spin(model, final.spins).mean()
     coords = {
         "large_start": _v("large_start", list(starts), "1", "start",
-                          f"random spins, or pattern 1 with a fraction {noise} of its sites flipped"),
+                          "random spins, or pattern 1 with sites flipped to the initial overlap named"),
         "large_alpha": _v("large_alpha", np.asarray(loads, float), "1", "load alpha", "P/N (at least 3 patterns)"),
         "large_T": _v("large_T", temperatures, "energy (k_B = 1)", "temperature",
                       f"Metropolis for {sweeps} sweeps before the zero-T quench (0: the quench alone)"),
@@ -211,17 +222,65 @@ def _large(fixed, disorder, thermal):
     }, coords=coords)
 
 
+def _escape(fixed, disorder, thermal):
+    nets, ratios = fixed["escape_nets"], np.asarray(fixed["escape_ratio"], dtype=np.float64)
+    replicas, limit = fixed["escape_replicas"], fixed["escape_sweeps"]
+    median = np.full((len(nets), len(ratios)), np.nan)
+    temperatures_used = np.empty((len(nets), len(ratios)))
+    escaped = np.zeros((len(nets), len(ratios)))
+    exact, fitted = np.full(len(nets), np.nan), np.full(len(nets), np.nan)
+    streams = thermal.spawn(len(nets) * len(ratios))
+    for k, ((n_patterns, n), seed) in enumerate(zip(nets, disorder.spawn(len(nets)))):
+        xi = ih.random_patterns(n_patterns, n, rng=seed)
+        model = ih.hebbian(xi)
+        landscape = energy_landscape(model)
+        home = int(np.flatnonzero(landscape.minima == ih.state_index(xi[0]))[0])
+        others = np.arange(len(landscape.minima)) != home
+        exact[k] = landscape.barriers()[home, others].min() - landscape.energies[home]
+        temperatures = temperatures_used[k] = exact[k] / ratios  # ΔE/T of 4-9: escapes take 10-10^4 sweeps
+        elsewhere = np.zeros(2**n, dtype=bool)
+        elsewhere[landscape.minima[others]] = True  # the other local minima
+        for t, T in enumerate(temperatures):
+            chain = ih.sample(model, np.repeat(xi[:1], replicas, axis=0), T=T, sweeps=limit, record="snapshots",
+                              rng=streams[k * len(ratios) + t])
+            away = elsewhere[ih.state_index(chain.snapshots.reshape(-1, n)).reshape(replicas, limit)]
+            first = np.where(away.any(axis=1), np.argmax(away, axis=1) + 1, np.inf)
+            escaped[k, t] = np.isfinite(first).mean()
+            if escaped[k, t] > 0.5:
+                median[k, t] = np.median(first)  # censored runs (no escape) lie above the median
+        usable = np.isfinite(median[k])
+        if usable.sum() >= 2:
+            fitted[k] = np.polyfit(1.0 / temperatures[usable], np.log(median[k, usable]), 1)[0]
+    coords = {
+        "escape_net": _v("escape_net", [f"P={p} N={n}" for p, n in nets], "1", "network", "Hebbian net"),
+        "escape_ratio": _v("escape_ratio", ratios, "1", "barrier / T", "exact barrier over the temperature"),
+        "escape_T": _v(("escape_net", "escape_ratio"), temperatures_used, "energy (k_B = 1)", "temperature",
+                       "Metropolis temperature: the exact barrier over escape_ratio"),
+    }
+    return xr.Dataset({
+        "escape_time": _v(("escape_net", "escape_ratio"), median, "sweeps", "median escape time",
+                          f"sweeps until the chain first reaches another local minimum ({replicas} chains from "
+                          f"xi^1; NaN when fewer than half escape within {limit})"),
+        "escaped_fraction": _v(("escape_net", "escape_ratio"), escaped, "1", "escaped", f"chains escaping within {limit}"),
+        "escape_barrier": _v("escape_net", exact, "energy", "exact barrier",
+                             "lowest single-flip saddle from xi^1 to another minimum, above H(xi^1)"),
+        "escape_barrier_fitted": _v("escape_net", fitted, "energy", "Arrhenius barrier",
+                                    "slope of ln(median escape time) against 1/T"),
+    }, coords=coords)
+
+
 def run_point(point, fixed, disorder, thermal, checkpoint):
-    """The variables of one section: ``exact_small`` or ``large``."""
-    return {"exact_small": _exact_small, "large": _large}[point["section"]](fixed, disorder, thermal)
+    """The variables of one section: ``exact_small``, ``large`` or ``escape``."""
+    return {"exact_small": _exact_small, "large": _large, "escape": _escape}[point["section"]](fixed, disorder, thermal)
 
 
 def plot(dataset):
-    """p-values of every route, annealing, tau_exp with its Arrhenius line, and the end classes against T."""
+    """p-values of every route, annealing, tau_exp and escape times with their Arrhenius lines, and the end
+    classes against T."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(16, 9))
-    axes = fig.subplots(2, 3).ravel()
+    fig = Figure(figsize=(16, 13))
+    axes = fig.subplots(3, 3).ravel()
     if "route_p_value" in dataset:
         ax = axes[0]
         for k, net in enumerate(dataset["net"].values):
@@ -261,18 +320,29 @@ def plot(dataset):
         ax.set_title("exact relaxation time; dashed: Arrhenius with the exact barrier", fontsize=9)
         ax.legend(fontsize=6)
     if "end_fraction" in dataset:
-        for ax, start in zip(axes[3:5], dataset["large_start"].values):
-            for alpha in dataset["large_alpha"].values:
-                for cls, style in (("pattern", "-"), ("mixture", "--")):
-                    values = dataset["end_fraction"].sel(large_start=start, large_alpha=alpha, end_class=cls)
-                    mean, error = ih.finite_size.disorder_average(values, dim="large_sample", replica_dim=None)
-                    ax.errorbar(dataset["large_T"], mean, yerr=error, fmt=style, marker=".", capsize=2,
-                                label=f"{cls}, α = {alpha:g}")
-            ax.axvline(0.46, color="0.6", ls=":", lw=0.8)
-            ax.set_xlabel("temperature before the quench (energy)")
-            ax.set_ylabel("fraction of runs (± error over pattern sets)")
-            ax.set_title(f"end states after heating and quench, {start} starts; dotted: T = 0.46", fontsize=9)
-            ax.legend(fontsize=6, ncol=2)
+        ax = axes[3]
+        for alpha in dataset["large_alpha"].values:
+            for cls, style in (("pattern", "-"), ("mixture", "--")):
+                values = dataset["end_fraction"].sel(large_start="random", large_alpha=alpha, end_class=cls)
+                mean, error = ih.finite_size.disorder_average(values, dim="large_sample", replica_dim=None)
+                ax.errorbar(dataset["large_T"], mean, yerr=error, fmt=style, marker=".", capsize=2,
+                            label=f"{cls}, α = {alpha:g}")
+        ax.axvline(0.46, color="0.6", ls=":", lw=0.8)
+        ax.set_xlabel("temperature before the quench (energy)")
+        ax.set_ylabel("fraction of runs (± error over pattern sets)")
+        ax.set_title("random starts: end states after heating and a zero-T quench; dotted: T = 0.46", fontsize=8)
+        ax.legend(fontsize=6, ncol=2)
+        ax = axes[4]
+        alpha = dataset["large_alpha"].values.max()
+        for start in dataset["large_start"].values[1:]:
+            values = dataset["end_fraction"].sel(large_start=start, large_alpha=alpha, end_class="pattern")
+            mean, error = ih.finite_size.disorder_average(values, dim="large_sample", replica_dim=None)
+            ax.errorbar(dataset["large_T"], mean, yerr=error, marker=".", capsize=2,
+                        label=f"cue overlap {start.split('_')[1]}")
+        ax.set_xlabel("temperature before the quench (energy)")
+        ax.set_ylabel("fraction ending in a pattern")
+        ax.set_title(f"cued starts at α = {alpha:g}", fontsize=9)
+        ax.legend(fontsize=6)
         ax = axes[5]
         for alpha in dataset["large_alpha"].values:
             values = dataset["end_energy"].sel(large_start="random", large_alpha=alpha)
@@ -281,6 +351,23 @@ def plot(dataset):
         ax.set_xlabel("temperature before the quench (energy)")
         ax.set_ylabel("H/N after the quench (energy per spin)")
         ax.set_title("energies reached from random starts", fontsize=9)
+        ax.legend(fontsize=6)
+    if "escape_time" in dataset:
+        ax = axes[6]
+        for net in dataset["escape_net"].values:
+            here = dataset.sel(escape_net=net)
+            inverse = 1.0 / here["escape_T"].values
+            line, = ax.plot(inverse, here["escape_time"], "o",
+                            label=f"{net}: fit ΔE = {float(here['escape_barrier_fitted']):.2f}, "
+                                  f"exact {float(here['escape_barrier']):.2f}")
+            anchor = np.nanargmax(inverse * np.isfinite(here["escape_time"].values))
+            ax.plot(inverse, float(here["escape_time"][anchor]) * np.exp(float(here["escape_barrier"])
+                                                                         * (inverse - inverse[anchor])),
+                    "--", color=line.get_color(), lw=0.8)
+        ax.set_yscale("log")
+        ax.set_xlabel("1/T (1/energy)")
+        ax.set_ylabel("median escape time from ξ¹ (sweeps)")
+        ax.set_title("escape from a pattern; dashed: Arrhenius with the exact barrier", fontsize=9)
         ax.legend(fontsize=6)
     for ax in axes:
         if not ax.has_data():

@@ -50,3 +50,17 @@ def test_distribution_p_value_pools_rare_categories_and_refuses_bad_input():
     assert ih.observables.distribution_p_value([5, 0], [0.0, 1.0]) == 0.0
     with pytest.raises(ValueError, match="counts, probabilities"):
         ih.observables.distribution_p_value([1, 2], [0.5, 0.6])
+
+
+@pytest.mark.slow
+def test_escape_times_follow_arrhenius_with_the_exact_barrier(quick):
+    # median first-passage times to another minimum at Delta E / T = 4..7: the slope of ln t against 1/T is the
+    # barrier up to the temperature dependence of the prefactor (several saddles, entropy), within 30 % where all
+    # temperatures are low (T < 0.35, far below the retrieval melting); nets with a large barrier are probed at
+    # higher T, where escape is partly entropic and the slope falls short of the barrier
+    assert bool((quick["escaped_fraction"] > 0.5).all())
+    cold = quick["escape_T"].max("escape_ratio") < 0.35
+    assert bool(cold.any())
+    assert bool((quick["escape_time"].diff("escape_ratio") > 0).where(cold, True).all())
+    ratio = (quick["escape_barrier_fitted"] / quick["escape_barrier"]).where(cold, 1.0)
+    assert bool(((ratio > 0.7) & (ratio < 1.3)).all())
