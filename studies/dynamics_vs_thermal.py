@@ -183,6 +183,8 @@ def _large(fixed, disorder, thermal):
     starts = ("random",) + tuple(f"cue_{1 - 2 * noise:g}" for noise in noises)
     fractions = np.zeros((len(starts), len(loads), len(temperatures), samples, len(LARGE_CLASSES)))
     energy = np.zeros((len(starts), len(loads), len(temperatures), samples))
+    times = np.unique(np.geomspace(1, sweeps, 12).astype(int))
+    trajectory = np.full((len(loads), len(temperatures), samples, len(times)), np.nan)
     pattern_seeds = disorder.spawn(len(loads) * samples)
     run_seeds = thermal.spawn(len(loads) * samples)
     for i, alpha in enumerate(loads):
@@ -198,7 +200,13 @@ def _large(fixed, disorder, thermal):
             for t, T in enumerate(temperatures):
                 for a, begin in enumerate(first):
                     rng = seeds[len(starts) * t + a]
-                    heated = begin if T == 0 else ih.sample(model, begin, T=T, sweeps=sweeps, record=(), rng=rng).spins
+                    if T == 0:
+                        heated = begin
+                    else:
+                        chain = ih.sample(model, begin, T=T, sweeps=sweeps, record="energy_per_spin", rng=rng)
+                        heated = chain.spins
+                        if a == 0:  # random starts: the energy per spin during the heating, mean over runs
+                            trajectory[i, t, s] = chain.energy_per_spin[:, times - 1].mean(axis=0)
                     final = ih.relax(model, heated, schedule="permutation", rng=rng)  # the zero-T quench
                     kind = classify_states(final.spins, xi).kind
                     fractions[a, i, t, s] = [np.mean(np.isin(kind, ["retrieval", "mirror"])), np.mean(kind == "mixture"),
@@ -211,6 +219,7 @@ def _large(fixed, disorder, thermal):
         "large_T": _v("large_T", temperatures, "energy (k_B = 1)", "temperature",
                       f"Metropolis for {sweeps} sweeps before the zero-T quench (0: the quench alone)"),
         "large_sample": _v("large_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
+        "large_time": _v("large_time", times, "sweeps", "time", "sweeps of Metropolis from a random start"),
         "end_class": _v("end_class", list(LARGE_CLASSES), "1", "end state",
                         "a pattern or its mirror, a symmetric mixture, anything else (observables.classify_states)"),
     }
@@ -219,6 +228,9 @@ def _large(fixed, disorder, thermal):
                            "fraction of runs", f"fraction of {replicas} runs (N = {n}) ending in each class after the quench"),
         "end_energy": _v(("large_start", "large_alpha", "large_T", "large_sample"), energy, "energy per spin",
                          "energy reached", "H/N after the quench, mean over runs"),
+        "heating_energy": _v(("large_alpha", "large_T", "large_sample", "large_time"), trajectory, "energy per spin",
+                             "energy during heating", "H/N during Metropolis at T from random starts, mean over runs "
+                             "(NaN at T = 0)"),
     }, coords=coords)
 
 
@@ -369,6 +381,18 @@ def plot(dataset):
         ax.set_ylabel("median escape time from ξ¹ (sweeps)")
         ax.set_title("escape from a pattern; dashed: Arrhenius with the exact barrier", fontsize=9)
         ax.legend(fontsize=6)
+    if "heating_energy" in dataset:
+        ax = axes[7]
+        alpha = dataset["large_alpha"].values.min()
+        for T in dataset["large_T"].values[1:]:
+            values = dataset["heating_energy"].sel(large_alpha=alpha, large_T=T)
+            mean, error = ih.finite_size.disorder_average(values, dim="large_sample", replica_dim=None)
+            ax.errorbar(dataset["large_time"], mean, yerr=error, marker=".", capsize=2, label=f"T = {T:g}")
+        ax.set_xscale("log")
+        ax.set_xlabel("Metropolis sweeps from a random start")
+        ax.set_ylabel("H/N (energy per spin)")
+        ax.set_title(f"energy against time, α = {alpha:g}", fontsize=9)
+        ax.legend(fontsize=6, ncol=2)
     for ax in axes:
         if not ax.has_data():
             ax.set_axis_off()
