@@ -53,7 +53,7 @@ import numpy as np
 from isinghop._validate import positive_int
 from isinghop.provenance import collect, stamp
 
-__all__ = ["Config", "Study", "Checkpoint", "StoreWarning", "StoreFullError", "load_study", "study_names", "run", "load_store", "store_status",
+__all__ = ["Config", "Study", "labelled", "Checkpoint", "StoreWarning", "StoreFullError", "load_study", "study_names", "run", "load_store", "store_status",
            "point_key"]
 
 #: The package of the built-in studies (the folder ``studies/`` of the source tree).
@@ -61,6 +61,18 @@ STUDY_PACKAGE = "isinghop.studies"
 #: Entry-point group through which other packages add studies (each entry: a Study, or a module with ``STUDY``).
 ENTRY_POINT_GROUP = "isinghop.studies"
 STUDY_FILE = "study.json"
+
+
+def labelled(dims, values, units: str, long_name: str, description: str) -> tuple:
+    """A Dataset variable with the attributes every study variable carries.
+
+    Returns
+    -------
+    tuple
+        ``(dims, numpy array, {"units", "long_name", "description"})``, for the
+        ``data_vars`` or ``coords`` of an ``xarray.Dataset``.
+    """
+    return dims, np.asarray(values), {"units": units, "long_name": long_name, "description": description}
 
 
 @dataclass(frozen=True)

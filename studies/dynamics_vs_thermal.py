@@ -28,6 +28,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
+from isinghop.study import labelled
 from isinghop.landscape import energy_landscape
 from isinghop.observables import classify_states, distribution_p_value
 
@@ -64,10 +65,6 @@ FULL = ih.Config(
     description="7 enumerable nets up to N = 16, N = 1000 networks, escapes at N = 16: the paper's figures",
 )
 MAX_TAU_SITES = 10  # the permutation sweep matrix of N = 10 takes seconds; N = 12 minutes
-
-
-def _v(dims, values, units, long_name, description):
-    return (dims, np.asarray(values), {"units": units, "long_name": long_name, "description": description})
 
 
 def _net(kind, n_patterns, n, seed):
@@ -144,34 +141,34 @@ def _exact_small(fixed, disorder, thermal):
             lowest = np.argsort(tau_T)[:3]
             fitted[k] = np.polyfit(1.0 / tau_T[lowest], np.log(tau[k, lowest]), 1)[0]
     coords = {
-        "net": _v("net", [f"{kind} P={p} N={n}" if kind == "hebb" else f"SK N={n}" for kind, p, n in nets], "1",
+        "net": labelled("net", [f"{kind} P={p} N={n}" if kind == "hebb" else f"SK N={n}" for kind, p, n in nets], "1",
                   "network", "Hebbian net of P random patterns, or a Sherrington-Kirkpatrick instance (J ~ N(0, 1/N))"),
-        "route": _v("route", list(ROUTES), "1", "route",
+        "route": labelled("route", list(ROUTES), "1", "route",
                     "zero-T dynamics per schedule (tie keep); Metropolis or Glauber at T = 0 (permutation sweeps); "
                     "Metropolis at the low T"),
-        "anneal_sweeps": _v("anneal_sweeps", np.asarray(lengths), "sweeps", "annealing length",
+        "anneal_sweeps": labelled("anneal_sweeps", np.asarray(lengths), "sweeps", "annealing length",
                             f"geometric annealing from T = {T_hot} to {T_cold}"),
-        "tau_T": _v("tau_T", tau_T, "energy (k_B = 1)", "temperature", "temperature of the exact sweep matrix"),
+        "tau_T": labelled("tau_T", tau_T, "energy (k_B = 1)", "temperature", "temperature of the exact sweep matrix"),
     }
     return xr.Dataset({
-        "route_p_value": _v(("net", "route"), p_route, "1", "chi^2 p-value",
+        "route_p_value": labelled(("net", "route"), p_route, "1", "chi^2 p-value",
                             f"{runs} end states from uniform random starts against the exact distribution "
                             f"(absorption, or Boltzmann at T = {low_T})"),
-        "anneal_p_value": _v(("net", "anneal_sweeps"), p_anneal, "1", "chi^2 p-value",
+        "anneal_p_value": labelled(("net", "anneal_sweeps"), p_anneal, "1", "chi^2 p-value",
                              f"end states of annealing against Boltzmann at T = {T_cold}"),
-        "residual_energy": _v(("net", "anneal_sweeps"), residual, "energy per spin", "residual energy",
+        "residual_energy": labelled(("net", "anneal_sweeps"), residual, "energy per spin", "residual energy",
                               "(H_end - H_ground)/N after annealing, mean over runs"),
-        "residual_energy_error": _v(("net", "anneal_sweeps"), residual_error, "energy per spin", "error",
+        "residual_energy_error": labelled(("net", "anneal_sweeps"), residual_error, "energy per spin", "error",
                                     "standard error over independent runs"),
-        "ground_fraction": _v(("net", "anneal_sweeps"), ground_hit, "1", "P(ground state)",
+        "ground_fraction": labelled(("net", "anneal_sweeps"), ground_hit, "1", "P(ground state)",
                               "fraction of annealing runs ending in a ground state"),
-        "ground_fraction_exact": _v("net", ground_exact, "1", "exact P(ground state)",
+        "ground_fraction_exact": labelled("net", ground_exact, "1", "exact P(ground state)",
                                     f"Boltzmann probability of the ground states at T = {T_cold}"),
-        "tau_exp": _v(("net", "tau_T"), tau, "sweeps", "tau_exp",
+        "tau_exp": labelled(("net", "tau_T"), tau, "sweeps", "tau_exp",
                       "exact relaxation time -1/ln|lambda_2| of the Metropolis permutation sweep (NaN: N too large)"),
-        "barrier": _v("net", barrier, "energy", "exact barrier",
+        "barrier": labelled("net", barrier, "energy", "exact barrier",
                       "top saddle of the disconnectivity tree above the lowest minimum"),
-        "barrier_fitted": _v("net", fitted, "energy", "Arrhenius barrier",
+        "barrier_fitted": labelled("net", fitted, "energy", "Arrhenius barrier",
                              "slope of ln tau_exp against 1/T at the three lowest T"),
     }, coords=coords)
 
@@ -213,22 +210,22 @@ def _large(fixed, disorder, thermal):
                                              np.mean(~np.isin(kind, ["retrieval", "mirror", "mixture"]))]
                     energy[a, i, t, s] = ih.observables.energy_per_spin(model, final.spins).mean()
     coords = {
-        "large_start": _v("large_start", list(starts), "1", "start",
+        "large_start": labelled("large_start", list(starts), "1", "start",
                           "random spins, or pattern 1 with sites flipped to the initial overlap named"),
-        "large_alpha": _v("large_alpha", np.asarray(loads, float), "1", "load alpha", "P/N (at least 3 patterns)"),
-        "large_T": _v("large_T", temperatures, "energy (k_B = 1)", "temperature",
+        "large_alpha": labelled("large_alpha", np.asarray(loads, float), "1", "load alpha", "P/N (at least 3 patterns)"),
+        "large_T": labelled("large_T", temperatures, "energy (k_B = 1)", "temperature",
                       f"Metropolis for {sweeps} sweeps before the zero-T quench (0: the quench alone)"),
-        "large_sample": _v("large_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
-        "large_time": _v("large_time", times, "sweeps", "time", "sweeps of Metropolis from a random start"),
-        "end_class": _v("end_class", list(LARGE_CLASSES), "1", "end state",
+        "large_sample": labelled("large_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
+        "large_time": labelled("large_time", times, "sweeps", "time", "sweeps of Metropolis from a random start"),
+        "end_class": labelled("end_class", list(LARGE_CLASSES), "1", "end state",
                         "a pattern or its mirror, a symmetric mixture, anything else (observables.classify_states)"),
     }
     return xr.Dataset({
-        "end_fraction": _v(("large_start", "large_alpha", "large_T", "large_sample", "end_class"), fractions, "1",
+        "end_fraction": labelled(("large_start", "large_alpha", "large_T", "large_sample", "end_class"), fractions, "1",
                            "fraction of runs", f"fraction of {replicas} runs (N = {n}) ending in each class after the quench"),
-        "end_energy": _v(("large_start", "large_alpha", "large_T", "large_sample"), energy, "energy per spin",
+        "end_energy": labelled(("large_start", "large_alpha", "large_T", "large_sample"), energy, "energy per spin",
                          "energy reached", "H/N after the quench, mean over runs"),
-        "heating_energy": _v(("large_alpha", "large_T", "large_sample", "large_time"), trajectory, "energy per spin",
+        "heating_energy": labelled(("large_alpha", "large_T", "large_sample", "large_time"), trajectory, "energy per spin",
                              "energy during heating", "H/N during Metropolis at T from random starts, mean over runs "
                              "(NaN at T = 0)"),
     }, coords=coords)
@@ -264,19 +261,19 @@ def _escape(fixed, disorder, thermal):
         if usable.sum() >= 2:
             fitted[k] = np.polyfit(1.0 / temperatures[usable], np.log(median[k, usable]), 1)[0]
     coords = {
-        "escape_net": _v("escape_net", [f"P={p} N={n}" for p, n in nets], "1", "network", "Hebbian net"),
-        "escape_ratio": _v("escape_ratio", ratios, "1", "barrier / T", "exact barrier over the temperature"),
-        "escape_T": _v(("escape_net", "escape_ratio"), temperatures_used, "energy (k_B = 1)", "temperature",
+        "escape_net": labelled("escape_net", [f"P={p} N={n}" for p, n in nets], "1", "network", "Hebbian net"),
+        "escape_ratio": labelled("escape_ratio", ratios, "1", "barrier / T", "exact barrier over the temperature"),
+        "escape_T": labelled(("escape_net", "escape_ratio"), temperatures_used, "energy (k_B = 1)", "temperature",
                        "Metropolis temperature: the exact barrier over escape_ratio"),
     }
     return xr.Dataset({
-        "escape_time": _v(("escape_net", "escape_ratio"), median, "sweeps", "median escape time",
+        "escape_time": labelled(("escape_net", "escape_ratio"), median, "sweeps", "median escape time",
                           f"sweeps until the chain first reaches another local minimum ({replicas} chains from "
                           f"xi^1; NaN when fewer than half escape within {limit})"),
-        "escaped_fraction": _v(("escape_net", "escape_ratio"), escaped, "1", "escaped", f"chains escaping within {limit}"),
-        "escape_barrier": _v("escape_net", exact, "energy", "exact barrier",
+        "escaped_fraction": labelled(("escape_net", "escape_ratio"), escaped, "1", "escaped", f"chains escaping within {limit}"),
+        "escape_barrier": labelled("escape_net", exact, "energy", "exact barrier",
                              "lowest single-flip saddle from xi^1 to another minimum, above H(xi^1)"),
-        "escape_barrier_fitted": _v("escape_net", fitted, "energy", "Arrhenius barrier",
+        "escape_barrier_fitted": labelled("escape_net", fitted, "energy", "Arrhenius barrier",
                                     "slope of ln(median escape time) against 1/T"),
     }, coords=coords)
 

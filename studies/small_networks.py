@@ -27,6 +27,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
+from isinghop.study import labelled
 from isinghop.landscape import label_minima
 from isinghop.vocabulary import SCHEDULES, TIE_RULES
 
@@ -52,10 +53,6 @@ FULL = ih.Config(
     fixed={"sc_sites": [8, 9, 10, 11, 12, 13, 14, 15, 16], "sc_patterns": 3, "sc_samples": 10},
     description="8 seed nets, self-couplings at N = 8-16 with 10 pattern sets each",
 )
-
-
-def _v(dims, values, units, long_name, description):
-    return (dims, np.asarray(values), {"units": units, "long_name": long_name, "description": description})
 
 
 def seed_model(name):
@@ -95,30 +92,30 @@ def _seeds(fixed, disorder, thermal):
                 sweeps[k, s, t, : 2**n] = found.sweeps
     dims = ("net", "schedule", "tie")
     coords = {
-        "net": _v("net", names, "1", "network", "a seed network of the lecture notes"),
-        "net_description": _v("net", [SEEDS[n][0] for n in names], "1", "couplings", "what the network is"),
-        "net_sites": _v("net", sites, "1", "N", "units of the network"),
-        "schedule": _v("schedule", list(SCHEDULES), "1", "schedule",
+        "net": labelled("net", names, "1", "network", "a seed network of the lecture notes"),
+        "net_description": labelled("net", [SEEDS[n][0] for n in names], "1", "couplings", "what the network is"),
+        "net_sites": labelled("net", sites, "1", "N", "units of the network"),
+        "schedule": labelled("schedule", list(SCHEDULES), "1", "schedule",
                        "synchronous/sequential: one sweep; permutation: one sweep in a random order; "
                        "random: attempts at random units (sweeps = attempts / N)"),
-        "tie": _v("tie", list(TIE_RULES), "1", "tie rule", "update of a unit whose local field is zero"),
-        "state": _v("state", np.arange(MAX_STATES), "1", "state index", "sum_i 2^i [s_i = +1] (as isinghop.exact)"),
-        "attractor": _v("attractor", np.arange(MAX_STATES), "1", "attractor", "closed class, fixed points first"),
-        "site_i": _v("site_i", np.arange(3), "1", "unit i", "row of J"),
-        "site_j": _v("site_j", np.arange(3), "1", "unit j", "column of J"),
+        "tie": labelled("tie", list(TIE_RULES), "1", "tie rule", "update of a unit whose local field is zero"),
+        "state": labelled("state", np.arange(MAX_STATES), "1", "state index", "sum_i 2^i [s_i = +1] (as isinghop.exact)"),
+        "attractor": labelled("attractor", np.arange(MAX_STATES), "1", "attractor", "closed class, fixed points first"),
+        "site_i": labelled("site_i", np.arange(3), "1", "unit i", "row of J"),
+        "site_j": labelled("site_j", np.arange(3), "1", "unit j", "column of J"),
     }
     return xr.Dataset({
-        "fixed_points": _v(dims, fixed_points, "1", "fixed points", "single-state closed classes"),
-        "cycles": _v(dims, closed, "1", "larger closed classes",
+        "fixed_points": labelled(dims, fixed_points, "1", "fixed points", "single-state closed classes"),
+        "cycles": labelled(dims, closed, "1", "larger closed classes",
                      "closed classes of more than one state (limit cycles, tie-driven wandering)"),
-        "attractor_state": _v(dims + ("attractor",), attractor_state, "1", "first state",
+        "attractor_state": labelled(dims + ("attractor",), attractor_state, "1", "first state",
                               "smallest state index of each closed class (-1: none)"),
-        "attractor_size": _v(dims + ("attractor",), attractor_size, "1", "states", "states in each closed class"),
-        "absorption": _v(dims + ("state", "attractor"), probability, "1", "absorption probability",
+        "attractor_size": labelled(dims + ("attractor",), attractor_size, "1", "states", "states in each closed class"),
+        "absorption": labelled(dims + ("state", "attractor"), probability, "1", "absorption probability",
                          "exact probability of ending in each closed class from each start (NaN: no such state)"),
-        "absorption_sweeps": _v(dims + ("state",), sweeps, "sweeps", "expected sweeps",
+        "absorption_sweeps": labelled(dims + ("state",), sweeps, "sweeps", "expected sweeps",
                                 "exact expected sweeps until the state lies in a closed class"),
-        "couplings": _v(("net", "site_i", "site_j"), couplings, "energy", "J", "couplings J_ij (zero-padded)"),
+        "couplings": labelled(("net", "site_i", "site_j"), couplings, "energy", "J", "couplings J_ij (zero-padded)"),
     }, coords=coords)
 
 
@@ -134,14 +131,14 @@ def _self_coupling(fixed, disorder, thermal):
                 labels = label_minima(points, xi) if len(points) else []
                 counts[k, s, d] = len(points), sum(not label.lstrip("−").startswith("ξ") for label in labels)
     coords = {
-        "sc_sites": _v("sc_sites", sizes, "1", "N", "units"),
-        "sc_sample": _v("sc_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
-        "diagonal": _v("diagonal", ["zero", "P/N"], "1", "self-coupling", "J_ii = 0, or J_ii = P/N (Hebb's diagonal)"),
-        "count_kind": _v("count_kind", ["fixed_points", "spurious"], "1", "what is counted",
+        "sc_sites": labelled("sc_sites", sizes, "1", "N", "units"),
+        "sc_sample": labelled("sc_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
+        "diagonal": labelled("diagonal", ["zero", "P/N"], "1", "self-coupling", "J_ii = 0, or J_ii = P/N (Hebb's diagonal)"),
+        "count_kind": labelled("count_kind", ["fixed_points", "spurious"], "1", "what is counted",
                          "all fixed points (tie keep), or those that are neither a pattern nor its mirror"),
     }
     return xr.Dataset({
-        "self_coupling_counts": _v(("sc_sites", "sc_sample", "diagonal", "count_kind"), counts, "1", "count",
+        "self_coupling_counts": labelled(("sc_sites", "sc_sample", "diagonal", "count_kind"), counts, "1", "count",
                                    f"by enumeration of all 2^N states, P = {n_patterns} random patterns"),
     }, coords=coords)
 

@@ -33,6 +33,7 @@ import scipy.optimize
 import xarray as xr
 
 import isinghop as ih
+from isinghop.study import labelled
 from isinghop.meanfield import curie_weiss, curie_weiss_finite, curie_weiss_spinodal
 from isinghop.observables import classify_states
 from isinghop.reweighting import binder_crossing, histograms
@@ -82,10 +83,6 @@ FIELD_KINDS = ("uniform", "pattern")
 CLASSES = ("xi1", "mirror_xi1", "other_pattern", "mixture", "spin_glass", "paramagnet", "other")
 
 
-def _v(dims, values, units, long_name, description):
-    return (dims, np.asarray(values), {"units": units, "long_name": long_name, "description": description})
-
-
 def _net(P, N, seed):
     return ih.random_patterns(P, N, rng=seed)
 
@@ -116,24 +113,24 @@ def _exact(fixed, disorder, thermal):
     nets = np.asarray(nets)
     ties_possible = (nets[:, 0] * (nets[:, 1] - 1)) % 2 == 0
     coords = {
-        "net": _v("net", np.arange(len(nets)), "1", "exact net", "a small Hebbian net (P, N) with random patterns"),
-        "net_patterns": _v("net", nets[:, 0], "1", "P", "stored patterns of the net"),
-        "net_sites": _v("net", nets[:, 1], "1", "N", "sites of the net"),
-        "net_ties_possible": _v("net", ties_possible, "1", "zero fields possible",
+        "net": labelled("net", np.arange(len(nets)), "1", "exact net", "a small Hebbian net (P, N) with random patterns"),
+        "net_patterns": labelled("net", nets[:, 0], "1", "P", "stored patterns of the net"),
+        "net_sites": labelled("net", nets[:, 1], "1", "N", "sites of the net"),
+        "net_ties_possible": labelled("net", ties_possible, "1", "zero fields possible",
                                 "P(N - 1) even: a local field can vanish"),
-        "exact_schedule": _v("exact_schedule", list(DETERMINISTIC), "1", "schedule", "deterministic zero-T schedule"),
-        "tie": _v("tie", list(TIES), "1", "tie rule", "update of a spin whose local field is zero"),
-        "field_kind": _v("field_kind", list(FIELD_KINDS), "1", "field direction",
+        "exact_schedule": labelled("exact_schedule", list(DETERMINISTIC), "1", "schedule", "deterministic zero-T schedule"),
+        "tie": labelled("tie", list(TIES), "1", "tie rule", "update of a spin whose local field is zero"),
+        "field_kind": labelled("field_kind", list(FIELD_KINDS), "1", "field direction",
                          "uniform: theta_i = theta; pattern: theta_i = theta xi^1_i"),
-        "theta_N": _v("theta_N", theta_N, "energy x N", "N theta", "threshold times N (1/N is the field quantum)"),
-        "target": _v("target", ["xi", "mirror"], "1", "target state", "the pattern xi^1 or its mirror -xi^1"),
+        "theta_N": labelled("theta_N", theta_N, "energy x N", "N theta", "threshold times N (1/N is the field quantum)"),
+        "target": labelled("target", ["xi", "mirror"], "1", "target state", "the pattern xi^1 or its mirror -xi^1"),
     }
     return xr.Dataset({
-        "boltzmann_plus": _v(("net", "field_kind", "theta_N"), p_up, "1", "P(m1 > 0)",
+        "boltzmann_plus": labelled(("net", "field_kind", "theta_N"), p_up, "1", "P(m1 > 0)",
                              f"exact Boltzmann probability of a positive overlap with xi^1 at T = {T}"),
-        "boltzmann_minus": _v(("net", "field_kind", "theta_N"), p_down, "1", "P(m1 < 0)",
+        "boltzmann_minus": labelled(("net", "field_kind", "theta_N"), p_down, "1", "P(m1 < 0)",
                               f"exact Boltzmann probability of a negative overlap with xi^1 at T = {T}"),
-        "basin": _v(("net", "exact_schedule", "tie", "field_kind", "theta_N", "target"), basin, "1", "basin size",
+        "basin": labelled(("net", "exact_schedule", "tie", "field_kind", "theta_N", "target"), basin, "1", "basin size",
                     "fraction of all 2^N starts whose zero-T dynamics converges to the target"),
     }, coords=coords)
 
@@ -174,17 +171,19 @@ def _ties(fixed, disorder, thermal):
                 same[k, s, d] = tied == tilted
                 edges[k, s, d] = len(tied)
     coords = {
-        "tie_net": _v("tie_net", np.arange(count), "1", "random net", "a random Hebbian net with possible zero fields"),
-        "tie_net_patterns": _v("tie_net", shapes[:, 0], "1", "P", "stored patterns"),
-        "tie_net_sites": _v("tie_net", shapes[:, 1], "1", "N", "sites"),
-        "graph_schedule": _v("graph_schedule", list(SCHEDULES), "1", "schedule", "what one step of the transition graph is"),
-        "tie_sign": _v("tie_sign", ["up", "down"], "1", "tie rule", "up at h = 0 against keep at +eps; down against keep at -eps"),
+        "tie_net": labelled("tie_net", np.arange(count), "1", "random net", "a random Hebbian net with possible zero fields"),
+        "tie_net_patterns": labelled("tie_net", shapes[:, 0], "1", "P", "stored patterns"),
+        "tie_net_sites": labelled("tie_net", shapes[:, 1], "1", "N", "sites"),
+        "graph_schedule": labelled("graph_schedule", list(SCHEDULES),
+                                   "1", "schedule", "what one step of the transition graph is"),
+        "tie_sign": labelled("tie_sign", ["up", "down"],
+                             "1", "tie rule", "up at h = 0 against keep at +eps; down against keep at -eps"),
     }
     return xr.Dataset({
-        "graphs_identical": _v(("tie_net", "graph_schedule", "tie_sign"), same, "1", "graphs identical",
+        "graphs_identical": labelled(("tie_net", "graph_schedule", "tie_sign"), same, "1", "graphs identical",
                                "the tie-rule graph at h = 0 equals the keep graph at h = +-eps, edge for edge "
                                "(targets, probabilities and unit labels)"),
-        "graph_edges": _v(("tie_net", "graph_schedule", "tie_sign"), edges, "1", "edges compared",
+        "graph_edges": labelled(("tie_net", "graph_schedule", "tie_sign"), edges, "1", "edges compared",
                           "edges of the transition graph"),
     }, coords=coords)
 
@@ -216,21 +215,22 @@ def _magnetisation(fixed, disorder, thermal):
     branches = curie_weiss(temperatures[:, None], fields[None, :])
     exact = np.stack([curie_weiss_finite(n, temperatures[:, None], fields[None, :]).magnetisation for n in sizes])
     coords = {
-        "cw_sites": _v("cw_sites", sizes, "1", "N", "sites of the Curie-Weiss (single-pattern) model"),
-        "cw_start": _v("cw_start", ["xi", "mirror"], "1", "start", "chains started in xi or in -xi"),
-        "cw_T": _v("cw_T", temperatures, "energy (k_B = 1)", "temperature", "Metropolis temperature; T_c = 1"),
-        "cw_h": _v("cw_h", fields, "energy", "field h", "field along the pattern, h_i = h xi_i"),
-        "branch": _v("branch", np.arange(3), "1", "branch", "solutions of m = tanh((m + h)/T), ascending (NaN where absent)"),
+        "cw_sites": labelled("cw_sites", sizes, "1", "N", "sites of the Curie-Weiss (single-pattern) model"),
+        "cw_start": labelled("cw_start", ["xi", "mirror"], "1", "start", "chains started in xi or in -xi"),
+        "cw_T": labelled("cw_T", temperatures, "energy (k_B = 1)", "temperature", "Metropolis temperature; T_c = 1"),
+        "cw_h": labelled("cw_h", fields, "energy", "field h", "field along the pattern, h_i = h xi_i"),
+        "branch": labelled("branch", np.arange(3),
+                           "1", "branch", "solutions of m = tanh((m + h)/T), ascending (NaN where absent)"),
     }
     return xr.Dataset({
-        "cw_overlap": _v(("cw_sites", "cw_start", "cw_T", "cw_h"), mean, "1", "overlap m",
+        "cw_overlap": labelled(("cw_sites", "cw_start", "cw_T", "cw_h"), mean, "1", "overlap m",
                          f"overlap with xi averaged over {sweeps} sweeps after {sweeps} of burn-in, mean over replicas"),
-        "cw_overlap_error": _v(("cw_sites", "cw_start", "cw_T", "cw_h"), error, "1", "error of m",
+        "cw_overlap_error": labelled(("cw_sites", "cw_start", "cw_T", "cw_h"), error, "1", "error of m",
                                f"standard error over {replicas} independent replicas"),
-        "cw_exact": _v(("cw_sites", "cw_T", "cw_h"), exact, "1", "exact <m>",
+        "cw_exact": labelled(("cw_sites", "cw_T", "cw_h"), exact, "1", "exact <m>",
                        "exact finite-N average by the binomial sum"),
-        "cw_branch": _v(("cw_T", "cw_h", "branch"), branches.m, "1", "mean-field m", "mean-field branch"),
-        "cw_branch_stable": _v(("cw_T", "cw_h", "branch"), branches.stable, "1", "stable",
+        "cw_branch": labelled(("cw_T", "cw_h", "branch"), branches.m, "1", "mean-field m", "mean-field branch"),
+        "cw_branch_stable": labelled(("cw_T", "cw_h", "branch"), branches.stable, "1", "stable",
                                "the branch is a local minimum of the mean-field free energy"),
     }, coords=coords)
 
@@ -253,20 +253,20 @@ def _hysteresis(fixed, disorder, thermal):
             coercive[k, j, 0], coercive[k, j, 1] = rising.coercive_fields(), -falling.coercive_fields()
     m_sp, h_sp = curie_weiss_spinodal(T)
     coords = {
-        "hys_sites": _v("hys_sites", sizes, "1", "N", "sites of the Curie-Weiss model"),
-        "hys_rate": _v("hys_rate", step / np.asarray(rates, dtype=np.float64), "energy per sweep", "sweep rate",
+        "hys_sites": labelled("hys_sites", sizes, "1", "N", "sites of the Curie-Weiss model"),
+        "hys_rate": labelled("hys_rate", step / np.asarray(rates, dtype=np.float64), "energy per sweep", "sweep rate",
                        "field change per Monte Carlo sweep, |dh| / sweeps per field step"),
-        "direction": _v("direction", ["up", "down"], "1", "branch", "field rising from -h_max, or falling from +h_max"),
-        "hys_h": _v("hys_h", up, "energy", "field h", "field along the pattern"),
-        "hys_replica": _v("hys_replica", np.arange(replicas), "1", "replica", "independent chain"),
+        "direction": labelled("direction", ["up", "down"], "1", "branch", "field rising from -h_max, or falling from +h_max"),
+        "hys_h": labelled("hys_h", up, "energy", "field h", "field along the pattern"),
+        "hys_replica": labelled("hys_replica", np.arange(replicas), "1", "replica", "independent chain"),
     }
     return xr.Dataset({
-        "hys_overlap": _v(("hys_sites", "hys_rate", "direction", "hys_h"), loops, "1", "overlap m",
+        "hys_overlap": labelled(("hys_sites", "hys_rate", "direction", "hys_h"), loops, "1", "overlap m",
                           f"overlap with xi at T = {T} averaged over each field step, mean over replicas"),
-        "coercive_field": _v(("hys_sites", "hys_rate", "direction", "hys_replica"), coercive, "energy",
+        "coercive_field": labelled(("hys_sites", "hys_rate", "direction", "hys_replica"), coercive, "energy",
                              "coercive field", "|h| where the overlap changes sign on the branch (down: sign flipped)"),
-        "spinodal_field": _v((), h_sp, "energy", "h_sp", f"mean-field coercive field at T = {T}: m_sp - T artanh m_sp"),
-        "spinodal_overlap": _v((), m_sp, "1", "m_sp", f"mean-field spinodal overlap at T = {T}: sqrt(1 - T)"),
+        "spinodal_field": labelled((), h_sp, "energy", "h_sp", f"mean-field coercive field at T = {T}: m_sp - T artanh m_sp"),
+        "spinodal_overlap": labelled((), m_sp, "1", "m_sp", f"mean-field spinodal overlap at T = {T}: sqrt(1 - T)"),
     }, coords=coords)
 
 
@@ -313,35 +313,36 @@ def _finite_size(fixed, disorder, thermal):
         crossing[p] = found.T, found.T_error, found.binder, found.binder_error
         exact_crossing[p] = _exact_crossing(*pairs[p], found.T)
     coords = {
-        "fss_sites": _v("fss_sites", sizes, "1", "N", "sites of the Curie-Weiss model"),
-        "fss_x": _v("fss_x", grid_x, "1", "(T - 1) sqrt(N)", "scaled distance from T_c = 1 (mean-field finite-size scaling)"),
-        "pair": _v("pair", np.arange(len(pairs)), "1", "size pair", "neighbouring sizes whose Binder cumulants cross"),
-        "pair_small": _v("pair", [a for a, _ in pairs], "1", "smaller N", "the smaller size of the pair"),
-        "pair_large": _v("pair", [b for _, b in pairs], "1", "larger N", "the larger size of the pair"),
+        "fss_sites": labelled("fss_sites", sizes, "1", "N", "sites of the Curie-Weiss model"),
+        "fss_x": labelled("fss_x", grid_x,
+                          "1", "(T - 1) sqrt(N)", "scaled distance from T_c = 1 (mean-field finite-size scaling)"),
+        "pair": labelled("pair", np.arange(len(pairs)), "1", "size pair", "neighbouring sizes whose Binder cumulants cross"),
+        "pair_small": labelled("pair", [a for a, _ in pairs], "1", "smaller N", "the smaller size of the pair"),
+        "pair_large": labelled("pair", [b for _, b in pairs], "1", "larger N", "the larger size of the pair"),
     }
     what = f"multi-histogram reweighting of {len(x)} temperatures x {replicas} replicas, {sweeps} sweeps each"
     return xr.Dataset({
-        "fss_binder": _v(("fss_sites", "fss_x"), curves["binder"], "1", "U4", f"Binder cumulant, {what}"),
-        "fss_binder_error": _v(("fss_sites", "fss_x"), curves["binder_error"], "1", "error of U4", "jackknife error"),
-        "fss_susceptibility": _v(("fss_sites", "fss_x"), curves["susceptibility"], "1/energy", "chi",
+        "fss_binder": labelled(("fss_sites", "fss_x"), curves["binder"], "1", "U4", f"Binder cumulant, {what}"),
+        "fss_binder_error": labelled(("fss_sites", "fss_x"), curves["binder_error"], "1", "error of U4", "jackknife error"),
+        "fss_susceptibility": labelled(("fss_sites", "fss_x"), curves["susceptibility"], "1/energy", "chi",
                                  f"chi = N (<m^2> - <|m|>^2)/T, {what}"),
-        "fss_susceptibility_error": _v(("fss_sites", "fss_x"), curves["susceptibility_error"], "1/energy",
+        "fss_susceptibility_error": labelled(("fss_sites", "fss_x"), curves["susceptibility_error"], "1/energy",
                                        "error of chi", "jackknife error"),
-        "fss_binder_exact": _v(("fss_sites", "fss_x"), exact_curves[0], "1", "exact U4", "binomial sum"),
-        "fss_susceptibility_exact": _v(("fss_sites", "fss_x"), exact_curves[1], "1/energy", "exact chi",
+        "fss_binder_exact": labelled(("fss_sites", "fss_x"), exact_curves[0], "1", "exact U4", "binomial sum"),
+        "fss_susceptibility_exact": labelled(("fss_sites", "fss_x"), exact_curves[1], "1/energy", "exact chi",
                                        "binomial sum"),
-        "chi_peak_T": _v("fss_sites", peak[:, 0], "energy", "T of the chi peak", "reweighted maximum of chi(T)"),
-        "chi_peak_T_error": _v("fss_sites", peak[:, 1], "energy", "error", "jackknife error of the peak position"),
-        "chi_peak_height": _v("fss_sites", peak[:, 2], "1/energy", "chi at the peak", "reweighted maximum"),
-        "chi_peak_height_error": _v("fss_sites", peak[:, 3], "1/energy", "error", "jackknife error"),
-        "chi_peak_T_exact": _v("fss_sites", exact_peak, "energy", "exact T of the chi peak",
+        "chi_peak_T": labelled("fss_sites", peak[:, 0], "energy", "T of the chi peak", "reweighted maximum of chi(T)"),
+        "chi_peak_T_error": labelled("fss_sites", peak[:, 1], "energy", "error", "jackknife error of the peak position"),
+        "chi_peak_height": labelled("fss_sites", peak[:, 2], "1/energy", "chi at the peak", "reweighted maximum"),
+        "chi_peak_height_error": labelled("fss_sites", peak[:, 3], "1/energy", "error", "jackknife error"),
+        "chi_peak_T_exact": labelled("fss_sites", exact_peak, "energy", "exact T of the chi peak",
                                "maximum of the binomial chi(T) on a grid of 20001"),
-        "crossing_T": _v("pair", crossing[:, 0], "energy", "Binder crossing T", "reweighted U4 curves cross"),
-        "crossing_T_error": _v("pair", crossing[:, 1], "energy", "error", "jackknife error (blocks of both sizes)"),
-        "crossing_binder": _v("pair", crossing[:, 2], "1", "U4 at the crossing", "reweighted"),
-        "crossing_binder_error": _v("pair", crossing[:, 3], "1", "error", "jackknife error"),
-        "crossing_T_exact": _v("pair", exact_crossing[:, 0], "energy", "exact crossing T", "binomial U4 curves"),
-        "crossing_binder_exact": _v("pair", exact_crossing[:, 1], "1", "exact U4 at the crossing", "binomial sum"),
+        "crossing_T": labelled("pair", crossing[:, 0], "energy", "Binder crossing T", "reweighted U4 curves cross"),
+        "crossing_T_error": labelled("pair", crossing[:, 1], "energy", "error", "jackknife error (blocks of both sizes)"),
+        "crossing_binder": labelled("pair", crossing[:, 2], "1", "U4 at the crossing", "reweighted"),
+        "crossing_binder_error": labelled("pair", crossing[:, 3], "1", "error", "jackknife error"),
+        "crossing_T_exact": labelled("pair", exact_crossing[:, 0], "energy", "exact crossing T", "binomial U4 curves"),
+        "crossing_binder_exact": labelled("pair", exact_crossing[:, 1], "1", "exact U4 at the crossing", "binomial sum"),
     }, coords=coords)
 
 
@@ -379,21 +380,21 @@ def _hopfield(fixed, disorder, thermal):
                     counts[a, t, j, s], m1 = _final_class(final, xi)
                     overlap[a, t, j, s] = m1.mean()
     coords = {
-        "hop_start": _v("hop_start", ["random", "mirror_cue"], "1", "start",
+        "hop_start": labelled("hop_start", ["random", "mirror_cue"], "1", "start",
                         f"random spins, or -xi^1 with a fraction {noise} of its sites flipped"),
-        "hop_T": _v("hop_T", np.asarray(temperatures, dtype=np.float64), "energy (k_B = 1)", "temperature",
+        "hop_T": labelled("hop_T", np.asarray(temperatures, dtype=np.float64), "energy (k_B = 1)", "temperature",
                     f"0: zero-T dynamics (random order); else Metropolis for {sweeps} sweeps"),
-        "hop_h": _v("hop_h", np.asarray(fields, dtype=np.float64), "energy", "field h", "field along xi^1, h_i = h xi^1_i"),
-        "hop_sample": _v("hop_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
-        "state_class": _v("state_class", list(CLASSES), "1", "final state",
+        "hop_h": labelled("hop_h", np.asarray(fields, dtype=np.float64), "energy", "field h", "field along xi^1, h_i = h xi^1_i"),
+        "hop_sample": labelled("hop_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
+        "state_class": labelled("state_class", list(CLASSES), "1", "final state",
                           "xi^1, -xi^1, another pattern or its mirror, a symmetric mixture, a spin glass, a paramagnet, "
                           "other (observables.classify_states, default thresholds)"),
     }
     return xr.Dataset({
-        "hop_fraction": _v(("hop_start", "hop_T", "hop_h", "hop_sample", "state_class"), counts / replicas, "1",
+        "hop_fraction": labelled(("hop_start", "hop_T", "hop_h", "hop_sample", "state_class"), counts / replicas, "1",
                            "fraction of runs", f"fraction of {replicas} replicas ending in each class "
                            f"(P = {n_patterns}, N = {n})"),
-        "hop_overlap": _v(("hop_start", "hop_T", "hop_h", "hop_sample"), overlap, "1", "overlap m1",
+        "hop_overlap": labelled(("hop_start", "hop_T", "hop_h", "hop_sample"), overlap, "1", "overlap m1",
                           "final overlap with xi^1, mean over replicas"),
     }, coords=coords)
 
@@ -439,23 +440,23 @@ def _biased(fixed, disorder, thermal):
                     named[index] = _recall(model, cues, xi[0], mean_field), _recall(model, cues, xi[0], centre[index])
     dims = ("rule", "bias_a", "bias_alpha", "bias_sample")
     coords = {
-        "rule": _v("rule", list(rules), "1", "learning rule",
+        "rule": labelled("rule", list(rules), "1", "learning rule",
                    "Hebb: J = xi xi^T / N; covariance: (xi - a)(xi - a)^T / N"),
-        "bias_a": _v("bias_a", np.asarray(activities, dtype=np.float64), "1", "activity a", "mean of every pattern entry"),
-        "bias_alpha": _v("bias_alpha", np.asarray(loads, dtype=np.float64), "1", "load alpha", "P/N"),
-        "bias_sample": _v("bias_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
-        "theta_offset": _v("theta_offset", offsets, "energy", "theta - theta_c",
+        "bias_a": labelled("bias_a", np.asarray(activities, dtype=np.float64), "1", "activity a", "mean of every pattern entry"),
+        "bias_alpha": labelled("bias_alpha", np.asarray(loads, dtype=np.float64), "1", "load alpha", "P/N"),
+        "bias_sample": labelled("bias_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
+        "theta_offset": labelled("theta_offset", offsets, "energy", "theta - theta_c",
                            "uniform threshold relative to theta_c, the site average of a sum_j J_ij"),
-        "named_theta": _v("named_theta", ["mean_field", "mean_field_constant"], "1", "threshold",
+        "named_theta": labelled("named_theta", ["mean_field", "mean_field_constant"], "1", "threshold",
                           "theta_i = a sum_j J_ij (the field of the mean pattern), or its site average theta_c"),
     }
     what = f"centred overlap after sequential zero-T recall from xi^1 with {noise} of its sites flipped, " \
            f"mean over {replicas} cues (1: xi^1 recalled; 0: the uniform majority state)"
     return xr.Dataset({
-        "recall_scan": _v(dims + ("theta_offset",), scan, "1", "recall", what),
-        "recall_named": _v(dims + ("named_theta",), named, "1", "recall", what),
-        "theta_centre": _v(dims, centre, "energy", "theta_c", "site average of a sum_j J_ij"),
-        "best_theta": _v(dims, best, "energy", "best uniform theta",
+        "recall_scan": labelled(dims + ("theta_offset",), scan, "1", "recall", what),
+        "recall_named": labelled(dims + ("named_theta",), named, "1", "recall", what),
+        "theta_centre": labelled(dims, centre, "energy", "theta_c", "site average of a sum_j J_ij"),
+        "best_theta": labelled(dims, best, "energy", "best uniform theta",
                          "middle of the scanned theta interval where recall is within 0.01 of its maximum"),
     }, coords=coords)
 
