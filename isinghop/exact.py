@@ -573,7 +573,8 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
     Parameters
     ----------
     model : IsingModel
-        Symmetric couplings, at most ``MAX_MATRIX_SITES`` = 12 sites.
+        Symmetric couplings (asymmetric ones only with ``tie``, where the
+        update needs no energy), at most ``MAX_MATRIX_SITES`` = 12 sites.
     T : float
         Temperature (0: the rule's zero-temperature limit).
     rule : {"metropolis", "glauber"}
@@ -593,8 +594,9 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
     tie : {"keep", "up", "down", "flip", "random"}, optional
         At T = 0 only: the zero-temperature Hopfield update ``s_i ← sgn φ_i``
         (self-coupling included, as :func:`isinghop.relax`) with this tie rule,
-        instead of the T → 0 limit of ``rule``; ``synchronous`` is then the
-        deterministic (or, with ``random`` ties, coin-tossed) parallel update.
+        instead of the T → 0 limit of ``rule`` (``rule`` is then unused);
+        ``synchronous`` is then the deterministic (or, with ``random`` ties,
+        coin-tossed) parallel update.
 
     Returns
     -------

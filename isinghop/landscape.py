@@ -28,6 +28,9 @@ from isinghop.vocabulary import tie_tolerance
 
 __all__ = ["Landscape", "energy_landscape", "label_minima", "draw_disconnectivity"]
 
+#: label_minima enumerates every symmetric mixture: 3^P of them.
+MAX_LABEL_PATTERNS = 10
+
 
 @dataclass(frozen=True)
 class Landscape:
@@ -49,6 +52,26 @@ class Landscape:
     minima: np.ndarray
     energies: np.ndarray
     linkage: np.ndarray
+
+    def relaxation_barrier(self) -> float:
+        """The barrier that sets the slowest relaxation at low T: the Arrhenius exponent of τ_exp.
+
+        Over the merges of the tree, the saddle energy minus the lowest
+        minimum of the shallower of the two branches it joins (the deepest
+        valley that must be left to equilibrate); 0 for a single minimum.
+
+        Returns
+        -------
+        float
+            Energy units.
+        """
+        lowest = list(self.energies)
+        deepest = 0.0
+        for a, b, height, _ in self.linkage:
+            saddle = height + self.energies.min()
+            deepest = max(deepest, saddle - max(lowest[int(a)], lowest[int(b)]))
+            lowest.append(min(lowest[int(a)], lowest[int(b)]))
+        return float(deepest)
 
     def barriers(self) -> np.ndarray:
         """Barrier energy between every pair of minima (the lowest saddle of a single-flip path).
@@ -164,6 +187,9 @@ def label_minima(minima, patterns) -> list[str]:
     """
     xi = as_spins(patterns, name="patterns").astype(np.int64)
     n_patterns, n = xi.shape
+    if n_patterns > MAX_LABEL_PATTERNS:
+        raise ValueError(f"patterns: mixtures are enumerated for at most {MAX_LABEL_PATTERNS} patterns "
+                         f"(3^P sign choices), got {n_patterns}")
     values = np.asarray(minima)
     states = state_spins(values, n) if values.ndim <= 1 else as_spins(values, name="minima", n_sites=n)
     mixtures = {

@@ -600,8 +600,9 @@ def distribution_p_value(counts, probabilities, *, min_expected: float = 5.0) ->
     """χ² p-value of observed category counts against exact probabilities.
 
     Categories whose expected count is below ``min_expected`` are pooled into
-    one (so the χ² approximation holds); a count in a category of probability
-    0 gives p = 0.
+    one, and the pool, if still below it, into the least likely kept
+    category, so that every category of the χ² sum expects at least
+    ``min_expected``; a count in a category of probability 0 gives p = 0.
 
     Parameters
     ----------
@@ -627,8 +628,15 @@ def distribution_p_value(counts, probabilities, *, min_expected: float = 5.0) ->
         return 0.0
     expected = total * p
     small = expected < number(min_expected, "min_expected", low=0.0)
-    observed = np.append(counts[~small], counts[small].sum())
-    wanted = np.append(expected[~small], expected[small].sum())
+    observed, wanted = counts[~small], expected[~small]
+    pooled_count, pooled_expected = counts[small].sum(), expected[small].sum()
+    if pooled_expected >= min_expected or len(wanted) == 0:
+        observed, wanted = np.append(observed, pooled_count), np.append(wanted, pooled_expected)
+    elif pooled_expected > 0:  # the pool is still rare: merge it into the least likely kept category
+        k = int(np.argmin(wanted))
+        observed, wanted = observed.copy(), wanted.copy()
+        observed[k] += pooled_count
+        wanted[k] += pooled_expected
     keep = wanted > 0
     if keep.sum() < 2:
         return 1.0

@@ -18,7 +18,8 @@ state's basin membership lists the attractors it can reach.
 The same steps as a sparse row-stochastic matrix (:func:`transition_matrix`)
 make the zero-T dynamics an absorbing Markov chain: :func:`absorption` gives,
 from every start, the exact probability of ending in each attractor and the
-expected time to reach one (fundamental-matrix algebra, sparse LU).
+expected time to reach one (fundamental-matrix algebra, solved class by class
+in layers of the condensation).
 """
 
 from __future__ import annotations
@@ -215,9 +216,9 @@ class Absorption:
     ----------
     attractors : tuple of numpy.ndarray
         The closed classes (sets of states the dynamics cannot leave), each as
-        sorted state indices; fixed points first, then larger classes (limit
-        cycles, and the classes of states that ``flip``/``random`` ties
-        wander through), each group in order of its smallest state.
+        sorted state indices, in the order of :func:`transition_graph`'s
+        attractors: by size (fixed points first; then limit cycles and the
+        classes that ``flip``/``random`` ties wander through), then by states.
     probabilities : numpy.ndarray
         ``(2^N, attractor)``: probability of ending in each attractor from
         each start state (rows sum to 1).
@@ -247,17 +248,21 @@ class Absorption:
         return np.array([a[0] for a in self.attractors if len(a) == 1], dtype=np.int64)
 
 
-def _absorb(matrix, component: np.ndarray, attractor_of: np.ndarray, n_attractors: int):
+#: Transient classes larger than this are solved with a sparse LU of their block, not a dense solve.
+_DENSE_CLASS_STATES = 512
+
+
+def _absorb(matrix, coo, component: np.ndarray, between: np.ndarray, attractor_of: np.ndarray, n_attractors: int):
     """Absorption probabilities ``(state, attractor)`` and expected steps ``(state,)``, layer by layer."""
     import networkx as nx
+    import scipy.sparse
+    import scipy.sparse.linalg
 
     size = matrix.shape[0]
     probabilities = np.zeros((size, n_attractors))
     steps = np.zeros(size)
     absorbed = np.flatnonzero(attractor_of >= 0)
     probabilities[absorbed, attractor_of[absorbed]] = 1.0
-    coo = matrix.tocoo()
-    between = component[coo.row] != component[coo.col]
     condensed = nx.DiGraph()
     condensed.add_nodes_from(np.unique(component).tolist())
     condensed.add_edges_from(zip(component[coo.col[between]].tolist(), component[coo.row[between]].tolist()))
@@ -279,9 +284,12 @@ def _absorb(matrix, component: np.ndarray, attractor_of: np.ndarray, n_attractor
         for c in np.array(layer)[sizes > 1]:
             states = members[starts[c]:starts[c + 1]]
             rows = matrix[states]
-            system = np.eye(len(states)) - rows[:, states].toarray()
             right = np.column_stack([rows @ probabilities, 1.0 + rows @ steps])
-            solved = np.linalg.solve(system, right)
+            if len(states) <= _DENSE_CLASS_STATES:
+                solved = np.linalg.solve(np.eye(len(states)) - rows[:, states].toarray(), right)
+            else:
+                system = scipy.sparse.identity(len(states), format="csc") - rows[:, states].tocsc()
+                solved = scipy.sparse.linalg.splu(system).solve(right)
             probabilities[states], steps[states] = solved[:, :-1], solved[:, -1]
     return probabilities, steps
 
@@ -299,7 +307,8 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     ``(I − Q) t = 1`` the expected steps t. They are solved class by class
     of the transient states, in layers of the condensation (every class
     after all the classes it leads to): one sparse product per layer for the
-    single states, a small dense solve for each larger transient class.
+    single states, a dense solve for each larger transient class (a sparse LU
+    of its block above 512 states).
 
     Parameters
     ----------
@@ -333,16 +342,16 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     size = matrix.shape[0]
     _, component = scipy.sparse.csgraph.connected_components(matrix, directed=True, connection="strong")
     coo = matrix.tocoo()
-    leaves = component[coo.row] != component[coo.col]
+    between = component[coo.row] != component[coo.col]
     open_component = np.zeros(component.max() + 1, dtype=bool)
-    open_component[component[coo.row[leaves]]] = True
+    open_component[component[coo.row[between]]] = True
     closed = np.flatnonzero(~open_component)
     members = [np.flatnonzero(component == c) for c in closed]
-    members.sort(key=lambda m: (len(m) > 1, m[0]))
+    members.sort(key=lambda m: (len(m), tuple(m)))  # as transition_graph orders its attractors
     attractor_of = np.full(size, -1)
     for k, states in enumerate(members):
         attractor_of[states] = k
-    probabilities, steps = _absorb(matrix, component, attractor_of, len(members))
+    probabilities, steps = _absorb(matrix, coo, component, between, attractor_of, len(members))
     per_sweep = model.n_sites if schedule == "random" else 1
     return Absorption(attractors=tuple(members), probabilities=probabilities, steps=steps, sweeps=steps / per_sweep,
                       schedule=schedule, tie=tie)

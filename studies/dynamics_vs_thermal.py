@@ -76,12 +76,13 @@ def _net(kind, n_patterns, n, seed):
 
 
 def _class_counts(found, final):
-    """Counts of the end states ``final`` (spins) per closed class of ``found`` (an Absorption)."""
+    """Counts of the end states ``final`` (spins) per closed class of ``found`` (an Absorption), and last the
+    runs that ended outside every class (not absorbed yet: probability 0 in the exact reference)."""
     index = ih.state_index(final)
-    owner = np.full(found.probabilities.shape[0], -1)
+    owner = np.full(found.probabilities.shape[0], len(found.attractors))
     for k, members in enumerate(found.attractors):
         owner[members] = k
-    return np.bincount(owner[index], minlength=len(found.attractors))
+    return np.bincount(owner[index], minlength=len(found.attractors) + 1)
 
 
 def _exact_small(fixed, disorder, thermal):
@@ -119,7 +120,7 @@ def _exact_small(fixed, disorder, thermal):
                 final = ih.sample(model, starts, T=low_T, sweeps=sweeps, record=(), rng=rng).spins
                 p_route[k, r] = distribution_p_value(np.bincount(ih.state_index(final), minlength=2**n), weights)
                 continue
-            reference = found.probabilities.mean(axis=0)  # uniform random starts
+            reference = np.append(found.probabilities.mean(axis=0), 0.0)  # uniform random starts
             p_route[k, r] = distribution_p_value(_class_counts(found, final), reference)
         energies = ih.energies(model)
         e_ground = energies.min()
@@ -134,9 +135,7 @@ def _exact_small(fixed, disorder, thermal):
             residual[k, j], residual_error[k, j] = excess.mean(), excess.std(ddof=1) / np.sqrt(len(excess))
             ground_hit[k, j] = ground[index].mean()
             p_anneal[k, j] = distribution_p_value(np.bincount(index, minlength=2**n), cold)
-        landscape = energy_landscape(model)
-        if len(landscape.linkage):
-            barrier[k] = landscape.linkage[-1, 2]  # the top saddle above the lowest minimum
+        barrier[k] = energy_landscape(model).relaxation_barrier()
         if n <= MAX_TAU_SITES:
             for t, T in enumerate(tau_T):
                 tau[k, t] = ih.stationary_distribution(ih.sweep_matrix(model, T, schedule="permutation"))[1]
@@ -170,7 +169,8 @@ def _exact_small(fixed, disorder, thermal):
         "tau_exp": labelled(("net", "tau_T"), tau, "sweeps", "tau_exp",
                       "exact relaxation time -1/ln|lambda_2| of the Metropolis permutation sweep (NaN: N too large)"),
         "barrier": labelled("net", barrier, "energy", "exact barrier",
-                      "top saddle of the disconnectivity tree above the lowest minimum"),
+                      "the deepest valley to leave: max over the tree's merges of the saddle minus the "
+                      "shallower branch's lowest minimum (Landscape.relaxation_barrier)"),
         "barrier_fitted": labelled("net", fitted, "energy", "Arrhenius barrier",
                              "slope of ln tau_exp against 1/T at the three lowest T"),
     }, coords=coords)
@@ -238,7 +238,7 @@ def _escape(fixed, disorder, thermal):
     nets, ratios = fixed["escape_nets"], np.asarray(fixed["escape_ratio"], dtype=np.float64)
     replicas, limit = fixed["escape_replicas"], fixed["escape_sweeps"]
     median = np.full((len(nets), len(ratios)), np.nan)
-    temperatures_used = np.empty((len(nets), len(ratios)))
+    temperatures_used = np.full((len(nets), len(ratios)), np.nan)
     escaped = np.zeros((len(nets), len(ratios)))
     exact, fitted = np.full(len(nets), np.nan), np.full(len(nets), np.nan)
     streams = thermal.spawn(len(nets) * len(ratios))
@@ -246,9 +246,13 @@ def _escape(fixed, disorder, thermal):
         xi = ih.random_patterns(n_patterns, n, rng=seed)
         model = ih.hebbian(xi)
         landscape = energy_landscape(model)
-        home = int(np.flatnonzero(landscape.minima == ih.state_index(xi[0]))[0])
-        others = np.arange(len(landscape.minima)) != home
-        exact[k] = landscape.barriers()[home, others].min() - landscape.energies[home]
+        home = np.flatnonzero(landscape.minima == ih.state_index(xi[0]))
+        if len(home) == 0 or len(landscape.minima) < 2:
+            continue  # xi^1 is not a local minimum of this draw: nothing to escape from
+        others = np.arange(len(landscape.minima)) != home[0]
+        exact[k] = landscape.barriers()[home[0], others].min() - landscape.energies[home[0]]
+        if exact[k] <= 0:
+            continue  # a neighbouring minimum of equal energy: no barrier
         temperatures = temperatures_used[k] = exact[k] / ratios  # ΔE/T of 4-9: escapes take 10-10^4 sweeps
         elsewhere = np.zeros(2**n, dtype=bool)
         elsewhere[landscape.minima[others]] = True  # the other local minima
@@ -271,8 +275,9 @@ def _escape(fixed, disorder, thermal):
     }
     return xr.Dataset({
         "escape_time": labelled(("escape_net", "escape_ratio"), median, "sweeps", "median escape time",
-                          f"sweeps until the chain first reaches another local minimum ({replicas} chains from "
-                          f"xi^1; NaN when fewer than half escape within {limit})"),
+                                f"sweeps until the chain first reaches another local minimum ({replicas} chains from "
+                                f"xi^1; NaN when fewer than half escape within {limit}, or where xi^1 is no local "
+                                "minimum with a barrier in this draw)"),
         "escaped_fraction": labelled(("escape_net", "escape_ratio"), escaped, "1", "escaped", f"chains escaping within {limit}"),
         "escape_barrier": labelled("escape_net", exact, "energy", "exact barrier",
                              "lowest single-flip saddle from xi^1 to another minimum, above H(xi^1)"),
@@ -322,9 +327,9 @@ def plot(dataset):
             inverse = 1.0 / dataset["tau_T"].values
             line, = ax.plot(inverse, tau, "o", label=f"{net}: fit ΔE = {float(dataset['barrier_fitted'].sel(net=net)):.2f}, "
                                                        f"exact {float(dataset['barrier'].sel(net=net)):.2f}")
-            lowest = inverse.max()
-            ax.plot(inverse, float(tau.sel(tau_T=1 / lowest)) * np.exp(float(dataset["barrier"].sel(net=net))
-                                                                        * (inverse - lowest)),
+            coldest = int(np.argmax(inverse))
+            ax.plot(inverse, float(tau.isel(tau_T=coldest)) * np.exp(float(dataset["barrier"].sel(net=net))
+                                                                      * (inverse - inverse[coldest])),
                     "--", color=line.get_color(), lw=0.8)
         ax.set_yscale("log")
         ax.set_xlabel("1/T (1/energy)")
@@ -368,6 +373,8 @@ def plot(dataset):
         ax = axes[6]
         for net in dataset["escape_net"].values:
             here = dataset.sel(escape_net=net)
+            if not np.isfinite(here["escape_time"].values).any():
+                continue
             inverse = 1.0 / here["escape_T"].values
             line, = ax.plot(inverse, here["escape_time"], "o",
                             label=f"{net}: fit ΔE = {float(here['escape_barrier_fitted']):.2f}, "

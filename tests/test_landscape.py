@@ -68,3 +68,18 @@ def test_hebbian_minima_are_named_and_drawn():
 def test_asymmetric_couplings_have_no_landscape():
     with pytest.raises(ValueError, match="model: asymmetric couplings have no energy function"):
         energy_landscape(ih.dense_model([[0.0, -1.0], [1.0, 0.0]], allow_asymmetric=True))
+
+
+def test_relaxation_barrier_is_the_arrhenius_exponent_of_the_exact_relaxation_time():
+    # Mattis N = 10: one valley pair, so the relaxation barrier is the saddle above the minima, 1/2 + (N - 1)/2
+    mattis = energy_landscape(ih.hebbian(ih.random_patterns(1, 10, rng=1)))
+    assert mattis.relaxation_barrier() == pytest.approx(5.0, abs=1e-12)
+    # P = 3, N = 10: the slope of ln tau_exp (exact spectral gap of the random-site sweep) against 1/T between
+    # T = 0.2 and 0.25 is the deepest valley to leave (1.6), not the top saddle above the lowest minimum (3.2),
+    # within 20 % (the prefactor's temperature dependence)
+    model = ih.hebbian(ih.random_patterns(3, 10, rng=0))
+    landscape = energy_landscape(model)
+    assert landscape.linkage[-1, 2] > 1.5 * landscape.relaxation_barrier()
+    taus = [ih.stationary_distribution(ih.sweep_matrix(model, T, schedule="random"))[1] for T in (0.2, 0.25)]
+    slope = np.log(taus[0] / taus[1]) / (1 / 0.2 - 1 / 0.25)
+    assert abs(slope / landscape.relaxation_barrier() - 1) < 0.2
