@@ -39,7 +39,7 @@ LARGE_CLASSES = ("pattern", "mixture", "spin_glass_or_spurious")
 QUICK = ih.Config(
     grid={"section": ("exact_small", "large", "escape")},
     fixed={
-        "nets": [["hebb", 2, 10], ["hebb", 3, 10], ["sk", 0, 10]], "runs": 2000, "low_T": 0.3, "mc_sweeps": 200,
+        "nets": [["hebb", 2, 8], ["hebb", 3, 8], ["sk", 0, 8]], "runs": 2000, "low_T": 0.3, "mc_sweeps": 200,
         "anneal_sweeps": [10, 100, 1000], "anneal_T": [3.0, 0.1], "anneal_runs": 400,
         "tau_T": [0.35, 0.4, 0.5, 0.6, 0.8],
         "large_sites": 400, "large_alpha": [0.005, 0.01, 0.05], "large_T": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
@@ -47,7 +47,7 @@ QUICK = ih.Config(
         "escape_nets": [[2, 12], [3, 12]], "escape_ratio": [4.0, 5.0, 6.0, 7.0], "escape_replicas": 64,
         "escape_sweeps": 5000,
     },
-    description="3 enumerable nets at N = 10-12 and N = 400 networks: about a minute",
+    description="3 enumerable nets at N = 8, escapes at N = 12, N = 400 networks: about 25 s",
 )
 FULL = ih.Config(
     grid={"section": ("exact_small", "large", "escape")},
