@@ -291,6 +291,12 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
     return {"exact_small": _exact_small, "large": _large, "escape": _escape}[point["section"]](fixed, disorder, thermal)
 
 
+def _arrhenius_line(ax, inverse, times, barrier, colour):
+    """Dashed ``t ∝ exp(barrier / T)`` through the measured time at the lowest temperature that has one."""
+    anchor = int(np.nanargmax(np.where(np.isfinite(times), inverse, np.nan)))
+    ax.plot(inverse, times[anchor] * np.exp(barrier * (inverse - inverse[anchor])), "--", color=colour, lw=0.8)
+
+
 def plot(dataset):
     """p-values of every route, annealing, tau_exp and escape times with their Arrhenius lines, and the end
     classes against T."""
@@ -327,10 +333,7 @@ def plot(dataset):
             inverse = 1.0 / dataset["tau_T"].values
             line, = ax.plot(inverse, tau, "o", label=f"{net}: fit ΔE = {float(dataset['barrier_fitted'].sel(net=net)):.2f}, "
                                                        f"exact {float(dataset['barrier'].sel(net=net)):.2f}")
-            coldest = int(np.argmax(inverse))
-            ax.plot(inverse, float(tau.isel(tau_T=coldest)) * np.exp(float(dataset["barrier"].sel(net=net))
-                                                                      * (inverse - inverse[coldest])),
-                    "--", color=line.get_color(), lw=0.8)
+            _arrhenius_line(ax, inverse, tau.values, float(dataset["barrier"].sel(net=net)), line.get_color())
         ax.set_yscale("log")
         ax.set_xlabel("1/T (1/energy)")
         ax.set_ylabel("τ_exp (sweeps)")
@@ -379,10 +382,7 @@ def plot(dataset):
             line, = ax.plot(inverse, here["escape_time"], "o",
                             label=f"{net}: fit ΔE = {float(here['escape_barrier_fitted']):.2f}, "
                                   f"exact {float(here['escape_barrier']):.2f}")
-            anchor = np.nanargmax(inverse * np.isfinite(here["escape_time"].values))
-            ax.plot(inverse, float(here["escape_time"][anchor]) * np.exp(float(here["escape_barrier"])
-                                                                         * (inverse - inverse[anchor])),
-                    "--", color=line.get_color(), lw=0.8)
+            _arrhenius_line(ax, inverse, here["escape_time"].values, float(here["escape_barrier"]), line.get_color())
         ax.set_yscale("log")
         ax.set_xlabel("1/T (1/energy)")
         ax.set_ylabel("median escape time from ξ¹ (sweeps)")
