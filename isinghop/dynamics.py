@@ -31,7 +31,7 @@ from isinghop._validate import choice, positive_int
 from isinghop.model import IsingModel, check_model
 from isinghop.rng import RngLike
 from isinghop.vocabulary import (
-    RELAX_RECORDABLE,
+    RECORDABLE,
     SCHEDULE_CODES,
     TIE_CODES,
     TIE_RULES,
@@ -82,6 +82,14 @@ class Relaxation:
         ``(replica, sweep)`` magnetisation ``m = (1/N) Σ_i s_i``, likewise.
     overlaps : numpy.ndarray or None
         ``(replica, sweep, pattern)`` overlaps ``m_μ = (1/N) Σ_i ξ_i^μ s_i``; when recorded.
+    snapshots : numpy.ndarray or None
+        ``(replica, frame, site)`` int8 spins; when recorded. Frame 0 is the
+        start; each sweep adds ``frames_per_sweep`` frames, taken after every
+        ``snapshot_every``-th update attempt and after the sweep's last one
+        (one per step for ``synchronous``). Frames after a replica stopped
+        are 0 (no spin).
+    snapshot_every : int
+        Update attempts between snapshots within a sweep (N: one per sweep).
     rng_state : numpy.ndarray
         Generator state per replica ``(replica, 4)`` uint64 (never dropped);
         pass it as ``rng`` to continue with the same random streams.
@@ -101,6 +109,8 @@ class Relaxation:
     energy_per_spin: np.ndarray | None
     magnetisation: np.ndarray | None
     overlaps: np.ndarray | None
+    snapshots: np.ndarray | None
+    snapshot_every: int
     rng_state: np.ndarray
     schedule: str
     tie: str
@@ -110,6 +120,12 @@ class Relaxation:
     def unfinished(self) -> np.ndarray:
         """Replicas that reached ``max_sweeps`` without settling or cycling."""
         return ~self.settled & (self.cycle_length == 0)
+
+    @property
+    def frames_per_sweep(self) -> int:
+        """Snapshot frames per sweep: ``ceil(N / snapshot_every)`` (1 for ``synchronous``)."""
+        n_sites = self.spins.shape[-1]
+        return 1 if self.schedule == "synchronous" else -(-n_sites // self.snapshot_every)
 
 
 @lru_cache(maxsize=4)
@@ -129,7 +145,7 @@ def _grown(array: np.ndarray, columns: int, fill) -> np.ndarray:
 
 def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: TieRule = "keep",
           max_sweeps: int = 1000, order=None, tol: float | None = None, record=(), patterns=None,
-          rng: RngLike = None) -> Relaxation:
+          snapshot_every: int | None = None, rng: RngLike = None) -> Relaxation:
     """Run the zero-temperature Hopfield dynamics until every replica is stable.
 
     Parameters
@@ -151,10 +167,16 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     tol : float, optional
         ``|φ_i| ≤ tol`` is a tie; default exact (0) for integer couplings,
         ``vocabulary.DEFAULT_TIE_TOL`` for float couplings.
-    record : {"energy_per_spin", "magnetisation", "overlaps"} or a tuple of them
-        Observables stored after every sweep.
+    record : {"energy_per_spin", "magnetisation", "overlaps", "snapshots"} or a tuple of them
+        Observables stored after every sweep; ``snapshots`` (the spins) also
+        within a sweep, see ``snapshot_every``.
     patterns : array_like, optional
         Patterns ``(pattern, site)`` for the recorded overlaps; default the model's own.
+    snapshot_every : int, optional
+        Update attempts between recorded snapshots within a sweep of a
+        single-site schedule (default N, one per sweep); needs
+        ``record="snapshots"``. Memory: ``ceil(N / snapshot_every)`` frames of
+        N bytes per sweep and replica.
     rng : int, SeedSequence, Generator, ndarray or None
         Random streams (one per replica), or a ``rng_state`` returned earlier.
 
@@ -170,10 +192,20 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     check_model(model)
     tie = choice(tie, "tie", TIE_RULES)
     max_sweeps = positive_int(max_sweeps, "max_sweeps")
-    names = record_names(record, RELAX_RECORDABLE)
+    names = record_names(record, RECORDABLE)
     if "energy_per_spin" in names and not model.couplings.symmetric:
         raise ValueError("record: the energy is undefined for asymmetric couplings")
     args = prepare(model, spins, schedule=schedule, order=order, tol=tol, patterns=patterns, record=names, rng=rng)
+    if snapshot_every is None:
+        snapshot_every = model.n_sites
+    else:
+        snapshot_every = positive_int(snapshot_every, "snapshot_every")
+        if "snapshots" not in names:
+            raise ValueError("snapshot_every: only used with record='snapshots'")
+        if schedule == "synchronous":
+            raise ValueError("snapshot_every: a synchronous step updates every site at once; "
+                             "it records one snapshot per step")
+    frames = 1 if schedule == "synchronous" else -(-model.n_sites // snapshot_every)
 
     couplings = model.couplings
     spec = couplings.kernel_spec
@@ -196,19 +228,21 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     energies = np.full((n_replica, columns("energy_per_spin")), np.nan)
     magnetisations = np.full((n_replica, columns("magnetisation")), np.nan)
     overlaps = np.full((n_replica, columns("overlaps"), args.recorded.shape[1]), np.nan)
+    snapshots = np.zeros((n_replica, limit * frames + 1 if "snapshots" in names else 0, n_sites), dtype=np.int8)
     run = kernel.relax_kernel(spec.init, spec.field, spec.flip)
     shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
               float(couplings.scale), args.tol_scaled, args.schedule, TIE_CODES[tie], args.order)
     while True:
-        over_replicas(run, (*shared, limit, zobrist, deterministic, args.recorded),
+        over_replicas(run, (*shared, limit, zobrist, deterministic, args.recorded, snapshot_every),
                       (final, aux, args.states, sweeps, status, cycle, flips, history, energies, magnetisations,
-                       overlaps, free))
+                       overlaps, snapshots, free))
         if limit == max_sweeps or not np.any(status == kernel.RUNNING):
             break
         limit = min(2 * limit, max_sweeps)
         history = _grown(history, limit + 1, 0)
         energies, magnetisations, overlaps = (_grown(a, limit + 1, np.nan)
                                               for a in (energies, magnetisations, overlaps))
+        snapshots = _grown(snapshots, limit * frames + 1, 0)
     used = int(sweeps.max()) + 1
     converged = status == kernel.CONVERGED
     settled = converged | (status == kernel.SETTLED)
@@ -231,6 +265,8 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
         energy_per_spin=recorded("energy_per_spin", energies),
         magnetisation=recorded("magnetisation", magnetisations),
         overlaps=recorded("overlaps", overlaps),
+        snapshots=shaped(snapshots[:, : (used - 1) * frames + 1]) if "snapshots" in names else None,
+        snapshot_every=snapshot_every,
         rng_state=args.states,
         schedule=schedule,
         tie=tie,

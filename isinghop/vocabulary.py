@@ -40,7 +40,6 @@ __all__ = [
     "RULES",
     "RECORDABLE",
     "SINGLE_SITE_SCHEDULES",
-    "RELAX_RECORDABLE",
     "DEFAULT_TIE_TOL",
     "tie_tolerance",
 ]
@@ -56,8 +55,6 @@ RULES: tuple[str, ...] = get_args(Rule)
 RECORDABLE: tuple[str, ...] = get_args(Recordable)
 #: The schedules that update one site at a time (all but ``synchronous``).
 SINGLE_SITE_SCHEDULES: tuple[str, ...] = tuple(name for name in SCHEDULES if name != "synchronous")
-#: What :func:`~isinghop.dynamics.relax` records (snapshots are for Monte Carlo chains).
-RELAX_RECORDABLE: tuple[str, ...] = tuple(name for name in RECORDABLE if name != "snapshots")
 #: Name → kernel code, for each vocabulary.
 SCHEDULE_CODES = {name: code for code, name in enumerate(SCHEDULES)}
 TIE_CODES = {name: code for code, name in enumerate(TIE_RULES)}

@@ -255,6 +255,43 @@ def test_pseudo_inverse_patterns_are_fixed_points_for_every_storage():
         assert noisy.converged.all()
 
 
+@pytest.mark.parametrize("every", [1, 3, 7])
+def test_snapshots_follow_the_update_rule_attempt_by_attempt(every):
+    """Sequential order, a snapshot every ``every`` attempts: between two frames exactly the
+    attempted sites may change, each to the sign of its field (dense J computed here, ties keep)."""
+    xi = ih.random_patterns(3, 14, rng=5)
+    model = ih.hebbian(xi)
+    J = (xi.T.astype(float) @ xi) / 14
+    np.fill_diagonal(J, 0)
+    order = np.random.default_rng(6).permutation(14)
+    cue = ih.flip_fraction(xi[0], 0.4, rng=7)
+    run = relax(model, cue, schedule="sequential", order=order, record=("snapshots", "overlaps"),
+                snapshot_every=every)
+    frames = -(-14 // every)
+    assert run.frames_per_sweep == frames
+    assert run.snapshots.shape == (run.sweeps * frames + 1, 14)
+    np.testing.assert_array_equal(run.snapshots[0], cue)
+    np.testing.assert_array_equal(run.snapshots[-1], run.spins)
+    s = cue.astype(float)
+    for sweep in range(run.sweeps):
+        for frame in range(frames):
+            for i in order[frame * every: (frame + 1) * every]:
+                phi = J[i] @ s
+                s[i] = s[i] if phi == 0 else np.sign(phi)
+            np.testing.assert_array_equal(run.snapshots[1 + sweep * frames + frame], s)
+        np.testing.assert_allclose(run.overlaps[sweep + 1], xi @ s / 14)
+
+
+def test_synchronous_snapshots_hold_each_step_and_stopped_replicas_hold_zeros():
+    """J_12 = −1: [1, 1] flips to [−1, −1] and back (a 2-cycle); [1, −1] is fixed at once."""
+    two_cycle = relax(ih.dense_model([[0, -1], [-1, 0]]), [[1, 1], [1, -1]], schedule="synchronous",
+                      record="snapshots")
+    np.testing.assert_array_equal(two_cycle.cycle_length, [2, 0])
+    np.testing.assert_array_equal(two_cycle.snapshots[0, :3], [[1, 1], [-1, -1], [1, 1]])
+    np.testing.assert_array_equal(two_cycle.snapshots[1, 0], [1, -1])
+    assert (two_cycle.snapshots[1, 1:] == 0).all()
+
+
 def test_bad_arguments():
     model = ih.hebbian(ih.random_patterns(2, 10, rng=1))
     with pytest.raises(ValueError, match="^schedule: must be one of 'synchronous', 'sequential'"):
@@ -268,7 +305,13 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="^max_sweeps"):
         relax(model, np.ones(10), max_sweeps=0)
     with pytest.raises(ValueError, match="^record"):
-        relax(model, np.ones(10), record="snapshots")
+        relax(model, np.ones(10), record="spins")
+    with pytest.raises(ValueError, match="^snapshot_every: only used with record='snapshots'"):
+        relax(model, np.ones(10), snapshot_every=2)
+    with pytest.raises(ValueError, match="^snapshot_every: a synchronous step"):
+        relax(model, np.ones(10), schedule="synchronous", record="snapshots", snapshot_every=2)
+    with pytest.raises(ValueError, match="^snapshot_every: expected a positive integer, got 0"):
+        relax(model, np.ones(10), record="snapshots", snapshot_every=0)
     with pytest.raises(ValueError, match="^rng: a generator state"):
         relax(model, np.ones((2, 10)), rng=np.zeros((3, 4), dtype=np.uint64))
     with pytest.raises(ValueError, match="^patterns: recording overlaps"):

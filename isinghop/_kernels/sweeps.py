@@ -28,7 +28,8 @@ init = field = flip = None  # the storage's functions, set by the loader before 
 
 
 def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zobrist, detect_cycles, patterns,
-          spins, aux, states, sweeps, status, cycle, flips, history, energies, magnetisations, overlaps, free):
+          snapshot_every, spins, aux, states, sweeps, status, cycle, flips, history, energies, magnetisations,
+          overlaps, snapshots, free):
     """Run every RUNNING replica until it converges, settles, cycles or reaches sweep ``limit``.
 
     Called repeatedly with a growing ``limit`` (the caller grows the
@@ -38,12 +39,17 @@ def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zob
     sweep 0 is initialised (``aux``, history, records of the start).
     Records (``history`` of state hashes, kept only to detect cycles;
     ``energies``, ``magnetisations``, ``overlaps``, each kept only when it
-    has columns) go to columns 0..sweeps.
+    has columns) go to columns 0..sweeps. ``snapshots`` (when it has
+    columns) holds the start in column 0 and, in each sweep, the spins after
+    every ``snapshot_every``-th attempt and after the last one: ``frames =
+    ceil(N / snapshot_every)`` columns per sweep (one for ``synchronous``).
     """
     n_replica, n = spins.shape
     record_e = energies.shape[1] > 0
     record_mag = magnetisations.shape[1] > 0
     record_m = overlaps.shape[1] > 0
+    record_s = snapshots.shape[1] > 0
+    frames = 1 if schedule == SYNCHRONOUS else (n + snapshot_every - 1) // snapshot_every
     for r in range(n_replica):
         if status[r] != RUNNING:
             continue
@@ -68,6 +74,8 @@ def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zob
                 magnetisations[r, 0] = magnetisation(s)
             if record_m:
                 record_overlaps(patterns, s, overlaps[r, 0])
+            if record_s:
+                snapshots[r, 0] = s
             outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
         while outcome == RUNNING and sweep < limit:
             # the stopping rule is the explicit check of every site after each sweep (and before the first)
@@ -82,8 +90,11 @@ def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zob
                         flip(data, a, s, i)
                         code ^= zobrist[i]
                         changed += 1
+                if record_s:
+                    snapshots[r, sweep] = s
             else:
                 start_sweep(schedule, sites, state)
+                frame = (sweep - 1) * frames
                 for attempt in range(n):
                     if schedule == RANDOM:  # written out: a helper returning the site halved the speed
                         i = below(state, n)
@@ -97,6 +108,9 @@ def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zob
                         flip(data, a, s, i)
                         code ^= zobrist[i]
                         changed += 1
+                    if record_s and ((attempt + 1) % snapshot_every == 0 or attempt + 1 == n):
+                        frame += 1
+                        snapshots[r, frame] = s
             flips[r] += changed
             if detect_cycles:
                 history[r, sweep] = code
