@@ -26,7 +26,7 @@ from isinghop.exact import (
     thermal_averages,
 )
 from isinghop.learning import correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
-from isinghop import finite_size, landscape, meanfield, observables, reweighting, vocabulary
+from isinghop import finite_size, landscape, meanfield, observables, pictures, plotting, reweighting, vocabulary
 from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
 from isinghop.model import (
     DenseCouplings,
@@ -100,6 +100,8 @@ __all__ = [
     "finite_size",
     "reweighting",
     "landscape",
+    "pictures",
+    "plotting",
     "vocabulary",
     # learning
     "hebbian",

@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="local worker processes")
     run.add_argument("--scheduler", help="dask.distributed scheduler address, e.g. tcp://host:8786")
     run.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
-    plot = commands.add_parser("plot", help="draw a store's figure")
+    plot = commands.add_parser("plot", help="draw a store's figure (and its animations)")
     plot.add_argument("store")
     plot.add_argument("--out", help="PNG to write (default STORE/STUDY.png)")
     info = commands.add_parser("info", help="grid, points done/missing/failed, provenance of a store")
@@ -61,6 +61,9 @@ def _save_figure(store: Path, out) -> Path:
     path = Path(out) if out else store / f"{study.name}.png"
     figure = study.plot(dataset)
     figure.savefig(path, dpi=120)
+    if study.animate is not None:
+        for animation in study.animate(dataset, path.parent):
+            print(f"animation written to {animation}")
     return path
 
 

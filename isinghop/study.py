@@ -122,6 +122,8 @@ class Study:
     coordinates whose values are separate experiments of one study: each
     computes its own variables (distinct names), so those coordinates key the
     point but are not made dimensions of the merged Dataset.
+    ``animate(dataset, directory)``, when given, writes animations drawn
+    from the merged Dataset into ``directory`` and returns their paths.
     """
 
     name: str
@@ -133,6 +135,7 @@ class Study:
     disorder_keys: tuple | None = None
     thermal_keys: tuple | None = None
     sections: tuple = ()
+    animate: Callable | None = None
 
     def streams(self, root: np.random.SeedSequence, point: dict) -> tuple:
         """The disorder and thermal ``SeedSequence`` of a point, from the root seed and the keyed coordinates.

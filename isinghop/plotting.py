@@ -1,0 +1,210 @@
+"""Pictures of spin configurations and animations of a recall.
+
+:func:`animate_recall` turns a :func:`~isinghop.dynamics.relax` or
+:func:`~isinghop.montecarlo.sample` record with snapshots into an animation:
+the spins drawn as a picture, beside them the overlaps ``m_μ`` with the
+stored patterns and the energy per spin, frame by frame. It writes an
+animated GIF (through Pillow) and a self-contained HTML page that plays in
+any browser (frames embedded, with matplotlib's player controls).
+:func:`animate_frames` does the same from plain arrays, e.g. those a study
+stores in its Dataset. Nothing here touches pyplot or the caller's backend.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from isinghop._validate import positive_int
+from isinghop.model import IsingModel, PatternCouplings, energy
+from isinghop.spins import spin_batch
+
+__all__ = ["draw_spins", "animate_frames", "animate_recall"]
+
+
+def draw_spins(ax, spins, shape, *, title: str | None = None, cmap: str = "gray"):
+    """Draw ±1 spins as a picture of ``shape`` (rows, columns) on ``ax``: +1 white, −1 black
+    with the default ``cmap`` (``"gray_r"`` for ink on paper); 0 (no spin) is mid grey.
+
+    Returns
+    -------
+    matplotlib.image.AxesImage
+    """
+    image = ax.imshow(np.asarray(spins, dtype=np.float64).reshape(shape), cmap=cmap, vmin=-1, vmax=1,
+                      interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title, fontsize=9)
+    return image
+
+
+def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_spin=None,
+                   time_label: str = "sweep", title: str = "", fps: float = 6.0, cmap: str = "gray",
+                   dpi: int = 80) -> tuple[Path, Path]:
+    """Write ``<path>.gif`` and ``<path>.html``: one frame per snapshot, the picture beside
+    the overlaps and energy traced up to that frame.
+
+    Parameters
+    ----------
+    snapshots : array_like
+        ``(frame, site)`` ±1 spins.
+    path : str or pathlib.Path
+        Where to write, without suffix (a ``.gif`` or ``.html`` suffix is replaced).
+    shape : tuple of int
+        ``(rows, columns)`` of the picture, ``rows · columns`` = sites.
+    times : array_like
+        ``(frame,)`` time of each frame, in units of ``time_label`` (sweeps).
+    overlaps : array_like, optional
+        ``(frame, pattern)`` overlaps ``m_μ`` to trace.
+    energy_per_spin : array_like, optional
+        ``(frame,)`` energy per spin H/N (units of the couplings, k_B = 1).
+    fps : float
+        Frames per second of the GIF and of the HTML player.
+
+    Returns
+    -------
+    tuple of pathlib.Path
+        The GIF and the HTML file.
+    """
+    from matplotlib.animation import FuncAnimation, PillowWriter
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    frames, _ = spin_batch(snapshots, "snapshots")
+    n_frames = frames.shape[0]
+    shape = tuple(int(n) for n in shape)
+    if len(shape) != 2 or shape[0] * shape[1] != frames.shape[1]:
+        raise ValueError(f"shape: {shape} does not hold the {frames.shape[1]} sites of a snapshot")
+    times = _trace(times, "times", n_frames)
+    traces = [(name, _trace(values, name, n_frames)) for name, values in
+              (("overlaps", overlaps), ("energy_per_spin", energy_per_spin)) if values is not None]
+    fps = float(fps)
+    if not np.isfinite(fps) or fps <= 0:
+        raise ValueError(f"fps: expected a positive number, got {fps!r}")
+    dpi = positive_int(dpi, "dpi")
+    base = Path(path)
+    base = base.with_suffix("") if base.suffix in (".gif", ".html") else base
+
+    fig = Figure(figsize=(4 + 3.6 * len(traces), 3.8))
+    FigureCanvasAgg(fig)
+    axes = np.atleast_1d(fig.subplots(1, 1 + len(traces), gridspec_kw={"width_ratios": [1.1] + [1] * len(traces)}))
+    picture = draw_spins(axes[0], frames[0], shape, cmap=cmap)
+    heading = axes[0].set_title("", fontsize=9)
+    moving = []
+    for ax, (name, values) in zip(axes[1:], traces):
+        columns = values.reshape(n_frames, -1)
+        for k in range(columns.shape[1]):
+            label = f"m{_subscript(k + 1)}" if name == "overlaps" else "H/N"
+            line, = ax.plot(times[:1], columns[:1, k], marker=".", lw=1.5, label=label)
+            moving.append((line, columns[:, k]))
+        ax.set_xlim(times[0], max(times[-1], times[0] + 1e-9))
+        finite = columns[np.isfinite(columns)]
+        low, high = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
+        pad = 0.05 * max(high - low, 1e-3)
+        ax.set_ylim(low - pad, high + pad)
+        ax.set_xlabel(time_label)
+        ax.set_ylabel("overlap m_μ" if name == "overlaps" else "energy per spin H/N (k_B = 1)")
+        if columns.shape[1] <= 8:
+            ax.legend(fontsize=7, loc="best")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+
+    def draw(frame):
+        picture.set_data(frames[frame].reshape(shape).astype(np.float64))
+        heading.set_text(f"{time_label} {times[frame]:.3g}  (frame {frame + 1}/{n_frames})")
+        for line, values in moving:
+            line.set_data(times[: frame + 1], values[: frame + 1])
+        return [picture, heading] + [line for line, _ in moving]
+
+    animation = FuncAnimation(fig, draw, frames=n_frames, interval=1000.0 / fps, blit=False, repeat=True)
+    gif, html = base.with_suffix(".gif"), base.with_suffix(".html")
+    gif.parent.mkdir(parents=True, exist_ok=True)
+    animation.save(gif, writer=PillowWriter(fps=fps), dpi=dpi)
+    from matplotlib import rc_context
+
+    size_mb = n_frames * fig.get_figwidth() * fig.get_figheight() * dpi * dpi * 4 / 2**20  # an upper bound
+    with rc_context({"animation.embed_limit": max(20.0, 2 * size_mb), "savefig.dpi": dpi}):
+        page = animation.to_jshtml(fps=fps, default_mode="once")
+    html.write_text(f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{title or base.name}</title>"
+                    f"</head><body>\n{page}\n</body></html>\n", encoding="utf-8")
+    return gif, html
+
+
+def animate_recall(record, path, *, shape, model: IsingModel | None = None, patterns=None, replica: int = 0,
+                   title: str = "", fps: float = 6.0, cmap: str = "gray") -> tuple[Path, Path]:
+    """Animate one replica of a :func:`~isinghop.dynamics.relax` or
+    :func:`~isinghop.montecarlo.sample` record that holds snapshots.
+
+    A relaxation gives one frame per snapshot (the start, then every
+    ``snapshot_every`` attempts; time in sweeps, fractional within a
+    sweep) up to where the replica stopped; a chain one frame per record
+    (time: ``recorded_sweeps``). Overlaps are computed from the snapshots
+    with ``patterns`` (default the model's own, for pattern storage) and
+    the energy per spin with ``model``.
+
+    Parameters
+    ----------
+    record : Relaxation or Chain
+        Run with ``record="snapshots"``.
+    path : str or pathlib.Path
+        Where to write ``<path>.gif`` and ``<path>.html``.
+    shape : tuple of int
+        ``(rows, columns)`` of the picture.
+    model : IsingModel, optional
+        For the energy trace and the default patterns.
+    patterns : array_like, optional
+        ``(pattern, site)`` ±1 patterns whose overlaps are traced.
+    replica : int
+        Which replica of a batch to draw.
+
+    Returns
+    -------
+    tuple of pathlib.Path
+        The GIF and the HTML file.
+    """
+    from isinghop.dynamics import Relaxation
+    from isinghop.montecarlo import Chain
+
+    if not isinstance(record, (Relaxation, Chain)):
+        raise TypeError(f"record: expected a Relaxation or a Chain, got {type(record).__name__}")
+    if record.snapshots is None:
+        raise ValueError("record: it holds no snapshots; run relax or sample with record='snapshots'")
+    snapshots = record.snapshots if record.snapshots.ndim == 3 else record.snapshots[None]
+    if isinstance(replica, bool) or not isinstance(replica, (int, np.integer)) or not 0 <= replica < len(snapshots):
+        raise ValueError(f"replica: expected an index below {len(snapshots)}, got {replica!r}")
+    frames = snapshots[replica]
+    if isinstance(record, Relaxation):
+        per_sweep = record.frames_per_sweep
+        n_sites = frames.shape[1]
+        frames = frames[: int(np.atleast_1d(record.sweeps)[replica]) * per_sweep + 1]
+        index = np.arange(1, len(frames))
+        attempts = np.minimum(((index - 1) % per_sweep + 1) * (n_sites if per_sweep == 1 else record.snapshot_every),
+                              n_sites)
+        times = np.concatenate([[0.0], (index - 1) // per_sweep + attempts / n_sites])
+    else:
+        times = record.recorded_sweeps.astype(np.float64)
+    if model is not None and model.n_sites != frames.shape[1]:
+        raise ValueError(f"model: it has {model.n_sites} sites, the record {frames.shape[1]}")
+    if patterns is None and model is not None and isinstance(model.couplings, PatternCouplings):
+        patterns = model.couplings.site_patterns.T
+    overlaps = None
+    if patterns is not None:
+        stored, _ = spin_batch(patterns, "patterns", frames.shape[1])
+        overlaps = frames.astype(np.int64) @ stored.T.astype(np.int64) / frames.shape[1]
+    energies = energy(model, frames) / frames.shape[1] if model is not None and model.couplings.symmetric else None
+    return animate_frames(frames, path, shape=shape, times=times, overlaps=overlaps, energy_per_spin=energies,
+                          title=title, fps=fps, cmap=cmap)
+
+
+def _trace(values, name: str, n_frames: int) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64)
+    if array.shape[:1] != (n_frames,):
+        raise ValueError(f"{name}: expected {n_frames} rows, one per frame, got shape {array.shape}")
+    return array
+
+
+def _subscript(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
