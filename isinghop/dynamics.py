@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from isinghop._validate import choice, positive_int
+from isinghop._validate import choice, number, positive_int
 from isinghop.model import IsingModel, check_model
 from isinghop.rng import RngLike
 from isinghop.vocabulary import (
@@ -41,7 +41,7 @@ from isinghop.vocabulary import (
     record_names,
 )
 
-__all__ = ["Relaxation", "relax"]
+__all__ = ["Relaxation", "relax", "RecallCurve", "recall_curve"]
 #: Seed of the fixed random keys that hash states for cycle detection (not a random stream of the run).
 _ZOBRIST_SEED = 0x15E6
 #: Sweeps of room the per-sweep records start with; they double as replicas run longer.
@@ -272,3 +272,103 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
         tie=tie,
         tol=args.tol,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class RecallCurve:
+    """Outcome of :func:`recall_curve`.
+
+    Attributes
+    ----------
+    fractions : numpy.ndarray
+        ``(fraction,)`` flipped fraction of each cue (the exact count is
+        ``round(fraction · N)`` sites).
+    probability : numpy.ndarray
+        ``(pattern, fraction)`` fraction of the trials recalled.
+    final_overlap : numpy.ndarray
+        ``(pattern, fraction, trial)`` overlap of the final state with the cued pattern.
+    trials : int
+        Independent cues (and update orders) per pattern and fraction.
+    min_overlap : float
+        The final overlap that counts as recalled.
+    """
+
+    fractions: np.ndarray
+    probability: np.ndarray
+    final_overlap: np.ndarray
+    trials: int
+    min_overlap: float
+
+    def basin_radius(self, level: float = 0.5) -> np.ndarray:
+        """Per pattern, the largest grid fraction up to which every cue fraction is recalled
+        with probability ≥ ``level`` (the basin radius as a fraction of flipped sites).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(pattern,)``; NaN where the first grid fraction already falls
+            below ``level`` (with 0 first: the pattern is not a stable fixed point).
+        """
+        level = number(level, "level", low=0.0, high=1.0)
+        held = np.logical_and.accumulate(self.probability >= level, axis=1)
+        count = held.sum(axis=1)
+        return np.where(count > 0, self.fractions[np.maximum(count - 1, 0)], np.nan)
+
+
+def recall_curve(model: IsingModel, patterns, fractions, *, trials: int = 100, schedule: Schedule = "permutation",
+                 tie: TieRule = "keep", max_sweeps: int = 1000, min_overlap: float = 1.0,
+                 rng: RngLike = None) -> RecallCurve:
+    """Probability that the zero-temperature dynamics recall each pattern from cues with a
+    fraction of their sites flipped: the basin of attraction, measured.
+
+    For each pattern and fraction f, ``trials`` cues flip ``round(f·N)``
+    distinct random sites; each is relaxed (:func:`relax`) and counts as
+    recalled when its final overlap with the pattern is ``≥ min_overlap``
+    (default 1: the pattern itself, exactly).
+
+    Parameters
+    ----------
+    model : IsingModel
+    patterns : array_like
+        ``(pattern, site)`` ±1, the patterns to cue (usually the stored ones).
+    fractions : array_like
+        Increasing flipped fractions in [0, 1]; start at 0 to test stability too.
+    trials : int
+        Cues per pattern and fraction; the binomial error of a probability p
+        is √(p(1 − p)/trials).
+    schedule, tie, max_sweeps
+        As in :func:`relax`.
+    min_overlap : float
+        Final overlap in (0, 1] that counts as a recall.
+    rng : int, SeedSequence, Generator or None
+        Draws the cues, then the update orders.
+
+    Returns
+    -------
+    RecallCurve
+        Probabilities, final overlaps and :meth:`RecallCurve.basin_radius`.
+    """
+    from isinghop.rng import as_generator
+    from isinghop.spins import flip_fraction, spin_batch
+
+    check_model(model)
+    stored, _ = spin_batch(patterns, "patterns", model.n_sites)
+    fractions = np.asarray(fractions, dtype=np.float64)
+    if fractions.ndim != 1 or fractions.size == 0 or not np.all((fractions >= 0) & (fractions <= 1)):
+        raise ValueError(f"fractions: expected a 1-D array of values in [0, 1], got {fractions!r}")
+    if np.any(np.diff(fractions) <= 0):
+        raise ValueError(f"fractions: must increase, got {fractions!r}")
+    trials = positive_int(trials, "trials")
+    min_overlap = number(min_overlap, "min_overlap", low=0.0, high=1.0, low_open=True)
+    choice(tie, "tie", TIE_RULES)
+    generator = as_generator(rng)
+    n_patterns, n_sites = stored.shape
+    final = np.empty((n_patterns, fractions.size, trials))
+    for f, fraction in enumerate(fractions):
+        cues = flip_fraction(np.repeat(stored, trials, axis=0), fraction, rng=generator)
+        run = relax(model, cues, schedule=schedule, tie=tie, max_sweeps=max_sweeps, rng=generator)
+        ends = run.spins.reshape(n_patterns, trials, n_sites).astype(np.int64)
+        final[:, f] = np.einsum("pts,ps->pt", ends, stored.astype(np.int64)) / n_sites
+    probability = (final >= min_overlap - 1e-12).mean(axis=2)
+    return RecallCurve(fractions=fractions, probability=probability, final_overlap=final, trials=trials,
+                       min_overlap=min_overlap)

@@ -12,6 +12,10 @@ stores in its Dataset. Nothing here touches pyplot or the caller's backend.
 
 from __future__ import annotations
 
+import base64
+import io
+import json
+from html import escape as html_escape
 from pathlib import Path
 
 import numpy as np
@@ -68,9 +72,9 @@ def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_s
     tuple of pathlib.Path
         The GIF and the HTML file.
     """
-    from matplotlib.animation import FuncAnimation, PillowWriter
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from PIL import Image
 
     frames, _ = spin_batch(snapshots, "snapshots")
     n_frames = frames.shape[0]
@@ -87,7 +91,7 @@ def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_s
     base = Path(path)
     base = base.with_suffix("") if base.suffix in (".gif", ".html") else base
 
-    fig = Figure(figsize=(4 + 3.6 * len(traces), 3.8))
+    fig = Figure(figsize=(4 + 3.6 * len(traces), 3.8), dpi=dpi)
     FigureCanvasAgg(fig)
     axes = np.atleast_1d(fig.subplots(1, 1 + len(traces), gridspec_kw={"width_ratios": [1.1] + [1] * len(traces)}))
     picture = draw_spins(axes[0], frames[0], shape, cmap=cmap)
@@ -112,24 +116,25 @@ def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_s
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
 
-    def draw(frame):
+    gif, html = base.with_suffix(".gif"), base.with_suffix(".html")
+    gif.parent.mkdir(parents=True, exist_ok=True)
+    images = []
+    for frame in range(n_frames):  # each frame drawn once, for the GIF and the page alike
         picture.set_data(frames[frame].reshape(shape).astype(np.float64))
         heading.set_text(f"{time_label} {times[frame]:.3g}  (frame {frame + 1}/{n_frames})")
         for line, values in moving:
             line.set_data(times[: frame + 1], values[: frame + 1])
-        return [picture, heading] + [line for line, _ in moving]
-
-    animation = FuncAnimation(fig, draw, frames=n_frames, interval=1000.0 / fps, blit=False, repeat=True)
-    gif, html = base.with_suffix(".gif"), base.with_suffix(".html")
-    gif.parent.mkdir(parents=True, exist_ok=True)
-    animation.save(gif, writer=PillowWriter(fps=fps), dpi=dpi)
-    from matplotlib import rc_context
-
-    size_mb = n_frames * fig.get_figwidth() * fig.get_figheight() * dpi * dpi * 4 / 2**20  # an upper bound
-    with rc_context({"animation.embed_limit": max(20.0, 2 * size_mb), "savefig.dpi": dpi}):
-        page = animation.to_jshtml(fps=fps, default_mode="once")
-    html.write_text(f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{title or base.name}</title>"
-                    f"</head><body>\n{page}\n</body></html>\n", encoding="utf-8")
+        fig.canvas.draw()
+        images.append(Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()))
+    duration = 1000.0 / fps
+    images[0].save(gif, save_all=True, append_images=images[1:], duration=duration, loop=0, disposal=1)
+    encoded = []
+    for image in images:
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=False)
+        encoded.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"))
+    html.write_text(_PLAYER.format(title=html_escape(title or base.name), frames=json.dumps(encoded),
+                                   interval=duration), encoding="utf-8")
     return gif, html
 
 
@@ -197,6 +202,41 @@ def animate_recall(record, path, *, shape, model: IsingModel | None = None, patt
     energies = energy(model, frames) / frames.shape[1] if model is not None and model.couplings.symmetric else None
     return animate_frames(frames, path, shape=shape, times=times, overlaps=overlaps, energy_per_spin=energies,
                           title=title, fps=fps, cmap=cmap)
+
+
+#: The HTML page of an animation: the frames as embedded PNGs, a slider and play/pause/step buttons.
+_PLAYER = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{title}</title>
+<style>body {{font-family: sans-serif; margin: 1em}} img {{max-width: 100%}} input[type=range] {{width: 60%}}</style>
+</head><body>
+<div><img id="frame" alt="{title}"></div>
+<div><button id="back">&#9664;&#9664;</button> <button id="play">play</button>
+<button id="step">&#9654;&#9654;</button> <input id="slider" type="range" min="0" value="0">
+<span id="label"></span></div>
+<script>
+const frames = {frames};
+const image = document.getElementById("frame"), slider = document.getElementById("slider");
+const label = document.getElementById("label"), play = document.getElementById("play");
+let current = 0, timer = null;
+slider.max = frames.length - 1;
+function show(k) {{
+  current = (k + frames.length) % frames.length;
+  image.src = frames[current]; slider.value = current;
+  label.textContent = "frame " + (current + 1) + " / " + frames.length;
+}}
+function stop() {{ clearInterval(timer); timer = null; play.textContent = "play"; }}
+play.onclick = () => {{
+  if (timer) {{ stop(); return; }}
+  play.textContent = "pause";
+  timer = setInterval(() => {{ if (current === frames.length - 1) stop(); else show(current + 1); }}, {interval});
+}};
+document.getElementById("step").onclick = () => {{ stop(); show(current + 1); }};
+document.getElementById("back").onclick = () => {{ stop(); show(current - 1); }};
+slider.oninput = () => {{ stop(); show(Number(slider.value)); }};
+show(0);
+</script>
+</body></html>
+"""
 
 
 def _trace(values, name: str, n_frames: int) -> np.ndarray:

@@ -1,0 +1,91 @@
+"""The letters study: Hebb, Storkey and pseudo-inverse on the 26 letters, asserted from its Dataset."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import isinghop as ih
+from isinghop.dynamics import recall_curve
+from isinghop.testing import assert_study_dataset
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    return ih.run("letters", "quick", tmp_path_factory.mktemp("letters"), rng=0)
+
+
+def test_quick_config_meets_the_contract_draws_and_animates(quick, tmp_path):
+    assert_study_dataset(quick)
+    study = ih.load_study("letters")
+    assert study.plot(quick) is not None
+    paths = study.animate(quick, tmp_path)
+    assert len(paths) == 2 * quick.sizes["rule"]
+    for rule, gif in zip(quick["rule"].values, paths[::2]):
+        assert Image.open(gif).n_frames == int(quick["animation_length"].sel(rule=rule))
+
+
+def _couplings(xi, rule):
+    """Dense J of each rule, computed here from its definition (zero diagonal)."""
+    x = xi.astype(np.float64)
+    n = x.shape[1]
+    if rule == "hebbian":
+        J = x.T @ x / n
+    else:
+        J = x.T @ np.linalg.solve(x @ x.T / n, x) / n
+    np.fill_diagonal(J, 0.0)
+    return J
+
+
+@pytest.mark.parametrize("rule", ["hebbian", "pseudo_inverse"])
+def test_stability_of_each_letter_matches_its_fields(quick, rule):
+    here = quick.sel(rule=rule)
+    xi = here["patterns"].values
+    aligned = xi * (xi @ _couplings(xi, rule))
+    np.testing.assert_array_equal(here["sites_against_field"], (aligned < -1e-9).sum(axis=1))
+    np.testing.assert_array_equal(here["fixed_point"], (aligned > 1e-9).all(axis=1))
+
+
+def test_pseudo_inverse_stores_every_letter_and_recalls_at_least_as_many_as_hebb(quick):
+    pinv, hebb = quick.sel(rule="pseudo_inverse"), quick.sel(rule="hebbian")
+    assert bool(pinv["fixed_point"].all())
+    assert (pinv["basin_radius"] > 0).all()
+    recalled = {rule: int((quick["recall_probability"].sel(rule=rule, noise=0.1) >= 0.5).sum())
+                for rule in quick["rule"].values}
+    assert recalled["pseudo_inverse"] == 26 >= recalled["hebbian"]
+    # Hebb's crosstalk: each letter's field is its signal plus sum_nu xi^nu C_nu,mu with C ~ 0.5
+    assert int(hebb["fixed_point"].sum()) < 26
+
+
+def test_hebb_falls_into_the_average_letter(quick):
+    """Letters are mostly paper (mean a ≈ −0.6): Hebb's J holds a ferromagnetic part of order P a²
+    that pulls every cue towards the common state sgn(Σ_μ ξ^μ)."""
+    hebb = quick.sel(rule="hebbian")
+    assert float(hebb["end_average_overlap"].isel(end_rank=0)) >= 0.8
+    assert int(hebb["end_count"].isel(end_rank=0)) >= 0.5 * 26 * quick.sizes["trial"]
+
+
+def test_recall_curve_on_random_patterns_matches_one_step_signal_to_noise():
+    """Random patterns, Hebb, α = 0.02: a cue with f·N flips is recalled for f well inside the basin
+    and never for f > 1/2 (the mirror's basin); the basin radius lies between."""
+    xi = ih.random_patterns(4, 200, rng=1)
+    curve = recall_curve(ih.hebbian(xi), xi, [0.0, 0.1, 0.2, 0.3, 0.6], trials=30, rng=2)
+    np.testing.assert_array_equal(curve.probability[:, :3], 1.0)
+    np.testing.assert_array_equal(curve.probability[:, 4], 0.0)
+    radius = curve.basin_radius()
+    assert ((radius >= 0.2) & (radius <= 0.3)).all()
+    assert np.isnan(recall_curve(ih.dense_model([[0, -1], [-1, 0]]), [[1, 1]], [0.0], trials=2).basin_radius()[0])
+
+
+def test_recall_curve_bad_input():
+    model = ih.hebbian(ih.random_patterns(2, 10, rng=1))
+    xi = ih.random_patterns(2, 10, rng=1)
+    with pytest.raises(ValueError, match="^fractions: must increase"):
+        recall_curve(model, xi, [0.2, 0.1])
+    with pytest.raises(ValueError, match="^fractions: expected a 1-D array"):
+        recall_curve(model, xi, [0.2, 1.5])
+    with pytest.raises(ValueError, match="^trials"):
+        recall_curve(model, xi, [0.1], trials=0)
+    with pytest.raises(ValueError, match="^min_overlap"):
+        recall_curve(model, xi, [0.1], min_overlap=0)
+    with pytest.raises(ValueError, match="^patterns: expected 10 sites"):
+        recall_curve(model, np.ones((2, 9)), [0.1])
