@@ -26,7 +26,7 @@ from isinghop.exact import (
     thermal_averages,
 )
 from isinghop.learning import correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
-from isinghop import finite_size, landscape, meanfield, observables, pictures, plotting, reweighting, vocabulary
+from isinghop import finite_size, graded, landscape, meanfield, observables, pictures, plotting, reweighting, vocabulary
 from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
 from isinghop.model import (
     DenseCouplings,
@@ -98,6 +98,7 @@ __all__ = [
     "observables",
     "meanfield",
     "finite_size",
+    "graded",
     "reweighting",
     "landscape",
     "pictures",

@@ -1,0 +1,137 @@
+"""Graded-response dynamics: the single neuron's pitchfork and flow, the network's origin and
+fixed points, checked against root finding, closed forms and dense linear algebra."""
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+import isinghop as ih
+from isinghop import graded
+from isinghop.meanfield import curie_weiss, curie_weiss_spinodal
+from isinghop.testing import assert_study_dataset
+
+
+def _roots(lam, h=0.0):
+    """Every root of tanh(h + λv) − v, bracketed on a fine grid and solved by Brent's method."""
+    g = lambda v: np.tanh(h + lam * v) - v  # noqa: E731
+    grid = np.linspace(-1.0001, 1.0001, 20001)
+    values = g(grid)
+    roots = [brentq(g, a, b, xtol=1e-14) for a, b, fa, fb in zip(grid[:-1], grid[1:], values[:-1], values[1:])
+             if fa == 0 or fa * fb < 0]
+    return np.array(roots)
+
+
+@pytest.mark.parametrize("lam, h", [(0.3, 0.0), (0.9, 0.0), (1.1, 0.0), (1.5, 0.0), (3.0, 0.0), (2.0, 0.2),
+                                    (2.0, 0.6), (0.0, 0.4)])
+def test_neuron_fixed_points_match_root_finding(lam, h):
+    points = graded.neuron_fixed_points(lam, h)
+    found = points.v[np.isfinite(points.v)]
+    expected = _roots(lam, h)
+    assert points.count == len(expected)
+    np.testing.assert_allclose(found, expected, atol=1e-8)
+    slope = -1 + lam * (1 - np.tanh(h + lam * expected) ** 2)  # d(velocity)/dv at each fixed point
+    np.testing.assert_array_equal(points.stable[np.isfinite(points.v)], slope < 0)
+
+
+def test_pitchfork_one_fixed_point_below_one_three_above():
+    lam = np.array([0.2, 0.5, 0.99, 1.01, 1.5, 2.5])
+    points = graded.neuron_fixed_points(lam)
+    np.testing.assert_array_equal(points.count, [1, 1, 1, 3, 3, 3])
+    above = points.v[lam > 1]
+    np.testing.assert_array_equal(points.stable[lam > 1], [[True, False, True]] * 3)  # the origin turned unstable
+    np.testing.assert_allclose(above[:, 2], -above[:, 0], atol=1e-12)
+    assert above[0, 2] == pytest.approx(np.sqrt(3 * 0.01), rel=0.02)  # v* ≈ √(3(λ − 1)) just above λ = 1
+
+
+def test_neuron_trajectory_matches_the_linear_solution_and_switches_at_the_coercive_input():
+    """λ = 0: τ dv/dt = −v + tanh h is linear, v(t) = tanh h + (v0 − tanh h) e^{−t/τ}."""
+    t = np.linspace(0, 5, 51)
+    v = graded.neuron_trajectory(0.0, 0.7, t, v0=-0.5, tau=2.0)
+    np.testing.assert_allclose(v, np.tanh(0.7) + (-0.5 - np.tanh(0.7)) * np.exp(-t / 2.0), atol=1e-8)
+    lam = 2.0
+    coercive = lam * float(curie_weiss_spinodal(1 / lam)[1])  # v = tanh(λ(v + h/λ)) is Curie–Weiss at T = 1/λ
+    start = float(graded.neuron_fixed_points(lam).v[0])
+    t = np.linspace(0, 60, 601)
+    for factor, switched in ((0.97, False), (1.03, True)):  # a long pulse just below / above it
+        pulse = graded.PulseTrain(onsets=(5.0,), width=40.0, amplitudes=(factor * coercive,))
+        assert (graded.neuron_trajectory(lam, pulse, t, v0=start)[-1] > 0) == switched
+
+
+def test_network_origin_loses_stability_at_beta_lambda_max_one():
+    xi = ih.random_patterns(6, 120, rng=3)
+    model = ih.hebbian(xi)
+    J = xi.T.astype(float) @ xi / 120
+    np.fill_diagonal(J, 0)
+    top = np.linalg.eigvalsh(J)[-1]
+    assert graded.largest_coupling_eigenvalue(model) == pytest.approx(top, rel=1e-9)
+    assert graded.largest_coupling_eigenvalue(ih.dense_model(J)) == pytest.approx(top, rel=1e-9)
+    start = 1e-6 * np.random.default_rng(4).standard_normal(120)
+    for ratio, grows in ((0.99, False), (1.01, True)):
+        path = graded.graded_trajectory(model, start, beta=ratio / top, times=[0, 100, 600])
+        norms = np.linalg.norm(path.v, axis=1)
+        assert (norms[2] > norms[1]) == grows  # the top mode's rate is (βλ_max − 1)/τ = ±0.01
+
+
+@pytest.mark.parametrize("n", [10, 100, 1000])
+def test_one_pattern_fixed_point_is_curie_weiss_at_reduced_gain(n):
+    """v = m ξ with m = tanh(β(1 − 1/N) m): the zero diagonal removes one of N terms."""
+    xi = ih.random_patterns(1, n, rng=n)
+    for beta in (1.3, 2.0, 4.0):
+        v, converged = graded.graded_fixed_point(ih.hebbian(xi), 0.5 * xi[0], beta=beta)
+        assert converged
+        expected = curie_weiss(1 / (beta * (1 - 1 / n))).m[-1]
+        np.testing.assert_allclose(v, expected * xi[0], atol=1e-8)
+
+
+def test_fixed_points_solve_the_mean_field_equations_and_become_binary():
+    xi = ih.random_patterns(8, 400, rng=5)
+    model = ih.hebbian(xi)
+    memory = ih.relax(model, xi[0], schedule="sequential").spins
+    J = xi.T.astype(float) @ xi / 400
+    np.fill_diagonal(J, 0)
+    for beta in (1.5, 50.0):
+        v, converged = graded.graded_fixed_point(model, 0.1 * xi[0], beta=beta)
+        assert converged
+        np.testing.assert_allclose(v, np.tanh(beta * J @ v), atol=1e-9)
+    np.testing.assert_array_equal(np.sign(v), memory)  # β = 50: the zero-temperature memory
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    return ih.run("single_neuron", "quick", tmp_path_factory.mktemp("neuron"), rng=0)
+
+
+def test_single_neuron_study_meets_the_contract(quick):
+    assert_study_dataset(quick)
+    assert ih.load_study("single_neuron").plot(quick) is not None
+    assert quick["fixed_point_converged"].all()
+    # strong pulses switch the memory unit, weak ones leave it: v changes sign exactly twice
+    v = quick["switch_v"].values
+    assert np.count_nonzero(np.diff(np.sign(v))) == 2
+    # β = 30: the graded fixed point is the zero-temperature memory, site by site
+    np.testing.assert_array_equal(quick["sign_agreement"].sel(beta=30.0), 1.0)
+    # λ_max lies between T_g = 1 + √α and the Marchenko–Pastur edge 1 + 2√α (the finite-N shift is below it)
+    alpha = quick["alpha"]
+    mean = quick["lambda_max"].mean("sample")
+    assert ((mean > 1 + np.sqrt(alpha)) & (mean < 1 + 2 * np.sqrt(alpha))).all()
+
+
+def test_bad_graded_input():
+    model = ih.hebbian(ih.random_patterns(2, 10, rng=1))
+    with pytest.raises(ValueError, match="^lam: self-excitation must be >= 0"):
+        graded.neuron_fixed_points(-1.0)
+    with pytest.raises(ValueError, match="^v0"):
+        graded.neuron_trajectory(1.0, 0.0, [0, 1], v0=2.0)
+    with pytest.raises(ValueError, match="^times: expected at least two increasing"):
+        graded.neuron_trajectory(1.0, 0.0, [1, 0])
+    with pytest.raises(ValueError, match="^amplitudes: expected one per onset"):
+        graded.PulseTrain(onsets=(1, 2), width=1.0, amplitudes=(1,))
+    with pytest.raises(ValueError, match="^v0: expected shape"):
+        graded.graded_trajectory(model, np.zeros(9), beta=1.0, times=[0, 1])
+    with pytest.raises(ValueError, match="^v0: graded states"):
+        graded.graded_fixed_point(model, np.full(10, 1.5), beta=1.0)
+    with pytest.raises(ValueError, match="^beta"):
+        graded.graded_fixed_point(model, np.zeros(10), beta=-1.0)
+    asymmetric = ih.dense_model([[0, 1], [-1, 0]], allow_asymmetric=True)
+    with pytest.raises(ValueError, match="^model: the graded network needs symmetric"):
+        graded.graded_trajectory(asymmetric, np.zeros(2), beta=1.0, times=[0, 1])
