@@ -27,6 +27,7 @@ from isinghop.exact import (
 )
 from isinghop.learning import correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
 from isinghop import finite_size, graded, landscape, meanfield, observables, pictures, plotting, reweighting, vocabulary
+from isinghop.playground import playground
 from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
 from isinghop.model import (
     DenseCouplings,
@@ -103,6 +104,7 @@ __all__ = [
     "landscape",
     "pictures",
     "plotting",
+    "playground",
     "vocabulary",
     # learning
     "hebbian",

@@ -11,7 +11,7 @@ import isinghop as ih
 MODULES = ["isinghop", "isinghop.model", "isinghop.learning", "isinghop.spins", "isinghop.dynamics",
            "isinghop.montecarlo", "isinghop.observables", "isinghop.exact", "isinghop.transitions",
            "isinghop.vocabulary", "isinghop.rng", "isinghop.study", "isinghop.demo", "isinghop.provenance", "isinghop.meanfield", "isinghop.finite_size", "isinghop.reweighting", "isinghop.landscape",
-           "isinghop.pictures", "isinghop.plotting", "isinghop.graded",
+           "isinghop.pictures", "isinghop.plotting", "isinghop.graded", "isinghop.playground",
            "isinghop.testing"]
 
 
