@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from isinghop._validate import choice, number, positive_int
+from isinghop._validate import choice, finite_array, number, positive_int
 from isinghop.model import IsingModel, check_model
 from isinghop.rng import RngLike
 from isinghop.vocabulary import (
@@ -46,6 +46,8 @@ __all__ = ["Relaxation", "relax", "RecallCurve", "recall_curve"]
 _ZOBRIST_SEED = 0x15E6
 #: Sweeps of room the per-sweep records start with; they double as replicas run longer.
 _FIRST_CAPACITY = 64
+#: Largest snapshot memory of one sweep (all replicas), and largest cue batch of recall_curve, in bytes.
+_SNAPSHOT_BYTES = 2 * 10**9
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,6 +129,25 @@ class Relaxation:
         n_sites = self.spins.shape[-1]
         return 1 if self.schedule == "synchronous" else -(-n_sites // self.snapshot_every)
 
+    @property
+    def snapshot_times(self) -> np.ndarray:
+        """Time of each snapshot frame in sweeps: 0 for the start, then ``sweep − 1 + attempts/N``
+        (fractional within a sweep; whole sweeps for ``synchronous``).
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 ``(frame,)``, as many as ``snapshots`` holds (empty if none were recorded).
+        """
+        if self.snapshots is None:
+            return np.empty(0)
+        n_sites = self.spins.shape[-1]
+        per_sweep = self.frames_per_sweep
+        index = np.arange(1, self.snapshots.shape[-2])
+        step = n_sites if per_sweep == 1 else self.snapshot_every
+        attempts = np.minimum(((index - 1) % per_sweep + 1) * step, n_sites)
+        return np.concatenate([[0.0], (index - 1) // per_sweep + attempts / n_sites])
+
 
 @lru_cache(maxsize=4)
 def _zobrist_keys(n_sites: int) -> np.ndarray:
@@ -205,7 +226,13 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
         if schedule == "synchronous":
             raise ValueError("snapshot_every: a synchronous step updates every site at once; "
                              "it records one snapshot per step")
+        snapshot_every = min(snapshot_every, model.n_sites)  # at most one frame per sweep, plus the sweep's end
     frames = 1 if schedule == "synchronous" else -(-model.n_sites // snapshot_every)
+    sweep_bytes = frames * model.n_sites * args.batch.shape[0] if "snapshots" in names else 0
+    if sweep_bytes > _SNAPSHOT_BYTES:
+        raise ValueError(f"snapshot_every: {snapshot_every} gives {frames} frames of {model.n_sites} sites per sweep "
+                         f"for {args.batch.shape[0]} replicas, {sweep_bytes / 1e9:.1f} GB per sweep "
+                         f"(limit {_SNAPSHOT_BYTES / 1e9:.0f} GB); take snapshots less often or fewer replicas")
 
     couplings = model.couplings
     spec = couplings.kernel_spec
@@ -220,6 +247,8 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     flips = np.zeros(n_replica, dtype=np.int64)
     free = np.zeros((n_replica, n_sites), dtype=bool)
     limit = min(_FIRST_CAPACITY, max_sweeps)
+    if sweep_bytes:  # snapshots start small and double as replicas run longer
+        limit = max(1, min(limit, _SNAPSHOT_BYTES // (4 * sweep_bytes)))
 
     def columns(name):
         return limit + 1 if name in names else 0
@@ -265,7 +294,7 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
         energy_per_spin=recorded("energy_per_spin", energies),
         magnetisation=recorded("magnetisation", magnetisations),
         overlaps=recorded("overlaps", overlaps),
-        snapshots=shaped(snapshots[:, : (used - 1) * frames + 1]) if "snapshots" in names else None,
+        snapshots=shaped(snapshots[:, : (used - 1) * frames + 1].copy()) if "snapshots" in names else None,
         snapshot_every=snapshot_every,
         rng_state=args.states,
         schedule=schedule,
@@ -353,12 +382,16 @@ def recall_curve(model: IsingModel, patterns, fractions, *, trials: int = 100, s
 
     check_model(model)
     stored, _ = spin_batch(patterns, "patterns", model.n_sites)
-    fractions = np.asarray(fractions, dtype=np.float64)
+    fractions = finite_array(fractions, "fractions").astype(np.float64)
     if fractions.ndim != 1 or fractions.size == 0 or not np.all((fractions >= 0) & (fractions <= 1)):
         raise ValueError(f"fractions: expected a 1-D array of values in [0, 1], got {fractions!r}")
     if np.any(np.diff(fractions) <= 0):
         raise ValueError(f"fractions: must increase, got {fractions!r}")
     trials = positive_int(trials, "trials")
+    batch_bytes = trials * stored.shape[0] * model.n_sites
+    if batch_bytes > _SNAPSHOT_BYTES:
+        raise ValueError(f"trials: {trials} cues of {stored.shape[0]} patterns need {batch_bytes / 1e9:.1f} GB of "
+                         f"spins at once (limit {_SNAPSHOT_BYTES / 1e9:.0f} GB); use fewer trials")
     min_overlap = number(min_overlap, "min_overlap", low=0.0, high=1.0, low_open=True)
     choice(tie, "tie", TIE_RULES)
     generator = as_generator(rng)

@@ -9,8 +9,10 @@ Its fixed points solve ``v = tanh(λ(v + h/λ))``, the Curie–Weiss equation
 at β = λ and field h/λ: one fixed point for λ < 1, three at h = 0 for λ > 1
 (a supercritical pitchfork at λ = 1, v* = ±√(3(λ − 1)) just above it); a
 fixed point is stable when ``λ(1 − v²) < 1``. For λ > 1 the unit is a
-one-bit memory: a pulse of h beyond the coercive field switches it between
-v ≈ ±1, a weaker one does not.
+one-bit memory: an input pulse above the coercive input λ h_sp(T = 1/λ)
+(the Curie–Weiss spinodal), held long enough, switches it between v ≈ ±1;
+a weaker pulse never does, and the time needed diverges as the amplitude
+comes down to the coercive input.
 
 **Network** on couplings J and field h at gain β (β = 1/T):
 
@@ -36,6 +38,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse.linalg
 from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
 
 from isinghop._validate import finite_array, number
 from isinghop.meanfield import curie_weiss
@@ -55,8 +58,14 @@ __all__ = [
 
 #: Relative and absolute tolerances of every integration.
 _RTOL, _ATOL = 1e-9, 1e-12
+#: Self-excitation below which the single root is found by bracketing instead of Curie–Weiss at T = 1/λ.
+_SMALL_GAIN = 1e-6
+#: Longest integration, in units of τ (RK45 takes steps of order τ).
+_MAX_SPAN = 1e6
 #: Residual at which the flow hands over to Newton–Krylov.
 _CLOSE = 1e-6
+#: Seed of the fixed start vector of the Lanczos iteration (not a random stream of any run).
+_LANCZOS_SEED = 0x1A2C
 #: Below this many sites the largest eigenvalue comes from the dense spectrum.
 _DENSE_SPECTRUM_SITES = 64
 
@@ -87,7 +96,7 @@ def neuron_fixed_points(lam, h=0.0) -> NeuronFixedPoints:
     Parameters
     ----------
     lam : float or array_like
-        Self-excitation λ ≥ 0.
+        Self-excitation λ (any real; for λ ≤ 1 there is one fixed point).
     h : float or array_like
         Input; broadcast against ``lam``.
 
@@ -98,14 +107,18 @@ def neuron_fixed_points(lam, h=0.0) -> NeuronFixedPoints:
     """
     lam = finite_array(lam, "lam").astype(np.float64)
     h = finite_array(h, "h").astype(np.float64)
-    if np.any(lam < 0):
-        raise ValueError(f"lam: self-excitation must be >= 0, got {lam[lam < 0].ravel()[:3]}")
-    lam, h = np.broadcast_arrays(lam, h)
-    positive = lam > 0
-    safe = np.where(positive, lam, 1.0)
-    branches = curie_weiss(1.0 / safe, np.where(positive, h / safe, 0.0)).m  # v = tanh(λ(v + h/λ))
-    v = np.where(positive[..., None], branches, np.nan)
-    v[..., 0] = np.where(positive, v[..., 0], np.tanh(h))  # λ = 0: v = tanh(h)
+    try:
+        lam, h = np.broadcast_arrays(lam, h)
+    except ValueError:
+        raise ValueError(f"lam, h: shapes {lam.shape} and {h.shape} do not broadcast") from None
+    curie = lam > _SMALL_GAIN  # v = tanh(λ(v + h/λ)): Curie–Weiss at T = 1/λ, field h/λ
+    safe = np.where(curie, lam, 1.0)
+    v = np.where(curie[..., None], curie_weiss(1.0 / safe, np.where(curie, h / safe, 0.0)).m, np.nan)
+    for index in np.ndindex(lam.shape):  # λ ≤ 0 or tiny: tanh(h + λv) − v decreases, one root in (−1, 1)
+        if curie[index]:
+            continue
+        a, b = lam[index], h[index]
+        v[index + (0,)] = brentq(lambda x: np.tanh(b + a * x) - x, -1.0, 1.0, xtol=1e-15, rtol=1e-15)
     v = np.sort(v, axis=-1)  # NaN last
     with np.errstate(invalid="ignore"):
         stable = lam[..., None] * (1.0 - v**2) < 1.0
@@ -197,7 +210,7 @@ def neuron_trajectory(lam: float, h, times, *, v0: float = 0.0, tau: float = 1.0
     lam = number(lam, "lam")
     v0 = number(v0, "v0", low=-1.0, high=1.0)
     tau = number(tau, "tau", low=0.0, low_open=True)
-    times = _times(times)
+    times = _times(times, tau)
     if isinstance(h, PulseTrain):
         drive, edges = h, h.edges()
     else:
@@ -267,7 +280,7 @@ def graded_trajectory(model: IsingModel, v0, *, beta: float, times, tau: float =
     GradedTrajectory
     """
     product, v0, beta, tau = _network(model, v0, beta, tau)
-    times = _times(times)
+    times = _times(times, tau)
     h = model.h
 
     def velocity(t, v):
@@ -315,11 +328,13 @@ def graded_fixed_point(model: IsingModel, v0, *, beta: float, tol: float = 1e-10
     def velocity(t, state):
         return residual(state) / tau
 
-    elapsed, span = 0.0, 10.0 * tau
+    if max_time > _MAX_SPAN:
+        raise ValueError(f"max_time: at most {_MAX_SPAN:.0e} tau, got {max_time}")
+    elapsed, span, limit = 0.0, 10.0 * tau, max_time * tau
     while np.abs(residual(v)).max() >= max(tol, _CLOSE):
-        if elapsed >= max_time:
+        if elapsed >= limit:
             return v, False
-        step = min(span, max_time - elapsed)
+        step = min(span, limit - elapsed)
         v = _piecewise(velocity, v, np.array([0.0, step]), np.empty(0))[-1]
         elapsed += step
         span *= 2.0
@@ -353,8 +368,9 @@ def largest_coupling_eigenvalue(model: IsingModel) -> float:
     if n < _DENSE_SPECTRUM_SITES:
         return float(np.linalg.eigvalsh(product(np.eye(n)))[-1])
     operator = scipy.sparse.linalg.LinearOperator((n, n), matvec=lambda x: product(np.ravel(x)), dtype=np.float64)
-    return float(scipy.sparse.linalg.eigsh(operator, k=1, which="LA", return_eigenvectors=False,
-                                           v0=np.ones(n) / np.sqrt(n), tol=1e-12)[0])
+    start = np.random.default_rng(_LANCZOS_SEED).standard_normal(n)  # generic: never orthogonal to the top vector
+    return float(scipy.sparse.linalg.eigsh(operator, k=1, which="LA", return_eigenvectors=False, v0=start,
+                                           tol=1e-12)[0])
 
 
 def _coupling_product(model: IsingModel):
@@ -391,10 +407,13 @@ def _network(model, v0, beta, tau):
     return _coupling_product(model), v0, beta, tau
 
 
-def _times(times) -> np.ndarray:
+def _times(times, tau: float) -> np.ndarray:
     times = finite_array(times, "times").astype(np.float64)
     if times.ndim != 1 or times.size < 2 or np.any(np.diff(times) <= 0):
         raise ValueError(f"times: expected at least two increasing times, got {times!r}")
+    if (times[-1] - times[0]) / tau > _MAX_SPAN:
+        raise ValueError(f"times: spans {(times[-1] - times[0]) / tau:.3g} tau, more than {_MAX_SPAN:.0e} "
+                         "(the integration takes steps of order tau)")
     return times
 
 

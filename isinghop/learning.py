@@ -36,7 +36,8 @@ from isinghop.model import (
 )
 from isinghop.rng import RngLike, as_generator
 
-__all__ = ["hebbian", "covariance_rule", "pseudo_inverse", "storkey", "random_patterns", "correlated_patterns"]
+__all__ = ["hebbian", "covariance_rule", "pseudo_inverse", "storkey", "random_patterns", "correlated_patterns",
+           "LEARNING_RULES"]
 
 STORAGES = ("patterns", "dense")
 LAYOUTS = ("pattern", "site")
@@ -339,3 +340,8 @@ def correlated_patterns(n_patterns: int, n_sites: int, c: float, *, rng: RngLike
     _fill_signs(out, (1.0 + c) / 2.0, generator)
     out *= parent
     return out
+
+
+#: The learning rules that store patterns without further parameters, by name: what the
+#: letters study and the playground offer. (``vocabulary.RULES`` are the Monte Carlo rules.)
+LEARNING_RULES = {"hebbian": hebbian, "storkey": storkey, "pseudo_inverse": pseudo_inverse}

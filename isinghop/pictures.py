@@ -72,9 +72,10 @@ def sample_picture(name: str) -> np.ndarray:
     Parameters
     ----------
     name : {"grace_hopper", "mri", "present", "logo"}
-        ``grace_hopper``: the 512 × 600 photograph of Grace Hopper; ``mri``:
-        a 256 × 256 MRI slice of a head; ``present``: a 128 × 128 drawing of
-        a gift box; ``logo``: matplotlib's 542 × 130 logo. Colour becomes
+        ``grace_hopper``: the photograph of Grace Hopper (600 rows × 512
+        columns); ``mri``: an MRI slice of a head (256 × 256); ``present``: a
+        drawing of a gift box (128 × 128); ``logo``: matplotlib's logo (130
+        rows × 542 columns). Colour becomes
         luminance (BT.601 weights); transparent pixels become white.
 
     Returns
@@ -123,6 +124,9 @@ def picture_pattern(image, side: int, *, crop: bool = True) -> Picture:
     """
     from PIL import Image
 
+    if isinstance(image, str) and image not in SAMPLE_PICTURES:
+        raise ValueError(f"image: must be grey levels or one of {', '.join(map(repr, SAMPLE_PICTURES))}, "
+                         f"got {image!r}")
     grey = sample_picture(image) if isinstance(image, str) else numeric_array(image, "image").astype(np.float64)
     side = positive_int(side, "side")
     if grey.ndim != 2 or min(grey.shape) < 1:
@@ -179,7 +183,18 @@ def letter_patterns(letters: str = string.ascii_uppercase, side: int = 12, *,
     side = positive_int(side, "side")
     if side < 5:
         raise ValueError(f"side: at least 5 cells are needed to draw a letter, got {side}")
-    path = font_manager.findfont(font_manager.FontProperties(family=font), fallback_to_default=False)
+    from matplotlib.ft2font import FT2Font
+
+    if not isinstance(font, str):
+        raise TypeError(f"font: expected a font family name, got {type(font).__name__}")
+    try:
+        path = font_manager.findfont(font_manager.FontProperties(family=font), fallback_to_default=False)
+    except ValueError:
+        raise ValueError(f"font: matplotlib finds no font {font!r}") from None
+    glyphs = FT2Font(path)
+    missing = [c for c in letters if glyphs.get_char_index(ord(c)) == 0]
+    if missing:
+        raise ValueError(f"letters: font {font!r} has no glyph for {''.join(missing)!r}")
     cell = _LETTER_OVERSAMPLING
     canvas = side * cell
     face = ImageFont.truetype(path, size=canvas)

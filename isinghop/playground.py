@@ -22,15 +22,13 @@ import numpy as np
 
 from isinghop._validate import choice, number, positive_int
 from isinghop.dynamics import relax
-from isinghop.learning import hebbian, pseudo_inverse, storkey
+from isinghop.learning import LEARNING_RULES
 from isinghop.model import energy
 from isinghop.pictures import SAMPLE_PICTURES, letter_patterns, picture_pattern
 from isinghop.spins import flip_fraction
 
-__all__ = ["RULES", "Playground", "playground"]
+__all__ = ["Playground", "playground"]
 
-#: The learning rules the playground offers.
-RULES = {"hebbian": hebbian, "storkey": storkey, "pseudo_inverse": pseudo_inverse}
 #: At most this many patterns.
 MAX_PATTERNS = 3
 #: Backends that draw without a window.
@@ -77,6 +75,8 @@ class Playground:
         if figure is None:
             figure = Figure(figsize=(3.0 * (n_patterns + 3), 6.2))
             FigureCanvasAgg(figure)
+        elif not isinstance(figure, Figure):
+            raise TypeError(f"figure: expected a matplotlib Figure, got {type(figure).__name__}")
         self.figure = figure
         self._build()
 
@@ -84,12 +84,14 @@ class Playground:
 
     def paint(self, grid: int, row: int, column: int, value: int = 1) -> None:
         """Set one cell: ``grid`` 0 … n_patterns − 1 for a pattern, −1 for the cue; ``value`` ±1."""
-        if value not in (-1, 1):
+        if isinstance(value, bool) or value not in (-1, 1):
             raise ValueError(f"value: must be +1 or -1, got {value!r}")
-        if not (0 <= row < self.side and 0 <= column < self.side):
-            raise ValueError(f"row, column: ({row}, {column}) is outside the {self.side} x {self.side} grid")
+        cell = (row, column)
+        if any(isinstance(x, bool) or not isinstance(x, (int, np.integer)) for x in cell) or not (
+                0 <= row < self.side and 0 <= column < self.side):
+            raise ValueError(f"row, column: expected integers inside the {self.side} x {self.side} grid, got {cell}")
         self._target(grid)[row * self.side + column] = value
-        self._redraw()
+        self._edited(grid)
 
     def load_letters(self, letters: str) -> None:
         """Draw the letters into the pattern slots, in order (at most ``n_patterns``)."""
@@ -97,7 +99,7 @@ class Playground:
             raise ValueError(f"letters: expected some letters, got {letters!r}")
         letters = "".join(letters.split()).upper()[: len(self.patterns)]
         self.patterns[: len(letters)] = letter_patterns(letters, self.side)
-        self._redraw()
+        self._edited(0)
 
     def load_picture(self, slot: int = 0, name: str | None = None) -> str:
         """Load a sample picture (default: the next one in turn) into pattern ``slot``.
@@ -112,12 +114,12 @@ class Playground:
             name = names[self._picture % len(names)]
             self._picture += 1
         self._target(slot)[:] = picture_pattern(name, self.side).spins
-        self._redraw()
+        self._edited(slot)
         return name
 
     def set_rule(self, rule: str) -> None:
         """Choose the learning rule (``hebbian``, ``storkey`` or ``pseudo_inverse``); train again to use it."""
-        self.rule = choice(rule, "rule", tuple(RULES))
+        self.rule = choice(rule, "rule", tuple(LEARNING_RULES))
         self.model = None
         self._status(f"rule: {self.rule.replace('_', ' ')} (press train)")
 
@@ -130,7 +132,7 @@ class Playground:
             The trained model (also ``self.model``).
         """
         try:
-            self.model = RULES[self.rule](self.patterns)
+            self.model = LEARNING_RULES[self.rule](self.patterns)
         except ValueError as error:  # e.g. the pseudo-inverse of repeated patterns
             self.model = None
             self._status(f"cannot train: {error}")
@@ -152,7 +154,7 @@ class Playground:
     def clear(self, grid: int = -1) -> None:
         """Set a grid (−1: the cue) to paper, −1."""
         self._target(grid)[:] = -1
-        self._redraw()
+        self._edited(grid)
 
     def recall(self, *, max_sweeps: int = 50, play: bool = True):
         """Relax the cue under the trained model, a snapshot every ``side`` attempts, and play it.
@@ -169,7 +171,7 @@ class Playground:
                                 record="snapshots", snapshot_every=self.side, rng=self.rng)
         frames = self.recall_run.snapshots
         n = frames.shape[1]
-        self._times = np.arange(len(frames)) / self.side
+        self._times = self.recall_run.snapshot_times
         self._overlaps = frames.astype(np.int64) @ self.patterns.T.astype(np.int64) / n
         self._energies = energy(self.model, frames) / n
         self.frame = 0
@@ -201,6 +203,13 @@ class Playground:
 
     # drawing and events ------------------------------------------------------------------------
 
+    def _edited(self, grid: int) -> None:
+        """A pattern changed: the trained model no longer stores it."""
+        if grid != -1 and self.model is not None:
+            self.model = None
+            self._status("patterns changed: press train")
+        self._redraw()
+
     def _target(self, grid: int) -> np.ndarray:
         if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or not -1 <= grid < len(self.patterns):
             raise ValueError(f"grid: expected -1 (the cue) or a pattern slot 0 … {len(self.patterns) - 1}, got {grid!r}")
@@ -230,7 +239,7 @@ class Playground:
             control.on_clicked(lambda event: self._guarded(action))
             self._controls[name] = control
 
-        radio = RadioButtons(fig.add_axes((0.03, 0.05, 0.14, 0.25)), [name.replace("_", " ") for name in RULES])
+        radio = RadioButtons(fig.add_axes((0.03, 0.05, 0.14, 0.25)), [name.replace("_", " ") for name in LEARNING_RULES])
         radio.on_clicked(lambda label: self._guarded(lambda: self.set_rule(label.replace(" ", "_"))))
         self._controls["rule"] = radio
         button("train", (0.2, 0.22, 0.1, 0.08), "train", self.train)

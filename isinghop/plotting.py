@@ -5,7 +5,7 @@
 the spins drawn as a picture, beside them the overlaps ``m_μ`` with the
 stored patterns and the energy per spin, frame by frame. It writes an
 animated GIF (through Pillow) and a self-contained HTML page that plays in
-any browser (frames embedded, with matplotlib's player controls).
+any browser (frames embedded as PNG, with a slider and play buttons).
 :func:`animate_frames` does the same from plain arrays, e.g. those a study
 stores in its Dataset. Nothing here touches pyplot or the caller's backend.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isinghop._validate import positive_int
+from isinghop._validate import finite_array, number, positive_int
 from isinghop.model import IsingModel, PatternCouplings, energy
 from isinghop.spins import spin_batch
 
@@ -44,9 +44,9 @@ def draw_spins(ax, spins, shape, *, title: str | None = None, cmap: str = "gray"
     return image
 
 
-def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_spin=None,
-                   time_label: str = "sweep", title: str = "", fps: float = 6.0, cmap: str = "gray",
-                   dpi: int = 80) -> tuple[Path, Path]:
+def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_spin=None, labels=None,
+                   highlight: int | None = None, time_label: str = "sweep", title: str = "", fps: float = 6.0,
+                   cmap: str = "gray", dpi: int = 80) -> tuple[Path, Path]:
     """Write ``<path>.gif`` and ``<path>.html``: one frame per snapshot, the picture beside
     the overlaps and energy traced up to that frame.
 
@@ -55,17 +55,24 @@ def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_s
     snapshots : array_like
         ``(frame, site)`` ±1 spins.
     path : str or pathlib.Path
-        Where to write, without suffix (a ``.gif`` or ``.html`` suffix is replaced).
+        Where to write: ``<path>.gif`` and ``<path>.html`` (a ``.gif`` or
+        ``.html`` suffix of ``path`` is dropped first; any other is kept).
     shape : tuple of int
         ``(rows, columns)`` of the picture, ``rows · columns`` = sites.
     times : array_like
-        ``(frame,)`` time of each frame, in units of ``time_label`` (sweeps).
+        ``(frame,)`` non-decreasing time of each frame, in units of ``time_label`` (sweeps).
     overlaps : array_like, optional
         ``(frame, pattern)`` overlaps ``m_μ`` to trace.
     energy_per_spin : array_like, optional
-        ``(frame,)`` energy per spin H/N (units of the couplings, k_B = 1).
+        ``(frame,)`` energy per spin H/N (units of the couplings).
+    labels : sequence of str, optional
+        A name per overlap trace (default m₁, m₂, …); a legend is drawn for up to 8 traces.
+    highlight : int, optional
+        The overlap trace drawn bold (e.g. the cued pattern's), the others thin and grey.
     fps : float
-        Frames per second of the GIF and of the HTML player.
+        Frames per second of the GIF and of the HTML player, in (0, 60].
+    dpi : int
+        Resolution of the frames, 20 … 300 dots per inch.
 
     Returns
     -------
@@ -78,18 +85,27 @@ def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_s
 
     frames, _ = spin_batch(snapshots, "snapshots")
     n_frames = frames.shape[0]
-    shape = tuple(int(n) for n in shape)
-    if len(shape) != 2 or shape[0] * shape[1] != frames.shape[1]:
-        raise ValueError(f"shape: {shape} does not hold the {frames.shape[1]} sites of a snapshot")
+    shape = _picture_shape(shape, frames.shape[1])
     times = _trace(times, "times", n_frames)
+    if times.ndim != 1 or np.any(np.diff(times) < 0):
+        raise ValueError("times: expected one non-decreasing time per frame")
     traces = [(name, _trace(values, name, n_frames)) for name, values in
               (("overlaps", overlaps), ("energy_per_spin", energy_per_spin)) if values is not None]
-    fps = float(fps)
-    if not np.isfinite(fps) or fps <= 0:
-        raise ValueError(f"fps: expected a positive number, got {fps!r}")
+    n_overlaps = traces[0][1].reshape(n_frames, -1).shape[1] if overlaps is not None else 0
+    labels = [f"$m_{{{k + 1}}}$" for k in range(n_overlaps)] if labels is None else [str(x) for x in labels]
+    if len(labels) != n_overlaps:
+        raise ValueError(f"labels: expected {n_overlaps}, one per overlap trace, got {len(labels)}")
+    if highlight is not None and (isinstance(highlight, bool) or not isinstance(highlight, (int, np.integer))
+                                  or not 0 <= highlight < n_overlaps):
+        raise ValueError(f"highlight: expected the index of an overlap trace below {n_overlaps}, got {highlight!r}")
+    fps = number(fps, "fps", low=0.0, high=60.0, low_open=True)
     dpi = positive_int(dpi, "dpi")
+    if not 20 <= dpi <= 300:
+        raise ValueError(f"dpi: expected 20 to 300, got {dpi}")
     base = Path(path)
-    base = base.with_suffix("") if base.suffix in (".gif", ".html") else base
+    if base.is_dir():
+        raise ValueError(f"path: {base} is a directory; give a file name without suffix inside it")
+    stem = base.name[: -len(base.suffix)] if base.suffix in (".gif", ".html") else base.name
 
     fig = Figure(figsize=(4 + 3.6 * len(traces), 3.8), dpi=dpi)
     FigureCanvasAgg(fig)
@@ -100,8 +116,10 @@ def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_s
     for ax, (name, values) in zip(axes[1:], traces):
         columns = values.reshape(n_frames, -1)
         for k in range(columns.shape[1]):
-            label = f"m{_subscript(k + 1)}" if name == "overlaps" else "H/N"
-            line, = ax.plot(times[:1], columns[:1, k], marker=".", lw=1.5, label=label)
+            style = {"marker": ".", "lw": 1.5}
+            if name == "overlaps" and highlight is not None:
+                style = {"lw": 2.5, "color": "C3", "zorder": 3} if k == highlight else {"lw": 0.8, "color": "0.7"}
+            line, = ax.plot(times[:1], columns[:1, k], label=labels[k] if name == "overlaps" else "$H/N$", **style)
             moving.append((line, columns[:, k]))
         ax.set_xlim(times[0], max(times[-1], times[0] + 1e-9))
         finite = columns[np.isfinite(columns)]
@@ -109,14 +127,16 @@ def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_s
         pad = 0.05 * max(high - low, 1e-3)
         ax.set_ylim(low - pad, high + pad)
         ax.set_xlabel(time_label)
-        ax.set_ylabel("overlap m_μ" if name == "overlaps" else "energy per spin H/N (k_B = 1)")
+        ax.set_ylabel(r"overlap $m_\mu$" if name == "overlaps" else "energy per spin $H/N$")
         if columns.shape[1] <= 8:
             ax.legend(fontsize=7, loc="best")
+        elif highlight is not None:
+            ax.legend([line for line, _ in moving if line.get_color() == "C3"], [labels[highlight]], fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
 
-    gif, html = base.with_suffix(".gif"), base.with_suffix(".html")
+    gif, html = base.parent / f"{stem}.gif", base.parent / f"{stem}.html"
     gif.parent.mkdir(parents=True, exist_ok=True)
     images = []
     for frame in range(n_frames):  # each frame drawn once, for the GIF and the page alike
@@ -133,7 +153,7 @@ def animate_frames(snapshots, path, *, shape, times, overlaps=None, energy_per_s
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", optimize=False)
         encoded.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"))
-    html.write_text(_PLAYER.format(title=html_escape(title or base.name), frames=json.dumps(encoded),
+    html.write_text(_PLAYER.format(title=html_escape(title or stem), frames=json.dumps(encoded),
                                    interval=duration), encoding="utf-8")
     return gif, html
 
@@ -182,15 +202,12 @@ def animate_recall(record, path, *, shape, model: IsingModel | None = None, patt
         raise ValueError(f"replica: expected an index below {len(snapshots)}, got {replica!r}")
     frames = snapshots[replica]
     if isinstance(record, Relaxation):
-        per_sweep = record.frames_per_sweep
-        n_sites = frames.shape[1]
-        frames = frames[: int(np.atleast_1d(record.sweeps)[replica]) * per_sweep + 1]
-        index = np.arange(1, len(frames))
-        attempts = np.minimum(((index - 1) % per_sweep + 1) * (n_sites if per_sweep == 1 else record.snapshot_every),
-                              n_sites)
-        times = np.concatenate([[0.0], (index - 1) // per_sweep + attempts / n_sites])
+        frames = frames[: int(np.atleast_1d(record.sweeps)[replica]) * record.frames_per_sweep + 1]
+        times = record.snapshot_times[: len(frames)]
     else:
         times = record.recorded_sweeps.astype(np.float64)
+    if model is not None and not isinstance(model, IsingModel):
+        raise TypeError(f"model: expected an IsingModel, got {type(model).__name__}")
     if model is not None and model.n_sites != frames.shape[1]:
         raise ValueError(f"model: it has {model.n_sites} sites, the record {frames.shape[1]}")
     if patterns is None and model is not None and isinstance(model.couplings, PatternCouplings):
@@ -240,11 +257,25 @@ show(0);
 
 
 def _trace(values, name: str, n_frames: int) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64)
+    array = finite_array(values, name).astype(np.float64)
     if array.shape[:1] != (n_frames,):
         raise ValueError(f"{name}: expected {n_frames} rows, one per frame, got shape {array.shape}")
     return array
 
 
-def _subscript(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+def _picture_shape(shape, n_sites: int) -> tuple[int, int]:
+    """Validate ``shape`` as ``(rows, columns)`` of positive integers holding ``n_sites`` sites.
+
+    Returns
+    -------
+    tuple of int
+        ``(rows, columns)``.
+    """
+    values = np.asarray(shape, dtype=object).ravel() if not isinstance(shape, str) else None
+    if (values is None or values.size != 2 or any(isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                                                  or v < 1 for v in values)):
+        raise ValueError(f"shape: expected (rows, columns), two positive integers, got {shape!r}")
+    rows, columns = (int(v) for v in values)
+    if rows * columns != n_sites:
+        raise ValueError(f"shape: {(rows, columns)} holds {rows * columns} sites, a snapshot has {n_sites}")
+    return rows, columns

@@ -20,12 +20,14 @@ after every sweep. What it shows:
   synchronous update inverts every spin, again overlap 0: a 2-cycle. One
   asynchronous flip breaks the tie and the state falls to the picture or its
   mirror, each about half the time;
-* with two pictures, recall goes to the picture the cue overlaps most
-  (P = 2 Hebb: the first update sets s_i = sgn(m₁ξ¹_i + m₂ξ²_i)). A
-  masked second picture keeps its identity until the mask leaves almost
-  nothing: since both pictures have exactly N/2 light pixels, a fully masked
-  cue overlaps both equally, and a heavily masked one (its mask filled with
-  noise) is recalled as the first picture about as often as the second.
+* with two pictures, recall goes to the stored picture of largest |m_μ|
+  in the cue, with its sign — the picture, or its mirror −ξ^μ when
+  m_μ < 0 (P = 2 Hebb: s_i → sgn(m₁ξ¹_i + m₂ξ²_i − 2s_i/N); the self-term
+  matters only when |m₁ ± m₂| ≤ 2/N). A second picture masked with noise
+  keeps its identity until the mask leaves almost nothing of it; then the
+  noise's own overlaps, independent and of order N^(−1/2), decide, and the
+  cue ends at ξ¹, −ξ¹, ξ² or −ξ² about a quarter of the time each — so a
+  heavily masked second picture is often recalled as the first.
 """
 
 import numpy as np
@@ -187,14 +189,11 @@ def _animation(model, picture, side, fixed, stream):
     every = -(-n_sites // fixed["animation_frames_per_sweep"])
     run = ih.relax(model, cue, schedule="permutation", tie="keep", record="snapshots", snapshot_every=every,
                    max_sweeps=fixed["max_sweeps"], rng=stream)
-    frames = run.snapshots
-    index = np.arange(len(frames))
-    time = np.where(index == 0, 0.0, (index - 1) // run.frames_per_sweep
-                    + np.minimum(((index - 1) % run.frames_per_sweep + 1) * every, n_sites) / n_sites)
     return {
-        "single_animation_frames": labelled(("frame", "single_site"), frames, "1", "snapshot",
+        "single_animation_frames": labelled(("frame", "single_site"), run.snapshots, "1", "snapshot",
                                             "spins during the asynchronous recall of the half-inverted picture"),
-        "single_animation_time": labelled("frame", time, "sweeps", "time", "sweeps done at each snapshot"),
+        "single_animation_time": labelled("frame", run.snapshot_times, "sweeps", "time",
+                                          "sweeps done at each snapshot"),
     }
 
 
@@ -246,7 +245,10 @@ def _picture_rows(panel, dataset, memory):
     first = dataset[f"{memory}_overlap"].isel(sweep=0, replica=0, schedule=0)
     for c, name in enumerate(dataset["corruption"].values):
         final = dataset[f"{memory}_final_overlap"].sel(corruption=name)
-        ih.plotting.draw_spins(grid[0, c], patterns[0], shape)
+        if c == 0:
+            ih.plotting.draw_spins(grid[0, c], patterns[0], shape, title="stored picture ξ¹")
+        else:
+            grid[0, c].set_axis_off()
         ih.plotting.draw_spins(grid[1, c], dataset[f"{memory}_cue"].sel(corruption=name), shape,
                                title=f"{name}\nm = {_overlap_text(first.sel(corruption=name).values)}")
         for r, schedule in enumerate(SCHEDULES):
@@ -270,13 +272,10 @@ def _picture_rows(panel, dataset, memory):
         m_final = dataset["pair_mask_final_overlap"].isel(mask_fraction=heavy, replica=k).values
         ih.plotting.draw_spins(grid[0, -2], patterns[1], shape, title="second picture ξ²")
         ih.plotting.draw_spins(grid[1, -2], cue, shape, title=f"ξ², {f:.0%} masked (noise)\nm = {_overlap_text(m_cue)}")
-        ih.plotting.draw_spins(grid[2, -2], final, shape, title=f"async: m = {_overlap_text(m_final)}")
-        ih.plotting.draw_spins(grid[0, -1], patterns[0], shape, title="first picture ξ¹")
-        grid[1, -1].set_axis_off()
-        grid[2, -1].set_axis_off()
-        grid[3, -2].set_axis_off()
-        grid[3, -1].set_axis_off()
-    for ax, label in zip(grid[:, 0], ("original", "cue", "synchronous", "asynchronous")):
+        ih.plotting.draw_spins(grid[3, -2], final, shape, title=f"async: m = {_overlap_text(m_final)}")
+        for row, column in ((0, -1), (1, -1), (2, -2), (2, -1), (3, -1)):
+            grid[row, column].set_axis_off()
+    for ax, label in zip(grid[:, 0], ("stored", "cue", "synchronous", "asynchronous")):
         ax.set_ylabel(label, fontsize=9)
     names = " and ".join(dataset[f"{memory}_picture"].values)
     panel.suptitle(f"{names} at {side} × {side} (N = {side * side}, P = {n_patterns}): original, cue, "
@@ -330,21 +329,21 @@ def _mask_sweep_plot(axes, dataset):
     left.errorbar(fractions, mirror.sum(axis=1) + other, yerr=binomial_error(mirror.sum(axis=1) + other, n),
                   marker="s", capsize=3, color="0.5", label="mirror or other")
     predicted = (cue[..., 0] > np.abs(cue[..., 1])).mean(axis=1)
-    left.plot(fractions, predicted, "k--", lw=1, label="cue overlaps ξ¹ more: m₁ > |m₂|")
+    left.plot(fractions, predicted, "k--", lw=1.5, marker="x", zorder=5, label="predicted: m₁ > |m₂| in the cue")
     left.set_xlabel("masked fraction of ξ² (rows replaced by noise)")
     left.set_ylabel(f"fraction of {n} cues (± binomial error)")
     left.set_title("masked second picture, asynchronous recall", fontsize=9)
     left.legend(fontsize=7)
-    margin = cue[..., 0] - cue[..., 1]
+    margin = cue[..., 0] - np.abs(cue[..., 1])
     won = final[..., 0] >= RECALLED
     right.scatter(margin[~won], np.full((~won).sum(), 0.0) + 0.02 * np.random.default_rng(0).standard_normal(
-        (~won).sum()), s=6, color="C0", label="recalled as ξ² (or other)")
+        (~won).sum()), s=6, color="C0", label="recalled as another state")
     right.scatter(margin[won], np.ones(won.sum()) + 0.02 * np.random.default_rng(1).standard_normal(won.sum()),
                   s=6, color="C3", label="recalled as ξ¹")
     right.axvline(0, color="0.5", lw=1)
-    right.set_xlabel("cue overlap difference m₁ − m₂")
-    right.set_yticks([0, 1], ["ξ² / other", "ξ¹"])
-    right.set_title("which picture wins: the larger cue overlap", fontsize=9)
+    right.set_xlabel("m₁ − |m₂| of the cue")
+    right.set_yticks([0, 1], ["ξ², −ξ¹, −ξ²", "ξ¹"])
+    right.set_title("ξ¹ wins exactly when m₁ > |m₂| in the cue", fontsize=9)
     right.legend(fontsize=7)
 
 

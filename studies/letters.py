@@ -10,7 +10,7 @@ letters overlap by about 0.5 where random patterns would overlap by
 Hebb's field at a stored letter is its own signal plus the crosstalk
 Σ_{ν≠μ} ξ^ν_i C_νμ with C_νμ ≈ 0.5: the crosstalk outweighs the signal, no
 letter is a fixed point, and recall falls into a few shared spurious states
-that look like the average letter sgn(Σ_μ ξ^μ). Storkey's local rule
+close to the average letter sgn(Σ_μ ξ^μ). Storkey's local rule
 subtracts part of the crosstalk; the pseudo-inverse J = ξᵀC⁻¹ξ/N removes all
 of it: J without its diagonal gives each stored letter the field
 φ_i = ξ_i (1 − D_ii), with D = ξᵀC⁻¹ξ/N the projector onto the letters
@@ -32,7 +32,7 @@ from isinghop.dynamics import recall_curve
 from isinghop.pictures import letter_patterns
 from isinghop.study import labelled
 
-RULES = {"hebbian": ih.hebbian, "storkey": ih.storkey, "pseudo_inverse": ih.pseudo_inverse}
+RULES = ih.learning.LEARNING_RULES
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: End states kept per rule (the commonest ones reached from noisy letters).
 END_STATES = 8
@@ -83,7 +83,7 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
     end_overlaps = end_states.astype(np.int64) @ xi64.T / n_sites
     fractions = np.asarray(fixed["basin_flips"], dtype=np.float64) / n_sites
     curve = recall_curve(model, xi, fractions, trials=trials, schedule="permutation", tie="keep", rng=basin_seed)
-    frames, length = _animation(model, xi, fixed, animation_seed)
+    frames, times, length = _animation(model, xi, fixed, animation_seed)
     letter, letter_b = "letter", "other_letter"
     return xr.Dataset(
         {
@@ -116,6 +116,7 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
             "animation_frames": labelled(("frame", "site"), frames, "1", "snapshot",
                                          "spins during the recall of the animated letter, a frame every row of "
                                          "attempts (0 after the recall stopped)"),
+            "animation_time": labelled("frame", times, "sweeps", "time", "sweeps done at each snapshot (NaN: unused)"),
             "animation_length": labelled((), length, "frames", "animation length", "frames that hold spins"),
         },
         coords={
@@ -144,8 +145,9 @@ def _animation(model, xi, fixed, seed):
     run = ih.relax(model, cue, schedule="permutation", tie="keep", max_sweeps=sweeps, record="snapshots",
                    snapshot_every=side, rng=relax_seed)
     frames = np.zeros((sweeps * run.frames_per_sweep + 1, xi.shape[1]), dtype=np.int8)
-    frames[: len(run.snapshots)] = run.snapshots
-    return frames, len(run.snapshots)
+    times = np.full(len(frames), np.nan)
+    frames[: len(run.snapshots)], times[: len(run.snapshots)] = run.snapshots, run.snapshot_times
+    return frames, times, len(run.snapshots)
 
 
 def plot(dataset):
@@ -186,7 +188,9 @@ def plot(dataset):
         bars = counts.bar(np.arange(len(values)) + r * width, values, width, label=rule.replace("_", " "))
         counts.bar_label(bars, fontsize=7)
         radius = here["basin_radius"].values
-        basins.bar(np.arange(26) + r * width, np.nan_to_num(radius), width, label=rule.replace("_", " "))
+        bars = basins.bar(np.arange(26) + r * width, np.nan_to_num(radius), width, label=rule.replace("_", " "))
+        missing = np.flatnonzero(np.isnan(radius))
+        basins.plot(missing + r * width, np.zeros(len(missing)), "x", color=bars.patches[0].get_facecolor(), ms=4)
         probability = here["basin_probability"]
         mean = probability.mean("letter")
         error = probability.std("letter") / np.sqrt(26)
@@ -198,7 +202,7 @@ def plot(dataset):
     counts.legend(fontsize=8)
     basins.set_xticks(np.arange(26) + width, list(LETTERS), fontsize=7)
     basins.set_ylabel("basin radius (flipped fraction, 1)")
-    basins.set_title("basin radius per letter (0: not a fixed point)", fontsize=10)
+    basins.set_title("basin radius per letter (×: not a fixed point)", fontsize=10)
     basins.legend(fontsize=8)
     curves.axhline(0.5, color="0.6", ls=":", lw=1)
     curves.set_xlabel("flipped fraction of the cue")
@@ -258,12 +262,12 @@ def animate(dataset, directory):
         here = dataset.sel(rule=rule)
         length = int(here["animation_length"])
         frames = here["animation_frames"].values[:length].astype(np.int8)
-        index = np.arange(length)
-        times = np.where(index == 0, 0.0, index / side)  # a frame every `side` attempts, N = side² per sweep
+        times = here["animation_time"].values[:length]
         overlaps = frames.astype(np.int64) @ patterns.T / frames.shape[1]
         paths.extend(ih.plotting.animate_frames(
             frames, directory / f"letters_{rule}", shape=(side, side), times=times, overlaps=overlaps,
-            cmap="gray_r", title=f"{rule.replace('_', ' ')}: recall of a noisy {letter}; one line per letter's overlap"))
+            labels=[f"$m_{{{c}}}$" for c in LETTERS], highlight=LETTERS.index(letter), cmap="gray_r",
+            title=f"{rule.replace('_', ' ')}: recall of a noisy {letter} (grey: overlaps with the other letters)"))
     return paths
 
 

@@ -201,14 +201,14 @@ def plot(dataset):
 def _neuron_panels(axes, dataset):
     pitchfork, flow, switch = axes
     lam = dataset["lam"].values
-    for h, color in zip(dataset["input"].values, ("C0", "C1")):
+    for h, color in zip(dataset["input"].values, ("C0", "C1")):  # points, not lines: branches appear and vanish
         v = dataset["neuron_fixed_point"].sel(input=h).values
-        stable = dataset["neuron_stable"].sel(input=h).values
-        for k in range(3):
-            pitchfork.plot(lam, np.where(stable[:, k], v[:, k], np.nan), "-", color=color, lw=2,
-                           label=f"h = {h:g}, stable" if k == 0 else None)
-            pitchfork.plot(lam, np.where(~stable[:, k], v[:, k], np.nan), "--", color=color, lw=1,
-                           label=f"h = {h:g}, unstable" if k == 1 else None)
+        stable = dataset["neuron_stable"].sel(input=h).values.astype(bool)
+        grid = np.broadcast_to(lam[:, None], v.shape)
+        pitchfork.plot(grid[stable], v[stable], "o", color=color, ms=2.5, label=f"h = {h:g}, stable")
+        unstable = ~stable & np.isfinite(v)
+        pitchfork.plot(grid[unstable], v[unstable], "o", mfc="none", color=color, ms=2.5, mew=0.6,
+                       label=f"h = {h:g}, unstable")
     near = lam[(lam > 1) & (lam < 1.3)]
     pitchfork.plot(near, np.sqrt(3 * (near - 1)), ":", color="k", lw=1, label="√(3(λ − 1)) near λ = 1")
     pitchfork.axvline(1.0, color="0.6", lw=1)
@@ -247,7 +247,7 @@ def _network_panels(axes, dataset):
     eig.plot(fine, 1 + np.sqrt(fine), "k:", lw=1, label="T_g = 1 + √α: not this line")
     eig.set_xlabel("load α = P/N")
     eig.set_ylabel("largest eigenvalue of J (= 1/β at the origin's instability)")
-    eig.set_title("origin's instability (finite N: below the edge by ~N^(-2/3))", fontsize=10)
+    eig.set_title("the origin's instability (finite N lies below)", fontsize=10)
     eig.legend(fontsize=7)
     ratio = dataset["beta_ratio"].values
     mean, error = ih.finite_size.disorder_average(dataset["origin_rate"], replica_dim=None)
@@ -280,8 +280,8 @@ def _network_panels(axes, dataset):
     for k, size in enumerate(dataset["one_sites"].values):
         one.plot(one_beta, dataset["one_pattern_overlap"].sel(one_sites=size), "o", color=f"C{k}",
                  label=f"N = {size}")
-        one.plot(fine, curie_weiss(1 / (fine * (1 - 1 / size))).m[:, -1], "-", color=f"C{k}", lw=1)
-    one.plot(fine, curie_weiss(1 / fine).m[:, -1], "k--", lw=1.5, label="Curie–Weiss, N → ∞")
+        one.plot(fine, np.nanmax(curie_weiss(1 / (fine * (1 - 1 / size))).m, axis=-1), "-", color=f"C{k}", lw=1)
+    one.plot(fine, np.nanmax(curie_weiss(1 / fine).m, axis=-1), "k--", lw=1.5, label="Curie–Weiss, N → ∞")
     one.set_xlabel("gain β = 1/T")
     one.set_ylabel("fixed-point overlap m")
     one.set_title("one pattern: Curie–Weiss at β(1 − 1/N) (lines)", fontsize=10)

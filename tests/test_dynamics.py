@@ -312,6 +312,10 @@ def test_bad_arguments():
         relax(model, np.ones(10), schedule="synchronous", record="snapshots", snapshot_every=2)
     with pytest.raises(ValueError, match="^snapshot_every: expected a positive integer, got 0"):
         relax(model, np.ones(10), record="snapshots", snapshot_every=0)
+    big = ih.hebbian(np.ones((1, 16384), dtype=np.int8))
+    with pytest.raises(ValueError, match="^snapshot_every: 1 gives 16384 frames"):  # 268 MB per sweep and replica
+        relax(big, np.ones((8, 16384)), record="snapshots", snapshot_every=1)
+    assert relax(model, np.ones(10), record="snapshots", snapshot_every=10**30).frames_per_sweep == 1
     with pytest.raises(ValueError, match="^rng: a generator state"):
         relax(model, np.ones((2, 10)), rng=np.zeros((3, 4), dtype=np.uint64))
     with pytest.raises(ValueError, match="^patterns: recording overlaps"):

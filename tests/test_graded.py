@@ -22,7 +22,7 @@ def _roots(lam, h=0.0):
 
 
 @pytest.mark.parametrize("lam, h", [(0.3, 0.0), (0.9, 0.0), (1.1, 0.0), (1.5, 0.0), (3.0, 0.0), (2.0, 0.2),
-                                    (2.0, 0.6), (0.0, 0.4)])
+                                    (2.0, 0.6), (0.0, 0.4), (1e-9, -0.3), (-1.5, 0.3)])
 def test_neuron_fixed_points_match_root_finding(lam, h):
     points = graded.neuron_fixed_points(lam, h)
     found = points.v[np.isfinite(points.v)]
@@ -40,7 +40,12 @@ def test_pitchfork_one_fixed_point_below_one_three_above():
     above = points.v[lam > 1]
     np.testing.assert_array_equal(points.stable[lam > 1], [[True, False, True]] * 3)  # the origin turned unstable
     np.testing.assert_allclose(above[:, 2], -above[:, 0], atol=1e-12)
-    assert above[0, 2] == pytest.approx(np.sqrt(3 * 0.01), rel=0.02)  # v* ≈ √(3(λ − 1)) just above λ = 1
+    # tanh x = x − x³/3 + 2x⁵/15 turns v = tanh(λv) into (2λ⁵/15) u² − (λ³/3) u + (λ − 1) = 0 for u = v²,
+    # whose small root gives v* with a relative error of order (λ − 1)² = 1e-4 at λ = 1.01
+    lam = 1.01
+    u = (lam**3 / 3 - np.sqrt(lam**6 / 9 - 8 * lam**5 * (lam - 1) / 15)) / (4 * lam**5 / 15)
+    assert above[0, 2] == pytest.approx(np.sqrt(u), rel=1e-4)
+    assert above[0, 2] == pytest.approx(np.sqrt(3 * 0.01), rel=0.02)  # the leading order √(3(λ − 1))
 
 
 def test_neuron_trajectory_matches_the_linear_solution_and_switches_at_the_coercive_input():
@@ -83,6 +88,20 @@ def test_one_pattern_fixed_point_is_curie_weiss_at_reduced_gain(n):
         np.testing.assert_allclose(v, expected * xi[0], atol=1e-8)
 
 
+def test_max_time_counts_in_units_of_tau():
+    xi = ih.random_patterns(1, 50, rng=6)
+    v, converged = graded.graded_fixed_point(ih.hebbian(xi), 0.5 * xi[0], beta=2.0, tau=1e4, max_time=100)
+    assert converged  # 100 τ are plenty; the time limit is not 100 in absolute units
+    v, converged = graded.graded_fixed_point(ih.hebbian(xi), 0.5 * xi[0], beta=2.0, max_time=0.5)
+    assert not converged
+
+
+def test_largest_eigenvalue_of_a_balanced_memory_with_self_couplings():
+    """Balanced patterns (Σ_i ξ_i = 0) make J·1 = 0: a start vector of ones would miss the top eigenvector."""
+    xi = ih.pictures.picture_pattern("present", 12).spins[None]  # 72 light, 72 dark
+    assert graded.largest_coupling_eigenvalue(ih.hebbian(xi, self_coupling=True)) == pytest.approx(1.0, rel=1e-10)
+
+
 def test_fixed_points_solve_the_mean_field_equations_and_become_binary():
     xi = ih.random_patterns(8, 400, rng=5)
     model = ih.hebbian(xi)
@@ -110,16 +129,28 @@ def test_single_neuron_study_meets_the_contract(quick):
     assert np.count_nonzero(np.diff(np.sign(v))) == 2
     # β = 30: the graded fixed point is the zero-temperature memory, site by site
     np.testing.assert_array_equal(quick["sign_agreement"].sel(beta=30.0), 1.0)
-    # λ_max lies between T_g = 1 + √α and the Marchenko–Pastur edge 1 + 2√α (the finite-N shift is below it)
-    alpha = quick["alpha"]
-    mean = quick["lambda_max"].mean("sample")
-    assert ((mean > 1 + np.sqrt(alpha)) & (mean < 1 + 2 * np.sqrt(alpha))).all()
+    # λ_max(J) = λ_max(ξξᵀ)/N − P/N (zero diagonal). Johnstone (2001): the largest eigenvalue of a
+    # P-variable, N-sample Wishart matrix is (μ + σ·TW₁)/N with μ = (√(N−1) + √P)²,
+    # σ = (√(N−1) + √P)(1/√(N−1) + 1/√P)^(1/3); TW₁ has mean −1.2065 and sd 1.2680. The mean of the
+    # samples lies within 3 standard errors, where P ≥ 30 makes the limit law apt.
+    n, samples = quick.attrs["fixed_n_sites"], quick.sizes["sample"]
+    for alpha in (0.1, 0.2):
+        p = round(alpha * n)
+        edge = np.sqrt(n - 1) + np.sqrt(p)
+        sigma = edge * (1 / np.sqrt(n - 1) + 1 / np.sqrt(p)) ** (1 / 3) / n
+        expected = edge**2 / n - p / n - 1.2065 * sigma
+        measured = float(quick["lambda_max"].sel(alpha=alpha).mean())
+        assert abs(measured - expected) < 3 * 1.2680 * sigma / np.sqrt(samples)
 
 
 def test_bad_graded_input():
     model = ih.hebbian(ih.random_patterns(2, 10, rng=1))
-    with pytest.raises(ValueError, match="^lam: self-excitation must be >= 0"):
-        graded.neuron_fixed_points(-1.0)
+    with pytest.raises(ValueError, match="^lam, h: shapes"):
+        graded.neuron_fixed_points([1.0, 2.0], [0.0, 0.1, 0.2])
+    with pytest.raises(ValueError, match="^times: spans"):
+        graded.neuron_trajectory(1.0, 0.0, [0, 1e300])
+    with pytest.raises(ValueError, match="^times: spans"):
+        graded.graded_trajectory(model, np.zeros(10), beta=1.0, times=[0, 1], tau=1e-9)
     with pytest.raises(ValueError, match="^v0"):
         graded.neuron_trajectory(1.0, 0.0, [0, 1], v0=2.0)
     with pytest.raises(ValueError, match="^times: expected at least two increasing"):

@@ -58,21 +58,23 @@ def test_pseudo_inverse_stores_every_letter_and_recalls_at_least_as_many_as_hebb
 
 def test_hebb_falls_into_the_average_letter(quick):
     """Letters are mostly paper (mean a ≈ −0.6): Hebb's J holds a ferromagnetic part of order P a²
-    that pulls every cue towards the common state sgn(Σ_μ ξ^μ)."""
+    that pulls every cue towards the common state sgn(Σ_μ ξ^μ), not towards any one letter."""
     hebb = quick.sel(rule="hebbian")
-    assert float(hebb["end_average_overlap"].isel(end_rank=0)) >= 0.8
-    assert int(hebb["end_count"].isel(end_rank=0)) >= 0.5 * 26 * quick.sizes["trial"]
+    commonest = hebb.isel(end_rank=0)
+    assert float(commonest["end_average_overlap"]) > float(commonest["end_letter_overlap"].max())
 
 
-def test_recall_curve_on_random_patterns_matches_one_step_signal_to_noise():
-    """Random patterns, Hebb, α = 0.02: a cue with f·N flips is recalled for f well inside the basin
-    and never for f > 1/2 (the mirror's basin); the basin radius lies between."""
+def test_recall_curve_on_random_patterns_follows_signal_to_noise():
+    """Random patterns, Hebb, P = 4, N = 200: a cue with f·N flips has m = 1 − 2f, and a site's field
+    is ξ_i m plus crosstalk of standard deviation √((P − 1)/N) = 0.12. For f ≤ 0.2 one step leaves
+    N·Φ(−0.6/0.12) ≈ 6e-5 wrong sites: every cue is recalled. For f = 0.6 the cue overlaps the mirror
+    (m = −0.2) and never comes back to ξ; the basin radius lies between."""
     xi = ih.random_patterns(4, 200, rng=1)
     curve = recall_curve(ih.hebbian(xi), xi, [0.0, 0.1, 0.2, 0.3, 0.6], trials=30, rng=2)
     np.testing.assert_array_equal(curve.probability[:, :3], 1.0)
     np.testing.assert_array_equal(curve.probability[:, 4], 0.0)
     radius = curve.basin_radius()
-    assert ((radius >= 0.2) & (radius <= 0.3)).all()
+    assert ((radius >= 0.2) & (radius < 0.6)).all()
     assert np.isnan(recall_curve(ih.dense_model([[0, -1], [-1, 0]]), [[1, 1]], [0.0], trials=2).basin_radius()[0])
 
 
