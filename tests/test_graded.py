@@ -75,6 +75,12 @@ def test_network_origin_loses_stability_at_beta_lambda_max_one():
         path = graded.graded_trajectory(model, start, beta=ratio / top, times=[0, 100, 600])
         norms = np.linalg.norm(path.v, axis=1)
         assert (norms[2] > norms[1]) == grows  # the top mode's rate is (βλ_max − 1)/τ = ±0.01
+    # the measured rate crosses zero at β λ_max = 1 within 1 %; N = 120, P = 6 leaves a gap of order 0.1
+    # below λ_max, so 600 τ suppress the other modes by e^(−60)
+    crossing = brentq(lambda beta: graded.origin_growth_rate(model, beta=beta, rng=7), 0.9 / top, 1.1 / top,
+                      xtol=1e-6)
+    assert crossing * top == pytest.approx(1.0, abs=0.01)
+    assert graded.origin_growth_rate(model, beta=1.2 / top, rng=8) == pytest.approx(0.2, abs=1e-3)
 
 
 @pytest.mark.parametrize("n", [10, 100, 1000])
