@@ -1,4 +1,5 @@
-"""Mean-field theory: the Curie–Weiss (single-pattern) model, at N → ∞ and exactly at finite N.
+"""Mean-field theory: the Curie–Weiss (single-pattern) model, at N → ∞ and exactly at finite N,
+and the Hopfield model at extensive load P = αN (Amit–Gutfreund–Sompolinsky, replica symmetric).
 
 The single-pattern Hopfield model in the 1/N normalisation with zero
 diagonal is the Curie–Weiss model (gauge ``s_i → ξ_i s_i``, field along the
@@ -14,6 +15,13 @@ pattern). Units: k_B = 1, β = 1/T; T_c = 1.
 * finite N: with ``E/N = −m²/2 + 1/(2N) − h m`` (diagonal removed) every
   average is a sum over the N + 1 values of m weighted by ``C(N, k) e^{−βE}``,
   done in logarithms (C(10⁴, k) overflows).
+* α > 0 (:func:`ags`): the RS equations for one condensed pattern, every
+  branch (retrieval, its saddle, spin glass, paramagnet) with its free
+  energy and de Almeida–Thouless stability; the T = 0 closed form
+  (:func:`ags_zero_temperature`); α_c(T) (:func:`ags_capacity`, 0.1379 at
+  T = 0), T_M(α) (:func:`ags_retrieval_temperature`), T_g = 1 + √α.
+* α = 0 mixtures (:func:`mixture_state`): the symmetric n-mixtures, their
+  energies (−3/8 for n = 3 at T = 0) and stability temperatures.
 """
 
 from __future__ import annotations
@@ -23,10 +31,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln
 
-from isinghop._validate import finite_array, positive_int
+from isinghop._validate import choice, finite_array, number, positive_int
 from isinghop.observables import _binder_from_moments, _susceptibility_from_moments
 
-__all__ = ["CurieWeissBranches", "FiniteCurieWeiss", "curie_weiss", "curie_weiss_spinodal",
+__all__ = ["CurieWeissBranches", "FiniteCurieWeiss", "curie_weiss", "curie_weiss_spinodal", "AGS_BRANCHES",
+           "AGSBranches", "AGSZeroTemperature", "MixtureState", "ags", "ags_zero_temperature", "ags_capacity",
+           "ags_retrieval_temperature", "spin_glass_temperature", "mixture_state", "mixture_stability_temperature",
            "curie_weiss_finite"]
 
 #: Bisection steps that bracket every root to the last bit of a double in [−1, 1].
@@ -210,3 +220,493 @@ def curie_weiss_finite(n_sites: int, T, h=0.0) -> FiniteCurieWeiss:
         susceptibility=_susceptibility_from_moments(1.0 / T, n, m2, abs_m),
         energy_per_spin=np.sum(p * energy, axis=-1),
     )
+
+
+# --- the Hopfield model at extensive load: Amit–Gutfreund–Sompolinsky, replica symmetric -------------
+
+#: Branch names of :class:`AGSBranches`, in the order of its last axis.
+AGS_BRANCHES = ("retrieval", "retrieval_unstable", "spin_glass", "paramagnet")
+#: Half-width of the Gaussian average in units of σ (the weight beyond it is below 2e-22).
+_Z_MAX = 10.0
+#: Largest residual of an accepted AGS solution.
+_AGS_RESIDUAL = 1e-10
+
+
+def _gauss_averages(m: float, sigma: float, beta: float) -> dict:
+    """``⟨g(β(m + σz))⟩`` over z ~ N(0, 1) for g = tanh, sech², sech⁴ and ln 2cosh / β.
+
+    While βσ ≤ 2000: the trapezoid rule on z ∈ [−10, 10] with a step
+    ≤ min(1/8, 1/(8βσ)). The integrands are analytic in a strip of
+    half-width π/(2βσ) around the real axis (the poles of tanh), so the
+    error is below ~e^(−8π²) ≈ 1e-34 of their size, plus the 2e-22 of the cut
+    tails. Beyond, tanh is a step on the scale of the Gaussian, and scipy's
+    adaptive ``quad_vec`` integrates with a breakpoint at the step,
+    z = −m/σ (absolute error ≤ 1e-13).
+    """
+    def integrands(z):
+        x = beta * (m + sigma * z)
+        t = np.tanh(x)
+        sech2 = 1.0 - t * t
+        log_2cosh = np.abs(x) + np.log1p(np.exp(-2.0 * np.abs(x)))  # ln 2cosh x, without overflow
+        return np.stack([t, sech2, sech2 * sech2, log_2cosh / beta])
+
+    if sigma == 0.0:
+        values = integrands(np.zeros(1))[:, 0]
+    elif beta * sigma <= 2000.0:
+        step = min(0.125, 0.125 / (beta * sigma))
+        z = np.arange(-_Z_MAX, _Z_MAX + step / 2, step)
+        values = integrands(z) @ (np.exp(-0.5 * z * z) * (step / np.sqrt(2.0 * np.pi)))
+    else:
+        from scipy.integrate import quad_vec
+
+        kink = float(np.clip(-m / sigma, -_Z_MAX, _Z_MAX))
+        weighted = lambda z: integrands(np.array([z]))[:, 0] * np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)  # noqa: E731
+        values = sum(quad_vec(weighted, low, high, epsabs=1e-14, epsrel=1e-13)[0]
+                     for low, high in ((-_Z_MAX, kink), (kink, _Z_MAX)) if high > low)
+    return {"tanh": values[0], "sech2": values[1], "sech4": values[2], "log2cosh": values[3]}
+
+
+def _ags_state(m: float, C: float, alpha: float, beta: float):
+    """q, r, σ and the Gaussian averages of the RS state with overlap m and C = β(1 − q)."""
+    q = 1.0 - C / beta
+    r = q / (1.0 - C) ** 2
+    sigma = np.sqrt(alpha * r)
+    return q, r, sigma, _gauss_averages(m, sigma, beta)
+
+
+def _ags_residual(x, alpha, beta):
+    m, C = x
+    if not (0.0 <= C < min(1.0, beta) and -1.0 <= m <= 1.0):
+        return np.array([1.0, 1.0])  # outside the physical region: no root here
+    _, _, _, avg = _ags_state(m, C, alpha, beta)
+    return np.array([avg["tanh"] - m, beta * avg["sech2"] - C])
+
+
+def _ags_free_energy(m, C, alpha, beta):
+    """RS free energy per spin, zero diagonal (the α/2), in terms of m and C = β(1 − q)."""
+    q, r, _, avg = _ags_state(m, C, alpha, beta)
+    return (alpha / 2 + m * m / 2 + alpha / (2 * beta) * (np.log(1.0 - C) - beta * q / (1.0 - C))
+            + alpha * r * C / 2 - avg["log2cosh"])
+
+
+@dataclass(frozen=True, eq=False)
+class AGSBranches:
+    """Replica-symmetric AGS solutions at one (α, T); each array has one entry per branch of
+    :data:`AGS_BRANCHES` (retrieval, retrieval_unstable, spin_glass, paramagnet), NaN where absent.
+
+    Attributes
+    ----------
+    m : numpy.ndarray
+        Overlap with the condensed pattern.
+    q : numpy.ndarray
+        Edwards–Anderson order parameter.
+    r : numpy.ndarray
+        Noise from the uncondensed patterns, ``r = q / (1 − β(1 − q))²``.
+    free_energy : numpy.ndarray
+        RS free energy per spin (units of J, zero diagonal).
+    at_stable : numpy.ndarray
+        True where the branch is stable against replica-symmetry breaking
+        (below the de Almeida–Thouless line: ``αβ²⟨sech⁴⟩/(1 − C)² < 1``).
+    """
+
+    m: np.ndarray
+    q: np.ndarray
+    r: np.ndarray
+    free_energy: np.ndarray
+    at_stable: np.ndarray
+
+    def branch(self, name: str) -> dict:
+        """The named branch's values.
+
+        Returns
+        -------
+        dict
+            ``m``, ``q``, ``r``, ``free_energy``, ``at_stable`` (floats; NaN / False if absent).
+        """
+        k = AGS_BRANCHES.index(choice(name, "name", AGS_BRANCHES))
+        return {key: getattr(self, key)[k] for key in ("m", "q", "r", "free_energy", "at_stable")}
+
+
+def _at_value(m, C, alpha, beta):
+    _, _, _, avg = _ags_state(m, C, alpha, beta)
+    return alpha * beta * beta * avg["sech4"] / (1.0 - C) ** 2
+
+
+def _solve_retrieval(alpha, beta, start):
+    """Powell's hybrid method from ``start`` = (m, C); the solution or None.
+
+    It works in unbounded variables, m = tanh w and C = min(1, β)/(1 + e^(−u)),
+    so that no step leaves the physical region (C of the retrieval state is
+    as small as 1e-7 at low load and temperature).
+    """
+    from scipy.optimize import root
+    from scipy.special import expit
+
+    top = min(1.0, beta)
+
+    def unpack(x):
+        return np.tanh(x[0]), top * expit(x[1])
+
+    m0, c0 = start
+    x0 = [np.arctanh(np.clip(m0, -1 + 1e-15, 1 - 1e-15)), np.log(np.clip(c0 / top, 1e-300, 1 - 1e-16))
+          - np.log1p(-np.clip(c0 / top, 0, 1 - 1e-16))]
+    solution = root(lambda x: _ags_residual(unpack(x), alpha, beta), x0, method="hybr", options={"xtol": 1e-14})
+    m, C = unpack(solution.x)  # judged by the residual alone: hybr may report "no further improvement" at a root
+    if np.abs(_ags_residual((m, C), alpha, beta)).max() > _AGS_RESIDUAL or not (1e-9 < m <= 1.0 and C < top):
+        return None
+    return float(m), float(C)
+
+
+def _retrieval_candidates(alpha, beta, overlaps=(0.999, 0.95, 0.8, 0.6, 0.4, 0.2, 0.08),
+                          fractions=(0.02, 0.2, 0.5, 0.8)):
+    """Every distinct retrieval solution found from a grid of starts (m, C/min(1, β)), by decreasing m."""
+    found = []
+    top = min(1.0, beta)
+    for m0 in overlaps:
+        for c0 in fractions:
+            solution = _solve_retrieval(alpha, beta, (m0, c0 * top))
+            if solution is not None and all(abs(solution[0] - m) > 1e-7 for m, _ in found):
+                found.append(solution)
+    return sorted(found, reverse=True)
+
+
+def _spin_glass_C(alpha, beta):
+    """C = β(1 − q) of the m = 0, q > 0 solution, or None (T ≥ 1 + √α)."""
+    from scipy.optimize import brentq
+
+    def g(C):
+        return _ags_residual((0.0, C), alpha, beta)[1]
+
+    top = min(1.0, beta) * (1.0 - 1e-12)
+    # log-spaced towards both ends: q → 1 (C → 0) at low T, q → 0 (C → β) just below T_g
+    near_zero = top * np.logspace(-12, 0, 250)
+    near_paramagnet = beta * (1.0 - np.logspace(-12, 0, 250))
+    grid = np.unique(np.concatenate([near_zero, near_paramagnet[(near_paramagnet > 0) & (near_paramagnet < top)]]))
+    values = [g(C) for C in grid]
+    for a, b, ga, gb in zip(grid[:-1], grid[1:], values[:-1], values[1:]):
+        if ga * gb < 0:
+            C = brentq(g, a, b, xtol=1e-15)
+            if 1.0 - C / beta > 1e-10:
+                return C
+    return None
+
+
+def ags(alpha: float, T: float) -> AGSBranches:
+    """All replica-symmetric solutions of the Amit–Gutfreund–Sompolinsky equations at (α, T).
+
+    For one condensed pattern, with ⟨·⟩ the average over z ~ N(0, 1):
+
+        m = ⟨tanh β(m + √(αr) z)⟩,   q = ⟨tanh² β(m + √(αr) z)⟩,   r = q / (1 − β(1 − q))²,
+
+        f = α/2 + m²/2 + (α/2β)[ln(1 − β + βq) − βq/(1 − β + βq)] + (αβ/2) r (1 − q)
+            − T ⟨ln 2cosh β(m + √(αr) z)⟩
+
+    (1/N normalisation, zero diagonal: the α/2). The equations are solved in
+    m and C = β(1 − q) (finite as T → 0) from a grid of starts; a solution
+    is kept only if both residuals are below 1e-10 and 0 ≤ C < min(1, β).
+
+    Parameters
+    ----------
+    alpha : float
+        Load P/N > 0.
+    T : float
+        Temperature > 0 (for T = 0 use :func:`ags_zero_temperature`).
+
+    Returns
+    -------
+    AGSBranches
+        retrieval (largest m) and retrieval_unstable (the saddle; both NaN
+        where no retrieval state exists, e.g. above α_c(T) or T_M(α)),
+        spin_glass (m = 0, q > 0; below T_g = 1 + √α), paramagnet (m = q = 0; T > 1).
+    """
+    alpha = number(alpha, "alpha", low=0.0, low_open=True)
+    T = number(T, "T", low=0.0, low_open=True)
+    beta = 1.0 / T
+    values = np.full((5, len(AGS_BRANCHES)), np.nan)
+
+    def store(k, m, C):
+        q, r, _, _ = _ags_state(m, C, alpha, beta)
+        values[:, k] = (m, q, r, _ags_free_energy(m, C, alpha, beta), _at_value(m, C, alpha, beta) < 1.0)
+
+    for k, (m, C) in enumerate(_retrieval_candidates(alpha, beta)[:2]):
+        store(k, m, C)
+    glass = _spin_glass_C(alpha, beta)
+    if glass is not None:
+        store(2, 0.0, glass)
+    if beta < 1.0:
+        store(3, 0.0, beta)
+    return AGSBranches(m=values[0], q=values[1], r=values[2], free_energy=values[3],
+                       at_stable=np.where(np.isnan(values[0]), False, values[4] == 1.0))
+
+
+@dataclass(frozen=True, eq=False)
+class AGSZeroTemperature:
+    """The T = 0 retrieval state of the AGS equations, from :func:`ags_zero_temperature`.
+
+    Attributes
+    ----------
+    exists : bool
+        False above α_c = 0.1379…: then every other field is NaN.
+    m : float
+        Retrieval overlap ``erf(y)``.
+    wrong_bits : float
+        Fraction of sites opposite to the pattern, ``(1 − m)/2``.
+    C : float
+        ``lim β(1 − q) = 2y e^(−y²) / (√π m)``.
+    r : float
+        ``1 / (1 − C)²``.
+    energy : float
+        Energy per spin (zero diagonal).
+    """
+
+    exists: bool
+    m: float
+    wrong_bits: float
+    C: float
+    r: float
+    energy: float
+
+
+def _alpha_of_y(y):
+    """The load at which y = m/√(2αr) solves the T = 0 equation: ((erf y − 2y e^(−y²)/√π) / (√2 y))²."""
+    from scipy.special import erf
+
+    return ((erf(y) - 2.0 * y * np.exp(-y * y) / np.sqrt(np.pi)) / (np.sqrt(2.0) * y)) ** 2
+
+
+def _capacity_point() -> tuple[float, float]:
+    """(y*, α_c) where α(y) is largest: beyond α_c the T = 0 retrieval state is gone."""
+    from scipy.optimize import minimize_scalar
+
+    best = minimize_scalar(lambda y: -_alpha_of_y(y), bounds=(0.5, 3.0), method="bounded",
+                           options={"xatol": 1e-13})
+    return float(best.x), float(_alpha_of_y(best.x))
+
+
+def ags_zero_temperature(alpha: float) -> AGSZeroTemperature:
+    """The T = 0 limit of the AGS retrieval state in closed form.
+
+    With y = m/√(2αr), the RS equations at β → ∞ (C = β(1 − q) finite) reduce to
+
+        erf(y) = y (√(2α) + (2/√π) e^(−y²)),   m = erf(y),
+
+    which has two roots y > 0 for α < α_c = max_y α(y) ≈ 0.1379 (the larger
+    one is the retrieval state, the smaller a saddle) and none beyond. The
+    energy per spin is ``α/2 + m²/2 + (α/2)(2C − 1)/(1 − C)² − m² − σ√(2/π) e^(−y²)``,
+    σ = √(αr).
+
+    Parameters
+    ----------
+    alpha : float
+        Load P/N > 0.
+
+    Returns
+    -------
+    AGSZeroTemperature
+        ``exists`` False (and NaN values) above α_c.
+    """
+    from scipy.optimize import brentq
+    from scipy.special import erf
+
+    alpha = number(alpha, "alpha", low=0.0, low_open=True)
+    peak, capacity = _capacity_point()
+    if alpha > capacity:
+        return AGSZeroTemperature(False, np.nan, np.nan, np.nan, np.nan, np.nan)
+    y = peak if alpha == capacity else brentq(lambda v: _alpha_of_y(v) - alpha, peak, 50.0, xtol=1e-15,
+                                              rtol=1e-15)
+    m = float(erf(y))
+    C = 2.0 * y * np.exp(-y * y) / (np.sqrt(np.pi) * m)
+    r = 1.0 / (1.0 - C) ** 2
+    sigma = np.sqrt(alpha * r)
+    energy = (alpha / 2 + m * m / 2 + alpha / 2 * (2 * C - 1) / (1 - C) ** 2
+              - (m * m + sigma * np.sqrt(2 / np.pi) * np.exp(-y * y)))
+    return AGSZeroTemperature(True, m, (1.0 - m) / 2.0, float(C), float(r), float(energy))
+
+
+def ags_capacity(T: float = 0.0) -> float:
+    """α_c(T): the largest load at which a retrieval state exists at temperature T.
+
+    T = 0 from the closed form (the maximum of α(y)); T > 0 by bisection on
+    the existence of the retrieval branch of :func:`ags`, following it from
+    low load (1e-5 absolute in α).
+
+    Returns
+    -------
+    float
+        α_c(T); 0 at and above T = 1, where no retrieval state exists at any load.
+    """
+    T = number(T, "T", low=0.0)
+    if T == 0.0:
+        return _capacity_point()[1]
+    if T >= 1.0:
+        return 0.0
+    return _last_with_retrieval(lambda a: (a, T), 1e-4, _capacity_point()[1], 1e-5)
+
+
+def ags_retrieval_temperature(alpha: float) -> float:
+    """T_M(α): the highest temperature at which a retrieval state exists at load α (1e-5 absolute).
+
+    Returns
+    -------
+    float
+        T_M; 0 when α ≥ α_c(0) (no retrieval even at T = 0).
+    """
+    alpha = number(alpha, "alpha", low=0.0, low_open=True)
+    if alpha >= _capacity_point()[1]:
+        return 0.0
+    start = 0.02 if np.isfinite(ags(alpha, 0.02).m[0]) else 1e-3
+    return _last_with_retrieval(lambda t: (alpha, t), start, 1.0, 1e-5)
+
+
+def _last_with_retrieval(point, low, high, tolerance):
+    """The end of the retrieval branch along ``point(x)`` for x from ``low`` (where it exists) up to ``high``.
+
+    Continuation with step halving: each step starts the solver at the
+    previous solution, so it follows the branch to its fold (where the
+    retrieval and saddle branches meet) and never jumps to the spin glass.
+    """
+    a, t = point(low)
+    candidates = _retrieval_candidates(a, 1.0 / t)
+    if not candidates:
+        return low
+    known, step = candidates[0], (high - low) / 16
+    while step > tolerance:
+        trial = min(low + step, high)
+        a, t = point(trial)
+        solution = _solve_retrieval(a, 1.0 / t, known)
+        if solution is None or solution[0] <= 0.5 * known[0]:  # the continuation lost it: search afresh
+            solution = next(iter(_retrieval_candidates(a, 1.0 / t, (0.99, 0.8, 0.5), (0.02, 0.3, 0.7))), None)
+        if solution is not None and solution[0] > 0.5 * known[0]:
+            low, known = trial, solution
+            if low >= high:
+                return high
+        else:
+            step /= 2
+    return low + step
+
+
+def spin_glass_temperature(alpha) -> np.ndarray:
+    """T_g(α) = 1 + √α, where the paramagnet's q = 0 becomes unstable.
+
+    Linearising the q equation at q → 0 (m = 0): q = β²αr = β²αq/(1 − β)², so
+    q > 0 appears when αβ² = (1 − β)², i.e. β = 1/(1 + √α).
+
+    Returns
+    -------
+    numpy.ndarray
+        T_g for each α ≥ 0.
+    """
+    alpha = finite_array(alpha, "alpha").astype(np.float64)
+    if np.any(alpha < 0):
+        raise ValueError("alpha: the load must be >= 0")
+    return 1.0 + np.sqrt(alpha)
+
+
+@dataclass(frozen=True, eq=False)
+class MixtureState:
+    """The symmetric n-mixture at α = 0, from :func:`mixture_state`.
+
+    Attributes
+    ----------
+    n : int
+        Patterns mixed, with equal overlaps.
+    m : float
+        Overlap with each of them (0 above the temperature where the mixture is born).
+    free_energy : float
+        Free energy per spin ``n m²/2 − T ⟨ln 2cosh(β m Σ_μ ξ^μ)⟩`` (the energy per spin at T = 0).
+    hessian_eigenvalues : numpy.ndarray
+        Eigenvalues of the Hessian of f in the overlaps: the n condensed directions, then the
+        direction of an uncondensed pattern.
+    stable : bool
+        All eigenvalues > 0: a local minimum of the free energy.
+    """
+
+    n: int
+    m: float
+    free_energy: float
+    hessian_eigenvalues: np.ndarray
+    stable: bool
+
+
+def _mixture_corners(n):
+    """All 2ⁿ sign patterns ξ ∈ {±1}ⁿ, each with weight 2⁻ⁿ."""
+    return np.array(np.meshgrid(*[[-1.0, 1.0]] * n, indexing="ij")).reshape(n, -1).T
+
+
+def mixture_state(n: int, T: float) -> MixtureState:
+    """The symmetric mixture of n patterns at α = 0 and temperature T (Amit, Gutfreund & Sompolinsky 1985).
+
+    The overlaps m_μ = m (μ ≤ n) solve ``m = ⟨ξ¹ tanh(β m Σ_{μ≤n} ξ^μ)⟩``
+    over the 2ⁿ equally likely ξ; at T = 0, ``m = ⟨|Σ_μ ξ^μ|⟩ / n`` and the
+    energy per spin is ``−n m²/2`` (−3/8 for n = 3). Stability: the Hessian
+    ``δ_μν − β⟨ξ^μ ξ^ν sech²(β m Σ ξ)⟩`` in the n condensed overlaps and
+    ``1 − β⟨sech²⟩`` along any uncondensed one must be positive definite.
+
+    Parameters
+    ----------
+    n : int
+        1 … 15 patterns.
+    T : float
+        Temperature ≥ 0.
+
+    Returns
+    -------
+    MixtureState
+    """
+    from scipy.optimize import brentq
+
+    n = positive_int(n, "n")
+    if n > 15:
+        raise ValueError(f"n: at most 15 patterns (2^n terms), got {n}")
+    T = number(T, "T", low=0.0)
+    xi = _mixture_corners(n)
+    total = xi.sum(axis=1)
+    if T == 0.0:
+        m = float(np.abs(total).mean() / n)
+        sech2 = np.zeros_like(total)
+        f = -n * m * m / 2
+        beta = np.inf
+    else:
+        beta = 1.0 / T
+
+        def g(x):
+            return (xi[:, 0] * np.tanh(beta * x * total)).mean() - x
+
+        m = brentq(g, 1e-12, 1.0, xtol=1e-15) if g(1e-12) > 0 else 0.0
+        arguments = beta * m * total
+        decay = np.exp(-2.0 * np.abs(arguments))
+        sech2 = 4.0 * decay / (1.0 + decay) ** 2
+        log_2cosh = np.abs(arguments) + np.log1p(decay)
+        f = n * m * m / 2 - T * log_2cosh.mean()
+    if T == 0.0:  # the T → 0 limit: β sech² → 0 where Σξ ≠ 0, → ∞ where Σξ = 0 (only for even n)
+        eigenvalues = np.full(n + 1, -np.inf if n % 2 == 0 else 1.0)
+    else:
+        hessian = np.eye(n) - beta * (xi.T * sech2) @ xi / len(xi)
+        outside = 1.0 - beta * sech2.mean()
+        eigenvalues = np.append(np.linalg.eigvalsh(hessian), outside)
+    return MixtureState(n=n, m=float(m), free_energy=float(f), hessian_eigenvalues=eigenvalues,
+                        stable=bool(m > 0 and np.all(eigenvalues > 0)))
+
+
+def mixture_stability_temperature(n: int) -> float:
+    """The temperature below which the symmetric n-mixture is a local minimum of the free energy (α = 0).
+
+    Returns
+    -------
+    float
+        0 for even n (never stable); for odd n ≥ 3 the root of the smallest
+        Hessian eigenvalue, by bisection to 1e-10; 1 for n = 1 (the pure state, T_c).
+    """
+    from scipy.optimize import brentq
+
+    n = positive_int(n, "n")
+    if n == 1:
+        return 1.0
+    if n % 2 == 0:
+        return 0.0
+
+    def smallest(T):
+        state = mixture_state(n, T)
+        return state.hessian_eigenvalues.min() if state.m > 0 else -1.0
+
+    return float(brentq(smallest, 1e-3, 1.0 - 1e-9, xtol=1e-10))
