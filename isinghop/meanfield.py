@@ -36,7 +36,8 @@ from isinghop.observables import _binder_from_moments, _susceptibility_from_mome
 
 __all__ = ["CurieWeissBranches", "FiniteCurieWeiss", "curie_weiss", "curie_weiss_spinodal", "AGS_BRANCHES",
            "AGSBranches", "AGSZeroTemperature", "MixtureState", "ags", "ags_zero_temperature", "ags_capacity",
-           "ags_retrieval_temperature", "spin_glass_temperature", "mixture_state", "mixture_stability_temperature",
+           "ags_retrieval_temperature", "ags_global_retrieval_load", "ags_almeida_thouless_temperature",
+           "spin_glass_temperature", "mixture_state", "mixture_stability_temperature",
            "curie_weiss_finite"]
 
 #: Bisection steps that bracket every root to the last bit of a double in [−1, 1].
@@ -710,3 +711,74 @@ def mixture_stability_temperature(n: int) -> float:
         return state.hessian_eigenvalues.min() if state.m > 0 else -1.0
 
     return float(brentq(smallest, 1e-3, 1.0 - 1e-9, xtol=1e-10))
+
+
+def _spin_glass_zero_temperature(alpha):
+    """Energy per spin of the RS spin glass at T = 0 (m = 0, y = 0 in the closed form)."""
+    k = np.sqrt(2.0 / (np.pi * alpha))
+    C = k / (1.0 + k)  # C = √(2/(παr)) with √r = 1/(1 − C)
+    sigma = np.sqrt(alpha) / (1.0 - C)
+    return alpha / 2 + alpha / 2 * (2 * C - 1) / (1 - C) ** 2 - sigma * np.sqrt(2.0 / np.pi)
+
+
+def ags_global_retrieval_load(T: float = 0.0) -> float:
+    """The load below which the retrieval state is the global minimum of the RS free energy at T
+    (f_retrieval < f_spin_glass); above it, up to α_c(T), retrieval states are metastable.
+
+    The line is computed as α(T): the first sign change of f_retrieval − f_spin_glass on a grid of
+    α up from 1e-3, refined by Brent's method (α ≈ 0.051 at T = 0). In RS the line is re-entrant
+    near α ≈ 0.052–0.053 (an artefact of replica symmetry): there the grid's first crossing is returned.
+
+    Returns
+    -------
+    float
+        The load; NaN where the retrieval state is never the global minimum at this T.
+    """
+    from scipy.optimize import brentq
+
+    T = number(T, "T", low=0.0)
+    if T == 0.0:
+        def gap(alpha):
+            state = ags_zero_temperature(alpha)
+            return state.energy - _spin_glass_zero_temperature(alpha)
+    else:
+        def gap(alpha):
+            branches = ags(alpha, T)
+            return branches.free_energy[0] - branches.free_energy[2]
+    top = ags_capacity(T)
+    grid = np.linspace(1e-3, top * (1 - 1e-6), 25)
+    values = [gap(a) for a in grid]
+    for a, b, ga, gb in zip(grid[:-1], grid[1:], values[:-1], values[1:]):
+        if np.isfinite(ga) and np.isfinite(gb) and ga < 0 <= gb:
+            return float(brentq(gap, a, b, xtol=1e-10))
+    return np.nan
+
+
+def ags_almeida_thouless_temperature(alpha: float) -> float:
+    """T_AT(α): below it the RS retrieval state is unstable to replica-symmetry breaking,
+    ``αβ²⟨sech⁴ β(m + √(αr) z)⟩ / (1 − β(1 − q))² > 1`` (a very low temperature for α < α_c).
+
+    Returns
+    -------
+    float
+        T_AT by bisection (1e-5 absolute) between 1e-3 and T_M(α); exactly 1e-3 when the
+        retrieval state is already RS-stable there (then T_AT ≤ 1e-3: at small α it is
+        exponentially small); NaN when no retrieval state exists (α ≥ α_c(0)).
+    """
+    alpha = number(alpha, "alpha", low=0.0, low_open=True)
+    high = ags_retrieval_temperature(alpha)
+    if high == 0.0:
+        return np.nan
+
+    def unstable(T):
+        branches = ags(alpha, T)
+        return np.isfinite(branches.m[0]) and not branches.at_stable[0]
+
+    low = 1e-3
+    if not unstable(low):
+        return low
+    high *= 1 - 1e-6
+    while high - low > 1e-5:
+        middle = 0.5 * (low + high)
+        low, high = (middle, high) if unstable(middle) else (low, middle)
+    return 0.5 * (low + high)
