@@ -87,6 +87,7 @@ def test_retrieval_is_the_global_minimum_only_at_low_load():
     assert high.free_energy[0] > high.free_energy[2]
 
 
+@pytest.mark.slow
 def test_global_minimum_line_and_almeida_thouless_line():
     """AGS 1987: the retrieval state is the global minimum below α ≈ 0.051 at T = 0; the RS
     retrieval state breaks replica symmetry only at temperatures far below T_M."""

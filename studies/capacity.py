@@ -1,0 +1,195 @@
+"""Capacity: zero-temperature recall of Hebbian memories against the load α = P/N, and its size dependence.
+
+For each size N and load α (pattern storage, zero diagonal, several
+independent pattern sets), the zero-temperature dynamics (random order each
+sweep, ties keep the spin) start from stored patterns and from cues with 10 %
+of their sites flipped. Recorded per probe: the final overlap with the
+pattern, whether the pattern itself is a fixed point, the fraction of wrong
+bits (1 − m)/2 and the sweeps used. Beside them the Dataset holds the
+replica-symmetric AGS theory at T = 0 (:func:`isinghop.meanfield.ags_zero_temperature`):
+m(α) and (1 − m)/2 for α < α_c = 0.1379.
+
+Finite-size analysis (in the figure): the apparent capacity α_c(N) where
+the mean final overlap falls through 0.9, and where the fraction of
+successful recalls (final m ≥ 0.9) falls through 1/2, each with a jackknife
+error over pattern sets, extrapolated as α_c(N) = α_c(∞) + b N^(−1/2).
+"""
+
+import numpy as np
+import xarray as xr
+
+import isinghop as ih
+from isinghop.finite_size import extrapolate_in_size, level_crossing
+from isinghop.observables import jackknife
+from isinghop.study import labelled
+
+#: A recall counts as successful when the final overlap is at least this.
+SUCCESS = 0.9
+
+QUICK = ih.Config(
+    grid={"n_sites": (250, 500, 1000), "alpha": (0.06, 0.1, 0.12, 0.14, 0.16, 0.18, 0.22)},
+    fixed={"samples": 4, "probes": 8, "cue_noise": 0.1, "max_sweeps": 100},
+    description="N = 250-1000, 7 loads, 4 pattern sets of 8 probes: seconds",
+)
+FULL = ih.Config(
+    grid={"n_sites": (500, 1000, 2000, 4000, 8000, 16000),
+          "alpha": tuple(float(a) for a in np.round(np.arange(0.08, 0.2001, 0.01), 3))},
+    fixed={"samples": 8, "probes": 16, "cue_noise": 0.1, "max_sweeps": 200},
+    description="N = 500-16000, 13 loads, 8 pattern sets of 16 probes",
+)
+HUGE = ih.Config(
+    grid={"n_sites": (32000, 64000, 100000), "alpha": (0.12, 0.13, 0.14, 0.15, 0.16)},
+    fixed={"samples": 4, "probes": 8, "cue_noise": 0.1, "max_sweeps": 200},
+    description="N = 32000-100000: independent points for a dask.distributed cluster (--scheduler)",
+)
+
+
+def run_point(point, fixed, disorder, thermal, checkpoint):
+    """Recall from stored patterns and from 10 % cues at one (N, α), over independent pattern sets."""
+    n, samples, probes = point["n_sites"], fixed["samples"], fixed["probes"]
+    n_patterns = max(1, round(point["alpha"] * n))
+    probes = min(probes, n_patterns)
+    saved = checkpoint.load("samples") or {
+        "from_pattern": np.full((samples, probes), np.nan), "from_cue": np.full((samples, probes), np.nan),
+        "fixed_point": np.zeros((samples, probes), dtype=bool), "sweeps": np.zeros((samples, probes), dtype=np.int64),
+        "done": np.array(0)}
+    for s, (pattern_seed, dynamics_seed) in enumerate(zip(disorder.spawn(samples), thermal.spawn(samples))):
+        if s < int(saved["done"]):
+            continue
+        xi = ih.random_patterns(n_patterns, n, rng=pattern_seed)
+        model = ih.hebbian(xi)
+        cue_seed, pattern_run, cue_run = dynamics_seed.spawn(3)
+        stored = xi[:probes]
+        fields = ih.local_fields(model, stored)
+        saved["fixed_point"][s] = (stored * fields > 0).all(axis=1)  # ties keep, but a zero field is no margin
+        run = ih.relax(model, stored, schedule="permutation", tie="keep", max_sweeps=fixed["max_sweeps"],
+                       rng=pattern_run)
+        weights = stored.astype(np.int64)
+        saved["from_pattern"][s] = np.einsum("ps,ps->p", run.spins.astype(np.int64), weights) / n
+        saved["sweeps"][s] = run.sweeps
+        cues = ih.flip_fraction(stored, fixed["cue_noise"], rng=cue_seed)
+        run = ih.relax(model, cues, schedule="permutation", tie="keep", max_sweeps=fixed["max_sweeps"], rng=cue_run)
+        saved["from_cue"][s] = np.einsum("ps,ps->p", run.spins.astype(np.int64), weights) / n
+        saved["done"] = np.array(s + 1)
+        checkpoint.save("samples", **saved)
+    theory = ih.meanfield.ags_zero_temperature(point["alpha"])
+    dims = ("sample", "probe")
+    return xr.Dataset(
+        {
+            "overlap_from_pattern": labelled(dims, saved["from_pattern"], "1", "final overlap from ξ",
+                                             "m after zero-T relaxation started at the stored pattern"),
+            "overlap_from_cue": labelled(dims, saved["from_cue"], "1", "final overlap from a cue",
+                                         "m after relaxation from the pattern with cue_noise of its sites flipped"),
+            "fixed_point": labelled(dims, saved["fixed_point"], "1", "pattern is a fixed point",
+                                    "every site of the stored pattern is aligned with its field"),
+            "wrong_bits": labelled(dims, (1 - saved["from_pattern"]) / 2, "1", "fraction of wrong bits",
+                                   "(1 - m)/2 after relaxation from the stored pattern"),
+            "recall_sweeps": labelled(dims, saved["sweeps"], "sweeps", "sweeps",
+                                      "sweeps of the relaxation from the stored pattern"),
+            "theory_overlap": labelled((), theory.m, "1", "AGS overlap",
+                                       "replica-symmetric T = 0 retrieval overlap (NaN above alpha_c = 0.1379)"),
+            "theory_wrong_bits": labelled((), theory.wrong_bits, "1", "AGS wrong bits", "(1 - m)/2 of the RS theory"),
+        },
+        coords={
+            "sample": ("sample", np.arange(samples), {"units": "1", "long_name": "disorder sample",
+                                                      "description": "independent pattern set"}),
+            "probe": ("probe", np.arange(probes), {"units": "1", "long_name": "probe",
+                                                   "description": "which stored pattern is recalled"}),
+        },
+    )
+
+
+def apparent_capacity(dataset, variable, level, transform=None):
+    """α_c(N) per size where the sample-mean curve of ``variable`` falls through ``level``, with its
+    jackknife error over pattern sets: ``(sizes, values, errors)``."""
+    alpha = dataset["alpha"].values
+    sizes, values, errors = [], [], []
+    for n in dataset["n_sites"].values:
+        data = dataset[variable].sel(n_sites=n)
+        data = transform(data) if transform is not None else data
+        per_sample = data.mean("probe").transpose("alpha", "sample").values  # (alpha, sample)
+
+        def estimate(block):
+            return level_crossing(alpha, np.nanmean(block, axis=-1), level)
+
+        value, error = jackknife(estimate, per_sample, blocks=per_sample.shape[1])
+        sizes.append(int(n))
+        values.append(value)
+        errors.append(error)
+    return np.array(sizes), np.array(values), np.array(errors)
+
+
+def plot(dataset):
+    """Final overlap and wrong bits against α for each N beside AGS; fixed-point fraction; α_c(N)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(17, 9), layout="constrained")
+    (overlap, wrong, fixed), (success, cue, sizes_ax) = fig.subplots(2, 3)
+    alpha = dataset["alpha"].values
+    theory = dataset["theory_overlap"].isel(n_sites=0).values
+    fine = np.linspace(alpha.min(), alpha.max(), 300)
+    rs = np.array([ih.meanfield.ags_zero_temperature(a).m for a in fine])
+    capacity = ih.meanfield.ags_capacity(0.0)
+    for k, n in enumerate(dataset["n_sites"].values):
+        here = dataset.sel(n_sites=n)
+        color = f"C{k}"
+        for axis, variable in ((overlap, "overlap_from_pattern"), (wrong, "wrong_bits"), (cue, "overlap_from_cue")):
+            mean, error = ih.finite_size.disorder_average(here[variable].mean("probe"), replica_dim=None)
+            axis.errorbar(alpha, mean, yerr=error, marker="o", ms=3, capsize=2, color=color, label=f"N = {n}")
+        for axis, data in ((fixed, here["fixed_point"].astype(float)),
+                           (success, (here["overlap_from_pattern"] >= SUCCESS).astype(float))):
+            mean, error = ih.finite_size.disorder_average(data.mean("probe"), replica_dim=None)
+            axis.errorbar(alpha, mean, yerr=error, marker="o", ms=3, capsize=2, color=color, label=f"N = {n}")
+    overlap.plot(fine, rs, "k-", lw=1.5, label="AGS (RS), T = 0")
+    wrong.plot(fine, (1 - rs) / 2, "k-", lw=1.5, label="AGS (RS) (1 − m)/2")
+    cue.plot(fine, rs, "k-", lw=1.5, label="AGS (RS), T = 0")
+    for axis in (overlap, wrong, fixed, success, cue):
+        axis.axvline(capacity, color="0.5", ls=":", lw=1)
+        axis.set_xlabel("load α = P/N")
+        axis.legend(fontsize=7)
+    overlap.set_ylabel("final overlap m from ξ (mean ± error over pattern sets)")
+    overlap.set_title(f"recall from the stored pattern; α_c(RS) = {capacity:.4f} (dotted)", fontsize=10)
+    wrong.set_yscale("log")
+    wrong.set_ylabel("fraction of wrong bits (1 − m)/2")
+    wrong.set_title("wrong bits after recall", fontsize=10)
+    fixed.set_ylabel("fraction of stored patterns that are fixed points")
+    fixed.set_title("stored patterns that are exact fixed points", fontsize=10)
+    success.axhline(0.5, color="0.6", lw=1)
+    success.set_ylabel(f"fraction of recalls with m ≥ {SUCCESS}")
+    success.set_title("successful recalls", fontsize=10)
+    cue.set_ylabel("final overlap from a 10 % cue")
+    cue.set_title("recall from a cue with 10 % of its sites flipped", fontsize=10)
+    for label, variable, level, transform, marker in (
+            (f"mean m = {SUCCESS}", "overlap_from_pattern", SUCCESS, None, "o"),
+            ("half the recalls succeed", "overlap_from_pattern", 0.5, lambda d: (d >= SUCCESS).astype(float), "s")):
+        sizes, values, errors = apparent_capacity(dataset, variable, level, transform)
+        sizes_ax.errorbar(sizes ** -0.5, values, yerr=errors, fmt=marker, capsize=3, label=f"α_c(N): {label}")
+        if np.isfinite(values).sum() >= 3:
+            limit, limit_error, slope, chi2 = extrapolate_in_size(sizes, values, errors)
+            x = np.linspace(0, sizes.min() ** -0.5, 50)
+            sizes_ax.plot(x, limit + slope * x, "--", lw=1,
+                          label=f"fit: α_c(∞) = {limit:.4f} ± {limit_error:.4f} (χ²/dof {chi2:.1f})")
+    sizes_ax.axhline(capacity, color="k", lw=1, label=f"RS theory {capacity:.4f}")
+    sizes_ax.axhspan(0.138, 0.144, color="0.85", label="simulation estimates 0.138–0.144")
+    sizes_ax.set_xlabel("N^(−1/2)")
+    sizes_ax.set_ylabel("apparent capacity α_c(N)")
+    sizes_ax.set_xlim(left=0)
+    sizes_ax.set_title("finite-size capacity, extrapolated in N^(−1/2)", fontsize=10)
+    sizes_ax.legend(fontsize=7)
+    samples = dataset.sizes["sample"]
+    fig.suptitle(f"Hebbian storage capacity at T = 0: simulation against AGS theory; error bars from {samples} "
+                 "independent pattern sets", fontsize=12)
+    return fig
+
+
+STUDY = ih.Study(
+    name="capacity",
+    description="zero-temperature recall against the load for N = 250-16000 beside the AGS T = 0 theory",
+    configs={"quick": QUICK, "full": FULL, "huge": HUGE},
+    run_point=run_point,
+    plot=plot,
+    coordinates={
+        "n_sites": {"units": "1", "long_name": "N", "description": "number of sites"},
+        "alpha": {"units": "1", "long_name": "load α", "description": "stored patterns per site, P/N"},
+    },
+)
