@@ -229,6 +229,8 @@ def curie_weiss_finite(n_sites: int, T, h=0.0) -> FiniteCurieWeiss:
 AGS_BRANCHES = ("retrieval", "retrieval_unstable", "spin_glass", "paramagnet")
 #: Half-width of the Gaussian average in units of σ (the weight beyond it is below 2e-22).
 _Z_MAX = 10.0
+#: No RS retrieval state exists above this load at any temperature (the re-entrant maximum is ≈ 0.1382).
+_RS_MAX_LOAD = 0.145
 #: Largest residual of an accepted AGS solution.
 _AGS_RESIDUAL = 1e-10
 
@@ -360,15 +362,36 @@ def _solve_retrieval(alpha, beta, start):
 
 def _retrieval_candidates(alpha, beta, overlaps=(0.999, 0.95, 0.8, 0.6, 0.4, 0.2, 0.08),
                           fractions=(0.02, 0.2, 0.5, 0.8)):
-    """Every distinct retrieval solution found from a grid of starts (m, C/min(1, β)), by decreasing m."""
+    """Every distinct retrieval solution found from a grid of starts (m, C/min(1, β)), by decreasing m,
+    and from the T = 0 retrieval state and saddle (which can sit at m ≪ 0.08 at small α)."""
     found = []
+    if alpha > _RS_MAX_LOAD:
+        return found
     top = min(1.0, beta)
-    for m0 in overlaps:
-        for c0 in fractions:
-            solution = _solve_retrieval(alpha, beta, (m0, c0 * top))
-            if solution is not None and all(abs(solution[0] - m) > 1e-7 for m, _ in found):
-                found.append(solution)
+    starts = [(m0, c0 * top) for m0 in overlaps for c0 in fractions] + _zero_temperature_seeds(alpha, top)
+    for start in starts:
+        solution = _solve_retrieval(alpha, beta, start)
+        if solution is not None and all(abs(solution[0] - m) > 1e-7 for m, _ in found):
+            found.append(solution)
     return sorted(found, reverse=True)
+
+
+def _zero_temperature_seeds(alpha, top):
+    """(m, C) of the T = 0 retrieval state and saddle (the two roots y of the closed form), where they exist."""
+    from scipy.optimize import brentq
+    from scipy.special import erf
+
+    peak, capacity = _capacity_point()
+    if alpha >= capacity:
+        return []
+    seeds = []
+    for low, high in ((1e-8, peak), (peak, max(50.0, 2.0 / np.sqrt(alpha)))):
+        if (_alpha_of_y(low) - alpha) * (_alpha_of_y(high) - alpha) < 0:
+            y = brentq(lambda v: _alpha_of_y(v) - alpha, low, high, xtol=1e-14)
+            m = float(erf(y))
+            C = 2.0 * y * np.exp(-y * y) / (np.sqrt(np.pi) * m)
+            seeds.append((m, min(C, 0.99) * top))
+    return seeds
 
 
 def _spin_glass_C(alpha, beta):
@@ -513,7 +536,8 @@ def ags_zero_temperature(alpha: float) -> AGSZeroTemperature:
     peak, capacity = _capacity_point()
     if alpha > capacity:
         return AGSZeroTemperature(False, np.nan, np.nan, np.nan, np.nan, np.nan)
-    y = peak if alpha == capacity else brentq(lambda v: _alpha_of_y(v) - alpha, peak, 50.0, xtol=1e-15,
+    top = max(50.0, 2.0 / np.sqrt(alpha))  # α(y) → 1/(2y²) for large y
+    y = peak if alpha == capacity else brentq(lambda v: _alpha_of_y(v) - alpha, peak, top, xtol=1e-15,
                                               rtol=1e-15)
     m = float(erf(y))
     C = 2.0 * y * np.exp(-y * y) / (np.sqrt(np.pi) * m)
@@ -541,7 +565,8 @@ def ags_capacity(T: float = 0.0) -> float:
         return _capacity_point()[1]
     if T >= 1.0:
         return 0.0
-    return _last_with_retrieval(lambda a: (a, T), 1e-4, _capacity_point()[1], 1e-5)
+    low = min(1e-4, 0.1 * ((1.0 - T) / 1.95) ** 2)  # α_c(T) ≈ ((1 − T)/1.95)² as T → 1
+    return _last_with_retrieval(lambda a: (a, T), low, _RS_MAX_LOAD, 1e-5)
 
 
 def ags_retrieval_temperature(alpha: float) -> float:
@@ -550,12 +575,17 @@ def ags_retrieval_temperature(alpha: float) -> float:
     Returns
     -------
     float
-        T_M; 0 when α ≥ α_c(0) (no retrieval even at T = 0).
+        T_M; 0 when no retrieval state exists at any T ≥ 0.002. Just above α_c(0) = 0.1379
+        the RS line is re-entrant (retrieval only at low T > 0, up to α ≈ 0.1382 near
+        T ≈ 0.02), an artefact of replica symmetry that lies below the AT line.
     """
     alpha = number(alpha, "alpha", low=0.0, low_open=True)
-    if alpha >= _capacity_point()[1]:
+    if alpha >= _RS_MAX_LOAD:
         return 0.0
-    start = 0.02 if np.isfinite(ags(alpha, 0.02).m[0]) else 1e-3
+    # just above α_c(0) the RS line is re-entrant: retrieval exists only in a window of low T
+    start = next((t for t in (0.02, 0.01, 0.005, 0.002) if np.isfinite(ags(alpha, t).m[0])), None)
+    if start is None:
+        return 0.0
     return _last_with_retrieval(lambda t: (alpha, t), start, 1.0, 1e-5)
 
 
@@ -761,9 +791,9 @@ def ags_almeida_thouless_temperature(alpha: float) -> float:
     Returns
     -------
     float
-        T_AT by bisection (1e-5 absolute) between 1e-3 and T_M(α); exactly 1e-3 when the
-        retrieval state is already RS-stable there (then T_AT ≤ 1e-3: at small α it is
-        exponentially small); NaN when no retrieval state exists (α ≥ α_c(0)).
+        T_AT by bisection (1e-5 absolute) between 1e-3 and T_M(α). When the retrieval
+        state is already RS-stable at 1e-3, the small-α asymptote √(8α/9π) e^(−1/(2α))
+        (exponentially small: 5e-6 at α = 0.05). NaN when no retrieval state exists.
     """
     alpha = number(alpha, "alpha", low=0.0, low_open=True)
     high = ags_retrieval_temperature(alpha)
@@ -775,8 +805,8 @@ def ags_almeida_thouless_temperature(alpha: float) -> float:
         return np.isfinite(branches.m[0]) and not branches.at_stable[0]
 
     low = 1e-3
-    if not unstable(low):
-        return low
+    if not unstable(low):  # below the resolved range: the small-α asymptote √(8α/9π) e^(−1/2α)
+        return float(np.sqrt(8 * alpha / (9 * np.pi)) * np.exp(-0.5 / alpha))
     high *= 1 - 1e-6
     while high - low > 1e-5:
         middle = 0.5 * (low + high)

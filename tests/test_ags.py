@@ -61,7 +61,10 @@ def test_vanishing_load_gives_curie_weiss(T):
 
 def test_no_retrieval_branch_above_capacity_and_melting_temperature():
     for T in (0.02, 0.1, 0.3):
-        assert np.isnan(mf.ags(0.15, T).m[:2]).all()  # α > α_c(0) > α_c(T)
+        assert np.isnan(mf.ags(0.15, T).m[:2]).all()  # above every α_c(T), re-entrance included (≤ 0.1382)
+    # just above α_c(0) the RS line is re-entrant: retrieval at T = 0.02 but not at T = 0
+    assert not mf.ags_zero_temperature(0.1381).exists and np.isfinite(mf.ags(0.1381, 0.02).m[0])
+    assert mf.ags_capacity(0.02) > mf.ags_capacity(0.0)
     t_m = mf.ags_retrieval_temperature(0.1)
     assert np.isfinite(mf.ags(0.1, t_m - 1e-3).m[0]) and np.isnan(mf.ags(0.1, t_m + 1e-3).m[0])
     # the two searches meet: α_c(T_M(α)) = α
@@ -109,6 +112,13 @@ def test_mixture_states_at_zero_load():
     assert t5 == pytest.approx(0.385, abs=0.005)  # and 0.385
     assert mf.mixture_state(3, t3 - 0.01).stable and not mf.mixture_state(3, t3 + 0.01).stable
     assert mf.mixture_stability_temperature(2) == 0.0 and not mf.mixture_state(2, 0.2).stable
+
+
+def test_small_loads_keep_both_retrieval_branches():
+    """α = 1e-6: the T = 0 saddle sits at m = erf(y_small) ≈ 0.05; the finite-T solver finds it."""
+    assert mf.ags_zero_temperature(1e-4).m == pytest.approx(1.0)
+    branches = mf.ags(1e-6, 1e-3)
+    assert branches.m[0] == pytest.approx(1.0) and 0.01 < branches.m[1] < 0.1
 
 
 def test_bad_ags_input():
