@@ -368,11 +368,13 @@ def _retrieval_candidates(alpha, beta, overlaps=(0.999, 0.95, 0.8, 0.6, 0.4, 0.2
     if alpha > _RS_MAX_LOAD:
         return found
     top = min(1.0, beta)
-    starts = [(m0, c0 * top) for m0 in overlaps for c0 in fractions] + _zero_temperature_seeds(alpha, top)
+    starts = _zero_temperature_seeds(alpha, top) + [(m0, c0 * top) for m0 in overlaps for c0 in fractions]
     for start in starts:
         solution = _solve_retrieval(alpha, beta, start)
         if solution is not None and all(abs(solution[0] - m) > 1e-7 for m, _ in found):
             found.append(solution)
+        if len(found) == 2:  # one condensed pattern has at most the retrieval state and its saddle
+            break
     return sorted(found, reverse=True)
 
 

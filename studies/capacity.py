@@ -27,9 +27,9 @@ from isinghop.study import labelled
 SUCCESS = 0.9
 
 QUICK = ih.Config(
-    grid={"n_sites": (250, 500, 1000), "alpha": (0.06, 0.1, 0.12, 0.14, 0.16, 0.18, 0.22)},
-    fixed={"samples": 4, "probes": 8, "cue_noise": 0.1, "max_sweeps": 100},
-    description="N = 250-1000, 7 loads, 4 pattern sets of 8 probes: seconds",
+    grid={"n_sites": (250, 500, 1000), "alpha": (0.06, 0.1, 0.13, 0.16, 0.22)},
+    fixed={"samples": 4, "probes": 8, "cue_noise": 0.1, "max_sweeps": 50},
+    description="N = 250-1000, 5 loads, 4 pattern sets of 8 probes: seconds",
 )
 FULL = ih.Config(
     grid={"n_sites": (500, 1000, 2000, 4000, 8000, 16000),
