@@ -297,7 +297,7 @@ class Playground:
     def _redraw(self):
         for image, values in zip(self._images, [*self.patterns, self.cue]):
             image.set_data(values.reshape(self.side, self.side).astype(np.float64))
-        self.figure.canvas.draw_idle()
+        self._refresh()
 
     def _draw_frame(self):
         frames = self.recall_run.snapshots
@@ -318,11 +318,16 @@ class Playground:
         self._energy_ax.set_ylim(low - 0.05 * (high - low + 1e-3), high + 0.05 * (high - low + 1e-3))
         self._energy_ax.set_xlabel("sweep")
         self._energy_ax.set_ylabel("energy per spin H/N")
-        self.figure.canvas.draw_idle()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Ask a window to redraw; a headless canvas draws when the figure is saved instead."""
+        if self._timer is not None:
+            self.figure.canvas.draw_idle()
 
     def _status(self, text: str) -> None:
         self._message.set_text(text)
-        self.figure.canvas.draw_idle()
+        self._refresh()
 
 
 def playground(*, side: int = 16, n_patterns: int = MAX_PATTERNS, rng=None) -> Playground:

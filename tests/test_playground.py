@@ -40,7 +40,7 @@ def test_a_painted_cue_is_recalled_to_the_painted_pattern():
     session = Playground(side=8, n_patterns=2, rng=1)
     session.figure.canvas.draw()
     cross = [(r, r) for r in range(8)] + [(r, 7 - r) for r in range(8)]
-    bars = [(r, c) for r in (1, 2, 5, 6) for c in range(8)]
+    bars = [(r, c) for r in (2, 5) for c in range(8)]
     first, second, cue = session._grid_axes[0], session._grid_axes[1], session._grid_axes[-1]
     _drag(session, first, cross)
     _drag(session, second, bars)
@@ -49,7 +49,7 @@ def test_a_painted_cue_is_recalled_to_the_painted_pattern():
     np.testing.assert_array_equal(session.patterns[0].reshape(8, 8), expected)
     _press_button(session, "train")
     assert session.model is not None
-    _drag(session, cue, cross[:11])  # most of the cross, nothing of the bars
+    _drag(session, cue, cross[:8])  # the cross's diagonal, nothing of the bars
     _click(session, cue, 3, 3, button=3)  # paper over one painted cell
     _press_button(session, "recall")
     while session.step():
