@@ -25,7 +25,7 @@ from isinghop.exact import (
     state_spins,
     thermal_averages,
 )
-from isinghop.learning import correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
+from isinghop.learning import balanced_patterns, correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
 from isinghop import finite_size, graded, landscape, meanfield, observables, pictures, plotting, reweighting, vocabulary
 from isinghop.playground import playground
 from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
@@ -112,6 +112,7 @@ __all__ = [
     "pseudo_inverse",
     "storkey",
     "random_patterns",
+    "balanced_patterns",
     "correlated_patterns",
     # spins
     "as_spins",

@@ -58,7 +58,9 @@ def disorder_jackknife(estimator, data, *, dim: str = "sample", replica_dim: str
         Takes a NumPy array of per-sample values (samples on the last axis)
         and returns a number, e.g. ``lambda m: binder_cumulant(m)``.
     data : xarray.DataArray
-        One-dimensional after averaging ``replica_dim``: values per sample.
+        Values per sample after averaging ``replica_dim``; any other dims
+        come first in the array the estimator gets (e.g. ``(alpha, sample)``
+        for a crossing in α).
     dim, replica_dim : str
         As in :func:`disorder_average`.
 
@@ -71,9 +73,7 @@ def disorder_jackknife(estimator, data, *, dim: str = "sample", replica_dim: str
     count = _samples(data, dim)
     if replica_dim is not None and replica_dim in data.dims:
         data = data.mean(replica_dim)
-    if data.ndim != 1:
-        raise ValueError(f"data: expected one value per sample after averaging replicas, got dims {tuple(data.dims)}")
-    return jackknife(estimator, data.transpose(dim).values, blocks=count)
+    return jackknife(estimator, data.transpose(..., dim).values, blocks=count)
 
 
 def level_crossing(x, values, level: float) -> float:

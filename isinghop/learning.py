@@ -36,7 +36,7 @@ from isinghop.model import (
 )
 from isinghop.rng import RngLike, as_generator
 
-__all__ = ["hebbian", "covariance_rule", "pseudo_inverse", "storkey", "random_patterns", "correlated_patterns",
+__all__ = ["hebbian", "covariance_rule", "pseudo_inverse", "storkey", "random_patterns", "balanced_patterns", "correlated_patterns",
            "LEARNING_RULES"]
 
 STORAGES = ("patterns", "dense")
@@ -306,6 +306,40 @@ def random_patterns(n_patterns: int, n_sites: int, *, bias: float = 0.0, rng: Rn
     out = _layout_array(n_patterns, n_sites, layout)
     _fill_signs(out, (1.0 + bias) / 2.0, as_generator(rng))
     return out
+
+
+def balanced_patterns(n_patterns: int, n_sites: int, *, rng: RngLike = None) -> np.ndarray:
+    """Patterns whose 2^P sign combinations each occupy N/2^P sites, in random order.
+
+    Every combination ``(ξ_i^1, …, ξ_i^P)`` appears ⌊N/2^P⌋ or ⌈N/2^P⌉ times
+    (exactly N/2^P when 2^P divides N), so averages over sites of any function
+    of the patterns equal their α = 0 averages over independent signs up to
+    O(2^P/N): the overlap between two patterns is at most 2^P/N instead of
+    O(N^(−1/2)). The finite-P mean-field theory (e.g. of the symmetric
+    mixtures, :func:`isinghop.meanfield.mixture_state`) then describes the
+    network without the quenched O(N^(−1/2)) tilts that random patterns give
+    it, which can exceed the shallow free-energy barriers of mixture states.
+
+    Parameters
+    ----------
+    n_patterns, n_sites : int
+        P (at most 20) and N.
+    rng : Generator, SeedSequence, int or None
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8``, shape ``(n_patterns, n_sites)``.
+    """
+    n_patterns = positive_int(n_patterns, "n_patterns")
+    n_sites = positive_int(n_sites, "n_sites")
+    if n_patterns > 20:
+        raise ValueError(f"n_patterns: at most 20 (2^P sign combinations), got {n_patterns}")
+    generator = as_generator(rng)
+    combination = generator.permutation(np.arange(n_sites) % (1 << n_patterns))
+    combination = (combination + generator.integers(1 << n_patterns)) % (1 << n_patterns)  # which N mod 2^P repeat
+    bits = (combination[None, :] >> np.arange(n_patterns)[:, None]) & 1
+    return (2 * bits - 1).astype(np.int8)
 
 
 def correlated_patterns(n_patterns: int, n_sites: int, c: float, *, rng: RngLike = None,

@@ -54,6 +54,8 @@ __all__ = [
     "jackknife",
     "EquilibrationCheck",
     "compare_starts",
+    "HalfChainCheck",
+    "compare_halves",
     "distribution_p_value",
 ]
 
@@ -594,6 +596,72 @@ def compare_starts(hot, cold, *, threshold: float = 3.0) -> EquilibrationCheck:
     replicas = min(hot_estimate.p_value, cold_estimate.p_value) >= REPLICA_P_VALUE
     return EquilibrationCheck(hot_mean, cold_mean, hot_error, cold_error, float(z),
                               bool(abs(z) < threshold and replicas), replicas)
+
+
+@dataclass(frozen=True)
+class HalfChainCheck:
+    """Outcome of :func:`compare_halves`; arrays have the shape of the series without their time axis.
+
+    Attributes
+    ----------
+    tau : numpy.ndarray
+        τ_int of each whole series, in recording intervals (0.5 for a constant series).
+    z : numpy.ndarray
+        ``(first − second) / √(e₁² + e₂²)``: the two halves' means, each with
+        the error ``σ √(2 τ_int / n)`` from its own n samples, spread σ and
+        τ_int (a drift between the halves would inflate a τ_int taken over
+        the whole series and hide itself).
+    agree : numpy.ndarray
+        ``|z| < threshold``.
+    """
+
+    tau: np.ndarray
+    z: np.ndarray
+    agree: np.ndarray
+
+
+def compare_halves(series, *, threshold: float = 3.0) -> HalfChainCheck:
+    """Is each chain stationary? Its first and second halves must agree within their errors.
+
+    The check for a chain held in one state: where a state is metastable, hot
+    and cold starts disagree by design, but a chain equilibrated within its
+    state has the same mean in both halves. A chain still drifting, or one
+    that left its state half-way, fails. τ_int is estimated without the
+    length check (a series shorter than ``MIN_LENGTH_IN_TAU`` τ_int has an
+    uncertain error, which the caller sees in ``tau``).
+
+    Parameters
+    ----------
+    series : array_like
+        ``(..., time)``, finite, at least 4 samples long.
+    threshold : float
+        Largest ``|z|`` that counts as agreement (> 0).
+
+    Returns
+    -------
+    HalfChainCheck
+    """
+    values = finite_array(series, "series").astype(np.float64)
+    threshold = number(threshold, "threshold", low=0.0, low_open=True)
+    if values.ndim < 1 or values.shape[-1] < 4:
+        raise ValueError(f"series: expected shape (..., time) with time >= 4, got {values.shape}")
+    flat = values.reshape(-1, values.shape[-1])
+    half = flat.shape[1] // 2
+
+    def tau_of(row):
+        return integrated_time(row, quiet=True) if row.min() < row.max() else 0.5
+
+    def error_of(part):
+        return part.std() * np.sqrt(2 * tau_of(part) / len(part))
+
+    tau, z = np.array([tau_of(row) for row in flat]), np.zeros(len(flat))
+    for k, row in enumerate(flat):
+        first, second = row[:half], row[half:]
+        error = np.hypot(error_of(first), error_of(second))
+        difference = first.mean() - second.mean()
+        z[k] = difference / error if error > 0 else (0.0 if difference == 0 else np.inf * np.sign(difference))
+    shape = values.shape[:-1]
+    return HalfChainCheck(tau.reshape(shape), z.reshape(shape), (np.abs(z) < threshold).reshape(shape))
 
 
 def distribution_p_value(counts, probabilities, *, min_expected: float = 5.0) -> float:

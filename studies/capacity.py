@@ -19,8 +19,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
-from isinghop.finite_size import extrapolate_in_size, level_crossing
-from isinghop.observables import jackknife
+from isinghop.finite_size import disorder_jackknife, extrapolate_in_size, level_crossing
 from isinghop.study import labelled
 
 #: A recall counts as successful when the final overlap is at least this.
@@ -107,12 +106,8 @@ def apparent_capacity(dataset, variable, level, transform=None):
     for n in dataset["n_sites"].values:
         data = dataset[variable].sel(n_sites=n)
         data = transform(data) if transform is not None else data
-        per_sample = data.mean("probe").transpose("alpha", "sample").values  # (alpha, sample)
-
-        def estimate(block):
-            return level_crossing(alpha, np.nanmean(block, axis=-1), level)
-
-        value, error = jackknife(estimate, per_sample, blocks=per_sample.shape[1])
+        value, error = disorder_jackknife(lambda block: level_crossing(alpha, np.nanmean(block, axis=-1), level),
+                                          data.mean("probe").transpose("alpha", "sample"), replica_dim=None)
         sizes.append(int(n))
         values.append(value)
         errors.append(error)
@@ -126,7 +121,6 @@ def plot(dataset):
     fig = Figure(figsize=(17, 9), layout="constrained")
     (overlap, wrong, fixed), (success, cue, sizes_ax) = fig.subplots(2, 3)
     alpha = dataset["alpha"].values
-    theory = dataset["theory_overlap"].isel(n_sites=0).values
     fine = np.linspace(alpha.min(), alpha.max(), 300)
     rs = np.array([ih.meanfield.ags_zero_temperature(a).m for a in fine])
     capacity = ih.meanfield.ags_capacity(0.0)

@@ -1,0 +1,87 @@
+"""The phase-diagram study, balanced patterns and the half-chain check it uses."""
+
+import numpy as np
+import pytest
+
+import isinghop as ih
+from isinghop.finite_size import disorder_average
+from isinghop.observables import compare_halves
+from isinghop.testing import assert_study_dataset
+from test_observables import ar1
+
+THEORY = ("ags_overlap", "ags_q", "ags_retrieval_temperature", "spin_glass_temperature", "ags_almeida_thouless",
+          "line_retrieval_temperature", "line_almeida_thouless", "line_global_load", "theory_mixture_overlap",
+          "theory_mixture_stable", "mixture_stability_temperature")
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    return ih.run("phase_diagram", "quick", tmp_path_factory.mktemp("phase_diagram"), rng=0)
+
+
+def test_quick_config_meets_the_contract_and_holds_the_theory(quick):
+    assert_study_dataset(quick, dims=("n_sites", "alpha", "T", "sample", "replica"))
+    assert ih.load_study("phase_diagram").plot(quick) is not None
+    assert set(THEORY) <= set(quick.data_vars)
+    assert float(quick["ags_retrieval_temperature"].sel(alpha=0.1).isel(n_sites=0)) == pytest.approx(0.3154, abs=1e-3)
+    np.testing.assert_allclose(quick["spin_glass_temperature"].isel(n_sites=0), 1 + np.sqrt([0.03, 0.1]))
+    T = quick["T"].values
+    for alpha in quick["alpha"].values:  # a retrieval branch exactly below T_M
+        theory = quick.sel(alpha=alpha).isel(n_sites=0)
+        above = T > float(theory["ags_retrieval_temperature"])
+        assert np.isnan(theory["ags_overlap"].values[above]).all()
+        assert np.isfinite(theory["ags_overlap"].values[~above]).all()
+
+
+def test_thermal_retrieval_follows_ags(quick):
+    """α = 0.03, N = 400: below T_M = 0.65 the chains stay retrieved with the RS m and q; RS is exact as
+    N → ∞ and mean-field corrections are O(1/N), so |simulation − RS| < 4 standard errors + 4/N. Above
+    T_M no chain stays retrieved."""
+    here = quick.sel(n_sites=400, alpha=0.03)
+    cold = here["T"] <= 0.5
+    assert bool(here["retrieved"].sel(T=cold).all())
+    for variable, theory in (("overlap", "ags_overlap"), ("edwards_anderson", "ags_q")):
+        mean, error = disorder_average(here[variable].sel(T=cold))
+        assert np.all(np.abs(mean - here[theory].sel(T=cold)) < 4 * error + 4 / 400), variable
+    assert not bool(here["retrieved"].sel(T=[0.8, 1.0]).any())
+
+
+def test_mixtures_stable_below_their_temperature_and_not_above():
+    """Balanced patterns, N = 2000: the 3-mixture's free-energy barrier at T = 0.2 is 0.012 per spin
+    (N ΔF/T ≈ 120: it never escapes), while above T₃ = 0.460 the mixture is a saddle and the chain
+    falls into one pure state within a few hundred sweeps."""
+    xi = ih.balanced_patterns(3, 2000, rng=1)
+    mixture = np.sign(xi.sum(axis=0)).astype(np.int8)
+    chain = ih.sample(ih.hebbian(xi), np.repeat(mixture[None], 4, axis=0), T=[0.2, 0.2, 0.6, 0.6], sweeps=600,
+                      record="overlaps", rng=2)
+    late = chain.overlaps[:, 300:].mean(axis=1)
+    cold_m = ih.meanfield.mixture_state(3, 0.2).m
+    assert np.abs(late[:2] - cold_m).max() < 0.02  # thermal fluctuation of a time average: far below 0.02
+    pure = ih.meanfield.curie_weiss(0.6).m.max()
+    assert np.allclose(np.sort(np.abs(late[2:]), axis=1), [0, 0, pure], atol=0.03)
+
+
+def test_balanced_patterns_hold_every_combination_equally():
+    xi = ih.balanced_patterns(4, 1000, rng=3)
+    assert xi.dtype == np.int8 and xi.shape == (4, 1000)
+    counts = np.bincount(((xi > 0) * (1 << np.arange(4))[:, None]).sum(axis=0), minlength=16)
+    assert counts.min() >= 1000 // 16 and counts.max() <= 1000 // 16 + 1
+    overlaps = xi.astype(np.int64) @ xi.T.astype(np.int64) / 1000
+    assert np.abs(overlaps - np.eye(4)).max() <= 16 / 1000
+    with pytest.raises(ValueError, match="n_patterns"):
+        ih.balanced_patterns(21, 10)
+
+
+def test_compare_halves():
+    """Stationary AR(1) with ρ = 0.9: τ_int = (1 + ρ)/(2(1 − ρ)) = 9.5; z is standard normal, so 200
+    chains have |z| ≥ 3 about 0.5 times. A mean shift of 1 at mid-chain is found in every chain."""
+    series = ar1(0.9, 4000, 200, 4)
+    check = compare_halves(series)
+    assert check.z.shape == (200,) and np.median(check.tau) == pytest.approx(9.5, rel=0.1)
+    assert check.agree.sum() >= 197
+    shifted = series + (np.arange(4000) >= 2000)
+    assert not compare_halves(shifted).agree.any()
+    constant = compare_halves(np.ones((2, 10)))
+    assert np.all(constant.tau == 0.5) and np.all(constant.z == 0)
+    with pytest.raises(ValueError, match="series"):
+        compare_halves(np.ones(3))
