@@ -1,13 +1,15 @@
 """Zero-temperature recall: speed and memory of `relax` against simple baselines.
 
-Run: python benchmarks/bench_dynamics.py [--quick]
+Run: python benchmarks/bench_dynamics.py [--quick | --memory]
 
 Every figure comes from this one run, after JIT compilation, on one thread:
 * recall time vs N for pattern storage (P = 0.05 N) and dense storage (N <= 10^4),
   time per update attempt, and the ratio to a plain NumPy loop (J[i] @ s per update)
   and to a plain numba kernel (integer overlaps, orders drawn beforehand by NumPy);
 * time per attempt vs N at fixed P (flat: an attempt costs O(P));
-* peak RSS of a recall at N = 10^5, P = 5000, measured in a fresh subprocess.
+* peak RSS of a recall at N = 10^5, P = 5000 from 20 % noise, and of the capacity study's largest
+  point, N = 10^5, P = 14 000 (α = 0.14) from a 10 % cue, with its recall time, each measured
+  in a fresh subprocess.
 """
 
 from __future__ import annotations
@@ -134,26 +136,34 @@ MEMORY_SCRIPT = """
 import resource, numpy as np, isinghop as ih
 base = ih.relax(ih.hebbian(ih.random_patterns(5, 100, rng=0)), np.ones(100), rng=0)  # compile first
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+numba.set_num_threads(1)
 xi = ih.random_patterns({p}, {n}, rng=1, layout="site")
-start = ih.flip_fraction(xi[0], 0.2, rng=2)
-result = ih.relax(ih.hebbian(xi), start, rng=3)
+start = ih.flip_fraction(xi[0], {noise}, rng=2)
+built = time.perf_counter()
+model = ih.hebbian(xi)
+began = time.perf_counter()
+result = ih.relax(model, start, rng=3)
+ended = time.perf_counter()
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(before / 1024, after / 1024, xi.nbytes / 2**20, int(result.sweeps), (result.spins == xi[0]).mean())
+print(before / 1024, after / 1024, xi.nbytes / 2**20, int(result.sweeps), (result.spins == xi[0]).mean(),
+      began - built, ended - began)
 """
 
 
-def memory_row(n, p):
-    done = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT.format(n=n, p=p)], capture_output=True, text=True,
-                          check=True)
-    before, after, xi_mb, sweeps, accuracy = done.stdout.split()
-    print(f"\n## Peak memory, N = {n}, P = {p}, recall from 20 % noise (fresh process)")
+def memory_row(n, p, noise):
+    script = "import time, numba\n" + MEMORY_SCRIPT.format(n=n, p=p, noise=noise)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    before, after, xi_mb, sweeps, accuracy, build, recall = done.stdout.split()
+    print(f"\n## Peak memory, N = {n}, P = {p} (alpha = {p / n:g}), recall from {noise:.0%} noise (fresh process)")
     print(f"peak RSS after import and compile: {float(before):.0f} MiB; peak RSS at the end: {float(after):.0f} MiB; "
-          f"xi alone: {float(xi_mb):.0f} MiB; sweeps {sweeps}; final fraction of correct bits {float(accuracy):.4f}")
+          f"xi alone: {float(xi_mb):.0f} MiB; model built in {float(build):.1f} s; recall {float(recall):.1f} s "
+          f"on one thread over {sweeps} sweeps; final fraction of correct bits {float(accuracy):.4f}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--memory", action="store_true", help="only the peak-memory rows at N = 10^5")
     args = parser.parse_args()
     numba.set_num_threads(1)
     print(f"isinghop {ih.__version__}, numba {numba.__version__}, numpy {np.__version__}, one thread")
@@ -161,9 +171,11 @@ def main():
         recall_table([1000, 3000], dense_limit=3000, numpy_limit=1000, repeats=3)
         flat_table([1000, 10_000], 100, repeats=3)
         return
-    recall_table([1000, 3000, 10_000, 30_000, 100_000], dense_limit=10_000, numpy_limit=10_000, repeats=5)
-    flat_table([1000, 10_000, 100_000, 1_000_000], 100, repeats=3)
-    memory_row(100_000, 5000)
+    if not args.memory:
+        recall_table([1000, 3000, 10_000, 30_000, 100_000], dense_limit=10_000, numpy_limit=10_000, repeats=5)
+        flat_table([1000, 10_000, 100_000, 1_000_000], 100, repeats=3)
+    memory_row(100_000, 5000, 0.2)
+    memory_row(100_000, 14_000, 0.1)
     print(f"\nthis process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

@@ -343,7 +343,7 @@ def _solve_retrieval(alpha, beta, start):
     as small as 1e-7 at low load and temperature).
     """
     from scipy.optimize import root
-    from scipy.special import expit
+    from scipy.special import expit, logit
 
     top = min(1.0, beta)
 
@@ -351,8 +351,7 @@ def _solve_retrieval(alpha, beta, start):
         return np.tanh(x[0]), top * expit(x[1])
 
     m0, c0 = start
-    x0 = [np.arctanh(np.clip(m0, -1 + 1e-15, 1 - 1e-15)), np.log(np.clip(c0 / top, 1e-300, 1 - 1e-16))
-          - np.log1p(-np.clip(c0 / top, 0, 1 - 1e-16))]
+    x0 = [np.arctanh(np.clip(m0, -1 + 1e-15, 1 - 1e-15)), logit(np.clip(c0 / top, 1e-300, 1 - 1e-16))]
     solution = root(lambda x: _ags_residual(unpack(x), alpha, beta), x0, method="hybr", options={"xtol": 1e-14})
     m, C = unpack(solution.x)  # judged by the residual alone: hybr may report "no further improvement" at a root
     if np.abs(_ags_residual((m, C), alpha, beta)).max() > _AGS_RESIDUAL or not (1e-9 < m <= 1.0 and C < top):
