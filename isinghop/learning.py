@@ -336,8 +336,9 @@ def balanced_patterns(n_patterns: int, n_sites: int, *, rng: RngLike = None) -> 
     if n_patterns > 20:
         raise ValueError(f"n_patterns: at most 20 (2^P sign combinations), got {n_patterns}")
     generator = as_generator(rng)
-    combination = generator.permutation(np.arange(n_sites) % (1 << n_patterns))
-    combination = (combination + generator.integers(1 << n_patterns)) % (1 << n_patterns)  # which N mod 2^P repeat
+    count = 1 << n_patterns
+    extra = generator.choice(count, n_sites % count, replace=False)  # which combinations get one site more
+    combination = generator.permutation(np.concatenate([np.repeat(np.arange(count), n_sites // count), extra]))
     bits = (combination[None, :] >> np.arange(n_patterns)[:, None]) & 1
     return (2 * bits - 1).astype(np.int8)
 

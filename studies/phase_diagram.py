@@ -6,18 +6,30 @@
 is recorded every sweep for ``sweeps`` sweeps. Per chain: the mean m₁, its
 τ_int, and the z of its two halves' means. Hot and cold starts disagree by
 design where retrieval is metastable, so the equilibration check is within
-the state: a short τ_int and halves that agree. The replicas at one T share
-the patterns, so ``q_ab = (1/N) Σ_i s_i^a s_i^b`` between them, averaged
-over ``blocks`` instants and the pairs, estimates q_EA = (1/N) Σ_i ⟨s_i⟩²
-of the state. A chain *stays retrieved* when its mean m₁ over the second
-half is at least 0.3; outside the retrieval state m₁ is O(N^(−1/2)).
+the state: a short τ_int and halves that agree. A chain *is still
+retrieved* when its mean m₁ over the last tenth of the run is at least 0.3:
+just below T_M the RS overlap is at least 0.58 for α ≥ 0.01 (the
+transition is discontinuous there), and outside the retrieval state m₁ is
+O(N^(−1/2)). Where half the chains have left, along T, is a finite-N,
+finite-time *escape temperature*: the barrier vanishes at T_M, so it lies
+below T_M by an amount that shrinks as N and the run grow.
+
+The replicas at one T share the patterns and start at ξ¹, which breaks the
+s → −s symmetry, so the mean of ``q_ab = (1/N) Σ_i s_i^a s_i^b`` over
+``blocks`` instants is an unbiased estimate of (1/N) Σ_i ⟨s_i⟩² within the
+state (the AGS q) once the replicas have decorrelated; its half-chain z
+over the block series checks that. (This is the mean of q_ab, not the
+√⟨q_ab²⟩ of :func:`isinghop.observables.edwards_anderson`, which is biased
+up by O(1/N).) The figure averages m₁ over chains still retrieved and q_ab
+over pairs of them.
 
 Beside the simulation the Dataset holds the replica-symmetric theory of
 Amit, Gutfreund & Sompolinsky (:mod:`isinghop.meanfield`): the retrieval m
-and q at every (α, T) (NaN where no retrieval branch exists), T_M(α) where
-retrieval states disappear, T_g(α) = 1 + √α, the de Almeida–Thouless T_AT(α)
-of the retrieval states, and the line where retrieval states become the
-global minima, as α_global(T).
+and q at every simulated (α, T) and on a fine line of T (NaN where no
+retrieval branch exists), T_M(α) where retrieval states disappear,
+T_g(α) = 1 + √α, and on a line of loads T_M and the de Almeida–Thouless
+T_AT of the retrieval states, and the line where retrieval states become
+the global minima, as α_global(T).
 
 **Mixtures.** At α → 0 (P = ``mixture_patterns``), chains start at the
 symmetric n-mixture sgn(ξ¹ + … + ξⁿ) (odd n). Below T_n the mixture is a
@@ -25,12 +37,13 @@ local minimum of the free energy (T₃ = 0.460, T₅ = 0.385); above it the
 chain leaves for a pure state. The patterns are balanced
 (:func:`isinghop.balanced_patterns`: each sign combination on N/2^P sites),
 so the α = 0 theory holds without quenched O(N^(−1/2)) tilts; with random
-patterns those tilts exceed the mixtures' shallow barriers (3-mixture at
-T = 0.3: 0.003 per spin) and N = 2000 loses the 3-mixture already at
-T = 0.3. Barriers still vanish as T → T_n, so at finite N thermal
-activation ends the mixtures below T_n. Recorded: the n component overlaps
-averaged over the second half; a chain *keeps its mixture* when their
-spread is at most half their mean and the mean is at least 0.1.
+patterns those tilts can exceed the mixtures' shallow barriers (3-mixture:
+0.012 per spin at T = 0.2, 0.003 at T = 0.3, 0.00016 at T = 0.4), and at
+N = 2000 most random pattern sets lose the 3-mixture already at T = 0.3.
+As the barriers vanish at T_n, thermal activation ends the mixtures below
+T_n at finite N. Recorded: the n component overlaps averaged over the
+second half; a chain *keeps its mixture* when their spread is at most half
+their mean and the mean is at least 0.1.
 """
 
 from functools import lru_cache
@@ -50,43 +63,64 @@ from isinghop.meanfield import (
     mixture_state,
     spin_glass_temperature,
 )
-from isinghop.observables import compare_halves
+from isinghop.observables import compare_halves, replica_overlaps
 from isinghop.study import labelled
 
-#: A chain stays retrieved when its mean m₁ over the second half is at least this.
+#: A chain is still retrieved when its mean m₁ over the last tenth of the run is at least this.
 RETRIEVED = 0.3
 
 QUICK = ih.Config(
     grid={"part": ("retrieval", "mixtures"), "n_sites": (200, 400)},
-    fixed={"alpha": [0.03, 0.1], "T": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0], "samples": 3, "replicas": 2,
+    fixed={"alpha": [0.03, 0.1], "T": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0], "samples": 6, "replicas": 2,
            "burn_in": 50, "sweeps": 200, "blocks": 4,
-           "line_alpha": [0.01, 0.05, 0.1, 0.13], "line_T": [0.0, 0.3, 0.6],
-           "mixtures": [3, 5], "mixture_patterns": 5, "mixture_T": [0.2, 0.35, 0.45, 0.55, 0.7]},
-    description="N = 200 and 400, 2 loads, 8 temperatures, 3 pattern sets: seconds",
+           "theory_T": [round(t, 2) for t in np.arange(0.05, 1.0001, 0.05)],
+           "line_alpha": [0.05, 0.12], "line_T": [0.0, 0.5],
+           "mixtures": [3, 5], "mixture_patterns": 5, "T_mixture": [0.2, 0.35, 0.45, 0.55, 0.7]},
+    description="N = 200 and 400, 2 loads, 8 temperatures, 6 pattern sets: about half a minute",
 )
 FULL = ih.Config(
     grid={"part": ("retrieval", "mixtures"), "n_sites": (1000, 2000, 4000)},
     fixed={"alpha": [0.01, 0.025, 0.05, 0.075, 0.1, 0.125],
            "T": [round(t, 2) for t in np.arange(0.05, 1.0501, 0.05)], "samples": 4, "replicas": 4,
            "burn_in": 500, "sweeps": 1500, "blocks": 30,
+           "theory_T": [round(t, 3) for t in np.arange(0.01, 1.0501, 0.01)],
            "line_alpha": [0.001, 0.003, 0.01, 0.02, 0.035, 0.05, 0.065, 0.08, 0.095, 0.11, 0.12, 0.13, 0.135, 0.137],
            "line_T": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
            "mixtures": [3, 5], "mixture_patterns": 5,
-           "mixture_T": [0.1, 0.2, 0.3, 0.35, 0.38, 0.41, 0.44, 0.47, 0.5, 0.55, 0.6, 0.7, 0.8]},
+           "T_mixture": [0.1, 0.2, 0.3, 0.35, 0.38, 0.41, 0.44, 0.47, 0.5, 0.55, 0.6, 0.7, 0.8]},
     description="N = 1000-4000, 6 loads, 21 temperatures, 4 pattern sets of 4 replicas; mixtures n = 3, 5",
 )
 
 
 def run_point(point, fixed, disorder, thermal, checkpoint):
     """The retrieval chains over (α, T) at one N with the AGS theory, or the mixture chains at α → 0."""
+    _check(fixed)
     if point["part"] == "retrieval":
         return xr.merge([_retrieval(point["n_sites"], fixed, disorder, thermal, checkpoint), _theory(fixed)])
     return _mixtures(point["n_sites"], fixed, disorder, thermal, checkpoint)
 
 
+def _check(fixed):
+    """Refuse parameters the chains cannot honour, before any of them runs."""
+    if fixed["burn_in"] < 1 or fixed["blocks"] < 4 or fixed["sweeps"] % fixed["blocks"]:
+        raise ValueError(f"fixed: need burn_in >= 1 and blocks >= 4 dividing sweeps, got burn_in = "
+                         f"{fixed['burn_in']}, blocks = {fixed['blocks']}, sweeps = {fixed['sweeps']}")
+    if fixed["replicas"] < 2:
+        raise ValueError(f"fixed: replica overlaps need replicas >= 2, got {fixed['replicas']}")
+    if any(order < 3 or order % 2 == 0 or order > fixed["mixture_patterns"] for order in fixed["mixtures"]):
+        raise ValueError(f"fixed: mixtures must be odd, >= 3 and <= mixture_patterns = {fixed['mixture_patterns']}, "
+                         f"got {fixed['mixtures']}")
+
+
+def _keyed(seed, *values):
+    """A child stream of ``seed`` keyed by values (not by list positions): the same α and sample draw the same
+    patterns whatever else the configuration lists."""
+    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *values))
+
+
 def _chains(model, starts, T, fixed, patterns, rng):
     """Metropolis from ``starts``: m with each of ``patterns`` every sweep ``(chain, sweep, pattern)`` after
-    the burn-in, and the spins at ``blocks`` evenly spaced instants ``(block, chain, site)``."""
+    the burn-in, and the spins at the end of each of ``blocks`` equal blocks ``(block, chain, site)``."""
     chain = ih.sample(model, starts, T=T, sweeps=fixed["burn_in"], record=(), rng=rng)
     length = fixed["sweeps"] // fixed["blocks"]
     series, snapshots = [], []
@@ -100,114 +134,138 @@ def _chains(model, starts, T, fixed, patterns, rng):
 def _retrieval(n, fixed, disorder, thermal, checkpoint):
     loads, temperatures = fixed["alpha"], np.asarray(fixed["T"], dtype=np.float64)
     samples, replicas = fixed["samples"], fixed["replicas"]
-    shape = (len(loads), len(temperatures), samples, replicas)
+    pairs = np.triu_indices(replicas, k=1)
+    shape = (len(loads), len(temperatures), samples)
     saved = checkpoint.load("retrieval") or {
-        "overlap": np.full(shape, np.nan), "late": np.full(shape, np.nan), "tau": np.full(shape, np.nan),
-        "z": np.full(shape, np.nan), "q": np.full(shape[:3], np.nan), "done": np.array(0)}
-    seeds = list(zip(disorder.spawn(len(loads) * samples), thermal.spawn(len(loads) * samples)))
-    for k, (pattern_seed, chain_seed) in enumerate(seeds):
+        "overlap": np.full((*shape, replicas), np.nan), "end": np.full((*shape, replicas), np.nan),
+        "tau": np.full((*shape, replicas), np.nan), "z": np.full((*shape, replicas), np.nan),
+        "q": np.full((*shape, len(pairs[0])), np.nan), "q_z": np.full((*shape, len(pairs[0])), np.nan),
+        "done": np.array(0)}
+    for k in range(len(loads) * samples):
         if k < int(saved["done"]):
             continue
         a, s = divmod(k, samples)
-        xi = ih.random_patterns(max(1, round(loads[a] * n)), n, rng=pattern_seed)
+        key = (round(loads[a] * 10**6), s)
+        xi = ih.random_patterns(max(1, round(loads[a] * n)), n, rng=_keyed(disorder, *key))
         starts = np.repeat(xi[:1], len(temperatures) * replicas, axis=0)
-        m, snapshots = _chains(ih.hebbian(xi), starts, np.repeat(temperatures, replicas), fixed, xi[:1], chain_seed)
+        m, snapshots = _chains(ih.hebbian(xi), starts, np.repeat(temperatures, replicas), fixed, xi[:1],
+                               _keyed(thermal, *key))
         m = m[..., 0].reshape(len(temperatures), replicas, -1)
         check = compare_halves(m)
         saved["overlap"][a, :, s] = m.mean(axis=-1)
-        saved["late"][a, :, s] = m[..., m.shape[-1] // 2:].mean(axis=-1)
+        saved["end"][a, :, s] = m[..., -max(1, m.shape[-1] // 10):].mean(axis=-1)
         saved["tau"][a, :, s], saved["z"][a, :, s] = check.tau, check.z
-        spins = snapshots.reshape(len(snapshots), len(temperatures), replicas, n).astype(np.float64)
-        pairs = np.triu_indices(replicas, k=1)
-        q = np.einsum("btrn,btsn->btrs", spins, spins)[..., pairs[0], pairs[1]] / n  # (block, T, pair)
-        saved["q"][a, :, s] = q.mean(axis=(0, 2))
+        spins = snapshots.reshape(len(snapshots), len(temperatures), replicas, n)
+        q = np.array([[replica_overlaps(block) for block in instant] for instant in spins])  # (block, T, pair)
+        saved["q"][a, :, s] = q.mean(axis=0)
+        saved["q_z"][a, :, s] = compare_halves(np.moveaxis(q, 0, -1)).z
         saved["done"] = np.array(k + 1)
         checkpoint.save("retrieval", **saved)
-    dims = ("alpha", "T", "sample", "replica")
+    dims, pair_dims = ("alpha", "T", "sample", "replica"), ("alpha", "T", "sample", "pair")
+    coords = {**_coords("T", temperatures, fixed), **_load_coords(fixed),
+              "replica": ("replica", np.arange(replicas), {"units": "1", "long_name": "replica",
+                                                           "description": "independent chain on one pattern set"}),
+              "pair": ("pair", np.arange(len(pairs[0])), {"units": "1", "long_name": "replica pair",
+                                                          "description": "pair (replica_a, replica_b), a < b"}),
+              "replica_a": ("pair", pairs[0], {"units": "1", "long_name": "first replica of the pair",
+                                               "description": "replica index a"}),
+              "replica_b": ("pair", pairs[1], {"units": "1", "long_name": "second replica of the pair",
+                                               "description": "replica index b"})}
     return xr.Dataset(
         {
             "overlap": labelled(dims, saved["overlap"], "1", "overlap m₁", "m_1 averaged over the recorded sweeps"),
-            "retrieved": labelled(dims, saved["late"] >= RETRIEVED, "1", "stays retrieved",
-                                  f"mean m_1 over the second half of the chain >= {RETRIEVED}"),
+            "retrieved": labelled(dims, saved["end"] >= RETRIEVED, "1", "still retrieved",
+                                  f"mean m_1 over the last tenth of the chain >= {RETRIEVED}"),
             "tau_overlap": labelled(dims, saved["tau"], "sweeps", "τ_int of m₁",
                                     "integrated autocorrelation time of m_1 (Sokal window, c = 5)"),
-            "half_chain_z": labelled(dims, saved["z"], "1", "half-chain z",
+            "half_chain_z": labelled(dims, saved["z"], "1", "half-chain z of m₁",
                                      "(first-half mean - second-half mean) / combined error of m_1"),
-            "edwards_anderson": labelled(dims[:3], saved["q"], "1", "q_EA",
-                                         "q_ab between replicas at one T, averaged over pairs and instants"),
+            "replica_overlap": labelled(pair_dims, saved["q"], "1", "replica overlap q_ab",
+                                        "(1/N) sum_i s_i^a s_i^b averaged over the block ends: estimates "
+                                        "(1/N) sum_i <s_i>^2 of the state"),
+            "replica_overlap_z": labelled(pair_dims, saved["q_z"], "1", "half-chain z of q_ab",
+                                          "first- against second-half mean of q_ab over the block ends"),
         },
-        coords=_coords(fixed, "T", "alpha"),
+        coords=coords,
     )
 
 
 @lru_cache(maxsize=4)
-def _theory_values(loads, temperatures, line_alpha, line_T):
-    m = np.full((len(loads), len(temperatures)), np.nan)
-    q = np.full_like(m, np.nan)
-    for a, alpha in enumerate(loads):
-        for t, T in enumerate(temperatures):
-            branches = ags(alpha, T)
-            m[a, t], q[a, t] = branches.m[0], branches.q[0]  # the stable retrieval branch (NaN if none)
-    return (m, q, [ags_retrieval_temperature(a) for a in loads], [ags_almeida_thouless_temperature(a) for a in loads],
-            [ags_retrieval_temperature(a) for a in line_alpha], [ags_global_retrieval_load(T) for T in line_T],
-            [ags_almeida_thouless_temperature(a) for a in line_alpha])
+def _theory_values(loads, temperatures, theory_T, line_alpha, line_T):
+    def branch(alpha, T):
+        branches = ags(alpha, T)
+        return branches.m[0], branches.q[0]  # the stable retrieval branch (NaN if none)
+
+    at_points = np.array([[branch(alpha, T) for T in temperatures] for alpha in loads])
+    on_line = np.array([[branch(alpha, T) for T in theory_T] for alpha in loads])
+    return (at_points, on_line, [ags_retrieval_temperature(a) for a in loads],
+            [ags_retrieval_temperature(a) for a in line_alpha], [ags_almeida_thouless_temperature(a) for a in line_alpha],
+            [ags_global_retrieval_load(T) for T in line_T])
 
 
 def _theory(fixed):
     """The AGS replica-symmetric theory at the simulated (α, T) and along lines of the phase diagram."""
-    loads, line_alpha = fixed["alpha"], fixed["line_alpha"]
-    m, q, t_m, t_at, line_t_m, line_global, line_at = _theory_values(
-        tuple(loads), tuple(fixed["T"]), tuple(line_alpha), tuple(fixed["line_T"]))
+    loads, line_alpha, theory_T = fixed["alpha"], fixed["line_alpha"], fixed["theory_T"]
+    at_points, on_line, t_m, line_t_m, line_at, line_global = (
+        np.array(value, dtype=np.float64) for value in _theory_values(
+            tuple(loads), tuple(fixed["T"]), tuple(theory_T), tuple(line_alpha), tuple(fixed["line_T"])))
+    temperature = {"units": "energy (k_B = 1)"}
     return xr.Dataset(
         {
-            "ags_overlap": labelled(("alpha", "T"), m, "1", "AGS m", "RS retrieval overlap (NaN: no retrieval state)"),
-            "ags_q": labelled(("alpha", "T"), q, "1", "AGS q", "RS Edwards-Anderson q of the retrieval state"),
-            "ags_retrieval_temperature": labelled("alpha", t_m, "energy (k_B = 1)", "T_M",
+            "ags_overlap": labelled(("alpha", "T"), at_points[..., 0], "1", "AGS m",
+                                    "RS retrieval overlap (NaN: no retrieval state)"),
+            "ags_q": labelled(("alpha", "T"), at_points[..., 1], "1", "AGS q", "RS q of the retrieval state"),
+            "ags_overlap_line": labelled(("alpha", "theory_T"), on_line[..., 0], "1", "AGS m",
+                                         "RS retrieval overlap on the fine T line (NaN: no retrieval state)"),
+            "ags_q_line": labelled(("alpha", "theory_T"), on_line[..., 1], "1", "AGS q",
+                                   "RS q of the retrieval state on the fine T line"),
+            "ags_retrieval_temperature": labelled("alpha", t_m, temperature["units"], "T_M",
                                                   "RS temperature above which no retrieval state exists"),
-            "spin_glass_temperature": labelled("alpha", spin_glass_temperature(np.asarray(loads)), "energy (k_B = 1)",
-                                               "T_g", "spin-glass transition 1 + sqrt(alpha)"),
-            "ags_almeida_thouless": labelled("alpha", t_at, "energy (k_B = 1)", "T_AT",
-                                             "below it the RS retrieval solution is unstable (replica symmetry breaks)"),
-            "line_retrieval_temperature": labelled("line_alpha", line_t_m, "energy (k_B = 1)", "T_M on a line",
+            "spin_glass_temperature": labelled("alpha", spin_glass_temperature(np.asarray(loads)),
+                                               temperature["units"], "T_g", "spin-glass transition 1 + sqrt(alpha)"),
+            "line_retrieval_temperature": labelled("line_alpha", line_t_m, temperature["units"], "T_M on a line",
                                                    "RS T_M(alpha) on the load line"),
-            "line_almeida_thouless": labelled("line_alpha", line_at, "energy (k_B = 1)", "T_AT on a line",
-                                              "RS T_AT(alpha) on the load line"),
+            "line_almeida_thouless": labelled("line_alpha", line_at, temperature["units"], "T_AT on a line",
+                                              "below it the RS retrieval solution is unstable (replica symmetry "
+                                              "breaks)"),
             "line_global_load": labelled("line_T", line_global, "1", "α where retrieval is global",
-                                         "below this load retrieval states are the global minima of the RS free energy"),
+                                         "below this load retrieval states are the global minima of the RS free "
+                                         "energy"),
         },
         coords={
+            "theory_T": ("theory_T", np.asarray(theory_T, dtype=np.float64),
+                         {**temperature, "long_name": "T (theory line)", "description": "temperatures of the AGS m, q"}),
             "line_alpha": ("line_alpha", np.asarray(line_alpha, dtype=np.float64),
                            {"units": "1", "long_name": "load α (theory line)", "description": "loads of the AGS lines"}),
             "line_T": ("line_T", np.asarray(fixed["line_T"], dtype=np.float64),
-                       {"units": "energy (k_B = 1)", "long_name": "T (theory line)",
+                       {**temperature, "long_name": "T (theory line)",
                         "description": "temperatures of the global-minimum line"}),
         },
     )
 
 
 def _mixtures(n, fixed, disorder, thermal, checkpoint):
-    orders, temperatures = fixed["mixtures"], np.asarray(fixed["mixture_T"], dtype=np.float64)
+    orders, temperatures = fixed["mixtures"], np.asarray(fixed["T_mixture"], dtype=np.float64)
     samples, replicas = fixed["samples"], fixed["replicas"]
     shape = (len(orders), len(temperatures), samples, replicas)
     saved = checkpoint.load("mixtures") or {"mean": np.full(shape, np.nan), "spread": np.full(shape, np.nan),
                                             "done": np.array(0)}
-    seeds = list(zip(disorder.spawn(samples), thermal.spawn(samples)))
-    for s, (pattern_seed, chain_seed) in enumerate(seeds):
+    for s in range(samples):
         if s < int(saved["done"]):
             continue
-        xi = ih.balanced_patterns(fixed["mixture_patterns"], n, rng=pattern_seed)
+        xi = ih.balanced_patterns(fixed["mixture_patterns"], n, rng=_keyed(disorder, s))
         model = ih.hebbian(xi)
-        for k, (order, seed) in enumerate(zip(orders, chain_seed.spawn(len(orders)))):
+        for k, order in enumerate(orders):
             mixture = np.sign(xi[:order].sum(axis=0)).astype(np.int8)
             starts = np.repeat(mixture[None], len(temperatures) * replicas, axis=0)
-            m, _ = _chains(model, starts, np.repeat(temperatures, replicas), fixed, xi[:order], seed)
+            m, _ = _chains(model, starts, np.repeat(temperatures, replicas), fixed, xi[:order],
+                           _keyed(thermal, order, s))
             late = m[:, m.shape[1] // 2:].mean(axis=1).reshape(len(temperatures), replicas, order)
             saved["mean"][k, :, s] = late.mean(axis=-1)
             saved["spread"][k, :, s] = late.max(axis=-1) - late.min(axis=-1)
         saved["done"] = np.array(s + 1)
         checkpoint.save("mixtures", **saved)
-    theory = np.array([[mixture_state(order, T).m for T in temperatures] for order in orders])
-    stable = np.array([[mixture_state(order, T).stable for T in temperatures] for order in orders])
+    theory = [[mixture_state(order, T) for T in temperatures] for order in orders]
     dims = ("mixture", "T_mixture", "sample", "replica")
     kept = (saved["spread"] <= 0.5 * saved["mean"]) & (saved["mean"] >= 0.1)
     return xr.Dataset(
@@ -218,78 +276,79 @@ def _mixtures(n, fixed, disorder, thermal, checkpoint):
                                        "largest minus smallest component overlap over the second half"),
             "mixture_kept": labelled(dims, kept, "1", "keeps the mixture",
                                      "spread <= half the mean component overlap, and mean >= 0.1"),
-            "theory_mixture_overlap": labelled(dims[:2], theory, "1", "mixture m (α = 0)",
+            "theory_mixture_overlap": labelled(dims[:2], [[state.m for state in row] for row in theory], "1",
+                                               "mixture m (α = 0)",
                                                "symmetric n-mixture overlap at alpha = 0 (0: no mixture)"),
-            "theory_mixture_stable": labelled(dims[:2], stable, "1", "mixture stable (α = 0)",
+            "theory_mixture_stable": labelled(dims[:2], [[state.stable for state in row] for row in theory], "1",
+                                              "mixture stable (α = 0)",
                                               "the mixture is a local minimum of the alpha = 0 free energy"),
             "mixture_stability_temperature": labelled("mixture", [mixture_stability_temperature(k) for k in orders],
                                                       "energy (k_B = 1)", "T_n", "the n-mixture is stable below it"),
         },
         coords={"mixture": ("mixture", np.asarray(orders), {"units": "1", "long_name": "n",
                                                           "description": "patterns in the symmetric mixture"}),
-                **_coords(fixed, "T_mixture", None)},
+                **_coords("T_mixture", temperatures, fixed),
+                "replica": ("replica", np.arange(replicas), {"units": "1", "long_name": "replica",
+                                                             "description": "independent chain on one pattern set"})},
     )
 
 
-def _coords(fixed, temperature, load):
-    coords = {
-        temperature: (temperature, np.asarray(fixed["T" if load else "mixture_T"], dtype=np.float64),
-                      {"units": "energy (k_B = 1)", "long_name": "temperature", "description": "Metropolis temperature"}),
+def _coords(name, temperatures, fixed):
+    return {
+        name: (name, np.asarray(temperatures, dtype=np.float64),
+               {"units": "energy (k_B = 1)", "long_name": "temperature", "description": "Metropolis temperature"}),
         "sample": ("sample", np.arange(fixed["samples"]), {"units": "1", "long_name": "disorder sample",
                                                            "description": "independent pattern set"}),
-        "replica": ("replica", np.arange(fixed["replicas"]), {"units": "1", "long_name": "replica",
-                                                              "description": "independent chain on one pattern set"}),
     }
-    if load:
-        coords[load] = (load, np.asarray(fixed["alpha"], dtype=np.float64),
-                        {"units": "1", "long_name": "load α", "description": "stored patterns per site, P/N"})
-    return coords
 
 
-def retrieval_temperature(dataset, n_sites, alpha):
-    """The simulated T_M: where the fraction of chains that stay retrieved falls through 1/2 along T, with its
-    jackknife error over pattern sets; ``(value, error)``."""
+def _load_coords(fixed):
+    return {"alpha": ("alpha", np.asarray(fixed["alpha"], dtype=np.float64),
+                      {"units": "1", "long_name": "load α", "description": "stored patterns per site, P/N"})}
+
+
+def escape_temperature(dataset, n_sites, alpha):
+    """Where the fraction of chains still retrieved falls through 1/2 along T: ``(value, error)``.
+
+    The error adds, in quadrature, the jackknife over pattern sets and the
+    resolution of the T grid (the spacing around the crossing over √12): when
+    every pattern set crosses between the same two temperatures the jackknife
+    alone would be zero. NaN when the fraction never falls through 1/2.
+    """
     temperatures = dataset["T"].values
     data = dataset["retrieved"].sel(n_sites=n_sites, alpha=alpha).astype(float).transpose("T", "sample", "replica")
-    return disorder_jackknife(lambda block: level_crossing(temperatures, block.mean(axis=-1), 0.5), data)
+    value, error = disorder_jackknife(lambda block: level_crossing(temperatures, block.mean(axis=-1), 0.5), data)
+    if not np.isfinite(value):
+        return np.nan, np.nan
+    spacing = np.diff(temperatures)[min(np.searchsorted(temperatures, value) - 1, len(temperatures) - 2)]
+    return value, float(np.hypot(error, spacing / np.sqrt(12)))
 
 
 def plot(dataset):
-    """Phase diagram with AGS lines; m₁ and q_EA against T beside AGS; fraction retrieved; τ_int; mixtures."""
+    """Phase diagram with AGS lines; m₁ and q against T beside AGS; fraction retrieved; τ_int; mixtures."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(17, 10), layout="constrained")
     (diagram, overlap_ax, q_ax), (fraction_ax, tau_ax, mixture_ax) = fig.subplots(2, 3)
     sizes = dataset["n_sites"].values
     largest = dataset.sel(n_sites=sizes.max())
+    theory = dataset.isel(n_sites=0)
     loads, temperatures = dataset["alpha"].values, dataset["T"].values
-    # the phase diagram: AGS lines and the simulated T_M
-    line_alpha = dataset["line_alpha"].values
-    t_m = np.concatenate([[1.0], dataset["line_retrieval_temperature"].isel(n_sites=0).values, [0.0]])
-    diagram.plot(np.concatenate([[0.0], line_alpha, [ags_capacity(0.0)]]), t_m, "k-", lw=1.5, label="T_M (AGS)")
-    diagram.plot(dataset["line_global_load"].isel(n_sites=0).values, dataset["line_T"].values, "k--", lw=1.2,
-                 label="T_c: retrieval global (AGS)")
-    fine = np.linspace(0, max(0.16, loads.max()), 100)
-    diagram.plot(fine, spin_glass_temperature(fine), "k:", lw=1.2, label="T_g = 1 + √α")
-    diagram.plot(line_alpha, dataset["line_almeida_thouless"].isel(n_sites=0).values, "k-.", lw=1,
-                 label="T_AT (retrieval, AGS)")
-    for k, n in enumerate(sizes):
-        found = np.array([retrieval_temperature(dataset, n, a) for a in loads])
-        diagram.errorbar(loads + 0.001 * (k - 1), found[:, 0], yerr=found[:, 1], fmt="o", ms=4, capsize=2,
-                         color=f"C{k}", label=f"simulated T_M, N = {n}")
-    diagram.set_xlim(0, fine.max())
-    diagram.set_ylim(0, 1.4)
-    diagram.set_xlabel("load α = P/N")
-    diagram.set_ylabel("temperature T (k_B = 1)")
-    diagram.set_title("(α, T) phase diagram: half the chains stay retrieved", fontsize=10)
-    diagram.legend(fontsize=7)
+    sweeps = dataset.attrs.get("fixed_sweeps", "")
+    _diagram_panel(diagram, dataset, theory, loads, sizes, sweeps)
+    still = largest["retrieved"] == 1  # stored as 0.0 / 1.0 after the merge of the sections
+    pair_still = still.isel(replica=largest["replica_a"]) & still.isel(replica=largest["replica_b"])
     for a, alpha in enumerate(loads):
         color = f"C{a}"
         here = largest.sel(alpha=alpha)
-        for axis, variable, theory in ((overlap_ax, "overlap", "ags_overlap"), (q_ax, "edwards_anderson", "ags_q")):
-            mean, error = disorder_average(here[variable])
+        for axis, data, line in (
+                (overlap_ax, here["overlap"].where(still.sel(alpha=alpha)), "ags_overlap_line"),
+                (q_ax, here["replica_overlap"].where(pair_still.sel(alpha=alpha)), "ags_q_line")):
+            per_sample = data.mean(data.dims[-1])  # over replicas (pairs) still retrieved; NaN if none
+            mean = per_sample.mean("sample")
+            error = per_sample.std("sample", ddof=1) / np.sqrt(per_sample.count("sample"))
             axis.errorbar(temperatures, mean, yerr=error, fmt="o", ms=3, capsize=2, color=color, label=f"α = {alpha:g}")
-            axis.plot(temperatures, here[theory].values, "-", color=color, lw=1)
+            axis.plot(theory["theory_T"], theory[line].sel(alpha=alpha), "-", color=color, lw=1)
         for k, n in enumerate(sizes):
             mean, error = disorder_average(dataset["retrieved"].sel(n_sites=n, alpha=alpha).astype(float))
             fraction_ax.errorbar(temperatures, mean, yerr=error, fmt="os^"[k % 3] + "-", ms=3, lw=0.8, capsize=2,
@@ -301,16 +360,18 @@ def plot(dataset):
         tau_ax.plot(temperatures, tau, "o-", ms=3, color=color, label=f"α = {alpha:g}")
         bad = disagree.values > 0.1
         tau_ax.plot(temperatures[bad], tau.values[bad], "x", ms=8, color=color)
-    overlap_ax.set_ylabel("overlap m₁ (mean ± error over pattern sets)")
+    overlap_ax.set_ylabel("overlap m₁ of chains still retrieved (mean ± error over pattern sets)")
     overlap_ax.set_title(f"retrieval overlap, N = {sizes.max()}; lines: AGS (RS)", fontsize=10)
-    q_ax.set_ylabel("Edwards–Anderson q (replica pairs)")
-    q_ax.set_title(f"q_EA within the state, N = {sizes.max()}; lines: AGS (RS)", fontsize=10)
+    q_ax.set_ylabel("replica overlap q_ab of pairs still retrieved")
+    q_ax.set_title(f"q within the retrieval state, N = {sizes.max()}; lines: AGS (RS) q", fontsize=10)
     fraction_ax.axhline(0.5, color="0.6", lw=1)
     fraction_ax.set_ylabel(f"fraction of chains with m₁ ≥ {RETRIEVED} at the end")
-    fraction_ax.set_title("chains that stay retrieved (faint → dark: N grows); dotted: AGS T_M", fontsize=10)
+    fraction_ax.set_title(f"chains still retrieved after {sweeps} sweeps (faint → dark: N grows); dotted: AGS T_M",
+                          fontsize=10)
     tau_ax.set_yscale("log")
     tau_ax.set_ylabel("τ_int of m₁ (sweeps, median over chains)")
-    tau_ax.set_title("equilibration within the state; ×: > 10 % of chains' halves disagree (|z| ≥ 3)", fontsize=10)
+    tau_ax.set_title(f"equilibration within the state, N = {sizes.max()}; ×: > 10 % of chains' halves disagree "
+                     "(|z| ≥ 3)", fontsize=10)
     for axis in (overlap_ax, q_ax, fraction_ax, tau_ax):
         axis.set_xlabel("temperature T (k_B = 1)")
         axis.legend(fontsize=7)
@@ -319,6 +380,29 @@ def plot(dataset):
     fig.suptitle(f"Hebbian network, Metropolis from a stored pattern against Amit–Gutfreund–Sompolinsky theory; "
                  f"error bars from {samples} independent pattern sets", fontsize=12)
     return fig
+
+
+def _diagram_panel(axis, dataset, theory, loads, sizes, sweeps):
+    line_alpha = theory["line_alpha"].values
+    axis.plot(np.concatenate([[0.0], line_alpha, [ags_capacity(0.0)]]),
+              np.concatenate([[1.0], theory["line_retrieval_temperature"].values, [0.0]]), "k-", lw=1.5,
+              label="T_M: retrieval states exist below (AGS)")
+    axis.plot(np.append(theory["line_global_load"].values, 0.0), np.append(theory["line_T"].values, 1.0), "k--",
+              lw=1.2, label="T_c: retrieval is global below")  # line_T ascending, ending at α → 0, T → 1
+    fine = np.linspace(0, max(0.16, loads.max()), 100)
+    axis.plot(fine, spin_glass_temperature(fine), "k:", lw=1.2, label="T_g = 1 + √α")
+    axis.plot(line_alpha, theory["line_almeida_thouless"].values, "k-.", lw=1,
+              label=f"T_AT of retrieval (≤ {np.nanmax(theory['line_almeida_thouless'].values):.3f})")
+    for k, n in enumerate(sizes):
+        found = np.array([escape_temperature(dataset, n, a) for a in loads])
+        axis.errorbar(loads + 0.001 * (k - 1), found[:, 0], yerr=found[:, 1], fmt="o", ms=4, capsize=2,
+                      color=f"C{k}", label=f"escape T within {sweeps} sweeps, N = {n}")
+    axis.set_xlim(0, fine.max())
+    axis.set_ylim(0, 1.4)
+    axis.set_xlabel("load α = P/N")
+    axis.set_ylabel("temperature T (k_B = 1)")
+    axis.set_title("(α, T) phase diagram: AGS lines; points: half the chains have left ξ¹", fontsize=10)
+    axis.legend(fontsize=7)
 
 
 def _mixture_panel(axis, dataset):
@@ -340,7 +424,8 @@ def _mixture_panel(axis, dataset):
         m = np.array([state.m for state in states])
         stable = np.array([state.stable for state in states])
         axis.plot(fine, np.where(stable, m, np.nan), "-", color=color, lw=1.5, label=f"{order}-mixture m at α = 0 (stable)")
-        axis.plot(fine, np.where(stable, np.nan, m), "--", color=color, lw=1, label=f"{order}-mixture m at α = 0 (unstable)")
+        axis.plot(fine, np.where(stable, np.nan, m), "--", color=color, lw=1,
+                  label=f"{order}-mixture m at α = 0 (unstable)")
         axis.axvline(float(here["mixture_stability_temperature"]), color=color, ls=":", lw=1)
     axis.set_xlabel("temperature T (k_B = 1)")
     axis.set_ylabel("fraction kept / component overlap")

@@ -138,3 +138,14 @@ def reference_relax(J_raw, scale, h, spins, *, schedule, tie, order, max_sweeps,
         out["overlaps"].append(overlaps)
         out["rng_state"].append(rng.state())
     return out
+
+
+def ar1(rho, length, replicas, seed):
+    """x_t = rho x_{t-1} + sqrt(1 - rho^2) eta_t, started in equilibrium."""
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(size=(replicas, length)) * np.sqrt(1 - rho**2)
+    x = np.empty((replicas, length))
+    x[:, 0] = rng.normal(size=replicas)
+    for t in range(1, length):
+        x[:, t] = rho * x[:, t - 1] + noise[:, t]
+    return x

@@ -6,17 +6,7 @@ from scipy.special import gammaln, logsumexp
 
 import isinghop as ih
 from isinghop import observables as ob
-
-
-def ar1(rho, length, replicas, seed):
-    """x_t = rho x_{t-1} + sqrt(1 - rho^2) eta_t, started in equilibrium."""
-    rng = np.random.default_rng(seed)
-    noise = rng.normal(size=(replicas, length)) * np.sqrt(1 - rho**2)
-    x = np.empty((replicas, length))
-    x[:, 0] = rng.normal(size=replicas)
-    for t in range(1, length):
-        x[:, t] = rho * x[:, t - 1] + noise[:, t]
-    return x
+from reference import ar1
 
 
 @pytest.mark.parametrize("rho", [0.5, 0.9])
