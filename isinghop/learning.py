@@ -292,8 +292,9 @@ def random_patterns(n_patterns: int, n_sites: int, *, bias: float = 0.0, rng: Rn
     rng : Generator, SeedSequence, int or None
     layout : {"pattern", "site"}
         Memory layout of the ``(pattern, site)`` result: C-ordered, or the
-        transposed view of a C-contiguous ``(site, pattern)`` block, which the
-        pattern storage holds without a copy.
+        transposed view of a C-contiguous ``(site, pattern)`` block, the
+        layout of pattern storage (its private copy is then a straight block
+        copy; the model holds ξ once more, so delete the caller's ξ at large N).
 
     Returns
     -------

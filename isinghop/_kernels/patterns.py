@@ -2,7 +2,8 @@
 
 Hebb (A = I): ``data = (xi, removed)`` with ξᵀ as ``xi`` (site, pattern) int8
 and ``removed`` the raw diagonal taken out per site (P, or 0 with
-self-couplings); ``aux`` holds the integer overlaps ``M_μ = Σ_j ξ_j^μ s_j``.
+self-couplings); ``aux`` holds the integer overlaps ``M_μ = Σ_j ξ_j^μ s_j``
+(int32, |M_μ| ≤ N; a field sums the products in int64).
 One field costs O(P): ``N φ_i = ξ_i·M − removed_i s_i``; a flip updates M in O(P).
 
 General A: ``data = (xi, removed, A)``; ``aux`` holds ``A M`` (float64), a
