@@ -60,9 +60,9 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
     xi64 = xi.astype(np.int64)
     fields = ih.local_fields(model, xi)
     against = (xi * fields < 0).sum(axis=1)
-    at_letter = ih.relax(model, xi, schedule="permutation", tie="keep", rng=thermal.spawn(1)[0])
+    letter_seed, noise_seed, basin_seed, animation_seed = thermal.spawn(4)
+    at_letter = ih.relax(model, xi, schedule="permutation", tie="keep", rng=letter_seed)
     fixed_point = at_letter.converged & (at_letter.sweeps == 0)
-    noise_seed, basin_seed, animation_seed = thermal.spawn(4)[1:]
     noises = np.asarray(fixed["noise"], dtype=np.float64)
     final_overlaps = np.empty((len(noises), n_letters, trials, n_letters))
     ends = []
