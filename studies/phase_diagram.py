@@ -353,7 +353,7 @@ def plot(dataset):
             mean, error = disorder_average(dataset["retrieved"].sel(n_sites=n, alpha=alpha).astype(float))
             fraction_ax.errorbar(temperatures, mean, yerr=error, fmt="os^"[k % 3] + "-", ms=3, lw=0.8, capsize=2,
                                  color=color, alpha=0.4 + 0.6 * (k + 1) / len(sizes),
-                                 label=f"α = {alpha:g}, N = {n}" if len(sizes) * len(loads) <= 12 else None)
+                                 label=f"α = {alpha:g}" if n == sizes.max() else None)
         fraction_ax.axvline(float(here["ags_retrieval_temperature"]), color=color, ls=":", lw=1)
         tau = here["tau_overlap"].median(("sample", "replica"))
         disagree = (np.abs(here["half_chain_z"]) >= 3).mean(("sample", "replica"))
@@ -366,12 +366,11 @@ def plot(dataset):
     q_ax.set_title(f"q within the retrieval state, N = {sizes.max()}; lines: AGS (RS) q", fontsize=10)
     fraction_ax.axhline(0.5, color="0.6", lw=1)
     fraction_ax.set_ylabel(f"fraction of chains with m₁ ≥ {RETRIEVED} at the end")
-    fraction_ax.set_title(f"chains still retrieved after {sweeps} sweeps (faint → dark: N grows); dotted: AGS T_M",
-                          fontsize=10)
+    fraction_ax.set_title(f"still retrieved after {sweeps} sweeps, N = {', '.join(map(str, sizes))} (faint → dark); "
+                          "dotted: AGS T_M", fontsize=9)
     tau_ax.set_yscale("log")
     tau_ax.set_ylabel("τ_int of m₁ (sweeps, median over chains)")
-    tau_ax.set_title(f"equilibration within the state, N = {sizes.max()}; ×: > 10 % of chains' halves disagree "
-                     "(|z| ≥ 3)", fontsize=10)
+    tau_ax.set_title(f"equilibration, N = {sizes.max()}; ×: > 10 % of chains' halves disagree (|z| ≥ 3)", fontsize=9)
     for axis in (overlap_ax, q_ax, fraction_ax, tau_ax):
         axis.set_xlabel("temperature T (k_B = 1)")
         axis.legend(fontsize=7)
