@@ -1,0 +1,151 @@
+"""Binary quadratic models of dimod: isinghop models to and from ``dimod.BinaryQuadraticModel``.
+
+dimod writes the energy of a SPIN model as ``E(s) = Σ_i a_i s_i + Σ_{i<j} b_ij s_i s_j + c``;
+isinghop writes ``H(s) = −½ Σ_{i≠j} J_ij s_i s_j − Σ_i h_i s_i``. So a = −h,
+b_ij = −J_ij (each pair once) and the two energies agree state by state
+(plus the BQM's constant c). A BINARY model in x ∈ {0, 1} goes through
+s = 2x − 1: its biases become SPIN biases of a quarter-integer grid, so
+integer BINARY biases give integer couplings ``K`` with ``J = K / 4``.
+
+Needs the optional dependency dimod (``pip install "isinghop[dimod]"``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import scipy.sparse
+
+from isinghop._validate import choice
+from isinghop.model import IsingModel, SparseCouplings, check_model, dense_model, sparse_model, to_dense
+
+__all__ = ["ImportedBQM", "to_bqm", "from_bqm", "VARTYPES"]
+
+VARTYPES = ("SPIN", "BINARY")
+
+#: from_bqm keeps dense storage when more than this fraction of all pairs interact.
+DENSE_FRACTION = 0.1
+
+
+def _dimod():
+    try:
+        import dimod
+    except ImportError:
+        raise ImportError("isinghop.bqm needs dimod: pip install 'isinghop[dimod]'") from None
+    return dimod
+
+
+class ImportedBQM(NamedTuple):
+    """Outcome of :func:`from_bqm`.
+
+    Attributes
+    ----------
+    model : IsingModel
+        Couplings and field with ``H(s) = E(s) − offset`` for the SPIN form of the BQM.
+    offset : float
+        The constant of the BQM's SPIN form (dimod's ``bqm.spin.offset``).
+    labels : tuple
+        The BQM's variable labels in site order: site i is ``labels[i]``.
+    """
+
+    model: IsingModel
+    offset: float
+    labels: tuple
+
+
+def to_bqm(model: IsingModel, *, vartype: str = "SPIN", labels=None):
+    """The model as a dimod BinaryQuadraticModel with the same energy on every state.
+
+    Parameters
+    ----------
+    model : IsingModel
+        Symmetric couplings without self-couplings (dimod has no J_ii: s_i² = 1
+        would make it a constant, while in isinghop it enters the zero-T field).
+    vartype : {"SPIN", "BINARY"}
+        BINARY uses x = (s + 1)/2; the energy of x equals H of s = 2x − 1.
+    labels : sequence, optional
+        A hashable label per site (default 0 … N−1).
+
+    Returns
+    -------
+    dimod.BinaryQuadraticModel
+        Linear biases −h_i, quadratic biases −J_ij for i < j, offset 0 (SPIN).
+        Pattern storage is expanded to its N(N−1)/2 pairs (refused above
+        :data:`isinghop.model.MAX_DENSE_SITES` sites).
+    """
+    dimod = _dimod()
+    check_model(model)
+    vartype = choice(vartype, "vartype", VARTYPES)
+    couplings = model.couplings
+    if not couplings.symmetric:
+        raise ValueError("model: a BQM's energy needs symmetric couplings; this model has J != J^T")
+    if np.any(couplings.raw_diagonal() != 0):
+        raise ValueError("model: a BQM has no self-couplings J_ii (s_i^2 = 1 makes them a constant there), but "
+                         "here they enter the zero-temperature field; build the model without self-couplings")
+    n = model.n_sites
+    labels = list(range(n)) if labels is None else list(labels)
+    if len(labels) != n or len(set(labels)) != n:
+        raise ValueError(f"labels: expected {n} distinct labels, got {len(labels)} ({len(set(labels))} distinct)")
+    if isinstance(couplings, SparseCouplings):
+        upper = scipy.sparse.triu(couplings.matrix, k=1).tocoo()
+        rows, cols, values = upper.row, upper.col, upper.data / couplings.scale
+    else:
+        J = to_dense(model)
+        rows, cols = np.triu_indices(n, k=1)
+        values = J[rows, cols]
+        keep = values != 0
+        rows, cols, values = rows[keep], cols[keep], values[keep]
+    bqm = dimod.BinaryQuadraticModel.from_numpy_vectors(
+        -np.asarray(model.h, dtype=np.float64), (rows, cols, -np.asarray(values, dtype=np.float64)), 0.0,
+        dimod.SPIN, variable_order=labels)
+    return bqm.change_vartype(dimod.BINARY, inplace=True) if vartype == "BINARY" else bqm
+
+
+def _integral(values) -> bool:
+    values = np.asarray(values, dtype=np.float64)
+    return bool(np.all(values == np.round(values)) and np.all(np.abs(values) < 2.0**52))
+
+
+def from_bqm(bqm) -> ImportedBQM:
+    """An isinghop model from a dimod BinaryQuadraticModel (SPIN or BINARY).
+
+    Parameters
+    ----------
+    bqm : dimod.BinaryQuadraticModel
+        Any labels; a BINARY model is read in its SPIN form (s = 2x − 1).
+
+    Returns
+    -------
+    ImportedBQM
+        ``(model, offset, labels)``. Dense storage when more than
+        :data:`DENSE_FRACTION` of the pairs interact, sparse otherwise. When
+        the SPIN biases times 1 (SPIN) or 4 (BINARY) are all integers, the
+        couplings are kept as those integers with that scale (ties exact).
+    """
+    dimod = _dimod()
+    if not isinstance(bqm, dimod.BinaryQuadraticModel):
+        raise TypeError(f"bqm: expected a dimod.BinaryQuadraticModel, got {type(bqm).__name__}")
+    n = bqm.num_variables
+    if n == 0:
+        raise ValueError("bqm: has no variables")
+    scale = 4 if bqm.vartype is dimod.BINARY else 1
+    spin = bqm.spin
+    labels = tuple(spin.variables)
+    linear, (rows, cols, values), offset = spin.to_numpy_vectors(variable_order=labels)
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    couplings = -scale * np.asarray(values, dtype=np.float64)
+    if _integral(couplings) and _integral(-scale * np.asarray(linear, dtype=np.float64)):
+        couplings = np.round(couplings).astype(np.int64)
+    else:
+        couplings, scale = -np.asarray(values, dtype=np.float64), 1
+    h = -np.asarray(linear, dtype=np.float64)
+    pairs = np.concatenate([rows, cols]), np.concatenate([cols, rows])
+    both = np.concatenate([couplings, couplings])
+    if len(rows) > DENSE_FRACTION * n * (n - 1) / 2:
+        J = np.zeros((n, n), dtype=both.dtype)
+        J[pairs] = both
+        model = dense_model(J, scale=scale, h=h)
+    else:
+        model = sparse_model(scipy.sparse.csr_array((both, pairs), shape=(n, n)), scale=scale, h=h)
+    return ImportedBQM(model, float(offset), labels)
