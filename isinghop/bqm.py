@@ -7,6 +7,9 @@ b_ij = −J_ij (each pair once) and the two energies agree state by state
 s = 2x − 1: its biases become SPIN biases of a quarter-integer grid, so
 integer BINARY biases give integer couplings ``K`` with ``J = K / 4``.
 
+:class:`IsinghopSampler` is a dimod ``Sampler`` backed by isinghop's Monte
+Carlo kernels: a dimod user changes one import to sample with them.
+
 Needs the optional dependency dimod (``pip install "isinghop[dimod]"``).
 """
 
@@ -14,13 +17,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import time
+
 import numpy as np
 import scipy.sparse
 
 from isinghop._validate import choice
 from isinghop.model import IsingModel, SparseCouplings, check_model, dense_model, sparse_model, to_dense
+from isinghop.montecarlo import geometric_anneal, sample
 
-__all__ = ["ImportedBQM", "to_bqm", "from_bqm", "VARTYPES"]
+__all__ = ["ImportedBQM", "to_bqm", "from_bqm", "VARTYPES", "IsinghopSampler", "default_beta_range"]  # noqa: F822 (IsinghopSampler is built on first use)
 
 VARTYPES = ("SPIN", "BINARY")
 
@@ -149,3 +155,86 @@ def from_bqm(bqm) -> ImportedBQM:
     else:
         model = sparse_model(scipy.sparse.csr_array((both, pairs), shape=(n, n)), scale=scale, h=h)
     return ImportedBQM(model, float(offset), labels)
+
+
+def default_beta_range(bqm) -> tuple[float, float]:
+    """The annealing range in β used when none is given: ``(β_hot, β_cold)``.
+
+    Hot: the largest single-flip energy change ΔE_max = max_i 2(|a_i| + Σ_j |b_ij|)
+    (SPIN form) is accepted with probability 1/2, ``β_hot = ln 2 / ΔE_max``.
+    Cold: the smallest nonzero change ΔE_min = 2 min |bias| is accepted with
+    probability 1/100, ``β_cold = ln 100 / ΔE_min``. (1, 1) for a BQM without biases.
+    """
+    spin = bqm.spin
+    linear, (rows, cols, values), _ = spin.to_numpy_vectors()
+    sums = np.abs(np.asarray(linear, dtype=np.float64))
+    np.add.at(sums, rows, np.abs(values))
+    np.add.at(sums, cols, np.abs(values))
+    biases = np.abs(np.concatenate([np.asarray(linear, dtype=np.float64), np.asarray(values, dtype=np.float64)]))
+    biases = biases[biases > 0]
+    if len(biases) == 0:
+        return 1.0, 1.0
+    return float(np.log(2) / (2 * sums.max())), float(np.log(100) / (2 * biases.min()))
+
+
+_SAMPLER = None
+
+
+def __getattr__(name):
+    if name == "IsinghopSampler":  # built on first use: dimod is an optional dependency
+        global _SAMPLER
+        if _SAMPLER is None:
+            _SAMPLER = _sampler_class(_dimod())
+        return _SAMPLER
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _sampler_class(dimod):
+    class IsinghopSampler(dimod.Sampler):
+        """A dimod sampler backed by isinghop's single-spin Monte Carlo.
+
+        ``sample(bqm, num_reads=10, num_sweeps=1000, beta=None, beta_range=None, rule="metropolis",
+        seed=None, initial_states=None)``: at fixed ``beta`` the reads are
+        independent chains at T = 1/β for ``num_sweeps`` sweeps (random order
+        each sweep); without ``beta`` they anneal geometrically in β over
+        ``beta_range`` (default :func:`default_beta_range`). The BQM becomes an
+        isinghop model by :func:`from_bqm` (dense or sparse storage by its
+        density); ``info`` holds the acceptance per read and the timing.
+        """
+
+        parameters = {"num_reads": [], "num_sweeps": [], "beta": [], "beta_range": [], "rule": [], "seed": [],
+                      "initial_states": []}
+        properties = {"rules": ("metropolis", "glauber"), "schedule": "permutation"}
+
+        def sample(self, bqm, num_reads=10, num_sweeps=1000, beta=None, beta_range=None, rule="metropolis",
+                   seed=None, initial_states=None, **kwargs):
+            """Sample ``bqm``; returns a ``dimod.SampleSet`` in the BQM's vartype, energies included."""
+            self.remove_unknown_kwargs(**kwargs)
+            start = time.perf_counter()
+            if bqm.num_variables == 0:
+                return dimod.SampleSet.from_samples_bqm((np.empty((num_reads, 0), dtype=np.int8), []), bqm)
+            model, _, labels = from_bqm(bqm)
+            if initial_states is None:
+                rng = np.random.default_rng(seed)
+                starts = rng.choice(np.array([-1, 1], dtype=np.int8), size=(num_reads, len(labels)))
+            else:
+                array, given = dimod.as_samples(initial_states)
+                starts = np.asarray(array)[:, [list(given).index(v) for v in labels]].astype(np.int8)
+                if bqm.vartype is dimod.BINARY:
+                    starts = (2 * starts - 1).astype(np.int8)
+            if beta is not None:
+                temperatures, anneal = 1.0 / float(beta), None
+            else:
+                hot, cold = beta_range if beta_range is not None else default_beta_range(bqm)
+                temperatures, anneal = None, geometric_anneal(1.0 / hot, 1.0 / cold, num_sweeps)
+            converted = time.perf_counter()
+            chain = sample(model, starts, T=temperatures, anneal=anneal, rule=rule, sweeps=num_sweeps, record=(),
+                           progress=False, rng=seed)
+            spins = chain.spins.reshape(len(starts), -1)
+            sampled = time.perf_counter()
+            states = (spins + 1) // 2 if bqm.vartype is dimod.BINARY else spins
+            info = {"acceptance": np.atleast_1d(chain.acceptance).tolist(),
+                    "timing": {"preprocessing_s": converted - start, "sampling_s": sampled - converted}}
+            return dimod.SampleSet.from_samples_bqm((states, labels), bqm, info=info)
+
+    return IsinghopSampler
