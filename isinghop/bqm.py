@@ -163,7 +163,12 @@ def default_beta_range(bqm) -> tuple[float, float]:
     Hot: the largest single-flip energy change ΔE_max = max_i 2(|a_i| + Σ_j |b_ij|)
     (SPIN form) is accepted with probability 1/2, ``β_hot = ln 2 / ΔE_max``.
     Cold: the smallest nonzero change ΔE_min = 2 min |bias| is accepted with
-    probability 1/100, ``β_cold = ln 100 / ΔE_min``. (1, 1) for a BQM without biases.
+    probability 1/100, ``β_cold = ln 100 / ΔE_min``.
+
+    Returns
+    -------
+    tuple of float
+        ``(β_hot, β_cold)`` in inverse energy units of the BQM; (1, 1) for a BQM without biases.
     """
     spin = bqm.spin
     linear, (rows, cols, values), _ = spin.to_numpy_vectors()
@@ -208,7 +213,14 @@ def _sampler_class(dimod):
 
         def sample(self, bqm, num_reads=10, num_sweeps=1000, beta=None, beta_range=None, rule="metropolis",
                    seed=None, initial_states=None, **kwargs):
-            """Sample ``bqm``; returns a ``dimod.SampleSet`` in the BQM's vartype, energies included."""
+            """Sample ``bqm`` (parameters as in the class docstring; ``initial_states`` sets the number of reads).
+
+            Returns
+            -------
+            dimod.SampleSet
+                The final states in the BQM's vartype with their energies; ``info``
+                holds ``acceptance`` (per read) and ``timing`` (seconds).
+            """
             self.remove_unknown_kwargs(**kwargs)
             start = time.perf_counter()
             if bqm.num_variables == 0:
