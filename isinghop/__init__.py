@@ -45,6 +45,7 @@ from isinghop.model import (
     to_dense,
 )
 from isinghop.rng import as_generator, replica_states
+from isinghop.model_io import load_model, save_model
 from isinghop.study import Checkpoint, Config, Study, load_store, load_study, run, store_status
 from isinghop.transitions import Absorption, absorption, draw_transition_graph, transition_graph, transition_matrix
 from isinghop.spins import (
@@ -79,6 +80,8 @@ __all__ = [
     "to_dense",
     "h_from_theta",
     "theta_from_h",
+    "save_model",
+    "load_model",
     # zero-temperature dynamics
     "relax",
     "Relaxation",
