@@ -54,7 +54,7 @@ from isinghop._validate import positive_int
 from isinghop.provenance import collect, stamp
 
 __all__ = ["Config", "Study", "labelled", "Checkpoint", "StoreWarning", "StoreFullError", "load_study", "study_names", "run", "load_store", "store_status",
-           "point_key"]
+           "point_key", "tidy"]
 
 #: The package of the built-in studies (the folder ``studies/`` of the source tree).
 STUDY_PACKAGE = "isinghop.studies"
@@ -669,6 +669,41 @@ def load_store(store):
     attrs = record.get("provenance", {}) | {"point_keys": json.dumps([k for k in keys if k in sound]),
                                             "missing_points": json.dumps([k for k in keys if k not in sound])}
     return stamp(merged, attrs)
+
+
+def tidy(dataset, *variables):
+    """Study variables as one tidy pandas DataFrame: a row per grid value, a column per coordinate and variable.
+
+    For seaborn or plain pandas. The variables must share their dims (a
+    study's sections have different ones: take them one section at a time);
+    rows where every variable is NaN (points of another section, missing
+    points) are dropped.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A study's merged Dataset (:func:`run`, :func:`load_store`).
+    *variables : str
+        The variables (at least one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: the dims, then the variables; ``attrs["units"]`` maps each
+        column to its ``units`` attribute.
+    """
+    if not variables:
+        raise ValueError("variables: name at least one variable of the Dataset")
+    missing = [name for name in variables if name not in dataset.data_vars]
+    if missing:
+        raise ValueError(f"variables: {missing} not in the Dataset (it has {sorted(dataset.data_vars)})")
+    dims = {dataset[name].dims for name in variables}
+    if len(dims) > 1:
+        raise ValueError(f"variables: they must share their dims for one table, got {sorted(dims)}")
+    frame = dataset[list(variables)].reset_coords(drop=True).to_dataframe().reset_index()
+    frame = frame.dropna(subset=list(variables), how="all").reset_index(drop=True)
+    frame.attrs["units"] = {name: dataset[name].attrs.get("units", "") for name in frame.columns if name in dataset}
+    return frame
 
 
 def store_status(store) -> dict:

@@ -386,3 +386,26 @@ def test_sections_are_separate_experiments_not_a_dimension(tmp_path):
     assert merged["value_b"].dims == ("x", "index_b") and not merged["value_b"].isnull().any()
     assert_study_dataset(merged, dims=("x",))
     xr.testing.assert_identical(ih.load_store(tmp_path / "store"), merged)
+
+
+def test_tidy_turns_a_study_dataset_into_one_row_per_value():
+    import xarray as xr
+
+    from isinghop.study import labelled, tidy
+
+    m = np.arange(12.0).reshape(2, 3, 2)
+    m[1, 2, :] = np.nan  # a missing point
+    dataset = xr.Dataset(
+        {"overlap": labelled(("alpha", "T", "sample"), m, "1", "m", "overlap"),
+         "other": labelled(("mixture",), [1.0, 2.0], "1", "x", "another section")},
+        coords={"alpha": ("alpha", [0.05, 0.1], {"units": "1"}), "T": ("T", [0.1, 0.2, 0.3], {"units": "energy"}),
+                "sample": [0, 1], "mixture": [3, 5]})
+    frame = tidy(dataset, "overlap")
+    assert list(frame.columns) == ["alpha", "T", "sample", "overlap"] and len(frame) == 10
+    row = frame[(frame.alpha == 0.1) & (frame["T"] == 0.2) & (frame["sample"] == 1)]
+    assert float(row.overlap.iloc[0]) == m[1, 1, 1]
+    assert frame.attrs["units"]["T"] == "energy"
+    with pytest.raises(ValueError, match="share their dims"):
+        tidy(dataset, "overlap", "other")
+    with pytest.raises(ValueError, match="not in the Dataset"):
+        tidy(dataset, "absent")
