@@ -18,7 +18,6 @@ import numpy as np
 import scipy.sparse
 
 from isinghop.model import (
-    DenseCouplings,
     IsingModel,
     PatternCouplings,
     SparseCouplings,
@@ -130,6 +129,6 @@ def load_model(path) -> IsingModel:
         raise ValueError(f"path: {path} names an unknown storage {storage!r}")
     self_coupling = bool(np.any(matrix.diagonal() != 0))
     model = build(matrix, scale=scale, h=h, allow_asymmetric=not symmetric, self_coupling=self_coupling)
-    if isinstance(model.couplings, DenseCouplings | SparseCouplings) and model.couplings.symmetric != symmetric:
+    if model.couplings.symmetric != symmetric:
         raise ValueError(f"path: {path} marks its couplings {'' if symmetric else 'a'}symmetric, but they are not")
     return model

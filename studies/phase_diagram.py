@@ -163,8 +163,6 @@ def _retrieval(n, fixed, disorder, thermal, checkpoint):
         checkpoint.save("retrieval", **saved)
     dims, pair_dims = ("alpha", "T", "sample", "replica"), ("alpha", "T", "sample", "pair")
     coords = {**_coords("T", temperatures, fixed), **_load_coords(fixed),
-              "replica": ("replica", np.arange(replicas), {"units": "1", "long_name": "replica",
-                                                           "description": "independent chain on one pattern set"}),
               "pair": ("pair", np.arange(len(pairs[0])), {"units": "1", "long_name": "replica pair",
                                                           "description": "pair (replica_a, replica_b), a < b"}),
               "replica_a": ("pair", pairs[0], {"units": "1", "long_name": "first replica of the pair",
@@ -287,9 +285,7 @@ def _mixtures(n, fixed, disorder, thermal, checkpoint):
         },
         coords={"mixture": ("mixture", np.asarray(orders), {"units": "1", "long_name": "n",
                                                           "description": "patterns in the symmetric mixture"}),
-                **_coords("T_mixture", temperatures, fixed),
-                "replica": ("replica", np.arange(replicas), {"units": "1", "long_name": "replica",
-                                                             "description": "independent chain on one pattern set"})},
+                **_coords("T_mixture", temperatures, fixed)},
     )
 
 
@@ -299,6 +295,8 @@ def _coords(name, temperatures, fixed):
                {"units": "energy (k_B = 1)", "long_name": "temperature", "description": "Metropolis temperature"}),
         "sample": ("sample", np.arange(fixed["samples"]), {"units": "1", "long_name": "disorder sample",
                                                            "description": "independent pattern set"}),
+        "replica": ("replica", np.arange(fixed["replicas"]), {"units": "1", "long_name": "replica",
+                                                              "description": "independent chain on one pattern set"}),
     }
 
 
