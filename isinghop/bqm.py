@@ -79,6 +79,18 @@ def to_bqm(model: IsingModel, *, vartype: str = "SPIN", labels=None):
         Linear biases −h_i, quadratic biases −J_ij for i < j, offset 0 (SPIN).
         Pattern storage is expanded to its N(N−1)/2 pairs (refused above
         :data:`isinghop.model.MAX_DENSE_SITES` sites).
+
+    Examples
+    --------
+    dimod's energy of the BQM equals isinghop's, state by state (dimod
+    negates h and J):
+
+    >>> import isinghop as ih
+    >>> from isinghop.bqm import to_bqm
+    >>> model = ih.hebbian([[1, -1, 1], [1, 1, -1]])
+    >>> bqm = to_bqm(model, labels="abc")
+    >>> print(round(bqm.energy({"a": 1, "b": -1, "c": 1}), 9), round(ih.energy(model, [1, -1, 1]), 9))
+    -0.666666667 -0.666666667
     """
     dimod = _dimod()
     check_model(model)
@@ -128,6 +140,21 @@ def from_bqm(bqm) -> ImportedBQM:
         :data:`DENSE_FRACTION` of the pairs interact, sparse otherwise. When
         the SPIN biases times 1 (SPIN) or 4 (BINARY) are all integers, the
         couplings are kept as those integers with that scale (ties exact).
+
+    Examples
+    --------
+    A BINARY model with integer biases: its SPIN form is kept as integers
+    with scale 4, and energy plus offset equals dimod's energy at x = (s + 1)/2:
+
+    >>> import dimod
+    >>> import isinghop as ih
+    >>> from isinghop.bqm import from_bqm
+    >>> bqm = dimod.BinaryQuadraticModel({"x": 1}, {("x", "y"): -2}, 0.5, "BINARY")
+    >>> imported = from_bqm(bqm)
+    >>> print(imported.labels, imported.offset, imported.model.couplings.scale)
+    ('x', 'y') 0.5 4.0
+    >>> print(ih.energy(imported.model, [1, 1]) + imported.offset, bqm.energy({"x": 1, "y": 1}))
+    -0.5 -0.5
     """
     dimod = _dimod()
     if not isinstance(bqm, dimod.BinaryQuadraticModel):
@@ -160,9 +187,9 @@ def from_bqm(bqm) -> ImportedBQM:
 def default_beta_range(bqm) -> tuple[float, float]:
     """The annealing range in β used when none is given: ``(β_hot, β_cold)``.
 
-    Hot: the largest single-flip energy change ΔE_max = max_i 2(|a_i| + Σ_j |b_ij|)
+    Hot: the largest single-flip energy change ``ΔE_max = max_i 2(|a_i| + Σ_j |b_ij|)``
     (SPIN form) is accepted with probability 1/2, ``β_hot = ln 2 / ΔE_max``.
-    Cold: the smallest nonzero change ΔE_min = 2 min |bias| is accepted with
+    Cold: the smallest nonzero change ``ΔE_min = 2 min |bias|`` is accepted with
     probability 1/100, ``β_cold = ln 100 / ΔE_min``.
 
     Returns

@@ -219,6 +219,17 @@ def boltzmann(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -
     -------
     numpy.ndarray
         float64 ``(2^N,)``, summing to 1.
+
+    Examples
+    --------
+    Two coupled spins (J = 1) at T = 1: the aligned states carry weight
+    ``e / (2e + 2/e)`` each:
+
+    >>> import numpy as np
+    >>> import isinghop as ih
+    >>> p = ih.boltzmann(ih.dense_model([[0, 1], [1, 0]]), T=1.0)
+    >>> print(p.round(4), np.isclose(p[0], np.e / (2 * np.e + 2 / np.e)))
+    [0.4404 0.0596 0.0596 0.4404] True
     """
     T = _temperature(T)
     return _weights(energies(model, chunk_size=chunk_size), T)[0]
@@ -278,13 +289,13 @@ class ExactAverages:
     specific_heat : float
         Per spin, ``C = β² N (⟨e²⟩ − ⟨e⟩²)`` with e = H/N (0 at T = 0).
     magnetisation, abs_magnetisation, magnetisation_2, magnetisation_4 : float
-        ⟨m⟩, ⟨|m|⟩, ⟨m²⟩, ⟨m⁴⟩ with ``m = (1/N) Σ_i s_i``.
+        ``⟨m⟩, ⟨|m|⟩, ⟨m²⟩, ⟨m⁴⟩`` with ``m = (1/N) Σ_i s_i``.
     binder : float
         ``U₄ = 1 − ⟨m⁴⟩ / (3⟨m²⟩²)``.
     site_magnetisation : numpy.ndarray
         ⟨s_i⟩ per site.
     overlaps, abs_overlaps : numpy.ndarray or None
-        ⟨m_μ⟩ and ⟨|m_μ|⟩ with ``m_μ = (1/N) Σ_i ξ_i^μ s_i``, when patterns were given.
+        ``⟨m_μ⟩`` and ``⟨|m_μ|⟩`` with ``m_μ = (1/N) Σ_i ξ_i^μ s_i``, when patterns were given.
     replica_overlap : float
         ⟨q_ab⟩ = (1/N) Σ_i ⟨s_i⟩² for two independent replicas.
     q_values, q_distribution : numpy.ndarray
@@ -326,6 +337,18 @@ def thermal_averages(model: IsingModel, T: float, *, patterns=None, chunk_size: 
     -------
     ExactAverages
         Every average at this T (energies total and per spin, as named).
+
+    Examples
+    --------
+    The finite Curie–Weiss model (one Hebbian pattern, N = 10) at T = 0.5,
+    averaged exactly over all 1024 states; at h = 0 the flip symmetry makes
+    ``⟨m⟩`` vanish while ``⟨|m|⟩`` does not:
+
+    >>> import isinghop as ih
+    >>> xi = ih.random_patterns(1, 10, rng=1)
+    >>> avg = ih.thermal_averages(ih.hebbian(xi), T=0.5, patterns=xi)
+    >>> print(round(avg.magnetisation, 12) + 0.0, round(avg.abs_overlaps[0], 4))
+    0.0 0.9155
     """
     n = _check_model(model)
     T = _temperature(T)
@@ -378,6 +401,19 @@ def ground_states(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> tupl
         ``int8`` ±1 ``(G, N)``, the G degenerate ground states.
     e_min : float
         The minimum energy H (total, not per spin).
+
+    Examples
+    --------
+    Two stored patterns on four sites: the patterns and their mirror images
+    are the ground states:
+
+    >>> import isinghop as ih
+    >>> states, e0 = ih.ground_states(ih.hebbian([[1, 1, 1, -1], [1, -1, 1, 1]]))
+    >>> print(states, e0)
+    [[-1  1 -1 -1]
+     [ 1  1  1 -1]
+     [-1 -1 -1  1]
+     [ 1 -1  1  1]] -1.0
     """
     n = _check_model(model)
     all_energies = energies(model, chunk_size=chunk_size)
@@ -409,6 +445,23 @@ def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = No
     -------
     numpy.ndarray
         Fixed points ``(F, N)`` int8, in state-index order.
+
+    Examples
+    --------
+    Under Hebb the third site of (1, 1, 1) and (1, 1, −1) has zero field in
+    every state: with ``keep`` both patterns and their mirrors are fixed,
+    with ``up`` only the states whose third spin is +1:
+
+    >>> import isinghop as ih
+    >>> model = ih.hebbian([[1, 1, 1], [1, 1, -1]])
+    >>> print(ih.fixed_points(model, tie="keep"))
+    [[-1 -1 -1]
+     [ 1  1 -1]
+     [-1 -1  1]
+     [ 1  1  1]]
+    >>> print(ih.fixed_points(model, tie="up"))
+    [[-1 -1  1]
+     [ 1  1  1]]
     """
     n = _check_model(model)
     tie = choice(tie, "tie", TIE_RULES)
@@ -720,7 +773,7 @@ def _permutation_average(flips: np.ndarray, n: int) -> np.ndarray:
 
 def stationary_distribution(matrix) -> tuple[np.ndarray, float]:
     """Stationary vector π (π P = π, Σ π = 1) of a row-stochastic matrix, and the
-    exponential relaxation time ``τ_exp = −1 / ln|λ₂|`` in steps (inf if |λ₂| = 1).
+    exponential relaxation time ``τ_exp = −1 / ln|λ₂|`` in steps (inf if ``|λ₂| = 1``).
 
     ``matrix`` must be square and finite, with entries ≥ 0 and rows summing
     to 1, both within ``STOCHASTIC_ATOL`` = 10⁻⁹; else a ``ValueError``.
@@ -874,6 +927,19 @@ def ising_torus_thermodynamics(L: int, T: float, *, coupling: float = 1.0) -> tu
         Energy per spin (energy units).
     C : float
         Specific heat per spin (dimensionless, k_B = 1).
+
+    Examples
+    --------
+    Kaufman's exact energy and specific heat per spin of the 4 × 4 torus equal the enumeration
+    of its 2^16 states:
+
+    >>> import isinghop as ih
+    >>> e, c = ih.ising_torus_thermodynamics(4, 2.5)
+    >>> avg = ih.thermal_averages(ih.square_lattice(4), T=2.5)
+    >>> print(round(e, 10), round(avg.energy_per_spin, 10))
+    -1.3791164823 -1.3791164823
+    >>> print(round(c, 7), round(avg.specific_heat, 7))
+    0.8125152 0.8125152
     """
     L = positive_int(L, "L")
     T = _temperature(T)

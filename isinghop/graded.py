@@ -307,7 +307,7 @@ def graded_fixed_point(model: IsingModel, v0, *, beta: float, tol: float = 1e-10
     model, v0, beta, tau
         As in :func:`graded_trajectory`.
     tol : float
-        Largest residual |v − tanh(β(Jv + h))| accepted.
+        Largest residual ``|v − tanh(β(Jv + h))|`` accepted.
     max_time : float
         Give up after this time (units of τ).
 
@@ -356,7 +356,7 @@ def origin_growth_rate(model: IsingModel, *, beta: float, time: float = 600.0, s
 
     A random state of norm ``amplitude`` is integrated for ``segment``,
     rescaled to ``amplitude``, and so on for ``time``; the rate is the mean
-    of ln(|v_end| / |v_start|) per unit time over the second half, where the
+    of ``ln(|v_end| / |v_start|)`` per unit time over the second half, where the
     fastest-growing mode dominates. Linear theory gives
     ``(β λ_max − 1)/τ`` (h = 0): its sign says whether the origin is stable.
     Modes within δλ of λ_max are told apart only when ``time`` ≫ 1/(β δλ).

@@ -6,7 +6,7 @@ diagonal is the Curie–Weiss model (gauge ``s_i → ξ_i s_i``, field along the
 pattern). Units: k_B = 1, β = 1/T; T_c = 1.
 
 * N → ∞: the magnetisation solves ``m = tanh(β(m + h))``, one solution for
-  T ≥ 1 or |h| > h_sp(T), three below; the free energy per spin of a
+  T ≥ 1 or ``|h| > h_sp(T)``, three below; the free energy per spin of a
   branch is ``f = m²/2 − T ln 2cosh β(m + h)``; a branch is stable (a local
   minimum of f) where ``β(1 − m²) < 1``; its susceptibility is
   ``χ = ∂m/∂h = β(1 − m²) / (1 − β(1 − m²))`` (``1/(T − 1)`` at h = 0, T > 1).
@@ -109,6 +109,15 @@ def curie_weiss(T, h=0.0) -> CurieWeissBranches:
     CurieWeissBranches
         Arrays of shape ``broadcast(T, h) + (3,)``: one branch (the others NaN)
         where the solution is unique, three (ascending) below the spinodal.
+
+    Examples
+    --------
+    Below T_c = 1 at h = 0 three branches: ±m* and the unstable m = 0:
+
+    >>> from isinghop import meanfield
+    >>> branches = meanfield.curie_weiss(0.5)
+    >>> print(branches.m.round(4) + 0.0)
+    [-0.9575  0.      0.9575]
     """
     T = _temperatures(T)
     h = finite_array(h, "h").astype(np.float64)
@@ -146,7 +155,7 @@ def curie_weiss_spinodal(T) -> tuple[np.ndarray, np.ndarray]:
     m_sp : numpy.ndarray
         ``√(1 − T)``: the magnetisation at which a metastable branch ends.
     h_sp : numpy.ndarray
-        ``m_sp − T artanh m_sp`` (> 0): the coercive field; below |h_sp| three
+        ``m_sp − T artanh m_sp`` (> 0): the coercive field; below ``|h_sp|`` three
         branches exist, beyond it one.
     """
     T = _temperatures(T)
@@ -165,7 +174,7 @@ class FiniteCurieWeiss:
     magnetisation : numpy.ndarray
         ⟨m⟩ (odd in h; zero at h = 0 for every finite N).
     abs_magnetisation, magnetisation_2, magnetisation_4 : numpy.ndarray
-        ⟨|m|⟩, ⟨m²⟩, ⟨m⁴⟩.
+        ``⟨|m|⟩, ⟨m²⟩, ⟨m⁴⟩``.
     binder : numpy.ndarray
         ``U₄ = 1 − ⟨m⁴⟩ / (3⟨m²⟩²)``.
     susceptibility : numpy.ndarray
@@ -560,6 +569,12 @@ def ags_capacity(T: float = 0.0) -> float:
     -------
     float
         α_c(T); 0 at and above T = 1, where no retrieval state exists at any load.
+
+    Examples
+    --------
+    >>> from isinghop import meanfield
+    >>> print(round(meanfield.ags_capacity(), 4), round(meanfield.ags_capacity(0.2), 4))
+    0.1379 0.1226
     """
     T = number(T, "T", low=0.0)
     if T == 0.0:

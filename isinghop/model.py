@@ -709,6 +709,12 @@ def h_from_theta(theta) -> np.ndarray:
     -------
     numpy.ndarray
         float64, a new array of the shape of ``theta`` (a scalar gives a ``numpy.float64``).
+
+    Examples
+    --------
+    >>> import isinghop as ih
+    >>> print(ih.h_from_theta([0.5, -1.0]))
+    [-0.5  1. ]
     """
     return -finite_array(theta, "theta").astype(np.float64)
 
@@ -811,6 +817,15 @@ def dense_model(J, *, scale: float = 1.0, h=None, theta=None, allow_asymmetric: 
     -------
     IsingModel
         With :class:`DenseCouplings` holding a private copy of ``J``.
+
+    Examples
+    --------
+    Two spins coupled ferromagnetically in a field h = 0.5 on the first:
+
+    >>> import isinghop as ih
+    >>> model = ih.dense_model([[0, 1], [1, 0]], h=[0.5, 0])
+    >>> print(ih.energy(model, [1, 1]), ih.energy(model, [-1, -1]))
+    -1.5 -0.5
     """
     return _matrix_model(DenseCouplings, J, scale, h, theta, allow_asymmetric, self_coupling)
 
@@ -863,6 +878,16 @@ def square_lattice(L: int, *, coupling: float = 1.0, h=None, theta=None) -> Isin
     -------
     IsingModel
         N = L² sites, :class:`SparseCouplings` (4 neighbours per site).
+
+    Examples
+    --------
+    The ferromagnetic 4 × 4 torus has 2L² = 32 bonds, so its ground states
+    (all up, all down) have energy −32:
+
+    >>> import isinghop as ih
+    >>> states, e0 = ih.ground_states(ih.square_lattice(4))
+    >>> print(len(states), e0)
+    2 -32.0
     """
     L = positive_int(L, "L")
     if L < 3:
@@ -914,6 +939,17 @@ def local_fields(model: IsingModel, spins) -> np.ndarray:
         spin i per unit of s_i). Extra memory: O(N) per replica for dense
         and sparse storage; for pattern storage O(N + P) per replica plus
         two 4 MB blocks, never a copy of ξ.
+
+    Examples
+    --------
+    At a stored pattern the field of a site points along the pattern, with
+    strength ``(N − 1)/N`` for a single Hebbian pattern:
+
+    >>> import isinghop as ih
+    >>> xi = ih.random_patterns(1, 10, rng=1)
+    >>> phi = ih.local_fields(ih.hebbian(xi), xi[0])
+    >>> print((phi * xi[0]).round(6))
+    [0.9 0.9 0.9 0.9 0.9 0.9 0.9 0.9 0.9 0.9]
     """
     batch, single = _model_batch(model, spins)
     fields = model.couplings.raw_fields(batch) / model.couplings.scale + model.h
@@ -936,6 +972,16 @@ def energy(model: IsingModel, spins) -> np.ndarray | float:
     numpy.ndarray or float
         float64 ``(replica,)``, total energy H; a 1-D input gives a ``float``
         (replica axis dropped). Extra memory as for :func:`local_fields`.
+
+    Examples
+    --------
+    One stored pattern is the Curie–Weiss model: ``E/N = −m²/2 + 1/(2N)`` at
+    the pattern (m = 1), here for N = 100:
+
+    >>> import isinghop as ih
+    >>> xi = ih.random_patterns(1, 100, rng=1)
+    >>> print(ih.energy(ih.hebbian(xi), xi[0]) / 100)
+    -0.495
     """
     batch, single = _model_batch(model, spins)
     _require_symmetric(model, "energy")

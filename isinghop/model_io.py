@@ -44,6 +44,16 @@ def save_model(model: IsingModel, path) -> Path:
     -------
     pathlib.Path
         The file written. It appears whole or not at all (written beside it, then renamed).
+
+    Examples
+    --------
+    >>> import isinghop as ih
+    >>> model = ih.hebbian(ih.random_patterns(3, 50, rng=1))
+    >>> path = ih.save_model(model, "network.npz")
+    >>> again = ih.load_model(path)
+    >>> state = ih.random_spins(1, 50, rng=2)[0]
+    >>> print(ih.energy(again, state) == ih.energy(model, state))
+    True
     """
     check_model(model)
     path = Path(os.fspath(path))

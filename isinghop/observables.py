@@ -504,6 +504,23 @@ def standard_error(series, *, tau: float | None = None, quiet: bool = False) -> 
         names the replicas that disagree most, with their means and errors.
     AutocorrelationError
         If the series is too short to estimate τ_int (see :func:`integrated_time`).
+
+    Examples
+    --------
+    An AR(1) series ``x_t = a x_{t−1} + noise`` with a = 0.9 has
+    ``τ_int = ½ (1 + a)/(1 − a) = 9.5``; the error bar grows by
+    ``√(2 τ_int)`` = 4.36 over the naive one:
+
+    >>> import numpy as np
+    >>> from isinghop import observables
+    >>> rng = np.random.default_rng(1)
+    >>> x = np.zeros(100_000)
+    >>> for t in range(1, x.size):
+    ...     x[t] = 0.9 * x[t - 1] + rng.normal()
+    >>> mean, error = observables.standard_error(x)
+    >>> naive = x.std() / np.sqrt(x.size)
+    >>> print(round(error / naive, 1))
+    4.3
     """
     estimate = _estimate(series, tau, quiet)
     if estimate.p_value < REPLICA_P_VALUE and not quiet:

@@ -93,6 +93,12 @@ def from_binary(bits) -> np.ndarray:
     -------
     numpy.ndarray
         ``int8`` ±1, a new array of the shape of ``bits`` (a 1-D input stays 1-D).
+
+    Examples
+    --------
+    >>> import isinghop as ih
+    >>> print(ih.from_binary([0, 1, 1]), ih.to_binary([-1, 1, 1]))
+    [-1  1  1] [0 1 1]
     """
     array = np.asarray(bits)
     if array.dtype == bool:
@@ -151,6 +157,17 @@ def flip_fraction(spins, p: float, *, rng: RngLike = None) -> np.ndarray:
     numpy.ndarray
         ``int8`` ±1, a new array of the shape of ``spins``: ``(replica, site)``,
         or ``(site,)`` for a 1-D input (replica axis dropped).
+
+    Examples
+    --------
+    Flipping a fraction p of the sites leaves an overlap 1 − 2p with the
+    original:
+
+    >>> import isinghop as ih
+    >>> xi = ih.random_patterns(1, 500, rng=1)[0]
+    >>> cue = ih.flip_fraction(xi, 0.2, rng=2)
+    >>> print((cue * xi).mean())
+    0.6
     """
     batch, single = spin_batch(spins)
     p = number(p, "p", low=0.0, high=1.0)

@@ -691,6 +691,20 @@ def tidy(dataset, *variables):
     pandas.DataFrame
         Columns: the dims, then the variables; ``attrs["units"]`` maps each
         column to its ``units`` attribute.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> from isinghop import study
+    >>> dataset = xr.Dataset({"overlap": (("alpha", "sample"), np.array([[1.0, 0.9], [0.4, np.nan]]),
+    ...                                   {"units": "1"})}, coords={"alpha": [0.05, 0.2], "sample": [0, 1]})
+    >>> frame = study.tidy(dataset, "overlap")
+    >>> print(frame)
+       alpha  sample  overlap
+    0   0.05       0      1.0
+    1   0.05       1      0.9
+    2   0.20       0      0.4
     """
     if not variables:
         raise ValueError("variables: name at least one variable of the Dataset")

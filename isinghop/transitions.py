@@ -328,6 +328,22 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     Returns
     -------
     Absorption
+
+    Examples
+    --------
+    Three sites storing (1, 1, 1) and (1, 1, −1), random-site updates. The
+    third site's field is always zero, so the ``up`` tie rule sets it to +1
+    and only (1, 1, 1) and its mirror's neighbour (−1, −1, 1) are left; from
+    (1, −1, −1) either is reached with probability 1/2, after 7/6 sweeps on
+    average:
+
+    >>> import isinghop as ih
+    >>> result = ih.absorption(ih.hebbian([[1, 1, 1], [1, 1, -1]]), schedule="random", tie="up")
+    >>> [ih.state_spins(states, 3)[0].tolist() for states in result.attractors]
+    [[-1, -1, 1], [1, 1, 1]]
+    >>> start = ih.state_index([1, -1, -1])
+    >>> print(result.probabilities[start], result.sweeps[start].round(4))
+    [0.5 0.5] 1.1667
     """
     import scipy.sparse
     import scipy.sparse.csgraph
