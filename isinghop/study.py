@@ -54,7 +54,7 @@ from isinghop._validate import positive_int
 from isinghop.provenance import collect, stamp
 
 __all__ = ["Config", "Study", "labelled", "Checkpoint", "StoreWarning", "StoreFullError", "load_study", "study_names", "run", "load_store", "store_status",
-           "point_key", "tidy"]
+           "point_key", "tidy", "cf_attrs", "CF_CONVENTIONS", "REDUCED_UNITS"]
 
 #: The package of the built-in studies (the folder ``studies/`` of the source tree).
 STUDY_PACKAGE = "isinghop.studies"
@@ -63,16 +63,64 @@ ENTRY_POINT_GROUP = "isinghop.studies"
 STUDY_FILE = "study.json"
 
 
+#: The version of the CF conventions that study Datasets follow (their ``Conventions`` attribute).
+CF_CONVENTIONS = "CF-1.11"
+
+#: The model's own units. A study variable in one of them is dimensionless for CF (``units = "1"``, as
+#: UDUNITS reads it) and names its model unit in the attribute ``reduced_units``: energies, fields,
+#: thresholds and temperatures (k_B = 1) are in the energy unit of the couplings J.
+REDUCED_UNITS = {
+    "energy": "energy (the unit of J and h; temperatures too, k_B = 1)",
+    "1/energy": "1/energy (the inverse unit of J and h, k_B = 1)",
+    "energy/sweep": "energy per sweep (a field changing with Monte Carlo time)",
+    "sweeps": "sweeps (N update attempts each)",
+    "sites": "sites",
+    "frames": "frames of an animation",
+    "tau": "tau (the time constant of the graded neuron)",
+    "1/tau": "1/tau (a rate of the graded neuron)",
+}
+
+
+def cf_attrs(attrs: dict) -> dict:
+    """A variable's attributes with its ``units`` made CF-valid.
+
+    Parameters
+    ----------
+    attrs : dict
+        Attributes with ``units`` either a UDUNITS string (kept) or a key of
+        :data:`REDUCED_UNITS` (written as ``units = "1"`` plus ``reduced_units``).
+
+    Returns
+    -------
+    dict
+        A new dict of attributes.
+    """
+    units = attrs.get("units")
+    if units in REDUCED_UNITS:
+        return {**attrs, "units": "1", "reduced_units": REDUCED_UNITS[units]}
+    return dict(attrs)
+
+
 def labelled(dims, values, units: str, long_name: str, description: str) -> tuple:
     """A Dataset variable with the attributes every study variable carries.
+
+    Parameters
+    ----------
+    dims : str or tuple of str
+    values : array_like
+    units : str
+        A UDUNITS string (``"1"`` for dimensionless) or a model unit of
+        :data:`REDUCED_UNITS` (``"energy"``, ``"1/energy"``, ``"sweeps"``, …).
+    long_name, description : str
 
     Returns
     -------
     tuple
-        ``(dims, numpy array, {"units", "long_name", "description"})``, for the
-        ``data_vars`` or ``coords`` of an ``xarray.Dataset``.
+        ``(dims, numpy array, attrs)`` with ``units``, ``long_name`` and
+        ``description`` (and ``reduced_units``, see :func:`cf_attrs`), for
+        the ``data_vars`` or ``coords`` of an ``xarray.Dataset``.
     """
-    return dims, np.asarray(values), {"units": units, "long_name": long_name, "description": description}
+    return dims, np.asarray(values), cf_attrs({"units": units, "long_name": long_name, "description": description})
 
 
 @dataclass(frozen=True)
@@ -362,7 +410,7 @@ def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path:
     dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints))
     for name in reversed([name for name in point if name not in sections]):
         dataset = dataset.expand_dims({name: [point[name]]})
-        dataset[name].attrs.update(coordinates.get(name, {}))
+        dataset[name].attrs.update(cf_attrs(coordinates.get(name, {})))
     dataset = stamp(dataset, provenance | {"point_key": key})
     store = Path(path).parent.parent
     needed = dataset.nbytes + _FILE_OVERHEAD
@@ -489,7 +537,9 @@ def run(study: Study | str, config: str, store, *, scheduler=None, workers: int 
     _prepare_store(store, study, config, chosen, root)
     start = time.time()
     provenance = collect(seed_entropy=root.entropy, parameters={"grid": chosen.grid, "fixed": chosen.fixed}) | {
-        "study": study.name, "config": config} | _fixed_attrs(chosen.fixed)
+        "study": study.name, "config": config, "Conventions": CF_CONVENTIONS,
+        "title": f"{study.name} ({config}): {study.description}"} | _fixed_attrs(chosen.fixed)
+    provenance["source"] = f"isinghop {provenance['isinghop_version']}"
     keys = _grid_keys(chosen.grid)
     sound = _sound_points(store, keys)
     tasks = [(point, key, study.streams(root, point), str(store / "points" / f"{_digest(key)}.nc"))
@@ -525,11 +575,13 @@ def run(study: Study | str, config: str, store, *, scheduler=None, workers: int 
     finally:
         bar.close()
     record = _read_record(store)
+    start_time = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start))
     record["provenance"] = provenance | {
         "failed_points": json.dumps(failed),
-        "start_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start)),
+        "start_time": start_time,
         "end_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "wall_time_s": float(time.time() - start),
+        "history": f"{start_time} isinghop.run({study.name!r}, {config!r}, rng={root.entropy})",
     }
     _write_atomically(store / STUDY_FILE, json.dumps(record, indent=1, default=_json_value))
     return load_store(store)
@@ -690,7 +742,8 @@ def tidy(dataset, *variables):
     -------
     pandas.DataFrame
         Columns: the dims, then the variables; ``attrs["units"]`` maps each
-        column to its ``units`` attribute.
+        column to its unit: ``reduced_units`` where the variable has one
+        (the model's energy unit, sweeps, …), else ``units``.
 
     Examples
     --------
@@ -716,7 +769,8 @@ def tidy(dataset, *variables):
         raise ValueError(f"variables: they must share their dims for one table, got {sorted(dims)}")
     frame = dataset[list(variables)].reset_coords(drop=True).to_dataframe().reset_index()
     frame = frame.dropna(subset=list(variables), how="all").reset_index(drop=True)
-    frame.attrs["units"] = {name: dataset[name].attrs.get("units", "") for name in frame.columns if name in dataset}
+    frame.attrs["units"] = {name: dataset[name].attrs.get("reduced_units", dataset[name].attrs.get("units", ""))
+                            for name in frame.columns if name in dataset}
     return frame
 
 

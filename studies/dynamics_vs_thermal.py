@@ -150,7 +150,7 @@ def _exact_small(fixed, disorder, thermal):
                           "Metropolis at the low T"),
         "anneal_sweeps": labelled("anneal_sweeps", np.asarray(lengths), "sweeps", "annealing length",
                             f"geometric annealing from T = {T_hot} to {T_cold}"),
-        "tau_T": labelled("tau_T", tau_T, "energy (k_B = 1)", "temperature", "temperature of the exact sweep matrix"),
+        "tau_T": labelled("tau_T", tau_T, "energy", "temperature", "temperature of the exact sweep matrix"),
     }
     return xr.Dataset({
         "route_p_value": labelled(("net", "route"), p_route, "1", "chi^2 p-value",
@@ -158,9 +158,9 @@ def _exact_small(fixed, disorder, thermal):
                             f"(absorption, or Boltzmann at T = {low_T})"),
         "anneal_p_value": labelled(("net", "anneal_sweeps"), p_anneal, "1", "chi^2 p-value",
                              f"end states of annealing against Boltzmann at T = {T_cold}"),
-        "residual_energy": labelled(("net", "anneal_sweeps"), residual, "energy per spin", "residual energy",
+        "residual_energy": labelled(("net", "anneal_sweeps"), residual, "energy", "residual energy",
                               "(H_end - H_ground)/N after annealing, mean over runs"),
-        "residual_energy_error": labelled(("net", "anneal_sweeps"), residual_error, "energy per spin", "error",
+        "residual_energy_error": labelled(("net", "anneal_sweeps"), residual_error, "energy", "error",
                                     "standard error over independent runs"),
         "ground_fraction": labelled(("net", "anneal_sweeps"), ground_hit, "1", "P(ground state)",
                               "fraction of annealing runs ending in a ground state"),
@@ -216,7 +216,7 @@ def _large(fixed, disorder, thermal):
         "large_start": labelled("large_start", list(starts), "1", "start",
                           "random spins, or pattern 1 with sites flipped to the initial overlap named"),
         "large_alpha": labelled("large_alpha", np.asarray(loads, float), "1", "load alpha", "P/N (at least 3 patterns)"),
-        "large_T": labelled("large_T", temperatures, "energy (k_B = 1)", "temperature",
+        "large_T": labelled("large_T", temperatures, "energy", "temperature",
                       f"Metropolis for {sweeps} sweeps before the zero-T quench (0: the quench alone)"),
         "large_sample": labelled("large_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
         "large_time": labelled("large_time", times, "sweeps", "time", "sweeps of Metropolis from a random start"),
@@ -226,9 +226,9 @@ def _large(fixed, disorder, thermal):
     return xr.Dataset({
         "end_fraction": labelled(("large_start", "large_alpha", "large_T", "large_sample", "end_class"), fractions, "1",
                            "fraction of runs", f"fraction of {replicas} runs (N = {n}) ending in each class after the quench"),
-        "end_energy": labelled(("large_start", "large_alpha", "large_T", "large_sample"), energy, "energy per spin",
+        "end_energy": labelled(("large_start", "large_alpha", "large_T", "large_sample"), energy, "energy",
                          "energy reached", "H/N after the quench, mean over runs"),
-        "heating_energy": labelled(("large_alpha", "large_T", "large_sample", "large_time"), trajectory, "energy per spin",
+        "heating_energy": labelled(("large_alpha", "large_T", "large_sample", "large_time"), trajectory, "energy",
                              "energy during heating", "H/N during Metropolis at T from random starts, mean over runs "
                              "(NaN at T = 0)"),
     }, coords=coords)
@@ -270,7 +270,7 @@ def _escape(fixed, disorder, thermal):
     coords = {
         "escape_net": labelled("escape_net", [f"P={p} N={n}" for p, n in nets], "1", "network", "Hebbian net"),
         "escape_ratio": labelled("escape_ratio", ratios, "1", "barrier / T", "exact barrier over the temperature"),
-        "escape_T": labelled(("escape_net", "escape_ratio"), temperatures_used, "energy (k_B = 1)", "temperature",
+        "escape_T": labelled(("escape_net", "escape_ratio"), temperatures_used, "energy", "temperature",
                        "Metropolis temperature: the exact barrier over escape_ratio"),
     }
     return xr.Dataset({

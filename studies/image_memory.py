@@ -109,8 +109,8 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
     data = {
         pre + "patterns": labelled((pattern, site), xi, "1", "stored picture", "xi^mu as +-1 pixels, row-major"),
         pre + "picture": labelled(pattern, np.array(names), "1", "picture", "matplotlib sample picture"),
-        pre + "threshold": labelled(pattern, [p.threshold for p in pictures], "grey level (0 black, 1 white)",
-                                    "threshold", "median grey level separating -1 from +1"),
+        pre + "threshold": labelled(pattern, [p.threshold for p in pictures], "1", "threshold",
+                                    "median grey level (0 black, 1 white) separating -1 from +1"),
         pre + "fraction_up": labelled(pattern, [p.fraction_up for p in pictures], "1", "fraction +1",
                                       "fraction of pixels at +1"),
         pre + "cue": labelled(("corruption", site), cue_images, "1", "cue", "the first replica's corrupted picture"),
@@ -138,8 +138,8 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
                      "description": "synchronous: all sites at once; permutation: a fresh random order per sweep"}),
         "replica": ("replica", np.arange(replicas), {"units": "1", "long_name": "replica",
                     "description": "an independent cue (where the corruption is random) and update order"}),
-        "sweep": ("sweep", np.arange(max_sweeps + 1), {"units": "sweeps", "long_name": "sweep",
-                  "description": "N update attempts (one synchronous step)"}),
+        "sweep": labelled("sweep", np.arange(max_sweeps + 1), "sweeps", "sweep",
+                          "N update attempts (one synchronous step)"),
     }
     return xr.Dataset(data, coords=coords)
 

@@ -207,7 +207,6 @@ def _theory(fixed):
     at_points, on_line, t_m, line_t_m, line_at, line_global = (
         np.array(value, dtype=np.float64) for value in _theory_values(
             tuple(loads), tuple(fixed["T"]), tuple(theory_T), tuple(line_alpha), tuple(fixed["line_T"])))
-    temperature = {"units": "energy (k_B = 1)"}
     return xr.Dataset(
         {
             "ags_overlap": labelled(("alpha", "T"), at_points[..., 0], "1", "AGS m",
@@ -217,13 +216,13 @@ def _theory(fixed):
                                          "RS retrieval overlap on the fine T line (NaN: no retrieval state)"),
             "ags_q_line": labelled(("alpha", "theory_T"), on_line[..., 1], "1", "AGS q",
                                    "RS q of the retrieval state on the fine T line"),
-            "ags_retrieval_temperature": labelled("alpha", t_m, temperature["units"], "T_M",
+            "ags_retrieval_temperature": labelled("alpha", t_m, "energy", "T_M",
                                                   "RS temperature above which no retrieval state exists"),
             "spin_glass_temperature": labelled("alpha", spin_glass_temperature(np.asarray(loads)),
-                                               temperature["units"], "T_g", "spin-glass transition 1 + sqrt(alpha)"),
-            "line_retrieval_temperature": labelled("line_alpha", line_t_m, temperature["units"], "T_M on a line",
+                                               "energy", "T_g", "spin-glass transition 1 + sqrt(alpha)"),
+            "line_retrieval_temperature": labelled("line_alpha", line_t_m, "energy", "T_M on a line",
                                                    "RS T_M(alpha) on the load line"),
-            "line_almeida_thouless": labelled("line_alpha", line_at, temperature["units"], "T_AT on a line",
+            "line_almeida_thouless": labelled("line_alpha", line_at, "energy", "T_AT on a line",
                                               "below it the RS retrieval solution is unstable (replica symmetry "
                                               "breaks)"),
             "line_global_load": labelled("line_T", line_global, "1", "α where retrieval is global",
@@ -231,13 +230,12 @@ def _theory(fixed):
                                          "energy"),
         },
         coords={
-            "theory_T": ("theory_T", np.asarray(theory_T, dtype=np.float64),
-                         {**temperature, "long_name": "T (theory line)", "description": "temperatures of the AGS m, q"}),
+            "theory_T": labelled("theory_T", np.asarray(theory_T, dtype=np.float64), "energy", "T (theory line)",
+                                 "temperatures of the AGS m, q"),
             "line_alpha": ("line_alpha", np.asarray(line_alpha, dtype=np.float64),
                            {"units": "1", "long_name": "load α (theory line)", "description": "loads of the AGS lines"}),
-            "line_T": ("line_T", np.asarray(fixed["line_T"], dtype=np.float64),
-                       {**temperature, "long_name": "T (theory line)",
-                        "description": "temperatures of the global-minimum line"}),
+            "line_T": labelled("line_T", np.asarray(fixed["line_T"], dtype=np.float64), "energy", "T (theory line)",
+                               "temperatures of the global-minimum line"),
         },
     )
 
@@ -281,7 +279,7 @@ def _mixtures(n, fixed, disorder, thermal, checkpoint):
                                               "mixture stable (α = 0)",
                                               "the mixture is a local minimum of the alpha = 0 free energy"),
             "mixture_stability_temperature": labelled("mixture", [mixture_stability_temperature(k) for k in orders],
-                                                      "energy (k_B = 1)", "T_n", "the n-mixture is stable below it"),
+                                                      "energy", "T_n", "the n-mixture is stable below it"),
         },
         coords={"mixture": ("mixture", np.asarray(orders), {"units": "1", "long_name": "n",
                                                           "description": "patterns in the symmetric mixture"}),
@@ -291,8 +289,8 @@ def _mixtures(n, fixed, disorder, thermal, checkpoint):
 
 def _coords(name, temperatures, fixed):
     return {
-        name: (name, np.asarray(temperatures, dtype=np.float64),
-               {"units": "energy (k_B = 1)", "long_name": "temperature", "description": "Metropolis temperature"}),
+        name: labelled(name, np.asarray(temperatures, dtype=np.float64), "energy", "temperature",
+                       "Metropolis temperature"),
         "sample": ("sample", np.arange(fixed["samples"]), {"units": "1", "long_name": "disorder sample",
                                                            "description": "independent pattern set"}),
         "replica": ("replica", np.arange(fixed["replicas"]), {"units": "1", "long_name": "replica",

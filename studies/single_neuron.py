@@ -93,7 +93,7 @@ def _neuron(fixed):
             "flow_lam": ("flow_lam", flow_lam, {"units": "1", "long_name": "λ of the flow",
                                                 "description": "self-excitation of the drawn flow"}),
             "v": ("v", v_grid, {"units": "1", "long_name": "neuron state v", "description": "grid of states"}),
-            "time": ("time", times, {"units": "tau", "long_name": "time", "description": "time in units of tau"}),
+            "time": labelled("time", times, "tau", "time", "time in units of the neuron's time constant tau"),
         },
     )
 
@@ -145,9 +145,9 @@ def _network(fixed, disorder, thermal, checkpoint):
     per_beta = ("beta", "sample")
     return xr.Dataset(
         {
-            "lambda_max": labelled(("alpha", "sample"), saved["lambda_max"], "coupling units", "largest eigenvalue",
+            "lambda_max": labelled(("alpha", "sample"), saved["lambda_max"], "energy", "largest eigenvalue",
                                    "lambda_max of Hebbian J (zero diagonal) at load alpha"),
-            "recall_lambda_max": labelled("sample", saved["recall_lambda_max"], "coupling units",
+            "recall_lambda_max": labelled("sample", saved["recall_lambda_max"], "energy",
                                           "largest eigenvalue", "lambda_max of the network recalled against beta"),
             "fixed_point_overlap": labelled(per_beta, saved["overlap"], "1", "overlap m1",
                                             "(1/N) sum_i xi_i^1 v_i at the fixed point reached from 0.1 xi^1 + noise"),
@@ -167,13 +167,12 @@ def _network(fixed, disorder, thermal, checkpoint):
             "alpha": ("alpha", alphas, {"units": "1", "long_name": "load α", "description": "P/N"}),
             "sample": ("sample", np.arange(samples), {"units": "1", "long_name": "disorder sample",
                                                       "description": "independent pattern set"}),
-            "beta": ("beta", betas, {"units": "1/energy", "long_name": "gain β", "description": "beta = 1/T"}),
+            "beta": labelled("beta", betas, "1/energy", "gain β", "beta = 1/T"),
             "beta_ratio": ("beta_ratio", ratios, {"units": "1", "long_name": "β λ_max",
                                                   "description": "gain in units of the origin's instability"}),
             "one_sites": ("one_sites", one_sites, {"units": "1", "long_name": "N",
                                                    "description": "sites of the one-pattern network"}),
-            "one_beta": ("one_beta", one_betas, {"units": "1/energy", "long_name": "gain β",
-                                                 "description": "gain of the one-pattern network"}),
+            "one_beta": labelled("one_beta", one_betas, "1/energy", "gain β", "gain of the one-pattern network"),
         },
     )
 

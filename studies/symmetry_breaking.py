@@ -122,7 +122,7 @@ def _exact(fixed, disorder, thermal):
         "tie": labelled("tie", list(TIES), "1", "tie rule", "update of a spin whose local field is zero"),
         "field_kind": labelled("field_kind", list(FIELD_KINDS), "1", "field direction",
                          "uniform: theta_i = theta; pattern: theta_i = theta xi^1_i"),
-        "theta_N": labelled("theta_N", theta_N, "energy x N", "N theta", "threshold times N (1/N is the field quantum)"),
+        "theta_N": labelled("theta_N", theta_N, "energy", "N theta", "threshold times N (1/N is the field quantum)"),
         "target": labelled("target", ["xi", "mirror"], "1", "target state", "the pattern xi^1 or its mirror -xi^1"),
     }
     return xr.Dataset({
@@ -217,7 +217,7 @@ def _magnetisation(fixed, disorder, thermal):
     coords = {
         "cw_sites": labelled("cw_sites", sizes, "1", "N", "sites of the Curie-Weiss (single-pattern) model"),
         "cw_start": labelled("cw_start", ["xi", "mirror"], "1", "start", "chains started in xi or in -xi"),
-        "cw_T": labelled("cw_T", temperatures, "energy (k_B = 1)", "temperature", "Metropolis temperature; T_c = 1"),
+        "cw_T": labelled("cw_T", temperatures, "energy", "temperature", "Metropolis temperature; T_c = 1"),
         "cw_h": labelled("cw_h", fields, "energy", "field h", "field along the pattern, h_i = h xi_i"),
         "branch": labelled("branch", np.arange(3),
                            "1", "branch", "solutions of m = tanh((m + h)/T), ascending (NaN where absent)"),
@@ -254,7 +254,7 @@ def _hysteresis(fixed, disorder, thermal):
     m_sp, h_sp = curie_weiss_spinodal(T)
     coords = {
         "hys_sites": labelled("hys_sites", sizes, "1", "N", "sites of the Curie-Weiss model"),
-        "hys_rate": labelled("hys_rate", step / np.asarray(rates, dtype=np.float64), "energy per sweep", "sweep rate",
+        "hys_rate": labelled("hys_rate", step / np.asarray(rates, dtype=np.float64), "energy/sweep", "sweep rate",
                        "field change per Monte Carlo sweep, |dh| / sweeps per field step"),
         "direction": labelled("direction", ["up", "down"], "1", "branch", "field rising from -h_max, or falling from +h_max"),
         "hys_h": labelled("hys_h", up, "energy", "field h", "field along the pattern"),
@@ -382,7 +382,7 @@ def _hopfield(fixed, disorder, thermal):
     coords = {
         "hop_start": labelled("hop_start", ["random", "mirror_cue"], "1", "start",
                         f"random spins, or -xi^1 with a fraction {noise} of its sites flipped"),
-        "hop_T": labelled("hop_T", np.asarray(temperatures, dtype=np.float64), "energy (k_B = 1)", "temperature",
+        "hop_T": labelled("hop_T", np.asarray(temperatures, dtype=np.float64), "energy", "temperature",
                     f"0: zero-T dynamics (random order); else Metropolis for {sweeps} sweeps"),
         "hop_h": labelled("hop_h", np.asarray(fields, dtype=np.float64), "energy", "field h", "field along xi^1, h_i = h xi^1_i"),
         "hop_sample": labelled("hop_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
