@@ -19,6 +19,7 @@ extensions = [
     "sphinx.ext.intersphinx",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "sphinx-mathjax-offline",  # MathJax from the package, so the built site shows formulas offline
 ]
 
 exclude_patterns = ["_build", "images", "examples/GALLERY_HEADER.rst"]
@@ -31,6 +32,10 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
 }
 html_static_path = []
+
+# every cross-reference must resolve; names of other packages cannot (no inventories offline)
+nitpicky = True
+nitpick_ignore_regex = [(r"py:.*", r"(numpy|scipy|pymbar|dimod|xarray|networkx|matplotlib|pandas|distributed)(\..*)?")]
 
 autodoc_default_options = {"members": True, "member-order": "bysource"}
 autodoc_typehints = "none"

@@ -26,7 +26,7 @@ from isinghop._validate import choice
 from isinghop.model import IsingModel, SparseCouplings, check_model, dense_model, sparse_model, to_dense
 from isinghop.montecarlo import geometric_anneal, sample
 
-__all__ = ["ImportedBQM", "to_bqm", "from_bqm", "VARTYPES", "IsinghopSampler", "default_beta_range"]  # noqa: F822 (IsinghopSampler is built on first use)
+__all__ = ["ImportedBQM", "to_bqm", "from_bqm", "VARTYPES", "DENSE_FRACTION", "IsinghopSampler", "default_beta_range"]  # noqa: F822 (IsinghopSampler is built on first use)
 
 VARTYPES = ("SPIN", "BINARY")
 

@@ -64,6 +64,7 @@ _PER_STATE_BYTES = 64
 #: Fixed allowance of sweep_matrix_bytes: numpy's ufunc buffers (up to 3 × 8192 float64) and small arrays.
 _FIXED_BYTES = 1 << 18
 
+#: Enumeration visits all 2^N states: at most this many sites (2^24 = 16.8 million states).
 MAX_SITES = 24
 #: State indices are int64 and 2^N must fit: at most 62 sites.
 MAX_INDEX_SITES = 62
@@ -487,7 +488,7 @@ def basin_fractions(model: IsingModel, targets, *, schedule: str = "synchronous"
 
     Only the deterministic dynamics have sharp basins: the ``synchronous``
     and ``sequential`` schedules with the tie rules ``keep``, ``up``,
-    ``down`` or ``flip``. Every start is relaxed (:func:`isinghop.relax`);
+    ``down`` or ``flip``. Every start is relaxed (:func:`isinghop.dynamics.relax`);
     it counts for a target when it converges to that fixed point (starts
     caught in a limit cycle, or left flipping zero-field sites under
     ``flip``, count for none).
@@ -646,7 +647,7 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
         Tie tolerance at T = 0.
     tie : {"keep", "up", "down", "flip", "random"}, optional
         At T = 0 only: the zero-temperature Hopfield update ``s_i ← sgn φ_i``
-        (self-coupling included, as :func:`isinghop.relax`) with this tie rule,
+        (self-coupling included, as :func:`isinghop.dynamics.relax`) with this tie rule,
         instead of the T → 0 limit of ``rule`` (``rule`` is then unused);
         ``synchronous`` is then the deterministic (or, with ``random`` ties,
         coin-tossed) parallel update.

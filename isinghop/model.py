@@ -69,6 +69,7 @@ __all__ = [
     "to_dense",
     "h_from_theta",
     "theta_from_h",
+    "MAX_DENSE_SITES",
 ]
 
 #: Temporary float64 blocks of pattern storage are at most this many bytes (bounds extra memory).

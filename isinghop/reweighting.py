@@ -488,7 +488,7 @@ def histograms(energy_per_spin, order, *, T, n_sites: int, h=0.0, blocks: int = 
     ----------
     energy_per_spin : array_like
         ``(replica, time)`` or ``(time,)``: H/N of each recorded configuration,
-        with the field term at the replica's own field (as :func:`isinghop.sample` records it).
+        with the field term at the replica's own field (as :func:`isinghop.montecarlo.sample` records it).
     order : array_like
         The order parameter conjugate to ``h``, same shape: the magnetisation
         for a uniform field, or the overlap with the pattern the field lies along.

@@ -36,6 +36,7 @@ from isinghop.vocabulary import SCHEDULES, TIE_RULES, Schedule, TieRule, tie_tol
 __all__ = ["MAX_GRAPH_SITES", "transition_graph", "transition_matrix", "Absorption", "absorption",
            "draw_transition_graph"]
 
+#: Transition graphs hold every state as a node: at most this many sites (65 536 nodes).
 MAX_GRAPH_SITES = 16
 MAX_DRAWN_SITES = 6
 

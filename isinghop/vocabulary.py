@@ -49,9 +49,13 @@ TieRule = Literal["keep", "up", "down", "flip", "random"]
 Rule = Literal["metropolis", "glauber"]
 Recordable = Literal["energy_per_spin", "magnetisation", "overlaps", "snapshots"]
 
+#: The site orders of a sweep, by name.
 SCHEDULES: tuple[str, ...] = get_args(Schedule)
+#: The zero-temperature tie rules, by name.
 TIE_RULES: tuple[str, ...] = get_args(TieRule)
+#: The Monte Carlo rules, by name.
 RULES: tuple[str, ...] = get_args(Rule)
+#: What a run can record (``record=``).
 RECORDABLE: tuple[str, ...] = get_args(Recordable)
 #: The schedules that update one site at a time (all but ``synchronous``).
 SINGLE_SITE_SCHEDULES: tuple[str, ...] = tuple(name for name in SCHEDULES if name != "synchronous")

@@ -2,10 +2,10 @@
 Storage capacity against the AGS theory
 =======================================
 
-Zero-temperature recall from each stored pattern at loads α = P/N around
-the replica-symmetric capacity α_c = 0.138 (Amit, Gutfreund and Sompolinsky
-1987), for N = 500 and 1000, four independent pattern sets per point
-(error bars: the spread between pattern sets). The RS overlap of the
+Zero-temperature recall started from 16 of the stored patterns at loads
+α = P/N around the replica-symmetric capacity α_c = 0.138 (Amit, Gutfreund
+and Sompolinsky 1987), for N = 500 and 1000, four independent pattern sets
+per point (error bars: standard errors of the mean over the pattern sets). The RS overlap of the
 retrieval state and its end at α_c are drawn on the same axes; finite N
 rounds the jump and shifts it to larger α.
 """

@@ -6,7 +6,8 @@ Three pictures from matplotlib's sample data, thresholded at their median
 into 64 × 64 = 4096 spins, are stored by Hebb (α = 3/4096, far below
 capacity). A cue with 30 % of its pixels flipped, and one with its lower
 half blacked out, are recalled by the zero-temperature dynamics (random
-order, ties keep the spin); snapshots are taken every tenth of a sweep.
+order, ties keep the spin); a snapshot is taken every 409 update attempts
+and at the end of each sweep.
 """
 
 import matplotlib.pyplot as plt
@@ -28,9 +29,8 @@ for row, (cue, memory) in enumerate(((noisy, 0), (masked, 1))):
     run = ih.relax(model, cue, record=("snapshots", "overlaps"), snapshot_every=side * side // 10, rng=2)
     frames = [0, 1, 3, 6, run.snapshots.shape[0] - 1]
     for ax, frame in zip(axes[row], frames):
-        sweep = frame * run.snapshot_every / (side * side)
         m = ih.observables.overlaps(run.snapshots[frame], xi)[memory]
-        draw_spins(ax, run.snapshots[frame], (side, side), title=f"sweep {sweep:.1f}: m = {m:.2f}")
+        draw_spins(ax, run.snapshots[frame], (side, side), title=f"sweep {run.snapshot_times[frame]:.2f}: m = {m:.2f}")
     axes[row, 0].set_ylabel(("30 % flipped", "lower half masked")[row])
 fig.suptitle("Recall of stored pictures (N = 4096, P = 3); m is the overlap with the stored picture")
 fig.tight_layout()

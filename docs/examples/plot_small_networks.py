@@ -7,12 +7,12 @@ They differ only in the fourth unit, whose field is zero in every state,
 and each of the first three meets a zero field whenever the other two
 disagree: the tie rule decides where the zero-temperature dynamics goes. The transition graph shows every state with
 its successors under random-site updates: fixed points in red, each edge
-labelled with the unit that flips and the probability of the step. The
+labelled with the unit that flips (counted from 1 in the drawing, from 0 in
+the arrays) and the probability of the step. The
 absorption probabilities are exact, from the graph, not from sampling.
 """
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 import isinghop as ih
 
