@@ -5,6 +5,8 @@ random numbers from a pure-Python xoshiro256**, so a kernel can be compared
 with them trajectory by trajectory, bit for bit, on integer couplings.
 """
 
+import math
+
 import numpy as np
 
 MASK = (1 << 64) - 1
@@ -136,6 +138,67 @@ def reference_relax(J_raw, scale, h, spins, *, schedule, tie, order, max_sweeps,
         out["flips"].append(flips)
         out["energy"].append(energies)
         out["overlaps"].append(overlaps)
+        out["rng_state"].append(rng.state())
+    return out
+
+
+def reference_sample(J_raw, scale, h, spins, *, rule, schedule, order, T, sweeps, states):
+    """Metropolis or Glauber at fixed T > 0 by definition; returns final spins, energies per sweep,
+    accepted flips and generator states per replica.
+
+    Random numbers in the kernels' order: the schedule's draws (the
+    permutation shuffled Fisher–Yates from the top, random sites drawn per
+    attempt); Metropolis draws one uniform only for an uphill move, Glauber
+    one per attempt (per site, in index order, for the synchronous step).
+    """
+    J_raw = np.asarray(J_raw, dtype=np.int64)
+    diagonal = np.diag(J_raw)
+    hs = scale * np.asarray(h, dtype=np.float64)
+    beta = 1.0 / T
+    n_replica, n = spins.shape
+    out = {"spins": [], "energy": [], "accepted": [], "rng_state": []}
+    for r in range(n_replica):
+        rng = Xoshiro256(states[r])
+        s = spins[r].astype(np.int64).copy()
+
+        def uniform():
+            return float(rng.next() >> 11) * (1.0 / 9007199254740992.0)
+
+        def numerator(i):
+            """scale · (φ_i − J_ii s_i): the pair field, self-coupling removed."""
+            return float(J_raw[i] @ s - diagonal[i] * s[i]) + hs[i]
+
+        def new_value(i):
+            p = numerator(i)
+            if rule == "metropolis":
+                k = 2.0 * s[i] * p
+                if k <= 0.0 or uniform() < math.exp(-beta * k / scale):
+                    return -s[i]
+                return s[i]
+            return 1 if uniform() < 1.0 / (1.0 + math.exp(-2.0 * beta * p / scale)) else -1
+
+        energies, accepted = [], 0
+        for _ in range(sweeps):
+            if schedule == "synchronous":
+                new = np.array([new_value(i) for i in range(n)])
+                accepted += int(np.sum(new != s))
+                s = new
+            else:
+                sites = list(range(n))
+                if schedule == "permutation":
+                    for i in range(n - 1, 0, -1):
+                        j = rng.below(i + 1)
+                        sites[i], sites[j] = sites[j], sites[i]
+                for attempt in range(n):
+                    i = rng.below(n) if schedule == "random" else (order[attempt] if schedule == "sequential" else sites[attempt])
+                    value = new_value(i)
+                    if value != s[i]:
+                        s[i] = value
+                        accepted += 1
+            energies.append(-(0.5 * (s @ (J_raw @ s) - diagonal.sum()) + hs @ s) / scale / n)
+        out["spins"].append(s.astype(np.int8))
+        out["energy"].append(energies)
+        out["accepted"].append(accepted)
         out["rng_state"].append(rng.state())
     return out
 

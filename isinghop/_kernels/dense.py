@@ -11,7 +11,8 @@ from numba import njit
 @njit(inline="always")
 def init(data, s, aux):
     KT = data[0]
-    aux[:] = 0
+    for k in range(aux.size):  # a loop, not a slice: device code runs it too
+        aux[k] = 0
     for j in range(s.size):
         row = KT[j]
         sj = s[j]
@@ -21,7 +22,7 @@ def init(data, s, aux):
 
 @njit(inline="always")
 def field(data, aux, s, i):
-    return float(aux[i])
+    return aux[i]
 
 
 @njit(inline="always")

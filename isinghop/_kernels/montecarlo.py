@@ -69,7 +69,7 @@ def fill_tables(temperatures, size, rule, scale):
 def new_value(p, si, rule, T, beta, scale, tol_s, table, size, state):
     """The spin's value after one Monte Carlo attempt with pair numerator ``p``."""
     if rule == METROPOLIS:
-        k = 2.0 * si * p
+        k = 2 * si * p  # an integer for integer couplings: exact, and no conversion
         if T == 0.0:
             if k < 0.0 or abs(p) <= tol_s:
                 return -si
@@ -91,15 +91,20 @@ def new_value(p, si, rule, T, beta, scale, tol_s, table, size, state):
         up = table[int(p) + size]
     else:
         up = heat_bath_probability(p, beta, scale)
-    return 1 if uniform(state) < up else -1
+    return 2 * int(uniform(state) < up) - 1  # arithmetic, not a branch: the outcome is a coin toss to the CPU
 
 
 @njit(inline="always")
-def pair_numerator(field, data, aux, s, i, hs, raw_diagonal, plain):
-    """``scale · (φ_i − J_ii s_i)``; ``plain`` (no field, no self-coupling) skips two loads."""
-    if plain:
-        return field(data, aux, s, i)
+def pair_numerator(field, data, aux, s, i, hs, raw_diagonal):
+    """``scale · (φ_i − J_ii s_i)``: the field of site i without its self-coupling."""
     return field(data, aux, s, i) - raw_diagonal[i] * s[i] + hs[i]
+
+
+@njit(inline="always")
+def plain_numerator(field, data, aux, s, i, hs, raw_diagonal):
+    """:func:`pair_numerator` of a model without field and self-couplings: the raw field itself, an
+    integer for integer couplings (no loads of ``hs`` and ``raw_diagonal``, no conversion)."""
+    return field(data, aux, s, i)
 
 
 def sample_kernel(init, field, flip):

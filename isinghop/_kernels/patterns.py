@@ -16,7 +16,8 @@ from numba import njit
 @njit(inline="always")
 def hebb_init(data, s, aux):
     xi = data[0]
-    aux[:] = 0
+    for k in range(aux.size):  # a loop, not a slice: device code runs it too
+        aux[k] = 0
     for j in range(s.size):
         row = xi[j]
         sj = s[j]
@@ -31,7 +32,7 @@ def hebb_field(data, aux, s, i):
     total = 0
     for mu in range(aux.size):
         total += row[mu] * aux[mu]
-    return float(total - removed[i] * s[i])
+    return total - removed[i] * s[i]
 
 
 @njit(inline="always")

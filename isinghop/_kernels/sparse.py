@@ -10,7 +10,8 @@ from numba import njit
 @njit(inline="always")
 def init(data, s, aux):
     indptr, indices, values = data
-    aux[:] = 0
+    for k in range(aux.size):  # a loop, not a slice: device code runs it too
+        aux[k] = 0
     for j in range(s.size):
         sj = s[j]
         for k in range(indptr[j], indptr[j + 1]):
@@ -19,7 +20,7 @@ def init(data, s, aux):
 
 @njit(inline="always")
 def field(data, aux, s, i):
-    return float(aux[i])
+    return aux[i]
 
 
 @njit(inline="always")

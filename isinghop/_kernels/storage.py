@@ -29,16 +29,30 @@ def _source_hash() -> str:
     return digest.hexdigest()[:12]
 
 
-@functools.cache
-def kernels(init, field, flip):
-    """The sweep kernels (``relax``, ``sample``) compiled for the storage of ``init``, ``field``, ``flip``."""
-    storage = f"{init.py_func.__module__.rpartition('.')[2]}_{init.py_func.__name__}"
-    name = f"isinghop._kernels.sweeps_{storage}"
+def _load(storage: str, variant: str, init, field, flip, numerator):
+    """sweeps.py as a module of its own, with the storage's functions and ``numerator`` as its globals."""
+    name = f"isinghop._kernels.sweeps_{storage}{variant}"
     spec = importlib.util.spec_from_file_location(name, _HERE / "sweeps.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # a kernel loaded from the cache finds its globals through this name
     spec.loader.exec_module(module)
-    module.init, module.field, module.flip = init, field, flip
+    module.init, module.field, module.flip, module.numerator = init, field, flip, numerator
+    module.sample_replica = njit(inline="always")(module.sample_replica)
+    return module
+
+
+@functools.cache
+def kernels(init, field, flip):
+    """The sweep kernels (``relax``, ``sample``) compiled for the storage of ``init``, ``field``, ``flip``.
+
+    ``sample`` runs the replicas of a model without field and self-couplings
+    through a second copy of the replica loop, loaded with the plain numerator.
+    """
+    from isinghop._kernels.montecarlo import pair_numerator, plain_numerator
+
+    storage = f"{init.py_func.__module__.rpartition('.')[2]}_{init.py_func.__name__}"
+    module = _load(storage, "", init, field, flip, pair_numerator)
+    module.sample_replica_plain = _load(storage, "_plain", init, field, flip, plain_numerator).sample_replica
     for function in ("relax", "sample"):
         python = getattr(module, function)
         python.__qualname__ = f"{function}_{storage}_{_source_hash()}"

@@ -9,7 +9,7 @@ on-disk cache. The functions are plain Python here.
 
 import numpy as np
 
-from isinghop._kernels.montecarlo import new_value, pair_numerator
+from isinghop._kernels.montecarlo import new_value
 from isinghop._kernels.random import below
 from isinghop._kernels.relax import (
     COIN,
@@ -24,7 +24,9 @@ from isinghop._kernels.relax import (
 )
 from isinghop._kernels.schedule import RANDOM, SEQUENTIAL, SYNCHRONOUS, start_sweep
 
-init = field = flip = None  # the storage's functions, set by the loader before this file runs
+# set by the loader before this file runs: the storage's functions, the Monte Carlo pair numerator
+# (general or plain), and the replica loop compiled with the plain numerator
+init = field = flip = numerator = sample_replica_plain = None
 
 
 def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zobrist, detect_cycles, patterns,
@@ -148,90 +150,127 @@ def sample(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in,
     ``fresh``: compute ``aux`` and ``e_nums`` from the spins; otherwise
     continue from them. ``spins``, ``aux``, ``e_nums``, ``states`` and
     ``accepted`` are updated in place; a record array with no columns is not kept.
+
+    A model without field and self-couplings (``plain``) runs a copy of the
+    replica loop compiled with the plain numerator, which loads neither and
+    keeps integer fields integer (a run-time flag in the hot loop cost a
+    factor of three).
     """
-    n_replica, n = spins.shape
-    n_patterns = patterns.shape[1]
-    annealed = anneal.size > 0
+    n = spins.shape[1]
     plain = True
     for i in range(n):
         plain = plain and hs[i] == 0.0 and raw_diagonal[i] == 0.0
+    records = (energies, magnetisations, overlaps, snapshots)
+    scratch = (np.empty(n, np.int64), np.empty(n, np.int8), np.empty(patterns.shape[1], np.int64))
+    for r in range(spins.shape[0]):
+        state = states[r].copy()  # private: the states of neighbouring replicas share cache lines
+        if plain:
+            flips = sample_replica_plain(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in,
+                                         record_every, patterns, tables, table_size, anneal, first_sweep, n_sweeps,
+                                         first_record, fresh, spins, aux, e_nums, T_replica, table_row, records, r,
+                                         state, scratch)
+        else:
+            flips = sample_replica(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in,
+                                   record_every, patterns, tables, table_size, anneal, first_sweep, n_sweeps,
+                                   first_record, fresh, spins, aux, e_nums, T_replica, table_row, records, r, state,
+                                   scratch)
+        states[r] = state
+        accepted[r] += flips
+
+
+def sample_replica(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in, record_every, patterns,
+                   tables, table_size, anneal, first_sweep, n_sweeps, first_record, fresh, spins, aux, e_nums,
+                   T_replica, table_row, records, r, state, scratch):
+    """Replica ``r`` of :func:`sample` with generator ``state``; returns its accepted flips (counted
+    locally: replicas of other threads share cache lines of ``accepted``).
+
+    Allocates nothing, so that every backend can run it: ``scratch`` holds
+    the caller's arrays ``sites``, ``proposal`` (N each) and ``sums`` (one
+    per recorded pattern); ``records`` the four record arrays of
+    :func:`sample`. (Grouped: a call with more than 30 arguments is compiled
+    by Python as a ``*args`` call, which numba cannot inline.)
+    """
+    energies, magnetisations, overlaps, snapshots = records
+    sites, proposal, sums = scratch
+    n = spins.shape[1]
+    n_patterns = patterns.shape[1]
+    annealed = anneal.size > 0
     keep_e = energies.shape[1] > 0
     keep_mag = magnetisations.shape[1] > 0
     keep_snapshots = snapshots.shape[1] > 0
     keep_overlaps = overlaps.shape[1] > 0 and n_patterns > 0
-    for r in range(n_replica):
-        s = spins[r]
-        a = aux[r]
-        state = states[r]
-        if fresh:
-            init(data, s, a)
-            e_nums[r] = energy_numerator(field, data, a, s, hs, raw_diagonal)
-        e_num = e_nums[r]
-        sites = np.empty(n, np.int64)
-        proposal = np.empty(n, np.int8)
-        size = -1  # no table unless the temperature is fixed and > 0
-        table = tables[0]
-        T = T_replica[r]
-        if not annealed and table_size > 0 and T > 0.0:
-            table = tables[table_row[r]]
-            size = table_size
-        beta = 1.0 / T if T > 0.0 else np.inf
-        total_m = 0
-        for i in range(n):
-            total_m += s[i]
-        sums = np.zeros(n_patterns, np.int64)
-        for i in range(n):
-            for mu in range(n_patterns):
-                sums[mu] += patterns[i, mu] * s[i]
-        record = first_record
-        for step in range(n_sweeps):
-            sweep = first_sweep + step
-            if annealed:
-                T = anneal[sweep]
-                beta = 1.0 / T if T > 0.0 else np.inf
-            if schedule == SYNCHRONOUS:
-                for i in range(n):
-                    p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
-                    proposal[i] = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
-                for i in range(n):
-                    if proposal[i] != s[i]:
-                        p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
-                        e_num += 2.0 * s[i] * p
-                        s[i] = proposal[i]
-                        flip(data, a, s, i)
-                        total_m += 2 * s[i]
-                        for mu in range(n_patterns):
-                            sums[mu] += 2 * s[i] * patterns[i, mu]
-                        accepted[r] += 1
-            else:
-                start_sweep(schedule, sites, state)
-                for attempt in range(n):
-                    if schedule == RANDOM:  # written out: a helper returning the site halved the speed
-                        i = below(state, n)
-                    elif schedule == SEQUENTIAL:
-                        i = order[attempt]
-                    else:
-                        i = sites[attempt]
-                    p = pair_numerator(field, data, a, s, i, hs, raw_diagonal, plain)
-                    value = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
-                    if value != s[i]:
-                        e_num += 2.0 * s[i] * p
-                        s[i] = value
-                        flip(data, a, s, i)
-                        total_m += 2 * value
-                        for mu in range(n_patterns):
-                            sums[mu] += 2 * value * patterns[i, mu]
-                        accepted[r] += 1
-            if sweep >= burn_in and (sweep - burn_in + 1) % record_every == 0:
-                if keep_e:
-                    energies[r, record] = e_num / (scale * n)
-                if keep_mag:
-                    magnetisations[r, record] = total_m / n
-                if keep_overlaps:
+    s = spins[r]
+    a = aux[r]
+    if fresh:
+        init(data, s, a)
+        e_nums[r] = energy_numerator(field, data, a, s, hs, raw_diagonal)
+    e_num = e_nums[r]
+    size = -1  # no table unless the temperature is fixed and > 0
+    table = tables[0]
+    T = T_replica[r]
+    if not annealed and table_size > 0 and T > 0.0:
+        table = tables[table_row[r]]
+        size = table_size
+    beta = 1.0 / T if T > 0.0 else np.inf
+    total_m = 0
+    for i in range(n):
+        total_m += s[i]
+    for mu in range(n_patterns):
+        sums[mu] = 0
+    for i in range(n):
+        for mu in range(n_patterns):
+            sums[mu] += patterns[i, mu] * s[i]
+    record = first_record
+    flips = 0
+    for step in range(n_sweeps):
+        sweep = first_sweep + step
+        if annealed:
+            T = anneal[sweep]
+            beta = 1.0 / T if T > 0.0 else np.inf
+        if schedule == SYNCHRONOUS:
+            for i in range(n):
+                p = numerator(field, data, a, s, i, hs, raw_diagonal)
+                proposal[i] = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
+            for i in range(n):
+                if proposal[i] != s[i]:
+                    p = numerator(field, data, a, s, i, hs, raw_diagonal)
+                    e_num += 2.0 * s[i] * p
+                    s[i] = proposal[i]
+                    flip(data, a, s, i)
+                    total_m += 2 * s[i]
                     for mu in range(n_patterns):
-                        overlaps[r, record, mu] = sums[mu] / n
-                if keep_snapshots:
-                    snapshots[r, record] = s
-                record += 1
-        e_nums[r] = e_num
-
+                        sums[mu] += 2 * s[i] * patterns[i, mu]
+                    flips += 1
+        else:
+            start_sweep(schedule, sites, state)
+            for attempt in range(n):
+                if schedule == RANDOM:  # written out: a helper returning the site halved the speed
+                    i = below(state, n)
+                elif schedule == SEQUENTIAL:
+                    i = order[attempt]
+                else:
+                    i = sites[attempt]
+                p = numerator(field, data, a, s, i, hs, raw_diagonal)
+                value = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
+                if value != s[i]:
+                    e_num += 2.0 * s[i] * p
+                    s[i] = value
+                    flip(data, a, s, i)
+                    total_m += 2 * value
+                    for mu in range(n_patterns):
+                        sums[mu] += 2 * value * patterns[i, mu]
+                    flips += 1
+        if sweep >= burn_in and (sweep - burn_in + 1) % record_every == 0:
+            if keep_e:
+                energies[r, record] = e_num / (scale * n)
+            if keep_mag:
+                magnetisations[r, record] = total_m / n
+            if keep_overlaps:
+                for mu in range(n_patterns):
+                    overlaps[r, record, mu] = sums[mu] / n
+            if keep_snapshots:
+                for i in range(n):
+                    snapshots[r, record, i] = s[i]
+            record += 1
+    e_nums[r] = e_num
+    return flips
