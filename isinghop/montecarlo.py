@@ -32,6 +32,7 @@ from isinghop.rng import RngLike, replica_states
 from isinghop.spins import spin_batch
 from isinghop.vocabulary import (
     RECORDABLE,
+    Backend,
     RULE_CODES,
     RULES,
     SCHEDULE_CODES,
@@ -206,7 +207,7 @@ def _tables(model: IsingModel, rule: str, temperatures: np.ndarray) -> tuple[np.
 
 
 def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled: float, burn_in: int,
-            record_every: int, recorded, anneal, T_values):
+            record_every: int, recorded, anneal, T_values, backend: str):
     """The kernel call of one validated chain set-up, shared by :func:`sample` and :func:`tempering`.
 
     Returns ``(run, rows)``: ``run(first_sweep, n_sweeps, first_record,
@@ -222,14 +223,12 @@ def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled:
     shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
               float(couplings.scale), tol_scaled, RULE_CODES[rule], schedule_code, order, burn_in, record_every,
               recorded, tables, size, anneal)
-    compiled = kernel.sample_kernel(spec.init, spec.field, spec.flip)
+    execute = kernel.sample_runner(backend, spec.init, spec.field, spec.flip)
 
     def run(first_sweep, n_sweeps, first_record, fresh, running, states, T_replica, table_row, records, accepted):
-        from isinghop._kernels.threads import over_replicas
-
-        over_replicas(compiled, (*shared, first_sweep, n_sweeps, first_record, fresh),
-                      (running.spins, running.aux, running.energy_numerators, states, T_replica, table_row, *records,
-                       accepted))
+        execute((*shared, first_sweep, n_sweeps, first_record, fresh),
+                (running.spins, running.aux, running.energy_numerators, states, T_replica, table_row, *records,
+                 accepted))
 
     return run, rows
 
@@ -254,7 +253,7 @@ def _continued(previous, model: IsingModel, rng, kind: str) -> _RunningState:
 def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", schedule: Schedule = "permutation",
            sweeps: int, burn_in: int = 0, record_every: int = 1, order=None, anneal=None, tol: float | None = None,
            patterns=None, record: Recordable | tuple = DEFAULT_RECORD, progress: bool | None = None,
-           rng: RngLike = None) -> Chain:
+           backend: Backend = "cpu", rng: RngLike = None) -> Chain:
     """Sample the Boltzmann distribution of ``model`` with single-spin Monte Carlo.
 
     Parameters
@@ -290,6 +289,9 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
     progress : bool, optional
         Progress bar over sweeps (default: only on a terminal); the chain is
         the same with or without it.
+    backend : {"cpu", "cuda"}
+        Where the kernel runs (see :mod:`isinghop.vocabulary`); with integer
+        couplings the chain is the same on both.
     rng : int, SeedSequence, Generator, ndarray or None
         Random streams (one per replica), or a ``rng_state`` returned earlier.
 
@@ -322,7 +324,8 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
         spins, rng = continued.spins.reshape(spins.spins.shape), spins.rng_state
     rule = choice(rule, "rule", RULES)
     names = record_names(record, RECORDABLE)
-    args = prepare(model, spins, schedule=schedule, order=order, tol=tol, patterns=patterns, record=names, rng=rng)
+    args = prepare(model, spins, schedule=schedule, order=order, tol=tol, patterns=patterns, record=names, rng=rng,
+                   backend=backend)
     if args.schedule == SCHEDULE_CODES["synchronous"] and rule != "glauber":
         raise ValueError("schedule: 'synchronous' is Little's dynamics, defined for rule='glauber' only")
     sweeps = positive_int(sweeps, "sweeps")
@@ -332,7 +335,7 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
     total = burn_in + sweeps
     T_replica, anneal_values = _temperatures(T, anneal, n_replica, total)
     run, table_row = _runner(model, rule, args.schedule, args.order, args.tol_scaled, burn_in, record_every,
-                             args.recorded, anneal_values, T_replica)
+                             args.recorded, anneal_values, T_replica, args.backend)
     running = _fresh_state(model, args.batch) if continued is None else _RunningState(
         model, args.batch, continued.aux, continued.energy_numerators)
     n_records = sweeps // record_every
@@ -430,7 +433,8 @@ def _ladder(T) -> np.ndarray:
 
 
 def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedule: Schedule = "permutation",
-              sweeps: int, exchange_every: int = 10, burn_in: int = 0, rng: RngLike = None) -> Tempering:
+              sweeps: int, exchange_every: int = 10, burn_in: int = 0, backend: Backend = "cpu",
+              rng: RngLike = None) -> Tempering:
     """Parallel tempering (replica exchange) over a temperature ladder.
 
     One configuration per temperature runs ``exchange_every`` sweeps of the
@@ -458,6 +462,8 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
         Sweeps between exchange rounds.
     burn_in : int
         Sweeps (with exchanges) before recording, ≥ 0; a multiple of ``exchange_every``.
+    backend : {"cpu", "cuda"}
+        Where the sweeps between exchanges run, as in :func:`sample`.
     rng : int, SeedSequence, Generator, ndarray or None
         Streams, or the ``rng_state`` of an earlier run.
 
@@ -491,12 +497,12 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
         raise ValueError(f"spins: expected one configuration per temperature ({n_temps}), got {len(batch)}")
     states = replica_states(rng, n_temps + 1)
     args = prepare(model, batch, schedule=schedule, order=None, tol=None, patterns=None, record=frozenset(),
-                   rng=states[:-1], allowed_schedules=SINGLE_SITE_SCHEDULES)
+                   rng=states[:-1], allowed_schedules=SINGLE_SITE_SCHEDULES, backend=backend)
     exchange_state = states[-1]
     running = _fresh_state(model, args.batch) if continued is None else _RunningState(
         model, args.batch, continued.aux, continued.energy_numerators)
     run, rung_rows = _runner(model, rule, args.schedule, args.order, args.tol_scaled, 0, exchange_every,
-                             args.recorded, np.zeros(0), ladder)
+                             args.recorded, np.zeros(0), ladder, args.backend)
     no_records = (np.zeros((n_temps, 0)), np.zeros((n_temps, 0)), np.zeros((n_temps, 0, 0)),
                   np.zeros((n_temps, 0, n_sites), dtype=np.int8))
     moves = np.zeros(n_temps, dtype=np.int64)

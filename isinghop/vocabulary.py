@@ -14,6 +14,11 @@ reordering one changes no result.
   convention), ``down``, ``flip`` (the T → 0 limit of Metropolis), ``random``
   (a fair coin: the T → 0 limit of Glauber);
 * Monte Carlo rules: ``metropolis``, ``glauber`` (heat bath);
+* backends, where the kernels run: ``cpu`` (compiled by numba, replicas
+  over threads) and ``cuda`` (NVIDIA GPUs through numba-cuda, a GPU thread
+  per replica; dense and Hebbian pattern storage; the optional extra
+  ``cuda``). The same seed gives the same chain on both for integer
+  couplings.
 * recordable observables, named as the attributes that hold them:
   ``energy_per_spin`` (H/N), ``magnetisation`` (m = Σ s_i / N), ``overlaps``
   (m_μ = Σ ξ_i^μ s_i / N) and ``snapshots`` (the spins).
@@ -35,7 +40,9 @@ __all__ = [
     "TieRule",
     "Rule",
     "Recordable",
+    "Backend",
     "SCHEDULES",
+    "BACKENDS",
     "TIE_RULES",
     "RULES",
     "RECORDABLE",
@@ -48,6 +55,7 @@ Schedule = Literal["synchronous", "sequential", "permutation", "random"]
 TieRule = Literal["keep", "up", "down", "flip", "random"]
 Rule = Literal["metropolis", "glauber"]
 Recordable = Literal["energy_per_spin", "magnetisation", "overlaps", "snapshots"]
+Backend = Literal["cpu", "cuda"]
 
 #: The site orders of a sweep, by name.
 SCHEDULES: tuple[str, ...] = get_args(Schedule)
@@ -55,6 +63,8 @@ SCHEDULES: tuple[str, ...] = get_args(Schedule)
 TIE_RULES: tuple[str, ...] = get_args(TieRule)
 #: The Monte Carlo rules, by name.
 RULES: tuple[str, ...] = get_args(Rule)
+#: Where the kernels run (``backend=``).
+BACKENDS: tuple[str, ...] = get_args(Backend)
 #: What a run can record (``record=``).
 RECORDABLE: tuple[str, ...] = get_args(Recordable)
 #: The schedules that update one site at a time (all but ``synchronous``).
@@ -118,10 +128,40 @@ class KernelArguments(NamedTuple):
     tol: float
     recorded: np.ndarray
     states: np.ndarray
+    backend: str
+
+
+def check_backend(backend: str, model: IsingModel) -> str:
+    """``backend`` checked against ``model`` and this machine; returns the name.
+
+    Raises
+    ------
+    ValueError
+        An unknown backend, or a storage the backend has no kernel for.
+    RuntimeError
+        ``cuda`` on a machine without a usable GPU (and not under numba's
+        simulator, ``NUMBA_ENABLE_CUDASIM=1``).
+    """
+    from isinghop.model import DenseCouplings
+
+    backend = choice(backend, "backend", BACKENDS)
+    if backend == "cuda":
+        couplings = model.couplings
+        if not (isinstance(couplings, DenseCouplings)
+                or (isinstance(couplings, PatternCouplings) and couplings.matrix is None)):
+            kind = "pattern couplings with a pattern matrix A" if isinstance(couplings, PatternCouplings) else \
+                type(couplings).__name__
+            raise ValueError(f"backend: 'cuda' runs dense and Hebbian pattern couplings, not {kind}")
+        from numba import cuda
+
+        if not cuda.is_available():
+            raise RuntimeError("backend: 'cuda' needs an NVIDIA GPU, its driver and numba-cuda "
+                               "(pip install 'isinghop[cuda]'); NUMBA_ENABLE_CUDASIM=1 runs numba's CUDA simulator")
+    return backend
 
 
 def prepare(model: IsingModel, spins, *, schedule: str, order, tol, patterns, record: frozenset[str],
-            rng: RngLike, allowed_schedules: tuple[str, ...] = SCHEDULES) -> KernelArguments:
+            rng: RngLike, allowed_schedules: tuple[str, ...] = SCHEDULES, backend: str = "cpu") -> KernelArguments:
     """Validate the arguments shared by :func:`~isinghop.dynamics.relax` and
     :func:`~isinghop.montecarlo.sample` and turn them into kernel inputs.
 
@@ -129,6 +169,7 @@ def prepare(model: IsingModel, spins, *, schedule: str, order, tol, patterns, re
     ``tol_scaled`` is the tie tolerance in the storages' raw units
     (``scale · tol``); ``states`` the per-replica generator states.
     """
+    backend = check_backend(backend, model)
     batch, single = spin_batch(spins, "spins", model.n_sites)
     schedule = choice(schedule, "schedule", allowed_schedules)
     if order is not None and schedule != "sequential":
@@ -138,4 +179,4 @@ def prepare(model: IsingModel, spins, *, schedule: str, order, tol, patterns, re
     recorded = overlap_patterns(model, patterns, "overlaps" in record)
     states = replica_states(rng, batch.shape[0])
     return KernelArguments(batch.copy(), single, SCHEDULE_CODES[schedule], sweep_order, tol * model.couplings.scale, tol,
-                           recorded, states)
+                           recorded, states, backend)

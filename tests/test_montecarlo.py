@@ -210,8 +210,10 @@ def test_recorded_observables_match_the_state():
     assert np.all((chain.acceptance > 0) & (chain.acceptance < 1))
 
 
-def test_results_do_not_depend_on_thread_count():
-    model = ih.square_lattice(10)
+@pytest.mark.parametrize("model", [ih.square_lattice(10), ih.hebbian(ih.random_patterns(4, 100, rng=15)),
+                                   ih.hebbian(ih.random_patterns(4, 100, rng=15), storage="dense")],
+                         ids=["sparse", "patterns", "dense"])
+def test_results_do_not_depend_on_thread_count(model):
     start = ih.random_spins(6, 100, rng=16)
     runs = []
     for threads in (1, 2):

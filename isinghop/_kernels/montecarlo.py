@@ -20,6 +20,7 @@ chain run in several calls is bit-identical to one call, float couplings
 included.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -94,21 +95,18 @@ def new_value(p, si, rule, T, beta, scale, tol_s, table, size, state):
     return 2 * int(uniform(state) < up) - 1  # arithmetic, not a branch: the outcome is a coin toss to the CPU
 
 
-@njit(inline="always")
-def pair_numerator(field, data, aux, s, i, hs, raw_diagonal):
-    """``scale · (φ_i − J_ii s_i)``: the field of site i without its self-coupling."""
-    return field(data, aux, s, i) - raw_diagonal[i] * s[i] + hs[i]
+def sample_runner(backend: str, init, field, flip):
+    """``run(shared, per_replica)``: the Monte Carlo kernel of one storage on ``backend``, run on every replica.
 
+    ``shared`` and ``per_replica`` are the arguments of
+    :func:`isinghop._kernels.sweeps.sample`; the CPU splits the replicas over
+    threads, the GPU runs a thread per replica.
+    """
+    if backend == "cuda":
+        from isinghop._kernels import cuda
 
-@njit(inline="always")
-def plain_numerator(field, data, aux, s, i, hs, raw_diagonal):
-    """:func:`pair_numerator` of a model without field and self-couplings: the raw field itself, an
-    integer for integer couplings (no loads of ``hs`` and ``raw_diagonal``, no conversion)."""
-    return field(data, aux, s, i)
-
-
-def sample_kernel(init, field, flip):
-    """The compiled Monte Carlo kernel of one storage (see :mod:`isinghop._kernels.sweeps`)."""
+        return functools.partial(cuda.run_sample, cuda.sample_kernel(init, field, flip))
     from isinghop._kernels.storage import kernels
+    from isinghop._kernels.threads import over_replicas
 
-    return kernels(init, field, flip).sample
+    return functools.partial(over_replicas, kernels(init, field, flip).sample)

@@ -42,41 +42,6 @@ def decide(u, tol_s, si, tie, state):
 
 
 @njit(inline="always")
-def check(field, data, aux, s, hs, tol_s, tie, free):
-    """Explicit stability check of every site; returns the status it implies (or RUNNING)."""
-    aligned = True
-    any_free = False
-    for i in range(s.size):
-        u = field(data, aux, s, i) + hs[i]
-        free[i] = False
-        if u > tol_s:
-            aligned = aligned and s[i] == 1
-        elif u < -tol_s:
-            aligned = aligned and s[i] == -1
-        elif tie == UP:
-            aligned = aligned and s[i] == 1
-        elif tie == DOWN:
-            aligned = aligned and s[i] == -1
-        elif tie == FLIP or tie == COIN:
-            free[i] = True
-            any_free = True
-        if not aligned:
-            return RUNNING
-    if any_free:
-        return SETTLED
-    return CONVERGED
-
-
-@njit(inline="always")
-def energy_numerator(field, data, aux, s, hs, raw_diagonal):
-    """``scale · H = −Σ_i s_i [(f_i − d_i s_i)/2 + scale h_i]`` from the raw fields."""
-    total = 0.0
-    for i in range(s.size):
-        total += s[i] * (0.5 * (field(data, aux, s, i) - raw_diagonal[i] * s[i]) + hs[i])
-    return -total
-
-
-@njit(inline="always")
 def magnetisation(s):
     total = 0
     for i in range(s.size):

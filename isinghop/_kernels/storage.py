@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from numba import njit
+from numba.core.dispatcher import Dispatcher
 
 _HERE = Path(__file__).parent
 
@@ -29,15 +30,32 @@ def _source_hash() -> str:
     return digest.hexdigest()[:12]
 
 
-def _load(storage: str, variant: str, init, field, flip, numerator):
-    """sweeps.py as a module of its own, with the storage's functions and ``numerator`` as its globals."""
-    name = f"isinghop._kernels.sweeps_{storage}{variant}"
+def storage_name(init) -> str:
+    """The storage of a kernel function triple, named by the module and name of its ``init``."""
+    return f"{init.py_func.__module__.rpartition('.')[2]}_{init.py_func.__name__}"
+
+
+#: The helpers of sweeps.py that call the storage's functions; inlined into the kernels.
+HELPERS = ("general_numerator", "plain_numerator", "energy_numerator", "check", "sample_replica")
+
+
+def load_sweeps(name: str, plain: bool, init, field, flip, compile_helper, translate=None):
+    """sweeps.py as a module of its own: the storage's functions as its globals, its helpers compiled
+    by ``compile_helper``, ``numerator`` the plain or the general one; ``translate`` (a backend's)
+    replaces the compiled functions it imports."""
+    name = f"isinghop._kernels.{name}{'_plain' if plain else ''}"
     spec = importlib.util.spec_from_file_location(name, _HERE / "sweeps.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # a kernel loaded from the cache finds its globals through this name
     spec.loader.exec_module(module)
-    module.init, module.field, module.flip, module.numerator = init, field, flip, numerator
-    module.sample_replica = njit(inline="always")(module.sample_replica)
+    if translate is not None:
+        for key, value in list(vars(module).items()):
+            if isinstance(value, Dispatcher):
+                setattr(module, key, translate(value))
+    module.init, module.field, module.flip = init, field, flip
+    for helper in HELPERS:
+        setattr(module, helper, compile_helper(getattr(module, helper)))
+    module.numerator = module.plain_numerator if plain else module.general_numerator
     return module
 
 
@@ -48,11 +66,10 @@ def kernels(init, field, flip):
     ``sample`` runs the replicas of a model without field and self-couplings
     through a second copy of the replica loop, loaded with the plain numerator.
     """
-    from isinghop._kernels.montecarlo import pair_numerator, plain_numerator
-
-    storage = f"{init.py_func.__module__.rpartition('.')[2]}_{init.py_func.__name__}"
-    module = _load(storage, "", init, field, flip, pair_numerator)
-    module.sample_replica_plain = _load(storage, "_plain", init, field, flip, plain_numerator).sample_replica
+    storage = storage_name(init)
+    inline = njit(inline="always")
+    module = load_sweeps(f"sweeps_{storage}", False, init, field, flip, inline)
+    module.sample_replica_plain = load_sweeps(f"sweeps_{storage}", True, init, field, flip, inline).sample_replica
     for function in ("relax", "sample"):
         python = getattr(module, function)
         python.__qualname__ = f"{function}_{storage}_{_source_hash()}"

@@ -15,18 +15,64 @@ from isinghop._kernels.relax import (
     COIN,
     CONVERGED,
     CYCLE,
+    DOWN,
+    FLIP,
     RUNNING,
-    check,
+    SETTLED,
+    UP,
     decide,
-    energy_numerator,
     magnetisation,
     record_overlaps,
 )
 from isinghop._kernels.schedule import RANDOM, SEQUENTIAL, SYNCHRONOUS, start_sweep
 
-# set by the loader before this file runs: the storage's functions, the Monte Carlo pair numerator
-# (general or plain), and the replica loop compiled with the plain numerator
+# set by the loader: the storage's functions, the Monte Carlo numerator (general_numerator or
+# plain_numerator), and the replica loop compiled with the plain numerator
 init = field = flip = numerator = sample_replica_plain = None
+
+
+def general_numerator(data, aux, s, i, hs, raw_diagonal):
+    """``scale · (φ_i − J_ii s_i)``: the field of site i without its self-coupling."""
+    return field(data, aux, s, i) - raw_diagonal[i] * s[i] + hs[i]
+
+
+def plain_numerator(data, aux, s, i, hs, raw_diagonal):
+    """:func:`general_numerator` of a model without field and self-couplings: the raw field itself, an
+    integer for integer couplings (no loads of ``hs`` and ``raw_diagonal``, no conversion)."""
+    return field(data, aux, s, i)
+
+
+def energy_numerator(data, aux, s, hs, raw_diagonal):
+    """``scale · H = −Σ_i s_i [(f_i − d_i s_i)/2 + scale h_i]`` from the raw fields."""
+    total = 0.0
+    for i in range(s.size):
+        total += s[i] * (0.5 * (field(data, aux, s, i) - raw_diagonal[i] * s[i]) + hs[i])
+    return -total
+
+
+def check(data, aux, s, hs, tol_s, tie, free):
+    """Explicit stability check of every site; returns the status it implies (or RUNNING)."""
+    aligned = True
+    any_free = False
+    for i in range(s.size):
+        u = field(data, aux, s, i) + hs[i]
+        free[i] = False
+        if u > tol_s:
+            aligned = aligned and s[i] == 1
+        elif u < -tol_s:
+            aligned = aligned and s[i] == -1
+        elif tie == UP:
+            aligned = aligned and s[i] == 1
+        elif tie == DOWN:
+            aligned = aligned and s[i] == -1
+        elif tie == FLIP or tie == COIN:
+            free[i] = True
+            any_free = True
+        if not aligned:
+            return RUNNING
+    if any_free:
+        return SETTLED
+    return CONVERGED
 
 
 def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zobrist, detect_cycles, patterns,
@@ -71,14 +117,14 @@ def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zob
             if detect_cycles:
                 history[r, 0] = code
             if record_e:
-                energies[r, 0] = energy_numerator(field, data, a, s, hs, raw_diagonal) / (scale * n)
+                energies[r, 0] = energy_numerator(data, a, s, hs, raw_diagonal) / (scale * n)
             if record_mag:
                 magnetisations[r, 0] = magnetisation(s)
             if record_m:
                 record_overlaps(patterns, s, overlaps[r, 0])
             if record_s:
                 snapshots[r, 0] = s
-            outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
+            outcome = check(data, a, s, hs, tol_s, tie, free[r])
         while outcome == RUNNING and sweep < limit:
             # the stopping rule is the explicit check of every site after each sweep (and before the first)
             sweep += 1
@@ -117,7 +163,7 @@ def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zob
             if detect_cycles:
                 history[r, sweep] = code
             if record_e:
-                energies[r, sweep] = energy_numerator(field, data, a, s, hs, raw_diagonal) / (scale * n)
+                energies[r, sweep] = energy_numerator(data, a, s, hs, raw_diagonal) / (scale * n)
             if record_mag:
                 magnetisations[r, sweep] = magnetisation(s)
             if record_m:
@@ -125,7 +171,7 @@ def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zob
             if changed == 0 and schedule != RANDOM and tie != COIN:
                 outcome = CONVERGED  # every site was just visited and found stable: the check would pass
             else:
-                outcome = check(field, data, a, s, hs, tol_s, tie, free[r])
+                outcome = check(data, a, s, hs, tol_s, tie, free[r])
             if outcome == RUNNING and detect_cycles:
                 for lag in range(1, sweep + 1):
                     if history[r, sweep - lag] == code:
@@ -203,7 +249,7 @@ def sample_replica(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, 
     a = aux[r]
     if fresh:
         init(data, s, a)
-        e_nums[r] = energy_numerator(field, data, a, s, hs, raw_diagonal)
+        e_nums[r] = energy_numerator(data, a, s, hs, raw_diagonal)
     e_num = e_nums[r]
     size = -1  # no table unless the temperature is fixed and > 0
     table = tables[0]
@@ -229,11 +275,11 @@ def sample_replica(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, 
             beta = 1.0 / T if T > 0.0 else np.inf
         if schedule == SYNCHRONOUS:
             for i in range(n):
-                p = numerator(field, data, a, s, i, hs, raw_diagonal)
+                p = numerator(data, a, s, i, hs, raw_diagonal)
                 proposal[i] = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
             for i in range(n):
                 if proposal[i] != s[i]:
-                    p = numerator(field, data, a, s, i, hs, raw_diagonal)
+                    p = numerator(data, a, s, i, hs, raw_diagonal)
                     e_num += 2.0 * s[i] * p
                     s[i] = proposal[i]
                     flip(data, a, s, i)
@@ -250,7 +296,7 @@ def sample_replica(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, 
                     i = order[attempt]
                 else:
                     i = sites[attempt]
-                p = numerator(field, data, a, s, i, hs, raw_diagonal)
+                p = numerator(data, a, s, i, hs, raw_diagonal)
                 value = new_value(p, s[i], rule, T, beta, scale, tol_s, table, size, state)
                 if value != s[i]:
                     e_num += 2.0 * s[i] * p

@@ -1,0 +1,66 @@
+"""Backends: the CUDA kernels (run by numba's CUDA simulator) give the CPU's chains bit for bit."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import isinghop as ih
+
+# Run in a fresh interpreter: the simulator must be chosen before numba.cuda is first imported.
+SIMULATED = textwrap.dedent("""
+    import warnings
+    import numpy as np
+    import isinghop as ih
+
+    warnings.simplefilter("ignore", RuntimeWarning)  # the simulator's uint64 arithmetic wraps, and says so
+    xi = ih.random_patterns(3, 12, rng=1)
+    models = {"patterns": ih.hebbian(xi), "dense": ih.hebbian(xi, storage="dense"),
+              "patterns-field": ih.hebbian(xi).with_field(h=np.arange(-6, 6) / 12),
+              "dense-self-coupling": ih.hebbian(xi, storage="dense", self_coupling=True)}
+    cases = [("metropolis", "sequential"), ("metropolis", "permutation"), ("metropolis", "random"),
+             ("glauber", "permutation"), ("glauber", "synchronous")]
+    spins = ih.random_spins(3, 12, rng=2)
+    for name, model in models.items():
+        for rule, schedule in cases:
+            runs = [ih.sample(model, spins, T=[0.5, 0.8, 1.5], rule=rule, schedule=schedule, sweeps=4, burn_in=1,
+                              record=("energy_per_spin", "magnetisation", "overlaps"), patterns=xi, rng=3,
+                              backend=backend) for backend in ("cpu", "cuda")]
+            for field in ("spins", "energy_per_spin", "magnetisation", "overlaps", "acceptance", "rng_state"):
+                assert np.array_equal(getattr(runs[0], field), getattr(runs[1], field)), (name, rule, schedule, field)
+        annealed = [ih.sample(model, spins, anneal=ih.linear_anneal(2.0, 0.2, 5), sweeps=5, rng=4, backend=backend)
+                    for backend in ("cpu", "cuda")]
+        assert np.array_equal(annealed[0].spins, annealed[1].spins), (name, "annealed")
+        ladders = [ih.tempering(model, spins[0], T=[0.4, 0.8, 1.6], sweeps=4, exchange_every=2, rng=5,
+                                backend=backend) for backend in ("cpu", "cuda")]
+        for field in ("spins", "energy_per_spin", "exchange_acceptance", "rng_state"):
+            assert np.array_equal(getattr(ladders[0], field), getattr(ladders[1], field)), (name, "tempering", field)
+    print("identical")
+""")
+
+
+@pytest.mark.slow
+def test_cuda_chains_equal_the_cpu_chains_in_the_simulator():
+    """Dense and Hebbian pattern storage, with and without field and self-coupling; Metropolis and Glauber,
+    every schedule; fixed T per replica, annealed, and tempering: identical records and generator states."""
+    done = subprocess.run([sys.executable, "-c", SIMULATED], capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "NUMBA_ENABLE_CUDASIM": "1"})
+    assert done.returncode == 0 and "identical" in done.stdout, done.stderr[-3000:]
+
+
+def test_backend_is_checked_before_running():
+    model = ih.hebbian(ih.random_patterns(2, 20, rng=1))
+    with pytest.raises(ValueError, match="backend"):
+        ih.sample(model, np.ones(20), T=1.0, sweeps=1, backend="tpu")
+    with pytest.raises(ValueError, match="backend: 'cuda' runs dense and Hebbian pattern couplings, not SparseCouplings"):
+        ih.sample(ih.square_lattice(4), np.ones(16), T=1.0, sweeps=1, backend="cuda")
+    with pytest.raises(ValueError, match="pattern matrix"):
+        ih.sample(ih.pseudo_inverse(ih.random_patterns(2, 20, rng=1)), np.ones(20), T=1.0, sweeps=1, backend="cuda")
+    from numba import cuda
+
+    if not cuda.is_available():
+        with pytest.raises(RuntimeError, match="NVIDIA GPU"):
+            ih.tempering(model, np.ones(20), T=[1.0, 2.0], sweeps=2, exchange_every=1, backend="cuda")
