@@ -1,6 +1,6 @@
 """Single-spin Monte Carlo speed against the Ising samplers a user would pick instead.
 
-Run: python -m pip install -e ".[bench]" && python benchmarks/bench_montecarlo.py [--quick]
+Run: python -m pip install -e ".[bench]" && python benchmarks/bench_montecarlo.py [--quick] [--backend cuda]
 
 Problem: Hebbian couplings of P = 100 random patterns on N = 2000 sites, h = 0,
 started from pattern 1, at T = 0.4 and T = 0.5, one chain on one core. Every
@@ -12,13 +12,25 @@ Timing: each sampler runs S1 and S2 sweeps; the slope gives the attempts per
 second of the sampling alone and the intercept the fixed per-call set-up
 (reported apart). All figures come from this one run, side by side. The peers
 sweep the sites in index order, like isinghop's ``sequential`` schedule;
-``permutation`` (a fresh random order per sweep) is shown too.
+``permutation`` (a fresh random order per sweep) is shown too. Thread scaling:
+8 replicas on 1 and 2 threads, for dense and pattern storage. ``--backend
+cuda`` adds rows for 1024 replicas on the GPU (and the CPU's rate on the same
+1024 replicas).
+
+Besides the table, the figures are written as JSON (``--json``, default
+``benchmarks/results/bench_montecarlo.json``) with the machine, the versions
+and the date, so that the paper quotes them from a file.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
+import os
+import platform
 import time
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -108,7 +120,16 @@ def peer_runner(kind, handle, h_peer, J_peer, start, T, seed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer sweeps, no NumPy floor")
+    parser.add_argument("--backend", choices=ih.vocabulary.BACKENDS, default="cpu",
+                        help="cuda: add the GPU rows (1024 replicas)")
+    parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "bench_montecarlo.json")
     args = parser.parse_args()
+    results = {"problem": {"n_sites": N_SITES, "n_patterns": N_PATTERNS, "start": "pattern 1"},
+               "machine": {"platform": platform.platform(), "processor": platform.processor(),
+                           "cpu_count": os.cpu_count()},
+               "versions": {"isinghop": ih.__version__, "numba": numba.__version__, "numpy": np.__version__},
+               "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+               "rows": [], "thread_scaling": [], "gpu": []}
     # the peers spend about a second per call converting the model: long runs keep that out of the slope
     short, long = (1, 2000) if args.quick else (1, 20000)
     numba.set_num_threads(1)
@@ -154,16 +175,41 @@ def main():
         for name, speed, setup, overlap, is_peer in rows_out:
             ratio = "" if is_peer else f"{speed / fastest_peer:.2f}x"
             print(f"{name:<42} {speed / 1e6:>12.2f} {setup * 1e3:>10.1f} {overlap:>9.3f} {ratio:>16}")
+            results["rows"].append({"T": T, "sampler": name, "attempts_per_s": speed, "setup_s": setup,
+                                    "final_m1": float(overlap), "peer": is_peer,
+                                    "vs_fastest_peer": None if is_peer else speed / fastest_peer})
 
-    print("\n## Thread scaling, isinghop dense Metropolis, 8 replicas, T = 0.4")
+    print("\n## Thread scaling, Metropolis (permutation), 8 replicas, T = 0.4, side by side")
     replicas = np.repeat(start[None, :], 8, axis=0)
-    model = models["dense"]
-    for threads in (1, 2):
-        numba.set_num_threads(threads)
-        ih.sample(model, replicas, T=0.4, sweeps=2, rng=1)
-        elapsed, _ = timed(lambda sweeps: ih.sample(model, replicas, T=0.4, sweeps=sweeps, record_every=sweeps,
-                                                    rng=1), long)
-        print(f"{threads} thread(s): {8 * N_SITES * long / elapsed / 1e6:.1f} M attempts/s in all")
+    for storage, model in models.items():
+        rates = []
+        for threads in (1, 2):
+            numba.set_num_threads(threads)
+            ih.sample(model, replicas, T=0.4, sweeps=2, rng=1)
+            elapsed, _ = timed(lambda sweeps, model=model: ih.sample(model, replicas, T=0.4, sweeps=sweeps,
+                                                                     record_every=sweeps, rng=1), long // 4)
+            rates.append(8 * N_SITES * (long // 4) / elapsed)
+            results["thread_scaling"].append({"storage": storage, "threads": threads, "attempts_per_s": rates[-1]})
+        print(f"{storage:<9} 1 thread {rates[0] / 1e6:7.1f} M attempts/s, 2 threads {rates[1] / 1e6:7.1f}: "
+              f"{rates[1] / rates[0]:.2f}x")
+    numba.set_num_threads(1)
+    if args.backend == "cuda":
+        print("\n## GPU, 1024 replicas, Metropolis (permutation), T = 0.4, against the CPU (all its threads)")
+        many = np.repeat(start[None, :], 1024, axis=0)
+        for storage, model in models.items():
+            for backend in ("cpu", "cuda"):
+                numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+                ih.sample(model, many, T=0.4, sweeps=2, rng=1, backend=backend)
+                sweeps = 200
+                elapsed, _ = timed(lambda s, model=model, backend=backend: ih.sample(
+                    model, many, T=0.4, sweeps=s, record_every=s, rng=1, backend=backend), sweeps)
+                throughput = 1024 * N_SITES * sweeps / elapsed
+                results["gpu"].append({"storage": storage, "backend": backend, "replicas": 1024,
+                                       "attempts_per_s": throughput})
+                print(f"{storage:<9} {backend:<5} {throughput / 1e6:9.1f} M attempts/s")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=1))
+    print(f"\nwritten: {args.json}")
 
 
 if __name__ == "__main__":

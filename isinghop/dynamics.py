@@ -32,6 +32,7 @@ from isinghop.model import IsingModel, check_model
 from isinghop.rng import RngLike
 from isinghop.vocabulary import (
     RECORDABLE,
+    Backend,
     SCHEDULE_CODES,
     TIE_CODES,
     TIE_RULES,
@@ -166,7 +167,7 @@ def _grown(array: np.ndarray, columns: int, fill) -> np.ndarray:
 
 def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: TieRule = "keep",
           max_sweeps: int = 1000, order=None, tol: float | None = None, record=(), patterns=None,
-          snapshot_every: int | None = None, rng: RngLike = None) -> Relaxation:
+          snapshot_every: int | None = None, backend: Backend = "cpu", rng: RngLike = None) -> Relaxation:
     """Run the zero-temperature Hopfield dynamics until every replica is stable.
 
     Parameters
@@ -198,6 +199,9 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
         single-site schedule (default N, one per sweep); needs
         ``record="snapshots"``. Memory: ``ceil(N / snapshot_every)`` frames of
         N bytes per sweep and replica.
+    backend : {"cpu", "cuda"}
+        Where the kernel runs (see :mod:`isinghop.vocabulary`); the result is
+        the same on both.
     rng : int, SeedSequence, Generator, ndarray or None
         Random streams (one per replica), or a ``rng_state`` returned earlier.
 
@@ -220,7 +224,6 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     True [0.6 1. ]
     """
     from isinghop._kernels import relax as kernel
-    from isinghop._kernels.threads import over_replicas
 
     check_model(model)
     tie = choice(tie, "tie", TIE_RULES)
@@ -228,7 +231,8 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     names = record_names(record, RECORDABLE)
     if "energy_per_spin" in names and not model.couplings.symmetric:
         raise ValueError("record: the energy is undefined for asymmetric couplings")
-    args = prepare(model, spins, schedule=schedule, order=order, tol=tol, patterns=patterns, record=names, rng=rng)
+    args = prepare(model, spins, schedule=schedule, order=order, tol=tol, patterns=patterns, record=names, rng=rng,
+                   backend=backend)
     if snapshot_every is None:
         snapshot_every = model.n_sites
     else:
@@ -270,13 +274,13 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     magnetisations = np.full((n_replica, columns("magnetisation")), np.nan)
     overlaps = np.full((n_replica, columns("overlaps"), args.recorded.shape[1]), np.nan)
     snapshots = np.zeros((n_replica, limit * frames + 1 if "snapshots" in names else 0, n_sites), dtype=np.int8)
-    run = kernel.relax_kernel(spec.init, spec.field, spec.flip)
+    run = kernel.relax_runner(args.backend, spec.init, spec.field, spec.flip)
     shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
               float(couplings.scale), args.tol_scaled, args.schedule, TIE_CODES[tie], args.order)
     while True:
-        over_replicas(run, (*shared, limit, zobrist, deterministic, args.recorded, snapshot_every),
-                      (final, aux, args.states, sweeps, status, cycle, flips, history, energies, magnetisations,
-                       overlaps, snapshots, free))
+        run((*shared, limit, zobrist, deterministic, args.recorded, snapshot_every),
+            (final, aux, args.states, sweeps, status, cycle, flips, history, energies, magnetisations, overlaps,
+             snapshots, free))
         if limit == max_sweeps or not np.any(status == kernel.RUNNING):
             break
         limit = min(2 * limit, max_sweeps)

@@ -38,6 +38,14 @@ SIMULATED = textwrap.dedent("""
                                 backend=backend) for backend in ("cpu", "cuda")]
         for field in ("spins", "energy_per_spin", "exchange_acceptance", "rng_state"):
             assert np.array_equal(getattr(ladders[0], field), getattr(ladders[1], field)), (name, "tempering", field)
+        for schedule in ("synchronous", "sequential", "permutation", "random"):
+            for tie in ("keep", "up", "random"):
+                runs = [ih.relax(model, spins, schedule=schedule, tie=tie, patterns=xi, rng=6, backend=backend,
+                                 record=("energy_per_spin", "overlaps", "snapshots")) for backend in ("cpu", "cuda")]
+                for field in ("spins", "sweeps", "converged", "settled", "free", "cycle_length", "flips",
+                              "energy_per_spin", "overlaps", "snapshots", "rng_state"):
+                    assert np.array_equal(getattr(runs[0], field), getattr(runs[1], field), equal_nan=True), (
+                        name, "relax", schedule, tie, field)
     print("identical")
 """)
 
@@ -45,7 +53,8 @@ SIMULATED = textwrap.dedent("""
 @pytest.mark.slow
 def test_cuda_chains_equal_the_cpu_chains_in_the_simulator():
     """Dense and Hebbian pattern storage, with and without field and self-coupling; Metropolis and Glauber,
-    every schedule; fixed T per replica, annealed, and tempering: identical records and generator states."""
+    every schedule; fixed T per replica, annealed, tempering, and the zero-T dynamics under three tie rules:
+    identical records and generator states."""
     done = subprocess.run([sys.executable, "-c", SIMULATED], capture_output=True, text=True, timeout=900,
                           env={**os.environ, "NUMBA_ENABLE_CUDASIM": "1"})
     assert done.returncode == 0 and "identical" in done.stdout, done.stderr[-3000:]
@@ -64,3 +73,5 @@ def test_backend_is_checked_before_running():
     if not cuda.is_available():
         with pytest.raises(RuntimeError, match="NVIDIA GPU"):
             ih.tempering(model, np.ones(20), T=[1.0, 2.0], sweeps=2, exchange_every=1, backend="cuda")
+        with pytest.raises(RuntimeError, match="NVIDIA GPU"):
+            ih.relax(model, np.ones(20), backend="cuda")

@@ -121,8 +121,6 @@ def test_samples_follow_the_boltzmann_distribution(kind, T, rule, schedule):
     assert chi2_pvalue(states, ih.boltzmann(model, 1.1 * T)) < 1e-10  # the test has power
 
 
-@pytest.mark.parametrize("schedule", SINGLE_SITE)
-
 def sampling_models():
     """Integer couplings in every storage: with a field and self-couplings (the general attempt) and
     without (the plain one, compiled apart)."""
@@ -168,6 +166,7 @@ def test_sample_kernel_equals_reference_bit_for_bit(kind, rule, schedule):
     np.testing.assert_allclose(chain.energy_per_spin, np.array(expected["energy"]), rtol=1e-14)
 
 
+@pytest.mark.parametrize("schedule", SINGLE_SITE)
 @pytest.mark.parametrize("rule, tie", [("metropolis", "flip"), ("glauber", "random")])
 def test_zero_temperature_chain_equals_relax(rule, tie, schedule):
     xi = ih.random_patterns(3, 30, rng=6)

@@ -12,7 +12,8 @@ per tie, when it happens.
 """
 
 
-import numpy as np
+import functools
+
 from numba import njit
 
 from isinghop._kernels.random import coin
@@ -53,18 +54,24 @@ def magnetisation(s):
 def record_overlaps(patterns, s, out):
     """``out[μ] = (1/N) Σ_i ξ_i^μ s_i`` from site-major ``patterns`` (site, pattern)."""
     n = s.size
-    totals = np.zeros(patterns.shape[1], np.int64)
-    for i in range(n):
-        row = patterns[i]
-        si = s[i]
-        for mu in range(row.size):
-            totals[mu] += si * row[mu]
-    for mu in range(totals.size):
-        out[mu] = totals[mu] / n
+    for mu in range(out.size):  # allocates nothing: device code runs it too
+        total = 0
+        for i in range(n):
+            total += s[i] * patterns[i, mu]
+        out[mu] = total / n
 
 
-def relax_kernel(init, field, flip):
-    """The compiled relaxation kernel of one storage (see :mod:`isinghop._kernels.sweeps`)."""
+def relax_runner(backend: str, init, field, flip):
+    """``run(shared, per_replica)``: the relaxation kernel of one storage on ``backend``, run on every replica.
+
+    ``shared`` and ``per_replica`` are the arguments of
+    :func:`isinghop._kernels.sweeps.relax`.
+    """
+    if backend == "cuda":
+        from isinghop._kernels import cuda
+
+        return functools.partial(cuda.run_relax, cuda.relax_kernel(init, field, flip))
     from isinghop._kernels.storage import kernels
+    from isinghop._kernels.threads import over_replicas
 
-    return kernels(init, field, flip).relax
+    return functools.partial(over_replicas, kernels(init, field, flip).relax)

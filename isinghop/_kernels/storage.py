@@ -36,7 +36,7 @@ def storage_name(init) -> str:
 
 
 #: The helpers of sweeps.py that call the storage's functions; inlined into the kernels.
-HELPERS = ("general_numerator", "plain_numerator", "energy_numerator", "check", "sample_replica")
+HELPERS = ("general_numerator", "plain_numerator", "energy_numerator", "check", "relax_replica", "sample_replica")
 
 
 def load_sweeps(name: str, plain: bool, init, field, flip, compile_helper, translate=None):

@@ -92,94 +92,110 @@ def relax(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zob
     every ``snapshot_every``-th attempt and after the last one: ``frames =
     ceil(N / snapshot_every)`` columns per sweep (one for ``synchronous``).
     """
-    n_replica, n = spins.shape
+    n = spins.shape[1]
+    records = (energies, magnetisations, overlaps, snapshots)
+    scratch = (np.empty(n, np.int64), np.empty(n, np.int8))
+    for r in range(spins.shape[0]):
+        if status[r] == RUNNING:
+            relax_replica(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zobrist, detect_cycles,
+                          patterns, snapshot_every, spins, aux, states, sweeps, status, cycle, flips, history, records,
+                          free, r, scratch)
+
+
+def relax_replica(data, hs, raw_diagonal, scale, tol_s, schedule, tie, order, limit, zobrist, detect_cycles, patterns,
+                  snapshot_every, spins, aux, states, sweeps, status, cycle, flips, history, records, free, r, scratch):
+    """Replica ``r`` of :func:`relax`; allocates nothing (``scratch``: the caller's ``sites`` and
+    ``proposal``, N each), so that every backend can run it."""
+    energies, magnetisations, overlaps, snapshots = records
+    n = spins.shape[1]
     record_e = energies.shape[1] > 0
     record_mag = magnetisations.shape[1] > 0
     record_m = overlaps.shape[1] > 0
     record_s = snapshots.shape[1] > 0
     frames = 1 if schedule == SYNCHRONOUS else (n + snapshot_every - 1) // snapshot_every
-    for r in range(n_replica):
-        if status[r] != RUNNING:
-            continue
-        s = spins[r]
-        a = aux[r]
-        state = states[r]
-        sites = np.empty(n, np.int64)
-        proposal = np.empty(n, np.int8)
-        code = np.uint64(0)
-        for i in range(n):
-            if s[i] > 0:
-                code ^= zobrist[i]
-        sweep = sweeps[r]
-        outcome = RUNNING
-        if sweep == 0:
-            init(data, s, a)
-            if detect_cycles:
-                history[r, 0] = code
-            if record_e:
-                energies[r, 0] = energy_numerator(data, a, s, hs, raw_diagonal) / (scale * n)
-            if record_mag:
-                magnetisations[r, 0] = magnetisation(s)
-            if record_m:
-                record_overlaps(patterns, s, overlaps[r, 0])
+    s = spins[r]
+    a = aux[r]
+    state = states[r]
+    sites, proposal = scratch
+    code = np.uint64(0)
+    for i in range(n):
+        if s[i] > 0:
+            code ^= zobrist[i]
+    sweep = sweeps[r]
+    outcome = RUNNING
+    if sweep == 0:
+        init(data, s, a)
+        if detect_cycles:
+            history[r, 0] = code
+        if record_e:
+            energies[r, 0] = energy_numerator(data, a, s, hs, raw_diagonal) / (scale * n)
+        if record_mag:
+            magnetisations[r, 0] = magnetisation(s)
+        if record_m:
+            record_overlaps(patterns, s, overlaps[r, 0])
+        if record_s:
+            for i in range(n):
+                snapshots[r, 0, i] = s[i]
+        outcome = check(data, a, s, hs, tol_s, tie, free[r])
+    while outcome == RUNNING and sweep < limit:
+        # the stopping rule is the explicit check of every site after each sweep (and before the first)
+        sweep += 1
+        changed = 0
+        if schedule == SYNCHRONOUS:
+            for i in range(n):
+                proposal[i] = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
+            for i in range(n):
+                if proposal[i] != s[i]:
+                    s[i] = proposal[i]
+                    flip(data, a, s, i)
+                    code ^= zobrist[i]
+                    changed += 1
             if record_s:
-                snapshots[r, 0] = s
+                for i in range(n):
+                    snapshots[r, sweep, i] = s[i]
+        else:
+            start_sweep(schedule, sites, state)
+            frame = (sweep - 1) * frames
+            for attempt in range(n):
+                if schedule == RANDOM:  # written out: a helper returning the site halved the speed
+                    i = below(state, n)
+                elif schedule == SEQUENTIAL:
+                    i = order[attempt]
+                else:
+                    i = sites[attempt]
+                value = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
+                if value != s[i]:
+                    s[i] = value
+                    flip(data, a, s, i)
+                    code ^= zobrist[i]
+                    changed += 1
+                if record_s and ((attempt + 1) % snapshot_every == 0 or attempt + 1 == n):
+                    frame += 1
+                    for k in range(n):
+                        snapshots[r, frame, k] = s[k]
+        flips[r] += changed
+        if detect_cycles:
+            history[r, sweep] = code
+        if record_e:
+            energies[r, sweep] = energy_numerator(data, a, s, hs, raw_diagonal) / (scale * n)
+        if record_mag:
+            magnetisations[r, sweep] = magnetisation(s)
+        if record_m:
+            record_overlaps(patterns, s, overlaps[r, sweep])
+        if changed == 0 and schedule != RANDOM and tie != COIN:
+            outcome = CONVERGED  # every site was just visited and found stable: the check would pass
+        else:
             outcome = check(data, a, s, hs, tol_s, tie, free[r])
-        while outcome == RUNNING and sweep < limit:
-            # the stopping rule is the explicit check of every site after each sweep (and before the first)
-            sweep += 1
-            changed = 0
-            if schedule == SYNCHRONOUS:
-                for i in range(n):
-                    proposal[i] = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
-                for i in range(n):
-                    if proposal[i] != s[i]:
-                        s[i] = proposal[i]
-                        flip(data, a, s, i)
-                        code ^= zobrist[i]
-                        changed += 1
-                if record_s:
-                    snapshots[r, sweep] = s
-            else:
-                start_sweep(schedule, sites, state)
-                frame = (sweep - 1) * frames
-                for attempt in range(n):
-                    if schedule == RANDOM:  # written out: a helper returning the site halved the speed
-                        i = below(state, n)
-                    elif schedule == SEQUENTIAL:
-                        i = order[attempt]
-                    else:
-                        i = sites[attempt]
-                    value = decide(field(data, a, s, i) + hs[i], tol_s, s[i], tie, state)
-                    if value != s[i]:
-                        s[i] = value
-                        flip(data, a, s, i)
-                        code ^= zobrist[i]
-                        changed += 1
-                    if record_s and ((attempt + 1) % snapshot_every == 0 or attempt + 1 == n):
-                        frame += 1
-                        snapshots[r, frame] = s
-            flips[r] += changed
-            if detect_cycles:
-                history[r, sweep] = code
-            if record_e:
-                energies[r, sweep] = energy_numerator(data, a, s, hs, raw_diagonal) / (scale * n)
-            if record_mag:
-                magnetisations[r, sweep] = magnetisation(s)
-            if record_m:
-                record_overlaps(patterns, s, overlaps[r, sweep])
-            if changed == 0 and schedule != RANDOM and tie != COIN:
-                outcome = CONVERGED  # every site was just visited and found stable: the check would pass
-            else:
-                outcome = check(data, a, s, hs, tol_s, tie, free[r])
-            if outcome == RUNNING and detect_cycles:
-                for lag in range(1, sweep + 1):
-                    if history[r, sweep - lag] == code:
-                        cycle[r] = lag
-                        outcome = CYCLE
-                        break
-        sweeps[r] = sweep
-        status[r] = outcome
+        if outcome == RUNNING and detect_cycles:
+            for lag in range(1, sweep + 1):
+                if history[r, sweep - lag] == code:
+                    cycle[r] = lag
+                    outcome = CYCLE
+                    break
+    sweeps[r] = sweep
+    status[r] = outcome
+
+
 
 
 
