@@ -691,8 +691,8 @@ class PatternCouplings:
         removed = np.zeros_like(self._diagonal) if self.self_coupling else self._diagonal
         if self.matrix is None:
             data = (self.site_patterns, removed)
-            # |ξ_i·M| ≤ NP: int32 overlaps and sums halve the field's cost (8 lanes per vector instruction, not 4)
-            overlap_dtype = np.int32 if self.n_sites * self.n_patterns < 2**31 else np.int64
+            # |M_μ| ≤ N: int32 overlaps halve the memory traffic of a field
+            overlap_dtype = np.int32 if self.n_sites < 2**31 else np.int64
             return KernelSpec(patterns.hebb_init, patterns.hebb_field, patterns.hebb_flip, data,
                               self.n_patterns, overlap_dtype)
         data = (self.site_patterns, removed, self.matrix)

@@ -291,7 +291,7 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
         the same with or without it.
     backend : {"cpu", "cuda"}
         Where the kernel runs (see :mod:`isinghop.vocabulary`); with integer
-        couplings the chain is the same on both.
+        couplings at a fixed T the chain is the same on both.
     rng : int, SeedSequence, Generator, ndarray or None
         Random streams (one per replica), or a ``rng_state`` returned earlier.
 
@@ -349,6 +349,10 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
     bar = tqdm(total=total, desc="sweeps", unit="sweep", disable=(not progress) if progress is not None else None,
                leave=False)
     segment = total if bar.disable else max(1, total // 100)  # a visible bar advances in segments; same numbers
+    if args.backend == "cuda":
+        from isinghop._kernels.cuda import SWEEPS_PER_LAUNCH
+
+        segment = min(segment, SWEEPS_PER_LAUNCH)
     with bar:
         for first in range(0, total, segment):
             last = min(first + segment, total)

@@ -18,7 +18,7 @@ reordering one changes no result.
   over threads) and ``cuda`` (NVIDIA GPUs through numba-cuda, a GPU thread
   per replica; dense and Hebbian pattern storage; the optional extra
   ``cuda``). The same seed gives the same chain on both for integer
-  couplings.
+  couplings at fixed temperatures.
 * recordable observables, named as the attributes that hold them:
   ``energy_per_spin`` (H/N), ``magnetisation`` (m = Σ s_i / N), ``overlaps``
   (m_μ = Σ ξ_i^μ s_i / N) and ``snapshots`` (the spins).

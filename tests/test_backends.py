@@ -18,8 +18,7 @@ SIMULATED = textwrap.dedent("""
 
     warnings.simplefilter("ignore", RuntimeWarning)  # the simulator's uint64 arithmetic wraps, and says so
     xi = ih.random_patterns(3, 12, rng=1)
-    models = {"patterns": ih.hebbian(xi), "dense": ih.hebbian(xi, storage="dense"),
-              "patterns-field": ih.hebbian(xi).with_field(h=np.arange(-6, 6) / 12),
+    models = {"patterns": ih.hebbian(xi), "patterns-field": ih.hebbian(xi).with_field(h=np.arange(-6, 6) / 12),
               "dense-self-coupling": ih.hebbian(xi, storage="dense", self_coupling=True)}
     cases = [("metropolis", "sequential"), ("metropolis", "permutation"), ("metropolis", "random"),
              ("glauber", "permutation"), ("glauber", "synchronous")]
@@ -31,6 +30,7 @@ SIMULATED = textwrap.dedent("""
                               backend=backend) for backend in ("cpu", "cuda")]
             for field in ("spins", "energy_per_spin", "magnetisation", "overlaps", "acceptance", "rng_state"):
                 assert np.array_equal(getattr(runs[0], field), getattr(runs[1], field)), (name, rule, schedule, field)
+        # annealing computes exp on the device: the simulator's is the CPU's; a GPU's may differ in the last bit
         annealed = [ih.sample(model, spins, anneal=ih.linear_anneal(2.0, 0.2, 5), sweeps=5, rng=4, backend=backend)
                     for backend in ("cpu", "cuda")]
         assert np.array_equal(annealed[0].spins, annealed[1].spins), (name, "annealed")
@@ -39,7 +39,7 @@ SIMULATED = textwrap.dedent("""
         for field in ("spins", "energy_per_spin", "exchange_acceptance", "rng_state"):
             assert np.array_equal(getattr(ladders[0], field), getattr(ladders[1], field)), (name, "tempering", field)
         for schedule in ("synchronous", "sequential", "permutation", "random"):
-            for tie in ("keep", "up", "random"):
+            for tie in ("keep", "random"):
                 runs = [ih.relax(model, spins, schedule=schedule, tie=tie, patterns=xi, rng=6, backend=backend,
                                  record=("energy_per_spin", "overlaps", "snapshots")) for backend in ("cpu", "cuda")]
                 for field in ("spins", "sweeps", "converged", "settled", "free", "cycle_length", "flips",
@@ -53,8 +53,8 @@ SIMULATED = textwrap.dedent("""
 @pytest.mark.slow
 def test_cuda_chains_equal_the_cpu_chains_in_the_simulator():
     """Dense and Hebbian pattern storage, with and without field and self-coupling; Metropolis and Glauber,
-    every schedule; fixed T per replica, annealed, tempering, and the zero-T dynamics under three tie rules:
-    identical records and generator states."""
+    every schedule; fixed T per replica, annealed, tempering, and the zero-T dynamics under a deterministic
+    and a random tie rule: identical records and generator states."""
     done = subprocess.run([sys.executable, "-c", SIMULATED], capture_output=True, text=True, timeout=900,
                           env={**os.environ, "NUMBA_ENABLE_CUDASIM": "1"})
     assert done.returncode == 0 and "identical" in done.stdout, done.stderr[-3000:]

@@ -3,9 +3,12 @@
 One source for both backends. sweeps.py is loaded once per storage with device versions of every
 compiled function it calls: :func:`device` recompiles a CPU kernel function's Python source with
 ``cuda.jit(device=True)``, its globals pointing at device versions in turn. A replica's chain so
-draws the same random numbers in the same order as on the CPU, from its own xoshiro256** state; with
-integer couplings the probabilities come from the host's tables, and a GPU chain equals the CPU
-chain bit for bit. (With float couplings ``exp`` on the device may differ in the last bit.)
+draws the same random numbers in the same order as on the CPU, from its own xoshiro256** state. With
+integer couplings at fixed temperatures every probability comes from the host's tables (numerators
+beyond a table's end, where the acceptance is below e^-20 or so, excepted), and a GPU chain equals the
+CPU chain bit for bit. Where the device computes ``exp`` itself (annealing, float couplings) it uses
+libdevice's, which may differ from the CPU's in the last bit. Every product in the kernels' float
+sums is by ±1, ±2 or ½, so the fused multiply-adds the device compiler makes are exact.
 
 The storages with a device version are dense and Hebbian pattern couplings. Under
 ``NUMBA_ENABLE_CUDASIM=1`` numba's CUDA simulator runs the kernels on the CPU (for tests).
@@ -15,11 +18,13 @@ import functools
 import types
 
 import numpy as np
-from numba import cuda
+from numba import cuda, uint64
 from numba.core.dispatcher import Dispatcher
 
 #: Threads per block: one replica each.
 THREADS_PER_BLOCK = 64
+#: Monte Carlo sweeps per launch at most: a display's watchdog kills long launches, and Ctrl-C waits for one.
+SWEEPS_PER_LAUNCH = 100
 
 
 @functools.cache
@@ -78,53 +83,71 @@ def sample_kernel(init, field, flip):
         if r < spins.shape[0]:
             records = (energies, magnetisations, overlaps, snapshots)
             scratch = (sites[r], proposal[r], sums[r])
+            state = cuda.local.array(4, uint64)  # the generator in the thread's own memory, not global
+            for k in range(4):
+                state[k] = states[r, k]
             if is_plain:
                 flips = plain(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in, record_every,
                               patterns, tables, table_size, anneal, first_sweep, n_sweeps, first_record, fresh, spins,
-                              aux, e_nums, T_replica, table_row, records, r, states[r], scratch)
+                              aux, e_nums, T_replica, table_row, records, r, state, scratch)
             else:
                 flips = general(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in, record_every,
                                 patterns, tables, table_size, anneal, first_sweep, n_sweeps, first_record, fresh,
-                                spins, aux, e_nums, T_replica, table_row, records, r, states[r], scratch)
+                                spins, aux, e_nums, T_replica, table_row, records, r, state, scratch)
+            for k in range(4):
+                states[r, k] = state[k]
             accepted[r] += flips
 
     return kernel
 
 
-def _to_device(value):
-    """Arrays (and tuples of arrays) to the device; other values as they are."""
+def _to_device(value, uploaded: dict):
+    """Arrays (and tuples of arrays) to the device, each host array once per ``uploaded``; other values as they are."""
     if isinstance(value, tuple):
-        return tuple(_to_device(item) for item in value)
-    return cuda.to_device(np.ascontiguousarray(value)) if isinstance(value, np.ndarray) else value
+        return tuple(_to_device(item, uploaded) for item in value)
+    if not isinstance(value, np.ndarray):
+        return value
+    if id(value) not in uploaded:
+        uploaded[id(value)] = (value, cuda.to_device(np.ascontiguousarray(value)))  # the host array kept: ids stay unique
+    return uploaded[id(value)][1]
 
 
-def _launch(kernel, arguments: tuple, per_replica: tuple, scratch: tuple) -> None:
+def _launch(kernel, arguments: tuple, per_replica: tuple, scratch: tuple, uploaded: dict) -> None:
     """Launch a thread per replica; the per-replica arrays come back to the host in place."""
-    on_device = [_to_device(array) for array in per_replica]
+    on_device = [cuda.to_device(np.ascontiguousarray(array)) for array in per_replica]
     n_replica = per_replica[0].shape[0]
     blocks = (n_replica + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK
-    kernel[blocks, THREADS_PER_BLOCK](*(_to_device(value) for value in arguments), *on_device, *scratch)
+    kernel[blocks, THREADS_PER_BLOCK](*(_to_device(value, uploaded) for value in arguments), *on_device, *scratch)
     for host, array in zip(per_replica, on_device):
         array.copy_to_host(host)
 
 
-def run_relax(kernel, shared: tuple, per_replica: tuple) -> None:
-    """Run ``kernel`` (:func:`relax_kernel`) on every replica, with the arguments of the CPU kernel."""
-    n_replica, n = per_replica[0].shape
-    _launch(kernel, shared, per_replica,
-            (cuda.device_array((n_replica, n), np.int64), cuda.device_array((n_replica, n), np.int8)))
+def relax_runner(init, field, flip):
+    """``run(shared, per_replica)``: the relaxation of one run on the device, with the CPU kernel's arguments
+    (:func:`isinghop._kernels.sweeps.relax`); the couplings and other shared arrays are uploaded once."""
+    kernel = relax_kernel(init, field, flip)
+    uploaded = {}
+
+    def run(shared: tuple, per_replica: tuple) -> None:
+        n_replica, n = per_replica[0].shape
+        _launch(kernel, shared, per_replica,
+                (cuda.device_array((n_replica, n), np.int64), cuda.device_array((n_replica, n), np.int8)), uploaded)
+
+    return run
 
 
-def run_sample(kernel, shared: tuple, per_replica: tuple) -> None:
-    """Run ``kernel`` on every replica: the arrays go to the device and the per-replica ones come back in place.
+def sample_runner(init, field, flip):
+    """``run(shared, per_replica)``: Monte Carlo of one chain set-up on the device, with the CPU kernel's
+    arguments (:func:`isinghop._kernels.sweeps.sample`); the couplings and other shared arrays are uploaded once."""
+    kernel = sample_kernel(init, field, flip)
+    uploaded = {}
 
-    ``shared`` and ``per_replica`` are the arguments of the CPU kernel (see
-    :func:`isinghop._kernels.sweeps.sample`), in its order.
-    """
-    hs, raw_diagonal = shared[1:3]
-    is_plain = bool(np.all(hs == 0.0) and np.all(raw_diagonal == 0.0))
-    n_replica, n = per_replica[0].shape
-    patterns = shared[10]
-    _launch(kernel, (*shared, is_plain), per_replica,
-            (cuda.device_array((n_replica, n), np.int64), cuda.device_array((n_replica, n), np.int8),
-             cuda.device_array((n_replica, max(1, patterns.shape[1])), np.int64)))
+    def run(shared: tuple, per_replica: tuple) -> None:
+        hs, raw_diagonal, patterns = shared[1], shared[2], shared[10]
+        is_plain = bool(np.all(hs == 0.0) and np.all(raw_diagonal == 0.0))
+        n_replica, n = per_replica[0].shape
+        _launch(kernel, (*shared, is_plain), per_replica,
+                (cuda.device_array((n_replica, n), np.int64), cuda.device_array((n_replica, n), np.int8),
+                 cuda.device_array((n_replica, max(1, patterns.shape[1])), np.int64)), uploaded)
+
+    return run

@@ -105,7 +105,7 @@ def sample_runner(backend: str, init, field, flip):
     if backend == "cuda":
         from isinghop._kernels import cuda
 
-        return functools.partial(cuda.run_sample, cuda.sample_kernel(init, field, flip))
+        return cuda.sample_runner(init, field, flip)
     from isinghop._kernels.storage import kernels
     from isinghop._kernels.threads import over_replicas
 

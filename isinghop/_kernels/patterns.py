@@ -3,8 +3,8 @@
 Hebb (A = I): ``data = (xi, removed)`` with ξᵀ as ``xi`` (site, pattern) int8
 and ``removed`` the raw diagonal taken out per site (P, or 0 with
 self-couplings); ``aux`` holds the integer overlaps ``M_μ = Σ_j ξ_j^μ s_j``
-(|M_μ| ≤ N), and a field sums the products ``ξ_i^μ M_μ`` in the same type:
-int32 when NP < 2^31, else int64.
+(int32, |M_μ| ≤ N; a field sums the products in int64, as numba widens
+integers narrower than 64 bits).
 One field costs O(P): ``N φ_i = ξ_i·M − removed_i s_i``; a flip updates M in O(P).
 
 General A: ``data = (xi, removed, A)``; ``aux`` holds ``A M`` (float64), a
@@ -30,7 +30,7 @@ def hebb_init(data, s, aux):
 def hebb_field(data, aux, s, i):
     xi, removed = data[0], data[1]
     row = xi[i]
-    total = 0 * aux[0]  # summed in the overlaps' type: int32 when |ξ_i·M| ≤ NP < 2^31 (twice the lanes)
+    total = 0
     for mu in range(aux.size):
         total += row[mu] * aux[mu]
     return total - removed[i] * s[i]

@@ -70,7 +70,7 @@ def relax_runner(backend: str, init, field, flip):
     if backend == "cuda":
         from isinghop._kernels import cuda
 
-        return functools.partial(cuda.run_relax, cuda.relax_kernel(init, field, flip))
+        return cuda.relax_runner(init, field, flip)
     from isinghop._kernels.storage import kernels
     from isinghop._kernels.threads import over_replicas
 
