@@ -48,6 +48,29 @@ class Xoshiro256:
         return np.array(self.s, dtype=np.uint64)
 
 
+def reference_sweep(rng, s, schedule, order, new_value):
+    """One sweep by definition: N single-site updates in the schedule's order (the permutation shuffled
+    Fisher–Yates from the top, random sites drawn per attempt), or one synchronous step of every site
+    from the old state. ``new_value(i)`` reads the current ``s``. Returns the spins and how many changed."""
+    n = len(s)
+    if schedule == "synchronous":
+        new = np.array([new_value(i) for i in range(n)])
+        return new, int(np.sum(new != s))
+    sites = list(range(n))
+    if schedule == "permutation":
+        for i in range(n - 1, 0, -1):
+            j = rng.below(i + 1)
+            sites[i], sites[j] = sites[j], sites[i]
+    changed = 0
+    for attempt in range(n):
+        i = rng.below(n) if schedule == "random" else (order[attempt] if schedule == "sequential" else sites[attempt])
+        value = new_value(i)
+        if value != s[i]:
+            s[i] = value
+            changed += 1
+    return s, changed
+
+
 def reference_relax(J_raw, scale, h, spins, *, schedule, tie, order, max_sweeps, states, tol,
                     detect_cycles, patterns, record_energy):
     """Zero-temperature dynamics by definition; returns a dict of the Relaxation fields."""
@@ -107,22 +130,8 @@ def reference_relax(J_raw, scale, h, spins, *, schedule, tie, order, max_sweeps,
         sweep = 0
         while state == "running" and sweep < max_sweeps:
             sweep += 1
-            if schedule == "synchronous":
-                new = np.array([new_value(i) for i in range(n)])
-                flips += int(np.sum(new != s))
-                s = new
-            else:
-                sites = list(range(n))
-                if schedule == "permutation":
-                    for i in range(n - 1, 0, -1):
-                        j = rng.below(i + 1)
-                        sites[i], sites[j] = sites[j], sites[i]
-                for attempt in range(n):
-                    i = rng.below(n) if schedule == "random" else (order[attempt] if schedule == "sequential" else sites[attempt])
-                    value = new_value(i)
-                    if value != s[i]:
-                        s[i] = value
-                        flips += 1
+            s, changed = reference_sweep(rng, s, schedule, order, new_value)
+            flips += changed
             energies.append(energy())
             overlaps.append(patterns @ s / n)
             state, free = status()
@@ -179,22 +188,8 @@ def reference_sample(J_raw, scale, h, spins, *, rule, schedule, order, T, sweeps
 
         energies, accepted = [], 0
         for _ in range(sweeps):
-            if schedule == "synchronous":
-                new = np.array([new_value(i) for i in range(n)])
-                accepted += int(np.sum(new != s))
-                s = new
-            else:
-                sites = list(range(n))
-                if schedule == "permutation":
-                    for i in range(n - 1, 0, -1):
-                        j = rng.below(i + 1)
-                        sites[i], sites[j] = sites[j], sites[i]
-                for attempt in range(n):
-                    i = rng.below(n) if schedule == "random" else (order[attempt] if schedule == "sequential" else sites[attempt])
-                    value = new_value(i)
-                    if value != s[i]:
-                        s[i] = value
-                        accepted += 1
+            s, changed = reference_sweep(rng, s, schedule, order, new_value)
+            accepted += changed
             energies.append(-(0.5 * (s @ (J_raw @ s) - diagonal.sum()) + hs @ s) / scale / n)
         out["spins"].append(s.astype(np.int8))
         out["energy"].append(energies)
