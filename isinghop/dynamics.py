@@ -224,6 +224,7 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     True [0.6 1. ]
     """
     from isinghop._kernels import relax as kernel
+    from isinghop._kernels.storage import runner
 
     check_model(model)
     tie = choice(tie, "tie", TIE_RULES)
@@ -274,7 +275,7 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     magnetisations = np.full((n_replica, columns("magnetisation")), np.nan)
     overlaps = np.full((n_replica, columns("overlaps"), args.recorded.shape[1]), np.nan)
     snapshots = np.zeros((n_replica, limit * frames + 1 if "snapshots" in names else 0, n_sites), dtype=np.int8)
-    run = kernel.relax_runner(args.backend, spec.init, spec.field, spec.flip)
+    run = runner("relax", args.backend, spec.init, spec.field, spec.flip)
     shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
               float(couplings.scale), args.tol_scaled, args.schedule, TIE_CODES[tie], args.order)
     while True:

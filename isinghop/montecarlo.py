@@ -215,7 +215,7 @@ def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled:
     sweeps ``first_sweep..`` of every replica in place; ``rows`` is the table
     row of each temperature of ``T_values``.
     """
-    from isinghop._kernels import montecarlo as kernel
+    from isinghop._kernels.storage import runner
 
     couplings = model.couplings
     spec = couplings.kernel_spec
@@ -223,7 +223,7 @@ def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled:
     shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
               float(couplings.scale), tol_scaled, RULE_CODES[rule], schedule_code, order, burn_in, record_every,
               recorded, tables, size, anneal)
-    execute = kernel.sample_runner(backend, spec.init, spec.field, spec.flip)
+    execute = runner("sample", backend, spec.init, spec.field, spec.flip)
 
     def run(first_sweep, n_sweeps, first_record, fresh, running, states, T_replica, table_row, records, accepted):
         execute((*shared, first_sweep, n_sweeps, first_record, fresh),

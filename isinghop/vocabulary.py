@@ -43,6 +43,7 @@ __all__ = [
     "Backend",
     "SCHEDULES",
     "BACKENDS",
+    "check_backend",
     "TIE_RULES",
     "RULES",
     "RECORDABLE",

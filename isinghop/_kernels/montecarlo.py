@@ -20,7 +20,6 @@ chain run in several calls is bit-identical to one call, float couplings
 included.
 """
 
-import functools
 import math
 
 import numpy as np
@@ -93,20 +92,3 @@ def new_value(p, si, rule, T, beta, scale, tol_s, table, size, state):
     else:
         up = heat_bath_probability(p, beta, scale)
     return 2 * int(uniform(state) < up) - 1  # arithmetic, not a branch: the outcome is a coin toss to the CPU
-
-
-def sample_runner(backend: str, init, field, flip):
-    """``run(shared, per_replica)``: the Monte Carlo kernel of one storage on ``backend``, run on every replica.
-
-    ``shared`` and ``per_replica`` are the arguments of
-    :func:`isinghop._kernels.sweeps.sample`; the CPU splits the replicas over
-    threads, the GPU runs a thread per replica.
-    """
-    if backend == "cuda":
-        from isinghop._kernels import cuda
-
-        return cuda.sample_runner(init, field, flip)
-    from isinghop._kernels.storage import kernels
-    from isinghop._kernels.threads import over_replicas
-
-    return functools.partial(over_replicas, kernels(init, field, flip).sample)

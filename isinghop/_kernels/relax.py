@@ -12,7 +12,6 @@ per tie, when it happens.
 """
 
 
-import functools
 
 from numba import njit
 
@@ -59,19 +58,3 @@ def record_overlaps(patterns, s, out):
         for i in range(n):
             total += s[i] * patterns[i, mu]
         out[mu] = total / n
-
-
-def relax_runner(backend: str, init, field, flip):
-    """``run(shared, per_replica)``: the relaxation kernel of one storage on ``backend``, run on every replica.
-
-    ``shared`` and ``per_replica`` are the arguments of
-    :func:`isinghop._kernels.sweeps.relax`.
-    """
-    if backend == "cuda":
-        from isinghop._kernels import cuda
-
-        return cuda.relax_runner(init, field, flip)
-    from isinghop._kernels.storage import kernels
-    from isinghop._kernels.threads import over_replicas
-
-    return functools.partial(over_replicas, kernels(init, field, flip).relax)

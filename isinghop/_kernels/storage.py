@@ -75,3 +75,17 @@ def kernels(init, field, flip):
         python.__qualname__ = f"{function}_{storage}_{_source_hash()}"
         setattr(module, function, njit(nogil=True, cache=True)(python))
     return module
+
+
+def runner(kernel: str, backend: str, init, field, flip):
+    """``run(shared, per_replica)``: the kernel ``"relax"`` or ``"sample"`` of one storage on ``backend``,
+    run on every replica, with the arguments of :func:`isinghop._kernels.sweeps.relax` or
+    :func:`~isinghop._kernels.sweeps.sample`. The CPU splits the replicas over threads; the GPU
+    (:mod:`isinghop._kernels.cuda`) runs a thread per replica."""
+    if backend == "cuda":
+        from isinghop._kernels import cuda
+
+        return getattr(cuda, f"{kernel}_runner")(init, field, flip)
+    from isinghop._kernels.threads import over_replicas
+
+    return functools.partial(over_replicas, getattr(kernels(init, field, flip), kernel))
