@@ -133,7 +133,12 @@ class KernelArguments(NamedTuple):
 
 
 def check_backend(backend: str, model: IsingModel) -> str:
-    """``backend`` checked against ``model`` and this machine; returns the name.
+    """``backend`` checked against ``model`` and this machine.
+
+    Returns
+    -------
+    str
+        The backend's name, one of :data:`BACKENDS`.
 
     Raises
     ------
