@@ -78,6 +78,8 @@ _CHUNK_BYTES = 1 << 22
 _SYMMETRY_RTOL = 1e-10
 #: Integer couplings stay exact while every field sum is below 2^53 (float64 holds such integers exactly).
 MAX_EXACT_FIELD = 2**53
+#: Hebbian pattern fields are summed in 32 bits while P·N is below this (no partial sum can overflow).
+_NARROW_FIELD_LIMIT = 2**31
 #: Largest N for which an N×N matrix is built unless a larger ``max_sites`` is passed.
 MAX_DENSE_SITES = 20_000
 
@@ -693,8 +695,9 @@ class PatternCouplings:
             data = (self.site_patterns, removed)
             # |M_μ| ≤ N: int32 overlaps halve the memory traffic of a field
             overlap_dtype = np.int32 if self.n_sites < 2**31 else np.int64
-            return KernelSpec(patterns.hebb_init, patterns.hebb_field, patterns.hebb_flip, data,
-                              self.n_patterns, overlap_dtype)
+            narrow = self.n_patterns * self.n_sites < _NARROW_FIELD_LIMIT
+            field = patterns.hebb_field if narrow else patterns.hebb_field_wide
+            return KernelSpec(patterns.hebb_init, field, patterns.hebb_flip, data, self.n_patterns, overlap_dtype)
         data = (self.site_patterns, removed, self.matrix)
         return KernelSpec(patterns.general_init, patterns.general_field, patterns.general_flip, data,
                           self.n_patterns, np.float64)

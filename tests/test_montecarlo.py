@@ -121,6 +121,19 @@ def test_samples_follow_the_boltzmann_distribution(kind, T, rule, schedule):
     assert chi2_pvalue(states, ih.boltzmann(model, 1.1 * T)) < 1e-10  # the test has power
 
 
+def wide_field(model):
+    """``model`` with its Hebbian pattern fields summed in 64 bits, the path of P·N ≥ 2³¹."""
+    from isinghop import model as module
+
+    limit, module._NARROW_FIELD_LIMIT = module._NARROW_FIELD_LIMIT, 0
+    try:
+        spec = model.couplings.kernel_spec  # chosen now, then kept
+    finally:
+        module._NARROW_FIELD_LIMIT = limit
+    assert spec.field.py_func.__name__ == "hebb_field_wide"
+    return model
+
+
 def sampling_models():
     """Integer couplings in every storage: with a field and self-couplings (the general attempt) and
     without (the plain one, compiled apart)."""
@@ -130,6 +143,7 @@ def sampling_models():
     a = rng.integers(-1, 2, size=(16, 16))
     return {
         "hebb-patterns": ih.hebbian(xi),
+        "hebb-patterns-wide": wide_field(ih.hebbian(xi)),
         "hebb-patterns-field": ih.hebbian(xi).with_field(h=quarter),
         "hebb-dense": ih.hebbian(xi, storage="dense"),
         "hebb-dense-field": ih.hebbian(xi, storage="dense").with_field(h=quarter),

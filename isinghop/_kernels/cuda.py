@@ -45,7 +45,7 @@ def _replica_loops(init, field, flip):
     from isinghop._kernels.storage import load_sweeps, storage_name
 
     functions = (device(init), device(field), device(flip))
-    name = f"cuda_sweeps_{storage_name(init)}"
+    name = f"cuda_sweeps_{storage_name(field)}"
     compile_device = cuda.jit(device=True)
     return (load_sweeps(name, False, *functions, compile_device, translate=device),
             load_sweeps(name, True, *functions, compile_device, translate=device))

@@ -30,9 +30,9 @@ def _source_hash() -> str:
     return digest.hexdigest()[:12]
 
 
-def storage_name(init) -> str:
-    """The storage of a kernel function triple, named by the module and name of its ``init``."""
-    return f"{init.py_func.__module__.rpartition('.')[2]}_{init.py_func.__name__}"
+def storage_name(field) -> str:
+    """The storage of a kernel function triple, named by the module and name of its ``field``."""
+    return f"{field.py_func.__module__.rpartition('.')[2]}_{field.py_func.__name__}"
 
 
 #: The helpers of sweeps.py that call the storage's functions; inlined into the kernels.
@@ -66,7 +66,7 @@ def kernels(init, field, flip):
     ``sample`` runs the replicas of a model without field and self-couplings
     through a second copy of the replica loop, loaded with the plain numerator.
     """
-    storage = storage_name(init)
+    storage = storage_name(field)
     inline = njit(inline="always")
     module = load_sweeps(f"sweeps_{storage}", False, init, field, flip, inline)
     module.sample_replica_plain = load_sweeps(f"sweeps_{storage}", True, init, field, flip, inline).sample_replica
