@@ -26,7 +26,7 @@ from isinghop.exact import (
     thermal_averages,
 )
 from isinghop.learning import balanced_patterns, correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
-from isinghop import bqm, finite_size, graded, landscape, meanfield, observables, pictures, plotting, reweighting, vocabulary
+from isinghop import bqm, finite_size, graded, landscape, meanfield, observables, paper, pictures, plotting, reweighting, vocabulary
 from isinghop.playground import playground
 from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
 from isinghop.model import (
@@ -108,6 +108,7 @@ __all__ = [
     "landscape",
     "pictures",
     "plotting",
+    "paper",
     "playground",
     "vocabulary",
     # learning

@@ -1,4 +1,4 @@
-"""Command line: ``isinghop list | run | plot | info | demo`` (also ``python -m isinghop``)."""
+"""Command line: ``isinghop list | run | plot | info | paper | demo`` (also ``python -m isinghop``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from isinghop.demo import plot_demo, recall_demo
+from isinghop.paper import PaperError
 from isinghop.study import StoreFullError, study_names
 
 
@@ -30,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--out", help="PNG to write (default STORE/STUDY.png)")
     info = commands.add_parser("info", help="grid, points done/missing/failed, provenance of a store")
     info.add_argument("store")
+    paper = commands.add_parser("paper", help="run (or resume) every study of the paper and compile its PDF")
+    paper.add_argument("--config", default="quick", help="quick (the same document in minutes) or full")
+    paper.add_argument("--store", default="runs", help="directory of the study stores (default runs)")
+    paper.add_argument("--workers", type=int, help="local worker processes")
+    paper.add_argument("--scheduler", help="dask.distributed scheduler address, e.g. tcp://host:8786")
+    paper.add_argument("--seed", type=int, default=0, help="root seed of every study (default 0)")
     demo = commands.add_parser("demo", help="store random patterns, corrupt one, recall it, plot")
     demo.add_argument("--side", type=int, default=32, help="image side; N = side² sites (default 32)")
     demo.add_argument("--patterns", type=int, default=40, help="number of stored patterns P (default 40)")
@@ -89,6 +96,16 @@ def _run(args) -> None:
     print(f"figure written to {_save_figure(store, None)}")
 
 
+def _paper(args) -> None:
+    from isinghop.paper import build
+
+    try:
+        build(args.config, args.store, scheduler=args.scheduler, workers=args.workers, seed=args.seed)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: finished points are kept in {args.store}; run again to resume", file=sys.stderr)
+        raise SystemExit(130) from None
+
+
 def _info(store: Path) -> None:
     from isinghop.study import store_status
 
@@ -123,9 +140,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"figure written to {_save_figure(Path(args.store), args.out)}")
         elif args.command == "info":
             _info(Path(args.store))
+        elif args.command == "paper":
+            _paper(args)
         else:
             _demo(args)
-    except StoreFullError as error:
+    except (StoreFullError, PaperError) as error:
         parser.exit(1, f"isinghop: error: {error}\n")
     except (TypeError, ValueError, FileNotFoundError) as error:
         parser.exit(2, f"isinghop: error: {error}\n")

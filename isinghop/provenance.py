@@ -17,7 +17,7 @@ import numpy as np
 __all__ = ["collect", "stamp", "TIMING_ATTRS"]
 
 #: Attributes that differ between otherwise identical runs.
-TIMING_ATTRS = ("start_time", "end_time", "wall_time_s", "history")
+TIMING_ATTRS = ("start_time", "end_time", "wall_time_s", "history", "compute_time_s")
 
 
 def _git_describe() -> str:

@@ -172,6 +172,9 @@ class Study:
     point but are not made dimensions of the merged Dataset.
     ``animate(dataset, directory)``, when given, writes animations drawn
     from the merged Dataset into ``directory`` and returns their paths.
+    ``findings(dataset)``, when given, returns the results the paper quotes,
+    computed from the merged Dataset alone: a dict of name →
+    :class:`isinghop.paper.Number` or :class:`isinghop.paper.Claim`.
     """
 
     name: str
@@ -184,6 +187,7 @@ class Study:
     thermal_keys: tuple | None = None
     sections: tuple = ()
     animate: Callable | None = None
+    findings: Callable | None = None
 
     def streams(self, root: np.random.SeedSequence, point: dict) -> tuple:
         """The disorder and thermal ``SeedSequence`` of a point, from the root seed and the keyed coordinates.
@@ -407,7 +411,9 @@ def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path:
     import shutil
 
     checkpoints = Path(path).parent.parent / "checkpoints" / Path(path).stem
+    begin = time.perf_counter()
     dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints))
+    provenance = provenance | {"compute_time_s": time.perf_counter() - begin}
     for name in reversed([name for name in point if name not in sections]):
         dataset = dataset.expand_dims({name: [point[name]]})
         dataset[name].attrs.update(cf_attrs(coordinates.get(name, {})))
@@ -697,7 +703,9 @@ def load_store(store):
         The points merged by coordinates (outer join over the grid; a
         missing section's variables are absent), with
         the coordinates' attrs, the fixed parameters and the last run's
-        provenance; attributes ``point_keys`` and ``missing_points`` (JSON lists).
+        provenance; attributes ``point_keys`` and ``missing_points`` (JSON
+        lists) and ``compute_time_s``, the seconds spent computing the
+        finished points (NaN for points written before it was recorded).
     """
     import xarray as xr
 
@@ -708,17 +716,19 @@ def load_store(store):
     if not sound:
         raise ValueError(f"store: no finished points of the current grid in {store}")
     parts = []
+    compute_time = 0.0
     for key in keys:
         if key in sound:
             with xr.open_dataset(store / "points" / f"{_digest(key)}.nc", engine="h5netcdf") as part:
                 parts.append(part.load())
+            compute_time += float(parts[-1].attrs.get("compute_time_s", np.nan))
     merged = xr.merge(parts, join="outer", compat="no_conflicts", combine_attrs="drop_conflicts")
     dims = [name for name in record["grid"] if name in merged.dims]  # section coordinates are not dims
     merged = merged.reindex({name: record["grid"][name] for name in dims})
     for name in dims:
         merged[name].attrs.update(next(part for part in parts if name in part.dims)[name].attrs)
     merged.attrs.pop("point_key", None)
-    attrs = record.get("provenance", {}) | {"point_keys": json.dumps([k for k in keys if k in sound]),
+    attrs = record.get("provenance", {}) | {"compute_time_s": compute_time, "point_keys": json.dumps([k for k in keys if k in sound]),
                                             "missing_points": json.dumps([k for k in keys if k not in sound])}
     return stamp(merged, attrs)
 

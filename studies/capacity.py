@@ -220,6 +220,30 @@ def plot(dataset):
     return fig
 
 
+def findings(dataset):
+    """The paper's numbers: α_c(∞) extrapolated in N^(−1/2) (statistical and systematic error) against the
+    RS α_c, and the overlap at α = 0.1 for the largest N against AGS."""
+    from isinghop.paper import Number, agreement, mean_error
+
+    capacity = ih.meanfield.ags_capacity(0.0)
+    sizes, values, errors = apparent_capacity(dataset, "overlap_from_pattern", SUCCESS)
+    limit, statistical, _, _ = extrapolate_in_size(sizes, values, errors, exponent=0.5)
+    spread = np.ptp([row[2] for row in extrapolations(dataset)]) / 2
+    extrapolated = Number(limit, float(np.hypot(statistical, spread)))
+    largest = dataset.sel(n_sites=dataset["n_sites"].max(), alpha=0.1)
+    overlap = mean_error(largest["overlap_from_pattern"])
+    theory = float(largest["theory_overlap"])
+    return {
+        "alpha_c_rs": Number(capacity),
+        "alpha_c": extrapolated,
+        "alpha_c_systematic": Number(spread, digits=1),
+        "alpha_c_agreement": agreement(extrapolated, capacity, "the replica-symmetric capacity"),
+        "largest_sites": Number(dataset["n_sites"].max()),
+        "overlap_01": overlap,
+        "overlap_01_theory": Number(theory),
+        "overlap_01_agreement": agreement(overlap, theory, "the AGS overlap"),
+    }
+
 STUDY = ih.Study(
     name="capacity",
     description="zero-temperature recall against the load for N = 250-16000 beside the AGS T = 0 theory",
@@ -230,4 +254,5 @@ STUDY = ih.Study(
         "n_sites": {"units": "1", "long_name": "N", "description": "number of sites"},
         "alpha": {"units": "1", "long_name": "load α", "description": "stored patterns per site, P/N"},
     },
+    findings=findings,
 )

@@ -408,6 +408,22 @@ def plot(dataset):
     return fig
 
 
+def findings(dataset):
+    """The paper's numbers: the χ² tests of every route against the exact laws, combined; the slowest
+    anneal's test; the Arrhenius barrier against the exact one."""
+    from isinghop.paper import Number, combined_p_value
+
+    slowest = dataset["anneal_p_value"].isel(anneal_sweeps=-1)
+    return {
+        "route_tests": Number(np.isfinite(dataset["route_p_value"]).sum()),
+        "route_agreement": combined_p_value(dataset["route_p_value"], "the end states of every route and the "
+                                            "exact absorption and Boltzmann laws"),
+        "anneal_sweeps_longest": Number(dataset["anneal_sweeps"].max()),
+        "anneal_p_smallest": Number(slowest.min(), digits=2),
+        "barrier_exact": Number(dataset["barrier"].isel(net=0)),
+        "barrier_fitted": Number(dataset["barrier_fitted"].isel(net=0), digits=3),
+    }
+
 STUDY = ih.Study(
     name="dynamics_vs_thermal",
     description="zero-T dynamics, T = 0 Monte Carlo, annealing and Boltzmann on one model; end states at large N",
@@ -416,4 +432,5 @@ STUDY = ih.Study(
     plot=plot,
     coordinates={"section": {"units": "1", "long_name": "section", "description": "one experiment of the study"}},
     sections=("section",),
+    findings=findings,
 )

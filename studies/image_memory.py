@@ -364,6 +364,23 @@ def animate(dataset, directory):
     return list(paths)
 
 
+def findings(dataset):
+    """The paper's numbers: final overlaps of the single picture after 40 % flips, inversion and half
+    inversion (synchronous and random-order), and of the pair after masking 98 % of one picture."""
+    from isinghop.paper import Number
+
+    final = dataset["single_final_overlap"].isel(single_pattern=0).mean("replica")
+    mask = dataset["pair_mask_final_overlap"].sel(mask_fraction=0.98, method="nearest").mean("replica")
+    return {
+        "flip_40": Number(final.sel(corruption="flip 0.4", schedule="permutation"), digits=3),
+        "inverted": Number(final.sel(corruption="inverted", schedule="permutation"), digits=3),
+        "half_synchronous": Number(final.sel(corruption="half inverted", schedule="synchronous"), digits=3),
+        "half_permutation": Number(final.sel(corruption="half inverted", schedule="permutation"), digits=3),
+        "mask_fraction": Number(mask["mask_fraction"]),
+        "mask_own": Number(mask.isel(pair_pattern=0), digits=3),
+        "mask_other": Number(mask.isel(pair_pattern=1), digits=3),
+    }
+
 STUDY = ih.Study(
     name="image_memory",
     description="pictures stored as Hebbian memories: corruptions, synchronous vs asynchronous recall, mirrors",
@@ -374,4 +391,5 @@ STUDY = ih.Study(
                             "description": "single: one picture at 128 x 128; pair: two pictures at 64 x 64"}},
     sections=("memory",),
     animate=animate,
+    findings=findings,
 )

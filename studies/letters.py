@@ -271,6 +271,19 @@ def animate(dataset, directory):
     return paths
 
 
+def findings(dataset):
+    """The paper's numbers per learning rule: letters that are fixed points, and the recall probability
+    from the least noisy cues (mean over letters)."""
+    from isinghop.paper import Number
+
+    out = {}
+    recall = dataset["recall_probability"].sel(noise=dataset["noise"].min()).mean("letter")
+    for rule in dataset["rule"].values:
+        out[f"fixed_{rule}"] = Number(dataset["fixed_point"].sel(rule=rule).sum())
+        out[f"recall_{rule}"] = Number(recall.sel(rule=rule), digits=2)
+    out["noise"] = Number(dataset["noise"].min())
+    return out
+
 STUDY = ih.Study(
     name="letters",
     description="the 26 capital letters as correlated patterns: Hebb vs Storkey vs pseudo-inverse",
@@ -281,4 +294,5 @@ STUDY = ih.Study(
                           "description": "hebbian, storkey or pseudo_inverse couplings of the 26 letters"}},
     thermal_keys=(),
     animate=animate,
+    findings=findings,
 )

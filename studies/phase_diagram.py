@@ -430,6 +430,29 @@ def _mixture_panel(axis, dataset):
     axis.legend(fontsize=7)
 
 
+def findings(dataset):
+    """The paper's numbers: the AGS retrieval temperatures of both loads, the mixtures' stability
+    temperatures, and the overlap of the largest N at the smaller load against AGS below 0.8 T_M."""
+    from isinghop.paper import Number, chi2_agreement, mean_error
+
+    largest = dataset.sel(n_sites=dataset["n_sites"].max())
+    low, high = largest["alpha"].values.min(), largest["alpha"].values.max()
+    here = largest.sel(alpha=low)
+    below = here["T"].values[here["T"].values < 0.8 * float(here["ags_retrieval_temperature"])]
+    measured = [mean_error(here["overlap"].sel(T=T)) for T in below]
+    mixtures = largest["mixture_stability_temperature"]
+    return {
+        "alpha_low": Number(low), "alpha_high": Number(high),
+        "T_M_low": Number(largest["ags_retrieval_temperature"].sel(alpha=low)),
+        "T_M_high": Number(largest["ags_retrieval_temperature"].sel(alpha=high)),
+        "T_g_high": Number(largest["spin_glass_temperature"].sel(alpha=high)),
+        "T_3": Number(mixtures.sel(mixture=3)), "T_5": Number(mixtures.sel(mixture=5)),
+        "largest_sites": Number(largest["n_sites"]),
+        "overlap_agreement": chi2_agreement([m.value for m in measured], [m.error for m in measured],
+                                            here["ags_overlap"].sel(T=below).values,
+                                            "the AGS overlap at the smaller load, below 0.8 of its retrieval temperature"),
+    }
+
 STUDY = ih.Study(
     name="phase_diagram",
     description="Metropolis from a stored pattern over (alpha, T) and mixtures at alpha -> 0, beside AGS theory",
@@ -441,4 +464,5 @@ STUDY = ih.Study(
         "n_sites": {"units": "1", "long_name": "N", "description": "number of sites"},
     },
     sections=("part",),
+    findings=findings,
 )

@@ -110,6 +110,19 @@ def plot(dataset):
     return fig
 
 
+def findings(dataset):
+    """The paper's numbers: zero-T recall from the least noisy cue at the smallest load and at the load
+    nearest 0.18 (above α_c), mean over pattern sets."""
+    from isinghop.paper import Number, mean_error
+
+    recall = dataset["overlap_recall"].sel(noise=dataset["noise"].min())
+    loaded = recall.sel(alpha=0.18, method="nearest")
+    return {
+        "noise": Number(dataset["noise"].min()),
+        "alpha_low": Number(recall["alpha"].min()), "recall_low": mean_error(recall.sel(alpha=recall["alpha"].min())),
+        "alpha_high": Number(loaded["alpha"]), "recall_high": mean_error(loaded),
+    }
+
 STUDY = ih.Study(
     name="retrieval",
     description="overlap after zero-T recall and after Metropolis over load α and cue noise, for several T",
@@ -121,4 +134,5 @@ STUDY = ih.Study(
         "noise": {"units": "1", "long_name": "cue noise", "description": "fraction of the cue's sites flipped"},
     },
     disorder_keys=("alpha",),
+    findings=findings,
 )

@@ -282,6 +282,22 @@ def _network_panels(axes, dataset):
     one.legend(fontsize=7)
 
 
+def findings(dataset):
+    """The paper's numbers: the unit's coercive input, λ_max of J at the largest load against the
+    Marchenko–Pastur edge 1 + 2√α, and the origin's growth rate at the largest β λ_max against β λ_max − 1."""
+    from isinghop.paper import Number, mean_error
+
+    alpha = float(dataset["alpha"].max())
+    ratio = float(dataset["beta_ratio"].max())
+    return {
+        "coercive_input": Number(dataset["coercive_input"]),
+        "alpha": Number(alpha),
+        "lambda_max": mean_error(dataset["lambda_max"].sel(alpha=alpha)),
+        "lambda_edge": Number(1 + 2 * np.sqrt(alpha)),
+        "ratio": Number(ratio),
+        "origin_rate": mean_error(dataset["origin_rate"].sel(beta_ratio=ratio)),
+    }
+
 STUDY = ih.Study(
     name="single_neuron",
     description="the graded single neuron (pitchfork, flow, switching) and the graded-response network",
@@ -290,4 +306,5 @@ STUDY = ih.Study(
     plot=plot,
     coordinates={"part": {"units": "1", "long_name": "part", "description": "neuron or network"}},
     sections=("part",),
+    findings=findings,
 )

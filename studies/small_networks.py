@@ -199,6 +199,25 @@ def plot(dataset):
     return fig
 
 
+def findings(dataset):
+    """The paper's numbers: fixed points of the frustrated triangle and of the two-pattern net under the
+    tie rules, the synchronous 2-cycle, and the spurious fixed points with and without self-coupling."""
+    from isinghop.paper import Number, mean_error
+
+    sequential = dataset.sel(schedule="sequential")
+    counts = dataset["self_coupling_counts"].sel(count_kind="spurious", sc_sites=dataset["sc_sites"].max())
+    return {
+        "triangle_keep": Number(sequential["fixed_points"].sel(net="frustrated_triangle", tie="keep")),
+        "triangle_up": Number(sequential["fixed_points"].sel(net="frustrated_triangle", tie="up")),
+        "two_patterns_keep": Number(sequential["fixed_points"].sel(net="hebb_3_two", tie="keep")),
+        "two_patterns_up": Number(sequential["fixed_points"].sel(net="hebb_3_two", tie="up")),
+        "synchronous_cycles": Number(dataset["cycles"].sel(net="hebb_2_minus_plus", schedule="synchronous",
+                                                           tie="keep")),
+        "spurious_sites": Number(dataset["sc_sites"].max()),
+        "spurious_zero": mean_error(counts.sel(diagonal="zero"), "sc_sample"),
+        "spurious_diagonal": mean_error(counts.sel(diagonal="P/N"), "sc_sample"),
+    }
+
 STUDY = ih.Study(
     name="small_networks",
     description="the lecture notes' small networks: fixed points, cycles, exact absorption, self-couplings",
@@ -207,4 +226,5 @@ STUDY = ih.Study(
     plot=plot,
     coordinates={"section": {"units": "1", "long_name": "section", "description": "one experiment of the study"}},
     sections=("section",),
+    findings=findings,
 )

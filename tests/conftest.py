@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 from hypothesis import HealthCheck, settings
 
 # Derandomised, no deadline (first calls may compile), a modest number of examples.
@@ -14,3 +16,17 @@ settings.register_profile(
 )
 settings.register_profile("thorough", deadline=None, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def quick_stores(tmp_path_factory):
+    """One directory of quick study stores (``<study>-quick``, root seed 0) for the whole session, shared by
+    the study tests and the paper, so that each quick study runs once."""
+    return tmp_path_factory.mktemp("quick-stores")
+
+
+def run_quick(stores, name):
+    """The quick config of study ``name`` with root seed 0, run (or resumed) in the shared store."""
+    import isinghop as ih
+
+    return ih.run(name, "quick", stores / f"{name}-quick", rng=0)

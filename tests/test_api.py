@@ -12,7 +12,7 @@ MODULES = ["isinghop", "isinghop.model", "isinghop.learning", "isinghop.spins", 
            "isinghop.montecarlo", "isinghop.observables", "isinghop.exact", "isinghop.transitions",
            "isinghop.vocabulary", "isinghop.rng", "isinghop.study", "isinghop.demo", "isinghop.provenance", "isinghop.meanfield", "isinghop.finite_size", "isinghop.reweighting", "isinghop.landscape",
            "isinghop.pictures", "isinghop.plotting", "isinghop.graded", "isinghop.playground",
-           "isinghop.testing", "isinghop.bqm", "isinghop.model_io"]
+           "isinghop.testing", "isinghop.bqm", "isinghop.model_io", "isinghop.paper"]
 
 
 def _public_callables():

@@ -6,11 +6,12 @@ import pytest
 import isinghop as ih
 from isinghop.finite_size import extrapolate_in_size, level_crossing
 from isinghop.testing import assert_study_dataset
+from conftest import run_quick
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory):
-    return ih.run("capacity", "quick", tmp_path_factory.mktemp("capacity"), rng=0)
+def quick(quick_stores):
+    return run_quick(quick_stores, "capacity")
 
 
 def test_quick_config_meets_the_contract_and_holds_the_theory(quick):

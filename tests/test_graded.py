@@ -9,6 +9,7 @@ import isinghop as ih
 from isinghop import graded
 from isinghop.meanfield import curie_weiss, curie_weiss_spinodal
 from isinghop.testing import assert_study_dataset
+from conftest import run_quick
 
 
 def _roots(lam, h=0.0):
@@ -122,8 +123,8 @@ def test_fixed_points_solve_the_mean_field_equations_and_become_binary():
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory):
-    return ih.run("single_neuron", "quick", tmp_path_factory.mktemp("neuron"), rng=0)
+def quick(quick_stores):
+    return run_quick(quick_stores, "single_neuron")
 
 
 def test_single_neuron_study_meets_the_contract(quick):

@@ -8,11 +8,12 @@ import pytest
 import isinghop as ih
 from isinghop.pictures import SAMPLE_PICTURES, letter_patterns, picture_pattern, sample_picture
 from isinghop.testing import assert_study_dataset
+from conftest import run_quick
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory):
-    return ih.run("image_memory", "quick", tmp_path_factory.mktemp("images"), rng=0)
+def quick(quick_stores):
+    return run_quick(quick_stores, "image_memory")
 
 
 def test_quick_config_meets_the_contract_and_draws(quick, tmp_path):

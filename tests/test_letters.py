@@ -7,11 +7,12 @@ from PIL import Image
 import isinghop as ih
 from isinghop.dynamics import recall_curve
 from isinghop.testing import assert_study_dataset
+from conftest import run_quick
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory):
-    return ih.run("letters", "quick", tmp_path_factory.mktemp("letters"), rng=0)
+def quick(quick_stores):
+    return run_quick(quick_stores, "letters")
 
 
 def test_quick_config_meets_the_contract_draws_and_animates(quick, tmp_path):

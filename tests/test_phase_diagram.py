@@ -10,6 +10,7 @@ from isinghop.observables import compare_halves
 from isinghop.studies.phase_diagram import escape_temperature
 from isinghop.testing import assert_study_dataset
 from reference import ar1
+from conftest import run_quick
 
 THEORY = ("ags_overlap", "ags_q", "ags_overlap_line", "ags_q_line", "ags_retrieval_temperature",
           "spin_glass_temperature", "line_retrieval_temperature", "line_almeida_thouless", "line_global_load",
@@ -17,8 +18,8 @@ THEORY = ("ags_overlap", "ags_q", "ags_overlap_line", "ags_q_line", "ags_retriev
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory):
-    return ih.run("phase_diagram", "quick", tmp_path_factory.mktemp("phase_diagram"), rng=0)
+def quick(quick_stores):
+    return run_quick(quick_stores, "phase_diagram")
 
 
 @pytest.mark.slow

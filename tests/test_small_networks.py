@@ -5,11 +5,12 @@ import pytest
 
 import isinghop as ih
 from isinghop.testing import assert_study_dataset
+from conftest import run_quick
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory):
-    return ih.run("small_networks", "quick", tmp_path_factory.mktemp("small"), rng=0)
+def quick(quick_stores):
+    return run_quick(quick_stores, "small_networks")
 
 
 def _attractors(ds, net, schedule, tie):

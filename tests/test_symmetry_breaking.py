@@ -13,11 +13,12 @@ import isinghop as ih
 from isinghop.meanfield import curie_weiss_finite, curie_weiss_spinodal
 from isinghop.testing import assert_study_dataset
 from isinghop.transitions import transition_graph
+from conftest import run_quick
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory):
-    return ih.run("symmetry_breaking", "quick", tmp_path_factory.mktemp("symmetry"), rng=0)
+def quick(quick_stores):
+    return run_quick(quick_stores, "symmetry_breaking")
 
 
 @pytest.mark.slow

@@ -1,0 +1,420 @@
+"""The project's paper, rebuilt from study data: run every study it quotes, draw, write the numbers, compile.
+
+:func:`build` runs (or resumes) each study of :data:`PAPER_STUDIES` in one
+configuration into ``STORE/<study>-<config>``, draws each study's figure from
+its merged Dataset, and writes ``paper.json`` beside the figures: every
+number the text quotes (a :class:`Number`, with its error where it has one,
+from the study's ``findings``), every claim that compares simulation with
+theory (a :class:`Claim`, whose sentence is chosen by the data), the
+benchmark figures read from the benchmark scripts' JSON files in
+``STORE/benchmarks`` (``missing`` where a benchmark has not been run), and
+the provenance of every study. The Typst source ``paper/isinghop.typ``
+reads that file and the figures; nothing in the text is typed in by hand,
+and a key the data do not provide stops the compilation.
+
+Two checks keep the paper honest: a number or claim whose value differs
+from the previous build of the same configuration and seed stops the build
+(determinism; delete the old ``paper.json`` to accept a deliberate change),
+and a claim that the data turn false is printed, and stops a ``full`` build
+after its PDF is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["Number", "Claim", "PaperError", "PAPER_STUDIES", "CONFIGS", "format_value", "agreement",
+           "chi2_agreement", "combined_p_value", "mean_error", "findings", "build", "paper_source"]
+
+#: The studies the paper quotes, in the order of its sections.
+PAPER_STUDIES = ("small_networks", "dynamics_vs_thermal", "symmetry_breaking", "capacity", "phase_diagram",
+                 "retrieval", "image_memory", "letters", "single_neuron")
+#: The configurations the paper builds from (``quick``: the same document in minutes).
+CONFIGS = ("quick", "full")
+#: The benchmark scripts whose JSON output the paper reads (``benchmarks/results/<name>.json``).
+BENCHMARKS = ("bench_montecarlo",)
+MINUS = "\u2212"
+SUPERSCRIPTS = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+class PaperError(Exception):
+    """The paper cannot be built: a study failed, a number changed, a claim failed, or Typst refused."""
+
+
+def format_value(value: float, error: float | None = None, digits: int = 4) -> str:
+    """``value ± error`` rounded as the error allows, or ``value`` to ``digits`` significant digits.
+
+    The error keeps two significant digits when its leading digits are
+    below 355, else one (the Particle Data Group's rule); the value is
+    rounded to the same decimal place. Negative numbers get a true minus.
+
+    Returns
+    -------
+    str
+        E.g. ``"0.9515 ± 0.0006"``, ``"0.138 ± 0.012"``, ``"−0.375"``, ``"8.7 × 10⁻⁹"``.
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"value: expected a finite number, got {value!r}")
+    if error is None or not float(error) > 0:
+        if error is not None and not math.isfinite(float(error)):
+            raise ValueError(f"error: expected a finite number or None, got {error!r}")
+        if value != 0 and abs(value) < 1e-3:
+            mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+            return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}".replace("-", MINUS)
+        text = f"{value:.{digits}g}" if abs(value) < 10**digits else f"{value:.0f}"
+        return text.replace("-", MINUS)
+    error = float(error)
+    if not math.isfinite(error):
+        raise ValueError(f"error: expected a finite number or None, got {error!r}")
+    exponent = math.floor(math.log10(error))
+    leading = round(error / 10 ** (exponent - 2))
+    if leading >= 950:
+        exponent, leading = exponent + 1, 100
+    significant = 2 if leading < 355 else 1
+    decimals = max(significant - 1 - exponent, 0)
+    quantum = 10.0 ** (exponent - significant + 1)
+    rounded_error = round(error / quantum) * quantum
+    rounded_value = round(value / quantum) * quantum
+    return f"{rounded_value:.{decimals}f} ± {rounded_error:.{decimals}f}".replace("-", MINUS)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number the paper quotes: its value, its standard error (``None``: exact or theory), its unit.
+
+    Attributes
+    ----------
+    value : float
+        The value.
+    error : float or None
+        One standard error (from independent disorder samples or the
+        statistics of a chain); ``None`` for exact and theoretical values.
+    unit : str
+        Text after the number (e.g. ``"%"`` or ``"s"``); empty for pure numbers.
+    digits : int
+        Significant digits when there is no error.
+    """
+
+    value: float
+    error: float | None = None
+    unit: str = ""
+    digits: int = 4
+
+    def __post_init__(self):
+        object.__setattr__(self, "value", float(self.value))
+        if self.error is not None:
+            object.__setattr__(self, "error", float(self.error))
+        format_value(self.value, self.error, self.digits)  # refuses NaN and infinities now
+
+    @property
+    def text(self) -> str:
+        """The number as the paper prints it, with its error and unit."""
+        number = format_value(self.value, self.error, self.digits)
+        if self.error is not None and self.unit:
+            number = f"({number})"
+        return f"{number}\u2009{self.unit}" if self.unit else number
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement comparing simulation with theory whose wording the data choose.
+
+    Attributes
+    ----------
+    holds : bool
+        Whether the data support the claim.
+    text : str
+        The sentence that is true of the data (the claim, or its negation).
+    """
+
+    holds: bool
+    text: str
+
+
+def mean_error(data, dim: str = "sample") -> Number:
+    """Mean over independent samples along ``dim`` and its standard error, as a :class:`Number`.
+
+    Returns
+    -------
+    Number
+        ``mean ± std(ddof=1)/√n`` over the ``dim`` axis of ``data`` (an
+        ``xarray.DataArray``; every other axis averaged first).
+    """
+    others = [name for name in data.dims if name != dim]
+    per_sample = data.mean(others) if others else data
+    values = np.asarray(per_sample, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size < 2:
+        raise ValueError(f"data: need two or more finite samples along {dim!r} for an error, got {values.size}")
+    return Number(values.mean(), values.std(ddof=1) / np.sqrt(values.size))
+
+
+def agreement(measured: Number, theory: float, what: str, *, sigmas: float = 3.0) -> Claim:
+    """Does ``measured`` agree with ``theory`` within ``sigmas`` standard errors?
+
+    Returns
+    -------
+    Claim
+        ``"agrees with WHAT (θ) within kσ (z = …)"`` when
+        ``|measured − theory| ≤ sigmas·error``, else ``"differs from WHAT (θ)
+        by z standard errors"``.
+    """
+    if measured.error is None or not measured.error > 0:
+        raise ValueError(f"measured: a comparison with theory needs an error, got {measured!r}")
+    z = abs(measured.value - theory) / measured.error
+    reference = f"{what} ({format_value(theory)})"
+    if z <= sigmas:
+        return Claim(True, f"agrees with {reference} within {sigmas:g} standard errors (z = {z:.1f})")
+    return Claim(False, f"differs from {reference} by {z:.1f} standard errors")
+
+
+def chi2_agreement(values, errors, theory, what: str, *, p_min: float = 1e-3) -> Claim:
+    """Do the ``values`` (independent, with standard ``errors``) agree with ``theory`` as a whole?
+
+    The χ² of the residuals over the finite values has as many degrees of
+    freedom as values; the claim holds when its p-value is at least ``p_min``.
+
+    Returns
+    -------
+    Claim
+        ``"agree with WHAT: χ² = … for k values (p = …)"``, or ``"disagree …"``.
+    """
+    from scipy.stats import chi2
+
+    values, errors, theory = (np.asarray(a, dtype=float).ravel() for a in np.broadcast_arrays(values, errors, theory))
+    keep = np.isfinite(values) & np.isfinite(theory) & (errors > 0)
+    if not keep.any():
+        raise ValueError("values: no finite value with a positive error to compare")
+    statistic = float((((values - theory) / errors)[keep] ** 2).sum())
+    p_value = float(chi2.sf(statistic, keep.sum()))
+    verb = "agree with" if p_value >= p_min else "disagree with"
+    return Claim(p_value >= p_min, f"{verb} {what}: χ² = {statistic:.1f} for {keep.sum()} values "
+                                   f"(p = {format_value(p_value, digits=2)})")
+
+
+def combined_p_value(p_values, what: str, *, p_min: float = 1e-3) -> Claim:
+    """Fisher's combination of independent tests' p-values; the claim holds when it is at least ``p_min``.
+
+    Returns
+    -------
+    Claim
+        ``"WHAT: the k tests combine to p = …"`` (holding or not).
+    """
+    from scipy.stats import combine_pvalues
+
+    p_values = np.asarray(p_values, dtype=float).ravel()
+    p_values = p_values[np.isfinite(p_values)]
+    if p_values.size == 0:
+        raise ValueError("p_values: none is finite")
+    combined = float(combine_pvalues(p_values, method="fisher").pvalue)
+    verdict = "consistent" if combined >= p_min else "inconsistent"
+    return Claim(combined >= p_min, f"{what} are {verdict}: the {p_values.size} tests combine "
+                                    f"(Fisher) to p = {format_value(combined, digits=2)}")
+
+
+def findings(name: str, dataset) -> dict:
+    """The numbers and claims of one study for the paper, keyed ``"<study>.<name>"``.
+
+    Returns
+    -------
+    dict
+        ``{key: {"text": …, "value": …, "error": …}}`` for numbers and
+        ``{key: {"text": …, "holds": …}}`` for claims.
+    """
+    from isinghop.study import load_study
+
+    study = load_study(name)
+    if study.findings is None:
+        return {}
+    out = {}
+    for key, item in study.findings(dataset).items():
+        if isinstance(item, Number):
+            out[f"{name}.{key}"] = asdict(item) | {"text": item.text}
+        elif isinstance(item, Claim):
+            out[f"{name}.{key}"] = {"holds": bool(item.holds), "text": item.text}
+        else:
+            raise TypeError(f"{name}.findings: {key!r} is a {type(item).__name__}, not a Number or a Claim")
+    return out
+
+
+def paper_source() -> Path:
+    """The paper's Typst sources: ``paper/`` of the project checkout this package runs from.
+
+    Returns
+    -------
+    pathlib.Path
+        The directory holding ``isinghop.typ``.
+    """
+    for candidate in (Path(__file__).resolve().parent.parent / "paper", Path.cwd() / "paper"):
+        if (candidate / "isinghop.typ").is_file():
+            return candidate
+    raise PaperError("the paper's sources (paper/isinghop.typ) are not here: run from a checkout of the project")
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}"
+
+
+def _run_studies(config, store, seed, scheduler, workers, say) -> dict:
+    from isinghop.study import load_study, run
+
+    datasets = {}
+    for name in PAPER_STUDIES:
+        say(f"study {name} ({config})")
+        try:
+            dataset = run(load_study(name), config, store / f"{name}-{config}", scheduler=scheduler,
+                          workers=workers, rng=seed)
+        except Exception as error:  # noqa: BLE001 - any failure of a study stops the paper, named
+            raise PaperError(f"study {name} ({config}) failed: {_one_line(error)}") from error
+        failed = json.loads(dataset.attrs["failed_points"])
+        missing = json.loads(dataset.attrs["missing_points"])
+        if failed or missing:
+            raise PaperError(f"study {name} ({config}) failed: {len(failed) or len(missing)} point(s) did not "
+                             f"finish; errors in {store / f'{name}-{config}' / 'failed'}")
+        datasets[name] = dataset
+    return datasets
+
+
+def _benchmarks(store: Path, source: Path) -> dict:
+    """Each benchmark's JSON from ``STORE/benchmarks`` (copied there from the checkout's
+    ``benchmarks/results`` when only that exists), or ``{"missing": True}``."""
+    out = {}
+    folder = store / "benchmarks"
+    for name in BENCHMARKS:
+        path = folder / f"{name}.json"
+        committed = source.parent / "benchmarks" / "results" / f"{name}.json"
+        if not path.is_file() and committed.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(committed, path)
+        out[name] = json.loads(path.read_text()) if path.is_file() else {"missing": True}
+    return out
+
+
+def _provenance(datasets: dict, config: str, seed: int) -> dict:
+    from isinghop.provenance import collect
+
+    common = collect(seed_entropy=seed, parameters={})
+    studies = []
+    for name, dataset in datasets.items():
+        attrs = dataset.attrs
+        compute = float(attrs.get("compute_time_s", float("nan")))
+        studies.append({"study": name, "config": config, "seed": int(attrs.get("seed_entropy", seed)),
+                        "points": len(json.loads(attrs["point_keys"])),
+                        "compute_time_s": compute if math.isfinite(compute) else None,
+                        "last_run": attrs.get("end_time", "")})
+    return {"isinghop": common["isinghop_version"], "git": common["git_describe"] or "not a git checkout",
+            "python": common["python_version"], "numpy": common["numpy_version"],
+            "numba": common["numba_version"], "machine": platform.platform(),
+            "processor": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "studies": studies}
+
+
+def _changed(previous: dict, numbers: dict) -> list[str]:
+    """Keys whose value, error or claim outcome differs from the previous build's."""
+    changed = []
+    for key, old in previous.items():
+        new = numbers.get(key)
+        if new is None:
+            continue
+        fields = ("holds",) if "holds" in old else ("value", "error")
+        if any(old.get(field) != new.get(field) for field in fields):
+            changed.append(f"{key}: {old['text']} -> {new['text']}")
+    return changed
+
+
+def _write_json(path: Path, content: dict) -> None:
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(content, indent=1, ensure_ascii=False, allow_nan=False))
+    os.replace(temporary, path)
+
+
+def build(config: str = "quick", store="runs", *, scheduler=None, workers: int | None = None, seed: int = 0,
+          source=None, say=print) -> Path:
+    """Run (or resume) every study of the paper, draw its figures, write its numbers, compile its PDF.
+
+    Parameters
+    ----------
+    config : {"quick", "full"}
+        ``quick`` builds the same document from the quick configs (minutes);
+        ``full`` is the real paper.
+    store : path-like
+        Directory of the study stores (``STORE/<study>-<config>``) and of
+        the benchmark results (``STORE/benchmarks``).
+    scheduler, workers
+        As for :func:`isinghop.study.run`: a dask.distributed scheduler address,
+        or the number of local worker processes.
+    seed : int
+        Root seed of every study.
+    source : path-like, optional
+        The directory of ``isinghop.typ`` (default: :func:`paper_source`).
+    say : callable
+        Receives one line per step.
+
+    Returns
+    -------
+    pathlib.Path
+        ``paper/build/isinghop.pdf`` (``full``) or ``isinghop-quick.pdf``.
+    """
+    if config not in CONFIGS:
+        raise ValueError(f"config: expected one of {', '.join(CONFIGS)}, got {config!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
+    try:
+        import typst
+    except ImportError:
+        raise PaperError("the paper is compiled by Typst: python -m pip install 'isinghop[paper]'") from None
+    import matplotlib
+
+    from isinghop.study import load_study
+
+    source = Path(source) if source is not None else paper_source()
+    store = Path(store)
+    started = time.perf_counter()
+    datasets = _run_studies(config, store, int(seed), scheduler, workers, say)
+    out = source / "build" / config
+    numbers = {}
+    for name, dataset in datasets.items():
+        numbers.update(findings(name, dataset))
+    paper_json = out / "paper.json"
+    if paper_json.is_file():
+        previous = json.loads(paper_json.read_text())
+        if previous.get("seed") == int(seed):
+            changed = _changed(previous.get("numbers", {}), numbers)
+            if changed:
+                raise PaperError(f"{len(changed)} number(s) changed since the last {config} build with seed {seed} "
+                                 f"(delete {paper_json} to accept them): {'; '.join(changed)}")
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    figures = {}
+    for name, dataset in datasets.items():
+        say(f"figure {name}")
+        with matplotlib.rc_context({"svg.hashsalt": "isinghop"}):
+            load_study(name).plot(dataset).savefig(out / "figures" / f"{name}.svg", metadata={"Date": None})
+        figures[name] = {"path": f"figures/{name}.svg",
+                         "provenance": f"study {name}, config {config}, root seed {int(seed)}"}
+    content = {"config": config, "seed": int(seed), "numbers": numbers, "figures": figures,
+               "benchmarks": _benchmarks(store, source), "provenance": _provenance(datasets, config, int(seed))}
+    _write_json(paper_json, content)
+    pdf = source / "build" / ("isinghop.pdf" if config == "full" else f"isinghop-{config}.pdf")
+    say(f"compiling {pdf}")
+    try:
+        typst.compile(str(source / "isinghop.typ"), output=str(pdf), root=str(source),
+                      sys_inputs={"build": f"build/{config}"})
+    except typst.TypstError as error:
+        raise PaperError(f"Typst: {_one_line(error)}") from error
+    false = [key for key, item in numbers.items() if item.get("holds") is False]
+    for key in false:
+        say(f"claim false: {key}: {numbers[key]['text']}")
+    if false and config == "full":
+        raise PaperError(f"{len(false)} claim(s) of the paper are false of the data: {', '.join(false)}")
+    say(f"paper written to {pdf} in {time.perf_counter() - started:.0f} s")
+    return pdf

@@ -1,0 +1,126 @@
+"""The paper: built from the quick stores, every figure in it, no number unfilled, and honest checks."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import run_quick
+from isinghop import paper
+from isinghop.cli import main
+
+typst = pytest.importorskip("typst")
+
+SOURCE = Path(__file__).parent.parent / "paper"
+
+
+def test_numbers_are_rounded_as_their_errors_allow():
+    # the Particle Data Group's rule: two significant digits of the error below 355, else one
+    assert paper.format_value(0.95153, 0.00061) == "0.9515 ± 0.0006"
+    assert paper.format_value(0.1381, 0.0123) == "0.138 ± 0.012"
+    assert paper.format_value(2.0, 0.0999) == "2.00 ± 0.10"  # 999 rounds up to 1000: two digits
+    assert paper.format_value(1234.5, 56) == "1230 ± 60"
+    assert paper.format_value(-0.375) == "\u22120.375"
+    assert paper.format_value(8.7e-9, digits=2) == "8.7 × 10\u207b\u2079"
+    with pytest.raises(ValueError, match="value"):
+        paper.Number(float("nan"))
+
+
+def test_claims_follow_the_data():
+    assert paper.agreement(paper.Number(0.140, 0.001), 0.1379, "RS").holds  # z = 2.1 < 3
+    assert not paper.agreement(paper.Number(0.145, 0.001), 0.1379, "RS").holds  # z = 7.1
+    # χ² of 4 residuals of one standard error each is 4 for 4 dof (p = 0.41); ten times larger fails
+    assert paper.chi2_agreement([1, 2, 3, 4], 0.1, [1.1, 1.9, 3.1, 3.9], "x").holds
+    assert not paper.chi2_agreement([1, 2, 3, 4], 0.01, [1.1, 1.9, 3.1, 3.9], "x").holds
+    assert paper.combined_p_value([0.3, 0.6, 0.9], "tests").holds
+    assert not paper.combined_p_value([1e-4, 1e-5, 0.2], "tests").holds
+
+
+@pytest.fixture(scope="module")
+def built(quick_stores, tmp_path_factory):
+    """The quick paper built from the shared quick stores, in a copy of the sources."""
+    source = tmp_path_factory.mktemp("paper") / "paper"
+    shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns("build"))
+    lines = []
+    pdf = paper.build("quick", quick_stores, source=source, say=lines.append)
+    return source, pdf, lines
+
+
+def test_the_quick_paper_holds_every_figure_and_every_number(built):
+    source, pdf, lines = built
+    assert pdf == source / "build" / "isinghop-quick.pdf" and pdf.stat().st_size > 10_000
+    assert pdf.read_bytes().startswith(b"%PDF")
+    images = json.loads(typst.query(str(source / "isinghop.typ"), "figure.where(kind: image)", root=str(source),
+                                    sys_inputs={"build": "build/quick"}))
+    assert sorted(figure["body"]["source"] for figure in images) == sorted(
+        f"build/quick/figures/{name}.svg" for name in paper.PAPER_STUDIES)
+    content = json.loads((source / "build" / "quick" / "paper.json").read_text())
+    # every number and claim the source quotes exists (Typst stops on a missing key) and is filled
+    quoted = set(re.findall(r'#n\("([^"]+)"\)', (source / "isinghop.typ").read_text()))
+    assert quoted <= set(content["numbers"])
+    for key, item in content["numbers"].items():
+        assert item["text"] and "nan" not in item["text"].lower(), key
+    assert all(row["compute_time_s"] is not None for row in content["provenance"]["studies"])
+    assert any(line.startswith("paper written to") for line in lines)
+
+
+def test_a_changed_stored_number_changes_the_text(quick_stores):
+    dataset = run_quick(quick_stores, "capacity")
+    before = paper.findings("capacity", dataset)
+    largest = {"n_sites": dataset["n_sites"].max(), "alpha": 0.1}
+    dataset["overlap_from_pattern"].loc[largest] = dataset["overlap_from_pattern"].loc[largest] * 0.9
+    after = paper.findings("capacity", dataset)
+    assert after["capacity.overlap_01"]["text"] != before["capacity.overlap_01"]["text"]
+    # the overlap now lies ~0.1 below AGS, many errors away: the sentence says so
+    assert before["capacity.overlap_01_agreement"]["holds"]
+    assert not after["capacity.overlap_01_agreement"]["holds"]
+    assert after["capacity.overlap_01_agreement"]["text"].startswith("differs from the AGS overlap")
+
+
+def test_a_number_that_changes_between_builds_stops_the_build(built, quick_stores):
+    source, _, _ = built
+    stored = source / "build" / "quick" / "paper.json"
+    content = json.loads(stored.read_text())
+    content["numbers"]["capacity.overlap_01"]["value"] += 0.01
+    stored.write_text(json.dumps(content))
+    with pytest.raises(paper.PaperError, match="capacity.overlap_01"):
+        paper.build("quick", quick_stores, source=source, say=lambda line: None)
+
+
+def test_a_failing_study_leaves_the_paper_unbuilt_and_names_it(tmp_path, monkeypatch):
+    def broken(study, *args, **kwargs):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr("isinghop.study.run", broken)
+    shutil.copytree(SOURCE, tmp_path / "paper", ignore=shutil.ignore_patterns("build"))
+    with pytest.raises(paper.PaperError) as failure:
+        paper.build("quick", tmp_path / "stores", source=tmp_path / "paper", say=lambda line: None)
+    assert str(failure.value) == "study small_networks (quick) failed: RuntimeError: disk on fire"
+    assert not (tmp_path / "paper" / "build" / "isinghop-quick.pdf").exists()
+
+
+def test_bad_arguments_are_refused_before_any_study_runs(tmp_path):
+    with pytest.raises(ValueError, match="config"):
+        paper.build("medium", tmp_path)
+    with pytest.raises(ValueError, match="seed"):
+        paper.build("quick", tmp_path, seed=-1)
+
+
+def test_the_command_line_reports_a_failure_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(paper, "paper_source", lambda: tmp_path / "nowhere")
+    monkeypatch.setattr("isinghop.study.run", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    with pytest.raises(SystemExit) as exit_code:
+        main(["paper", "--store", str(tmp_path)])
+    assert exit_code.value.code == 1
+    assert capsys.readouterr().err.strip() == "isinghop: error: study small_networks (quick) failed: RuntimeError: boom"
+
+
+def test_mean_error_is_the_standard_error_over_samples():
+    import xarray as xr
+
+    values = xr.DataArray(np.array([[1.0, 3.0], [2.0, 4.0], [3.0, 5.0]]), dims=("sample", "probe"))
+    number = paper.mean_error(values)  # per-sample means 2, 3, 4: mean 3, std 1, error 1/√3
+    assert number.value == 3.0 and np.isclose(number.error, 1 / np.sqrt(3))
