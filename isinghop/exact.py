@@ -43,6 +43,7 @@ __all__ = [
     "fixed_points",
     "basin_fractions",
     "sweep_matrix",
+    "equilibration_sweeps",
     "sweep_matrix_bytes",
     "stationary_distribution",
     "ising_torus_log_partition",
@@ -588,6 +589,59 @@ def _permutation_rows(n: int) -> int:
     """Start states handled at once by the permutation programme (its working set ≤ ``_WORK_BYTES``)."""
     per_row = 8 * (_subset_level_floats(n) + 4 * 2**n)
     return max(1, min(2**n, _WORK_BYTES // per_row))
+
+
+def equilibration_sweeps(matrix, stationary, replicas: int, *, bias: float = 0.01, max_sweeps: int = 100_000) -> int:
+    """Fewest sweeps after which independent chains from uniformly random starts pass for the stationary law.
+
+    The exact law after t sweeps of a uniform start is ``p_t = u Pᵗ``; the
+    chi-square statistic of ``replicas`` independent final states then
+    exceeds its stationary expectation by ``R Σ (p_t − π)² / π``. This is the
+    first t where that excess falls below ``bias``, so a test of the chains
+    against π keeps its size. The chains are independent: only
+    convergence matters, not the autocorrelation time (a uniform start
+    never excites a mode odd under s → −s).
+
+    Parameters
+    ----------
+    matrix : array_like
+        Row-stochastic sweep matrix (:func:`sweep_matrix`).
+    stationary : array_like
+        Its stationary law π (e.g. :func:`boltzmann`), positive.
+    replicas : int
+        Number of independent chains R.
+    bias : float
+        Largest accepted excess of the expected chi-square.
+    max_sweeps : int
+        Give up (``ValueError``) beyond this many sweeps.
+
+    Returns
+    -------
+    int
+        Sweeps t ≥ 1.
+
+    Examples
+    --------
+    A single spin in a field h = 1 at T = 1 under Glauber: one sweep draws
+    from the heat bath, so one sweep suffices whatever the start.
+
+    >>> import isinghop as ih
+    >>> model = ih.dense_model([[0.0]], h=[1.0])
+    >>> ih.exact.equilibration_sweeps(ih.sweep_matrix(model, 1.0, rule="glauber"), ih.boltzmann(model, 1.0), 10**6)
+    1
+    """
+    matrix = np.asarray(matrix, dtype=np.float64)
+    pi = np.asarray(stationary, dtype=np.float64)
+    replicas = positive_int(replicas, "replicas")
+    if matrix.ndim != 2 or matrix.shape != (len(pi), len(pi)) or np.any(pi <= 0):
+        raise ValueError(f"matrix, stationary: expected a square matrix of the law's size and a positive law, got "
+                         f"shapes {matrix.shape} and {pi.shape}")
+    p = np.full(len(pi), 1.0 / len(pi))
+    for sweeps in range(1, max_sweeps + 1):
+        p = p @ matrix
+        if replicas * np.sum((p - pi) ** 2 / pi) < bias:
+            return sweeps
+    raise ValueError(f"max_sweeps: the chains are not equilibrated after {max_sweeps} sweeps")
 
 
 def sweep_matrix_bytes(n_sites: int, schedule: str = "permutation") -> int:

@@ -36,7 +36,7 @@ __all__ = ["Number", "Claim", "PaperError", "PAPER_STUDIES", "CONFIGS", "format_
            "chi2_agreement", "combined_p_value", "mean_error", "findings", "build", "paper_source"]
 
 #: The studies the paper quotes, in the order of its sections.
-PAPER_STUDIES = ("small_networks", "dynamics_vs_thermal", "symmetry_breaking", "capacity", "phase_diagram",
+PAPER_STUDIES = ("small_networks", "validation", "dynamics_vs_thermal", "symmetry_breaking", "capacity", "phase_diagram",
                  "retrieval", "image_memory", "letters", "single_neuron")
 #: The configurations the paper builds from (``quick``: the same document in minutes).
 CONFIGS = ("quick", "full")
@@ -410,7 +410,8 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
         typst.compile(str(source / "isinghop.typ"), output=str(pdf), root=str(source),
                       sys_inputs={"build": f"build/{config}"})
     except typst.TypstError as error:
-        raise PaperError(f"Typst: {_one_line(error)}") from error
+        where = [line.strip(" ┌─") for line in str(getattr(error, "diagnostic", "")).splitlines() if "┌─" in line]
+        raise PaperError(f"Typst: {error}{' at ' + where[0] if where else ''}") from error
     false = [key for key, item in numbers.items() if item.get("holds") is False]
     for key in false:
         say(f"claim false: {key}: {numbers[key]['text']}")

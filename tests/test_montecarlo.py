@@ -88,20 +88,6 @@ REPLICAS = {
 }
 
 
-def sweeps_to_converge(matrix, pi, replicas, bias=0.01):
-    """Fewest sweeps after which the exact law p_t of a uniformly random start adds less than ``bias``
-    to the expected chi-square of ``replicas`` independent final states, R sum (p_t - pi)^2 / pi.
-
-    The replicas are independent chains, so only convergence matters, not tau_exp: the Hebbian model's
-    slowest mode (the flip s -> -s between a pattern and its mirror) is odd, and a uniform start never
-    excites it (12 sweeps instead of 20 tau_exp = 4000 at T = 0.5).
-    """
-    p, sweeps = np.full(len(pi), 1.0 / len(pi)), 0
-    while replicas * np.sum((p - pi) ** 2 / pi) >= bias:
-        p, sweeps = p @ matrix, sweeps + 1
-    return max(sweeps, 1)
-
-
 @pytest.mark.slow
 @pytest.mark.statistical
 @pytest.mark.parametrize("schedule", SINGLE_SITE)
@@ -111,7 +97,8 @@ def sweeps_to_converge(matrix, pi, replicas, bias=0.01):
 def test_samples_follow_the_boltzmann_distribution(kind, T, rule, schedule):
     model = CASES[kind]
     replicas = REPLICAS[kind, T]
-    sweeps = sweeps_to_converge(sweep_matrix(model, T, rule=rule, schedule=schedule), ih.boltzmann(model, T), replicas)
+    sweeps = ih.exact.equilibration_sweeps(sweep_matrix(model, T, rule=rule, schedule=schedule), ih.boltzmann(model, T),
+                                           replicas)
     seed = np.random.SeedSequence([sorted(CASES).index(kind), int(10 * T), len(rule), len(schedule)])
     starts, streams = seed.spawn(2)
     chain = ih.sample(model, ih.random_spins(replicas, 8, rng=starts), T=T, rule=rule, schedule=schedule,

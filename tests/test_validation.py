@@ -1,0 +1,56 @@
+"""The validation study: the samplers against Boltzmann, finite-N Curie–Weiss and Kaufman's torus."""
+
+import numpy as np
+import pytest
+
+import isinghop as ih
+from conftest import run_quick
+from isinghop.testing import assert_study_dataset
+
+
+@pytest.fixture(scope="module")
+def quick(quick_stores):
+    return run_quick(quick_stores, "validation")
+
+
+def test_quick_config_meets_the_contract_and_draws(quick):
+    assert_study_dataset(quick, dims=("bz_model", "cw_sites", "kaufman_L"))
+    assert ih.load_study("validation").plot(quick) is not None
+
+
+def test_final_states_follow_boltzmann(quick):
+    # under the null hypothesis the 48 p-values are uniform; Fisher's combination is then uniform too,
+    # and below 1e-3 with probability 1e-3
+    p = quick["boltzmann_p_value"].values
+    assert np.isfinite(p).all()
+    assert ih.paper.combined_p_value(p, "tests").holds
+    assert (quick["boltzmann_sweeps"] >= 1).all()
+
+
+@pytest.mark.parametrize("variable, dim", [("cw_abs_m", "cw_replica"), ("cw_energy", "cw_replica"),
+                                           ("kaufman_energy", "kaufman_replica")])
+def test_chain_means_agree_with_the_exact_values(quick, variable, dim):
+    # replicas are independent chains: the error of their mean is std/√R; the χ² over every (size, T)
+    # has p ≥ 1e-3 unless the sampler is biased
+    data = quick[variable]
+    mean, error = data.mean(dim), data.std(dim, ddof=1) / np.sqrt(data.sizes[dim])
+    assert ih.paper.chi2_agreement(mean, error, quick[f"{variable}_exact"], "exact").holds
+    # and the test has power: a 2 % shift of the exact values is rejected
+    assert not ih.paper.chi2_agreement(mean, error, quick[f"{variable}_exact"] * 1.02, "exact").holds
+
+
+def test_equilibration_sweeps_follow_the_exact_law():
+    # two spins, J = 1, h = (0.5, −0.3), T = 0.5, Metropolis over random permutations: the law of a uniform
+    # start after t sweeps, u Pᵗ by matrix powers here, approaches Boltzmann geometrically; the answer is the
+    # first t whose excess chi-square R Σ (p_t − π)²/π falls below the bias, and grows like ln R
+    model = ih.dense_model([[0.0, 1.0], [1.0, 0.0]], h=[0.5, -0.3])
+    matrix, law = ih.sweep_matrix(model, 0.5), ih.boltzmann(model, 0.5)
+    found = []
+    for replicas in (10, 10**4, 10**8):
+        excess = [replicas * np.sum((np.full(4, 0.25) @ np.linalg.matrix_power(matrix, t) - law) ** 2 / law)
+                  for t in range(1, 200)]
+        found.append(ih.exact.equilibration_sweeps(matrix, law, replicas))
+        assert found[-1] == 1 + next(t for t, value in enumerate(excess) if value < 0.01)
+    assert found[0] < found[1] < found[2]
+    with pytest.raises(ValueError, match="max_sweeps"):
+        ih.exact.equilibration_sweeps(matrix, law, 10**8, max_sweeps=10)
