@@ -32,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="grid, points done/missing/failed, provenance of a store")
     info.add_argument("store")
     paper = commands.add_parser("paper", help="run (or resume) every study of the paper and compile its PDF")
-    paper.add_argument("--config", default="quick", help="quick (the same document in minutes) or full")
+    paper.add_argument("--config", default="quick", choices=("quick", "full"),
+                       help="quick (the same document in minutes) or full")
     paper.add_argument("--store", default="runs", help="directory of the study stores (default runs)")
     paper.add_argument("--workers", type=int, help="local worker processes")
     paper.add_argument("--scheduler", help="dask.distributed scheduler address, e.g. tcp://host:8786")

@@ -220,10 +220,11 @@ def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled:
     couplings = model.couplings
     spec = couplings.kernel_spec
     tables, size, rows = _tables(model, rule, T_values)
-    shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
-              float(couplings.scale), tol_scaled, RULE_CODES[rule], schedule_code, order, burn_in, record_every,
-              recorded, tables, size, anneal)
-    execute = runner("sample", backend, spec.init, spec.field, spec.flip)
+    hs, raw_diagonal = couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64)
+    shared = (spec.data, hs, raw_diagonal, float(couplings.scale), tol_scaled, RULE_CODES[rule], schedule_code, order,
+              burn_in, record_every, recorded, tables, size, anneal)
+    plain = not (np.any(hs) or np.any(raw_diagonal))
+    execute = runner("sample", backend, spec.init, spec.field, spec.flip, plain)
 
     def run(first_sweep, n_sweeps, first_record, fresh, running, states, T_replica, table_row, records, accepted):
         execute((*shared, first_sweep, n_sweeps, first_record, fresh),

@@ -14,7 +14,10 @@ and a key the data do not provide stops the compilation.
 
 Two checks keep the paper honest: a number or claim whose value differs
 from the previous build of the same configuration and seed stops the build
-(determinism; delete the old ``paper.json`` to accept a deliberate change),
+(determinism: the printed value and error, or a claim's sentence; delete
+the old ``paper.json`` to accept a deliberate change; a resumed store
+re-reads its points, so the check covers the findings, and a fresh store
+the sampling too),
 and a claim that the data turn false is printed, and stops a ``full`` build
 after its PDF is written.
 """
@@ -32,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Number", "Claim", "PaperError", "PAPER_STUDIES", "CONFIGS", "format_value", "agreement",
+__all__ = ["Number", "Claim", "PaperError", "PAPER_STUDIES", "CONFIGS", "SIZE", "format_value", "agreement",
            "chi2_agreement", "combined_p_value", "mean_error", "findings", "build", "paper_source"]
 
 #: The studies the paper quotes, in the order of its sections.
@@ -65,17 +68,15 @@ def format_value(value: float, error: float | None = None, digits: int = 4) -> s
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"value: expected a finite number, got {value!r}")
-    if error is None or not float(error) > 0:
-        if error is not None and not math.isfinite(float(error)):
-            raise ValueError(f"error: expected a finite number or None, got {error!r}")
+    if error is not None and not (math.isfinite(float(error)) and float(error) >= 0):
+        raise ValueError(f"error: expected a finite non-negative number or None, got {error!r}")
+    if error is None or float(error) == 0:
         if value != 0 and abs(value) < 1e-3:
             mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
             return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}".replace("-", MINUS)
-        text = f"{value:.{digits}g}" if abs(value) < 10**digits else f"{value:.0f}"
-        return text.replace("-", MINUS)
+        text = f"{value:.{digits}g}"
+        return (f"{value:.0f}" if "e" in text else text).replace("-", MINUS)
     error = float(error)
-    if not math.isfinite(error):
-        raise ValueError(f"error: expected a finite number or None, got {error!r}")
     exponent = math.floor(math.log10(error))
     leading = round(error / 10 ** (exponent - 2))
     if leading >= 950:
@@ -103,12 +104,17 @@ class Number:
         Text after the number (e.g. ``"%"`` or ``"s"``); empty for pure numbers.
     digits : int
         Significant digits when there is no error.
+    samples : int or None
+        The number of independent samples the error was estimated from
+        (comparisons then use Student's t with ``samples − 1`` degrees of
+        freedom); ``None``: the error is known.
     """
 
     value: float
     error: float | None = None
     unit: str = ""
     digits: int = 4
+    samples: int | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "value", float(self.value))
@@ -148,7 +154,8 @@ def mean_error(data, dim: str = "sample") -> Number:
     -------
     Number
         ``mean ± std(ddof=1)/√n`` over the ``dim`` axis of ``data`` (an
-        ``xarray.DataArray``; every other axis averaged first).
+        ``xarray.DataArray``; every other axis averaged first), with
+        ``samples = n``.
     """
     others = [name for name in data.dims if name != dim]
     per_sample = data.mean(others) if others else data
@@ -156,70 +163,103 @@ def mean_error(data, dim: str = "sample") -> Number:
     values = values[np.isfinite(values)]
     if values.size < 2:
         raise ValueError(f"data: need two or more finite samples along {dim!r} for an error, got {values.size}")
-    return Number(values.mean(), values.std(ddof=1) / np.sqrt(values.size))
+    return Number(values.mean(), values.std(ddof=1) / np.sqrt(values.size), samples=values.size)
 
 
-def agreement(measured: Number, theory: float, what: str, *, sigmas: float = 3.0) -> Claim:
-    """Does ``measured`` agree with ``theory`` within ``sigmas`` standard errors?
+#: Two-sided tail probability of 3 normal standard errors: the size of every test of the paper's claims.
+SIZE = 0.0027
+
+
+def _tail(z: float, samples: int | None) -> float:
+    """Two-sided p-value of ``z`` standard errors: normal, or Student's t with ``samples − 1`` degrees of freedom."""
+    from scipy import stats
+
+    return float(2 * (stats.norm.sf(z) if samples is None else stats.t.sf(z, samples - 1)))
+
+
+def agreement(measured: Number, theory: float, what: str) -> Claim:
+    """Does ``measured`` agree with ``theory``? A two-sided test of size :data:`SIZE` (3σ for a known error).
+
+    With an error estimated from ``measured.samples`` samples the tail is
+    Student's t with ``samples − 1`` degrees of freedom.
 
     Returns
     -------
     Claim
-        ``"agrees with WHAT (θ) within kσ (z = …)"`` when
-        ``|measured − theory| ≤ sigmas·error``, else ``"differs from WHAT (θ)
-        by z standard errors"``.
+        ``"agrees with WHAT (θ): z = …, p = …"``, or ``"differs from WHAT (θ)
+        by z standard errors (p = …)"``.
     """
     if measured.error is None or not measured.error > 0:
         raise ValueError(f"measured: a comparison with theory needs an error, got {measured!r}")
-    z = abs(measured.value - theory) / measured.error
+    z = abs(measured.value - float(theory)) / measured.error
+    p_value = _tail(z, measured.samples)
     reference = f"{what} ({format_value(theory)})"
-    if z <= sigmas:
-        return Claim(True, f"agrees with {reference} within {sigmas:g} standard errors (z = {z:.1f})")
-    return Claim(False, f"differs from {reference} by {z:.1f} standard errors")
+    if p_value >= SIZE:
+        return Claim(True, f"agrees with {reference}: z = {z:.1f}, p = {format_value(p_value, digits=2)}")
+    return Claim(False, f"differs from {reference} by {z:.1f} standard errors (p = {format_value(p_value, digits=2)})")
 
 
-def chi2_agreement(values, errors, theory, what: str, *, p_min: float = 1e-3) -> Claim:
-    """Do the ``values`` (independent, with standard ``errors``) agree with ``theory`` as a whole?
+def chi2_agreement(values, errors, theory, what: str, *, samples: int | None = None) -> Claim:
+    """Do the independent ``values`` (standard ``errors``) agree with ``theory`` as a whole?
 
-    The χ² of the residuals over the finite values has as many degrees of
-    freedom as values; the claim holds when its p-value is at least ``p_min``.
+    Each residual ``z = (value − theory)/error`` is turned into the normal
+    deviate of equal tail probability (Student's t with ``samples − 1``
+    degrees of freedom when each error comes from ``samples`` samples), and
+    their squares summed: a χ² with one degree of freedom per finite value.
+    The claim holds when its p-value is at least :data:`SIZE`. The values
+    must be independent (e.g. different sizes, or different disorder).
 
     Returns
     -------
     Claim
         ``"agree with WHAT: χ² = … for k values (p = …)"``, or ``"disagree …"``.
     """
-    from scipy.stats import chi2
+    from scipy import stats
 
-    values, errors, theory = (np.asarray(a, dtype=float).ravel() for a in np.broadcast_arrays(values, errors, theory))
-    keep = np.isfinite(values) & np.isfinite(theory) & (errors > 0)
+    values, errors, theory = (np.asarray(a, dtype=float) for a in _aligned(values, errors, theory))
+    keep = np.isfinite(values) & np.isfinite(theory) & np.isfinite(errors) & (errors > 0)
     if not keep.any():
         raise ValueError("values: no finite value with a positive error to compare")
-    statistic = float((((values - theory) / errors)[keep] ** 2).sum())
-    p_value = float(chi2.sf(statistic, keep.sum()))
-    verb = "agree with" if p_value >= p_min else "disagree with"
-    return Claim(p_value >= p_min, f"{verb} {what}: χ² = {statistic:.1f} for {keep.sum()} values "
-                                   f"(p = {format_value(p_value, digits=2)})")
+    z = np.abs(values - theory)[keep] / errors[keep]
+    normal = z if samples is None else stats.norm.isf(stats.t.sf(z, samples - 1))
+    statistic = float((normal ** 2).sum())
+    p_value = float(stats.chi2.sf(statistic, keep.sum()))
+    verb = "agree with" if p_value >= SIZE else "disagree with"
+    return Claim(p_value >= SIZE, f"{verb} {what}: χ² = {statistic:.1f} for {keep.sum()} values "
+                                  f"(p = {format_value(p_value, digits=2)})")
 
 
-def combined_p_value(p_values, what: str, *, p_min: float = 1e-3) -> Claim:
-    """Fisher's combination of independent tests' p-values; the claim holds when it is at least ``p_min``.
+def _aligned(*arrays):
+    """The arrays broadcast against each other: by dimension name for xarray objects, else by position."""
+    import xarray as xr
+
+    if all(isinstance(a, xr.DataArray) for a in arrays):
+        return [a.values for a in xr.broadcast(*arrays)]
+    return np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in arrays))
+
+
+def combined_p_value(p_values, what: str) -> Claim:
+    """Fisher's combination of independent tests' p-values; the claim holds when it is at least :data:`SIZE`.
+
+    A p-value of exactly 1 (a test left with fewer than two categories) is
+    no test, and is left out.
 
     Returns
     -------
     Claim
-        ``"WHAT: the k tests combine to p = …"`` (holding or not).
+        ``"WHAT: Fisher's combination of the k tests gives p = …"``, worded
+        as consistent or not.
     """
     from scipy.stats import combine_pvalues
 
     p_values = np.asarray(p_values, dtype=float).ravel()
-    p_values = p_values[np.isfinite(p_values)]
+    p_values = p_values[np.isfinite(p_values) & (p_values < 1.0)]
     if p_values.size == 0:
-        raise ValueError("p_values: none is finite")
+        raise ValueError("p_values: none is a finite test below 1")
     combined = float(combine_pvalues(p_values, method="fisher").pvalue)
-    verdict = "consistent" if combined >= p_min else "inconsistent"
-    return Claim(combined >= p_min, f"{what} are {verdict}: the {p_values.size} tests combine "
-                                    f"(Fisher) to p = {format_value(combined, digits=2)}")
+    verdict = "consistent with" if combined >= SIZE else "inconsistent with"
+    return Claim(combined >= SIZE, f"are {verdict} {what} (Fisher's combination of the {p_values.size} tests: "
+                                   f"p = {format_value(combined, digits=2)})")
 
 
 def findings(name: str, dataset) -> dict:
@@ -236,8 +276,12 @@ def findings(name: str, dataset) -> dict:
     study = load_study(name)
     if study.findings is None:
         return {}
+    try:
+        items = study.findings(dataset)
+    except Exception as error:  # noqa: BLE001 - named for the paper's one-line report
+        raise PaperError(f"study {name}: its findings failed: {_one_line(error)}") from error
     out = {}
-    for key, item in study.findings(dataset).items():
+    for key, item in items.items():
         if isinstance(item, Number):
             out[f"{name}.{key}"] = asdict(item) | {"text": item.text}
         elif isinstance(item, Claim):
@@ -266,6 +310,11 @@ def _one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0] if text else ''}"
 
 
+def _store_name(name: str, config: str, seed: int) -> str:
+    """``<study>-<config>`` (as ``isinghop run`` names it) for seed 0, ``<study>-<config>-seed<k>`` otherwise."""
+    return f"{name}-{config}" if seed == 0 else f"{name}-{config}-seed{seed}"
+
+
 def _run_studies(config, store, seed, scheduler, workers, say) -> dict:
     from isinghop.study import load_study, run
 
@@ -273,15 +322,18 @@ def _run_studies(config, store, seed, scheduler, workers, say) -> dict:
     for name in PAPER_STUDIES:
         say(f"study {name} ({config})")
         try:
-            dataset = run(load_study(name), config, store / f"{name}-{config}", scheduler=scheduler,
+            dataset = run(load_study(name), config, store / _store_name(name, config, seed), scheduler=scheduler,
                           workers=workers, rng=seed)
         except Exception as error:  # noqa: BLE001 - any failure of a study stops the paper, named
             raise PaperError(f"study {name} ({config}) failed: {_one_line(error)}") from error
         failed = json.loads(dataset.attrs["failed_points"])
         missing = json.loads(dataset.attrs["missing_points"])
-        if failed or missing:
-            raise PaperError(f"study {name} ({config}) failed: {len(failed) or len(missing)} point(s) did not "
-                             f"finish; errors in {store / f'{name}-{config}' / 'failed'}")
+        if failed:
+            raise PaperError(f"study {name} ({config}) failed: {len(failed)} point(s) raised; errors in "
+                             f"{store / _store_name(name, config, seed) / 'failed'}")
+        if missing:
+            raise PaperError(f"study {name} ({config}) failed: {len(missing)} point(s) missing from "
+                             f"{store / _store_name(name, config, seed)}")
         datasets[name] = dataset
     return datasets
 
@@ -297,7 +349,7 @@ def _benchmarks(store: Path, source: Path) -> dict:
         if not path.is_file() and committed.is_file():
             folder.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(committed, path)
-        out[name] = json.loads(path.read_text()) if path.is_file() else {"missing": True}
+        out[name] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"missing": True}
     return out
 
 
@@ -320,21 +372,21 @@ def _provenance(datasets: dict, config: str, seed: int) -> dict:
 
 
 def _changed(previous: dict, numbers: dict) -> list[str]:
-    """Keys whose value, error or claim outcome differs from the previous build's."""
+    """Keys whose printed text (value and error as rounded, or a claim's sentence) differs from the previous
+    build's: last-bit differences that do not reach the page do not count."""
     changed = []
     for key, old in previous.items():
         new = numbers.get(key)
         if new is None:
             continue
-        fields = ("holds",) if "holds" in old else ("value", "error")
-        if any(old.get(field) != new.get(field) for field in fields):
+        if old.get("text") != new.get("text"):
             changed.append(f"{key}: {old['text']} -> {new['text']}")
     return changed
 
 
 def _write_json(path: Path, content: dict) -> None:
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(content, indent=1, ensure_ascii=False, allow_nan=False))
+    temporary.write_text(json.dumps(content, indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8")
     os.replace(temporary, path)
 
 
@@ -348,7 +400,8 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
         ``quick`` builds the same document from the quick configs (minutes);
         ``full`` is the real paper.
     store : path-like
-        Directory of the study stores (``STORE/<study>-<config>``) and of
+        Directory of the study stores (``STORE/<study>-<config>``, with
+        ``-seed<k>`` for a seed other than 0) and of
         the benchmark results (``STORE/benchmarks``).
     scheduler, workers
         As for :func:`isinghop.study.run`: a dask.distributed scheduler address,
@@ -363,7 +416,8 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
     Returns
     -------
     pathlib.Path
-        ``paper/build/isinghop.pdf`` (``full``) or ``isinghop-quick.pdf``.
+        ``paper/build/isinghop.pdf`` (``full``) or ``isinghop-quick.pdf``
+        (``-seed<k>`` added for a seed other than 0).
     """
     if config not in CONFIGS:
         raise ValueError(f"config: expected one of {', '.join(CONFIGS)}, got {config!r}")
@@ -381,18 +435,17 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
     store = Path(store)
     started = time.perf_counter()
     datasets = _run_studies(config, store, int(seed), scheduler, workers, say)
-    out = source / "build" / config
+    label = config if seed == 0 else f"{config}-seed{int(seed)}"
+    out = source / "build" / label
     numbers = {}
     for name, dataset in datasets.items():
         numbers.update(findings(name, dataset))
     paper_json = out / "paper.json"
-    if paper_json.is_file():
-        previous = json.loads(paper_json.read_text())
-        if previous.get("seed") == int(seed):
-            changed = _changed(previous.get("numbers", {}), numbers)
-            if changed:
-                raise PaperError(f"{len(changed)} number(s) changed since the last {config} build with seed {seed} "
-                                 f"(delete {paper_json} to accept them): {'; '.join(changed)}")
+    if paper_json.is_file():  # the previous build of this config and seed (the folder names both)
+        changed = _changed(json.loads(paper_json.read_text(encoding="utf-8")).get("numbers", {}), numbers)
+        if changed:
+            raise PaperError(f"{len(changed)} number(s) changed since the last {config} build with seed {seed} "
+                             f"(delete {paper_json} to accept them): {'; '.join(changed)}")
     (out / "figures").mkdir(parents=True, exist_ok=True)
     figures = {}
     for name, dataset in datasets.items():
@@ -404,11 +457,11 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
     content = {"config": config, "seed": int(seed), "numbers": numbers, "figures": figures,
                "benchmarks": _benchmarks(store, source), "provenance": _provenance(datasets, config, int(seed))}
     _write_json(paper_json, content)
-    pdf = source / "build" / ("isinghop.pdf" if config == "full" else f"isinghop-{config}.pdf")
+    pdf = source / "build" / ("isinghop.pdf" if label == "full" else f"isinghop-{label}.pdf")
     say(f"compiling {pdf}")
     try:
         typst.compile(str(source / "isinghop.typ"), output=str(pdf), root=str(source),
-                      sys_inputs={"build": f"build/{config}"})
+                      sys_inputs={"build": f"build/{label}"})
     except typst.TypstError as error:
         where = [line.strip(" ┌─") for line in str(getattr(error, "diagnostic", "")).splitlines() if "┌─" in line]
         raise PaperError(f"Typst: {error}{' at ' + where[0] if where else ''}") from error

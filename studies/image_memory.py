@@ -372,6 +372,7 @@ def findings(dataset):
     final = dataset["single_final_overlap"].isel(single_pattern=0).mean("replica")
     mask = dataset["pair_mask_final_overlap"].sel(mask_fraction=0.98, method="nearest").mean("replica")
     return {
+        "flip_fraction": Number(0.4),
         "flip_40": Number(final.sel(corruption="flip 0.4", schedule="permutation"), digits=3),
         "inverted": Number(final.sel(corruption="inverted", schedule="permutation"), digits=3),
         "half_synchronous": Number(final.sel(corruption="half inverted", schedule="synchronous"), digits=3),

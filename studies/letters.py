@@ -282,6 +282,7 @@ def findings(dataset):
         out[f"fixed_{rule}"] = Number(dataset["fixed_point"].sel(rule=rule).sum())
         out[f"recall_{rule}"] = Number(recall.sel(rule=rule), digits=2)
     out["noise"] = Number(dataset["noise"].min())
+    out["letters"] = Number(dataset.sizes["letter"])
     return out
 
 STUDY = ih.Study(

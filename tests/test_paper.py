@@ -30,13 +30,19 @@ def test_numbers_are_rounded_as_their_errors_allow():
 
 
 def test_claims_follow_the_data():
-    assert paper.agreement(paper.Number(0.140, 0.001), 0.1379, "RS").holds  # z = 2.1 < 3
+    # tests of size 0.27 %: 3 standard errors for a known error
+    assert paper.agreement(paper.Number(0.140, 0.001), 0.1379, "RS").holds  # z = 2.1
     assert not paper.agreement(paper.Number(0.145, 0.001), 0.1379, "RS").holds  # z = 7.1
+    # an error from 4 samples has Student's t tails with 3 dof: P(|t| > 7.1) = 0.0057 passes
+    assert paper.agreement(paper.Number(0.145, 0.001, samples=4), 0.1379, "RS").holds
+    assert not paper.agreement(paper.Number(0.150, 0.001, samples=4), 0.1379, "RS").holds  # t = 12.1: 0.0012
     # χ² of 4 residuals of one standard error each is 4 for 4 dof (p = 0.41); ten times larger fails
     assert paper.chi2_agreement([1, 2, 3, 4], 0.1, [1.1, 1.9, 3.1, 3.9], "x").holds
     assert not paper.chi2_agreement([1, 2, 3, 4], 0.01, [1.1, 1.9, 3.1, 3.9], "x").holds
     assert paper.combined_p_value([0.3, 0.6, 0.9], "tests").holds
     assert not paper.combined_p_value([1e-4, 1e-5, 0.2], "tests").holds
+    # p = 1 is a test left with one category: no test (Fisher's statistic of 0.5 alone is its own p)
+    assert paper.combined_p_value([1.0, 1.0, 0.5], "x").text.endswith("of the 1 tests: p = 0.5)")
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +91,7 @@ def test_a_number_that_changes_between_builds_stops_the_build(built, quick_store
     monkeypatch.setattr(paper, "PAPER_STUDIES", ("capacity",))  # the check comes before any figure
     stored = source / "build" / "quick" / "paper.json"
     content = json.loads(stored.read_text())
-    content["numbers"]["capacity.overlap_01"]["value"] += 0.01
+    content["numbers"]["capacity.overlap_01"]["text"] = "0.5 ± 0.1"
     stored.write_text(json.dumps(content))
     with pytest.raises(paper.PaperError, match="capacity.overlap_01"):
         paper.build("quick", quick_stores, source=source, say=lambda line: None)

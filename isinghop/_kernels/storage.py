@@ -61,26 +61,26 @@ def load_sweeps(name: str, plain: bool, init, field, flip, compile_helper, trans
 
 @functools.cache
 def kernels(init, field, flip):
-    """The sweep kernels (``relax``, ``sample``) compiled for the storage of ``init``, ``field``, ``flip``.
-
-    ``sample`` runs the replicas of a model without field and self-couplings
-    through a second copy of the replica loop, loaded with the plain numerator.
-    """
+    """The sweep kernels compiled for the storage of ``init``, ``field``, ``flip``: ``relax``, ``sample``
+    and ``sample_plain``, the Monte Carlo of a model without field and self-couplings, loaded with the
+    plain numerator (each compiles on its first call only)."""
     storage = storage_name(field)
     inline = njit(inline="always")
     module = load_sweeps(f"sweeps_{storage}", False, init, field, flip, inline)
-    module.sample_replica_plain = load_sweeps(f"sweeps_{storage}", True, init, field, flip, inline).sample_replica
-    for function in ("relax", "sample"):
-        python = getattr(module, function)
-        python.__qualname__ = f"{function}_{storage}_{_source_hash()}"
-        setattr(module, function, njit(nogil=True, cache=True)(python))
+    plain = load_sweeps(f"sweeps_{storage}", True, init, field, flip, inline)
+    for name, source, function in (("relax", module, "relax"), ("sample", module, "sample"),
+                                   ("sample_plain", plain, "sample")):
+        python = getattr(source, function)
+        python.__qualname__ = f"{name}_{storage}_{_source_hash()}"
+        setattr(module, name, njit(nogil=True, cache=True)(python))
     return module
 
 
-def runner(kernel: str, backend: str, init, field, flip):
+def runner(kernel: str, backend: str, init, field, flip, plain: bool = False):
     """``run(shared, per_replica)``: the kernel ``"relax"`` or ``"sample"`` of one storage on ``backend``,
     run on every replica, with the arguments of :func:`isinghop._kernels.sweeps.relax` or
-    :func:`~isinghop._kernels.sweeps.sample`. The CPU splits the replicas over threads; the GPU
+    :func:`~isinghop._kernels.sweeps.sample` (``plain``: the model has neither field nor
+    self-couplings). The CPU splits the replicas over threads; the GPU
     (:mod:`isinghop._kernels.cuda`) runs a thread per replica."""
     if backend == "cuda":
         from isinghop._kernels import cuda
@@ -88,4 +88,5 @@ def runner(kernel: str, backend: str, init, field, flip):
         return getattr(cuda, f"{kernel}_runner")(init, field, flip)
     from isinghop._kernels.threads import over_replicas
 
-    return functools.partial(over_replicas, getattr(kernels(init, field, flip), kernel))
+    name = "sample_plain" if kernel == "sample" and plain else kernel
+    return functools.partial(over_replicas, getattr(kernels(init, field, flip), name))

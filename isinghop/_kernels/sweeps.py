@@ -26,9 +26,9 @@ from isinghop._kernels.relax import (
 )
 from isinghop._kernels.schedule import RANDOM, SEQUENTIAL, SYNCHRONOUS, start_sweep
 
-# set by the loader: the storage's functions, the Monte Carlo numerator (general_numerator or
-# plain_numerator), and the replica loop compiled with the plain numerator
-init = field = flip = numerator = sample_replica_plain = None
+# set by the loader: the storage's functions and the Monte Carlo numerator (general_numerator or
+# plain_numerator)
+init = field = flip = numerator = None
 
 
 def general_numerator(data, aux, s, i, hs, raw_diagonal):
@@ -213,29 +213,20 @@ def sample(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in,
     continue from them. ``spins``, ``aux``, ``e_nums``, ``states`` and
     ``accepted`` are updated in place; a record array with no columns is not kept.
 
-    A model without field and self-couplings (``plain``) runs a copy of the
-    replica loop compiled with the plain numerator, which loads neither and
-    keeps integer fields integer (a run-time flag in the hot loop cost a
-    factor of three).
+    Loaded with the plain numerator (a model without field and
+    self-couplings), the replica loop loads neither and keeps integer fields
+    integer; the caller picks that copy (a run-time flag in the hot loop
+    cost a factor of three, and compiling both copies into one kernel
+    doubled its compile time).
     """
     n = spins.shape[1]
-    plain = True
-    for i in range(n):
-        plain = plain and hs[i] == 0.0 and raw_diagonal[i] == 0.0
     records = (energies, magnetisations, overlaps, snapshots)
     scratch = (np.empty(n, np.int64), np.empty(n, np.int8), np.empty(patterns.shape[1], np.int64))
     for r in range(spins.shape[0]):
         state = states[r].copy()  # private: the states of neighbouring replicas share cache lines
-        if plain:
-            flips = sample_replica_plain(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in,
-                                         record_every, patterns, tables, table_size, anneal, first_sweep, n_sweeps,
-                                         first_record, fresh, spins, aux, e_nums, T_replica, table_row, records, r,
-                                         state, scratch)
-        else:
-            flips = sample_replica(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in,
-                                   record_every, patterns, tables, table_size, anneal, first_sweep, n_sweeps,
-                                   first_record, fresh, spins, aux, e_nums, T_replica, table_row, records, r, state,
-                                   scratch)
+        flips = sample_replica(data, hs, raw_diagonal, scale, tol_s, rule, schedule, order, burn_in, record_every,
+                               patterns, tables, table_size, anneal, first_sweep, n_sweeps, first_record, fresh,
+                               spins, aux, e_nums, T_replica, table_row, records, r, state, scratch)
         states[r] = state
         accepted[r] += flips
 
