@@ -23,6 +23,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
+from isinghop.finite_size import disorder_average
 from isinghop.study import labelled
 
 MODELS = ("hebb_patterns", "hebb_dense_field", "hebb_self_coupling", "pseudo_inverse", "lattice_field", "pm1_dense")
@@ -179,10 +180,6 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
             "kaufman": _kaufman}[point["section"]](fixed, disorder, thermal)
 
 
-def _replica_average(data, dim):
-    return data.mean(dim), data.std(dim, ddof=1) / np.sqrt(data.sizes[dim])
-
-
 def plot(dataset):
     """χ² p-values against the uniform law; Curie–Weiss and Kaufman against their exact values."""
     from matplotlib.figure import Figure
@@ -200,7 +197,7 @@ def plot(dataset):
     for k, n in enumerate(dataset["cw_sites"].values):
         here = dataset.sel(cw_sites=n)
         for variable, marker in (("cw_abs_m", "o"), ("cw_energy", "s")):
-            mean, error = _replica_average(here[variable], "cw_replica")
+            mean, error = disorder_average(here[variable], dim="cw_replica", replica_dim=None)
             curie.errorbar(here["cw_T"], mean, yerr=error, fmt=marker, color=f"C{k}", capsize=2, ms=4,
                            label=f"N = {n}: {'⟨|m|⟩' if variable == 'cw_abs_m' else '⟨E⟩/N'} sampled")
             curie.plot(here["cw_T"], here[f"{variable}_exact"], "-", color=f"C{k}", lw=1)
@@ -210,7 +207,7 @@ def plot(dataset):
     curie.legend(fontsize=7)
     for k, L in enumerate(dataset["kaufman_L"].values):
         here = dataset.sel(kaufman_L=L)
-        mean, error = _replica_average(here["kaufman_energy"], "kaufman_replica")
+        mean, error = disorder_average(here["kaufman_energy"], dim="kaufman_replica", replica_dim=None)
         torus.errorbar(here["kaufman_T"], mean, yerr=error, fmt="o", color=f"C{k}", capsize=2, ms=4,
                        label=f"L = {L}, Metropolis")
         torus.plot(here["kaufman_T_fine"], here["kaufman_curve"], "-", color=f"C{k}", lw=1,
@@ -235,7 +232,7 @@ def findings(dataset):
     for variable, dim, what in (("cw_abs_m", "cw_replica", "the exact finite-N values"),
                                 ("cw_energy", "cw_replica", "the exact finite-N values"),
                                 ("kaufman_energy", "kaufman_replica", "Kaufman's exact energies")):
-        mean, error = _replica_average(dataset[variable], dim)
+        mean, error = disorder_average(dataset[variable], dim=dim, replica_dim=None)
         out[f"{variable}_agreement"] = chi2_agreement(mean, error, dataset[f"{variable}_exact"], what,
                                                       samples=dataset.sizes[dim])
     out["kaufman_largest"] = Number(dataset["kaufman_L"].max())
