@@ -55,6 +55,7 @@ def built(quick_stores, tmp_path_factory):
     return source, pdf, lines
 
 
+@pytest.mark.slow  # draws every figure and compiles the document
 def test_the_quick_paper_holds_every_figure_and_every_number(built):
     source, pdf, lines = built
     assert pdf == source / "build" / "isinghop-quick.pdf" and pdf.stat().st_size > 10_000
@@ -86,6 +87,7 @@ def test_a_changed_stored_number_changes_the_text(quick_stores):
     assert after["capacity.overlap_01_agreement"]["text"].startswith("differs from the AGS overlap")
 
 
+@pytest.mark.slow  # needs the built paper
 def test_a_number_that_changes_between_builds_stops_the_build(built, quick_stores, monkeypatch):
     source, _, _ = built
     monkeypatch.setattr(paper, "PAPER_STUDIES", ("capacity",))  # the check comes before any figure
