@@ -72,17 +72,6 @@ def numpy_metropolis(J, start, T, sweeps, seed):
     return s
 
 
-def cpu_model() -> str:
-    """The processor's model name (Linux), else what the platform says."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
-
-
 def peers():
     """The peer samplers that are installed (the ``bench`` extra), as name -> factory."""
     found = {}
@@ -136,7 +125,7 @@ def main():
     parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "bench_montecarlo.json")
     args = parser.parse_args()
     results = {"problem": {"n_sites": N_SITES, "n_patterns": N_PATTERNS, "start": "pattern 1"},
-               "machine": {"platform": platform.platform(), "processor": cpu_model(), "cpu_count": os.cpu_count()},
+               "machine": {"platform": platform.platform(), "processor": ih.provenance.cpu_model(), "cpu_count": os.cpu_count()},
                "versions": {"isinghop": ih.__version__, "numba": numba.__version__, "numpy": np.__version__,
                             "git": ih.provenance.collect(seed_entropy=0, parameters={})["git_describe"]},
                "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["collect", "stamp", "TIMING_ATTRS"]
+__all__ = ["collect", "cpu_model", "stamp", "TIMING_ATTRS"]
 
 #: Attributes that differ between otherwise identical runs.
 TIMING_ATTRS = ("start_time", "end_time", "wall_time_s", "history", "compute_time_s")
@@ -36,6 +36,24 @@ def _git_describe() -> str:
     if not top or Path(top).resolve() != root or not (root / "pyproject.toml").is_file():
         return ""
     return git("describe", "--always", "--dirty", "--tags")
+
+
+def cpu_model() -> str:
+    """The processor's model name (``/proc/cpuinfo`` on Linux, where ``platform.processor()`` is empty),
+    else what the platform says, else the machine type.
+
+    Returns
+    -------
+    str
+        For example ``"Intel(R) Xeon(R) Processor"``.
+    """
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def collect(*, seed_entropy, parameters: dict) -> dict:

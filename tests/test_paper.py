@@ -133,3 +133,22 @@ def test_mean_error_is_the_standard_error_over_samples():
     values = xr.DataArray(np.array([[1.0, 3.0], [2.0, 4.0], [3.0, 5.0]]), dims=("sample", "probe"))
     number = paper.mean_error(values)  # per-sample means 2, 3, 4: mean 3, std 1, error 1/√3
     assert number.value == 3.0 and np.isclose(number.error, 1 / np.sqrt(3))
+
+
+def test_benchmarks_come_from_their_json_and_a_newer_run_replaces_the_stored_copy(tmp_path):
+    source = tmp_path / "checkout" / "paper"
+    results = tmp_path / "checkout" / "benchmarks" / "results"
+    store = tmp_path / "store"
+    # never run: shown as missing, not invented
+    assert paper._benchmarks(store, source) == {name: {"missing": True} for name in paper.BENCHMARKS}
+    results.mkdir(parents=True)
+    name = paper.BENCHMARKS[0]
+    (results / f"{name}.json").write_text(json.dumps({"date": "2026-01-01T00:00:00+00:00", "rows": [1]}))
+    assert paper._benchmarks(store, source)[name]["rows"] == [1]
+    # the store's copy stays while the checkout's run is not newer ...
+    stored = store / "benchmarks" / f"{name}.json"
+    stored.write_text(json.dumps({"date": "2026-06-01T00:00:00+00:00", "rows": [2]}))
+    assert paper._benchmarks(store, source)[name]["rows"] == [2]
+    # ... and a newer run in the checkout replaces it
+    (results / f"{name}.json").write_text(json.dumps({"date": "2026-12-01T00:00:00+00:00", "rows": [3]}))
+    assert paper._benchmarks(store, source)[name]["rows"] == [3]
