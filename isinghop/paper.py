@@ -155,7 +155,7 @@ def mean_error(data, dim: str = "sample") -> Number:
     Number
         ``mean ± std(ddof=1)/√n`` over the ``dim`` axis of ``data`` (an
         ``xarray.DataArray``; every other axis averaged first), with
-        ``samples = n``.
+        ``samples = n``; the error is 0 when the samples agree to rounding.
     """
     others = [name for name in data.dims if name != dim]
     per_sample = data.mean(others) if others else data
@@ -163,7 +163,10 @@ def mean_error(data, dim: str = "sample") -> Number:
     values = values[np.isfinite(values)]
     if values.size < 2:
         raise ValueError(f"data: need two or more finite samples along {dim!r} for an error, got {values.size}")
-    return Number(values.mean(), values.std(ddof=1) / np.sqrt(values.size), samples=values.size)
+    # samples equal but for the last bits of their rounding (e.g. every recall exactly 1) have no spread
+    identical = np.ptp(values) <= 16 * np.finfo(float).eps * np.abs(values).max()
+    error = 0.0 if identical else values.std(ddof=1) / np.sqrt(values.size)
+    return Number(values.mean(), error, samples=values.size)
 
 
 #: Two-sided tail probability of 3 normal standard errors: the size of every test of the paper's claims.

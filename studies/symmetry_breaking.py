@@ -679,10 +679,14 @@ def findings(dataset):
     """The paper's numbers: finite-N Curie–Weiss against exact enumeration (the peak temperature of χ of
     each size, independent of each other, and the Binder crossing; the U₄ curves are left out: their
     points come from the same histograms), tie rules as infinitesimal fields, and the coercive field of
-    the slowest sweep beside the mean-field spinodal."""
+    the slowest sweep beside the mean-field spinodal; recall of biased patterns (the second-largest
+    activity, the middle load) under Hebb's rule with the site-dependent and the uniform mean-field
+    threshold, and under the covariance rule."""
     from isinghop.paper import Claim, Number, agreement, chi2_agreement, mean_error
 
     identical = dataset["graphs_identical"].values.astype(bool)
+    biased = dataset["recall_named"].sel(bias_a=dataset["bias_a"][-2], bias_alpha=dataset["bias_alpha"][
+        dataset.sizes["bias_alpha"] // 2])
     crossing = Number(dataset["crossing_T"].isel(pair=0), dataset["crossing_T_error"].isel(pair=0))
     slow = dataset["coercive_field"].sel(hys_sites=dataset["hys_sites"].max(), hys_rate=dataset["hys_rate"].min())
     return {
@@ -702,6 +706,14 @@ def findings(dataset):
         "hysteresis_T": Number(dataset.attrs["fixed_hys_T"]),
         "coercive_field": mean_error(abs(slow), "hys_replica"),
         "spinodal_field": Number(dataset["spinodal_field"]),
+        "bias_a": Number(biased["bias_a"]),
+        "bias_alpha": Number(biased["bias_alpha"]),
+        "bias_noise": Number(dataset.attrs["fixed_bias_noise"]),
+        "bias_samples": Number(dataset.sizes["bias_sample"]),
+        "bias_hebb_site": mean_error(biased.sel(rule="hebb", named_theta="mean_field"), "bias_sample"),
+        "bias_hebb_uniform": mean_error(biased.sel(rule="hebb", named_theta="mean_field_constant"), "bias_sample"),
+        "bias_covariance_uniform": mean_error(biased.sel(rule="covariance", named_theta="mean_field_constant"),
+                                              "bias_sample"),
     }
 
 STUDY = ih.Study(

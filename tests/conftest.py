@@ -21,8 +21,17 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture(scope="session")
 def quick_stores(tmp_path_factory):
     """One directory of quick study stores (``<study>-quick``, root seed 0) for the whole session, shared by
-    the study tests and the paper, so that each quick study runs once."""
-    return tmp_path_factory.mktemp("quick-stores")
+    the study tests and the paper, so that each quick study runs once.
+
+    Under pytest-xdist (``-n``) every worker uses the same directory: the stores' point locks let the
+    workers share the points, and a worker that needs a point another is computing waits for it.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the basetemp all workers of this run share
+    path = root / "quick-stores"
+    path.mkdir(exist_ok=True)
+    return path
 
 
 def run_quick(stores, name):

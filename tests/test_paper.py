@@ -133,6 +133,9 @@ def test_mean_error_is_the_standard_error_over_samples():
     values = xr.DataArray(np.array([[1.0, 3.0], [2.0, 4.0], [3.0, 5.0]]), dims=("sample", "probe"))
     number = paper.mean_error(values)  # per-sample means 2, 3, 4: mean 3, std 1, error 1/√3
     assert number.value == 3.0 and np.isclose(number.error, 1 / np.sqrt(3))
+    # recalls that are all exactly 1 but for rounding: no spread, printed without a spurious error
+    ones = xr.DataArray(np.array([1.0, 1 - 2.0 ** -53, 1.0, 1 - 2.0 ** -52]), dims="sample")
+    assert paper.mean_error(ones).error == 0 and paper.mean_error(ones).text == "1"
 
 
 def test_benchmarks_come_from_their_json_and_a_newer_run_replaces_the_stored_copy(tmp_path):
