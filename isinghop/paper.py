@@ -73,6 +73,7 @@ def format_value(value: float, error: float | None = None, digits: int = 4) -> s
     if error is None or float(error) == 0:
         if value != 0 and abs(value) < 1e-3:
             mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+            mantissa = mantissa.rstrip("0").rstrip(".")  # as the plain format: 2.5e-5 is not 2.500e-5
             return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}".replace("-", MINUS)
         text = f"{value:.{digits}g}"
         return (f"{value:.0f}" if "e" in text else text).replace("-", MINUS)

@@ -25,6 +25,7 @@ def test_numbers_are_rounded_as_their_errors_allow():
     assert paper.format_value(1234.5, 56) == "1230 ± 60"
     assert paper.format_value(-0.375) == "\u22120.375"
     assert paper.format_value(8.7e-9, digits=2) == "8.7 × 10\u207b\u2079"
+    assert paper.format_value(2.5e-5) == "2.5 × 10\u207b\u2075" and paper.format_value(0.25) == "0.25"
     with pytest.raises(ValueError, match="value"):
         paper.Number(float("nan"))
 
