@@ -52,6 +52,7 @@ __all__ = [
     "integrated_time",
     "standard_error",
     "jackknife",
+    "binomial_error",
     "EquilibrationCheck",
     "compare_starts",
     "HalfChainCheck",
@@ -526,6 +527,40 @@ def standard_error(series, *, tau: float | None = None, quiet: bool = False) -> 
     if estimate.p_value < REPLICA_P_VALUE and not quiet:
         raise ReplicaDisagreementError(estimate.disagreement())
     return estimate.mean, estimate.error
+
+
+def binomial_error(fraction, trials):
+    """Standard error of a fraction of successes in independent trials, ``√(p (1 − p) / n)``.
+
+    Floored at ``1/n``, about the error of one event in ``n``, so that a
+    fraction of exactly 0 or 1 is not given an error of zero.
+
+    Parameters
+    ----------
+    fraction : array_like
+        Observed fractions p in [0, 1].
+    trials : int or array_like
+        Number of independent trials n behind each fraction (≥ 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        The standard errors, broadcast over ``fraction`` and ``trials``.
+
+    Examples
+    --------
+    A coin that came up heads 30 times in 100:
+
+    >>> float(binomial_error(0.3, 100))  # √(0.3 · 0.7 / 100)
+    0.0458257569495584
+    """
+    fraction = np.asarray(fraction, dtype=np.float64)
+    trials = np.asarray(trials, dtype=np.float64)
+    if not np.all((fraction >= 0) & (fraction <= 1)):
+        raise ValueError(f"fraction: expected values in [0, 1], got {fraction!r}")
+    if not np.all(trials >= 1):
+        raise ValueError(f"trials: expected at least one trial, got {trials!r}")
+    return np.sqrt(np.maximum(fraction * (1 - fraction), 1.0 / trials) / trials)
 
 
 def jackknife(estimator, *series, blocks: int = 20):

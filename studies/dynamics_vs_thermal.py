@@ -32,7 +32,7 @@ import xarray as xr
 import isinghop as ih
 from isinghop.study import labelled
 from isinghop.landscape import energy_landscape
-from isinghop.observables import classify_states, distribution_p_value
+from isinghop.observables import binomial_error, classify_states, distribution_p_value
 
 SCHEDULES = ("synchronous", "sequential", "permutation", "random")
 ROUTES = SCHEDULES + ("metropolis_T0", "glauber_T0", "metropolis_low_T")
@@ -429,7 +429,7 @@ def findings(dataset):
         "anneal_p_smallest": Number(slowest.min(), digits=2),
         "anneal_T_hot": Number(T_hot),
         "anneal_T_cold": Number(T_cold),
-        "anneal_ground_hardest": Number(hardest, np.sqrt(hardest * (1 - hardest) / runs)),  # binomial error
+        "anneal_ground_hardest": Number(hardest, binomial_error(hardest, runs)),
         "anneal_ground_exact": Number(dataset["ground_fraction_exact"].isel(net=worst), digits=3),
         "barrier_exact": Number(dataset["barrier"].isel(net=0)),
         "barrier_fitted": Number(dataset["barrier_fitted"].isel(net=0), digits=3),

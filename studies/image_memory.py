@@ -34,6 +34,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
+from isinghop.observables import binomial_error
 from isinghop.pictures import picture_pattern
 from isinghop.study import labelled
 
@@ -205,12 +206,6 @@ def outcome_fractions(final, threshold=RECALLED):
     mirror = (final <= -threshold).mean(axis=-2)
     other = 1.0 - picture.sum(axis=-1) - mirror.sum(axis=-1)
     return picture, mirror, other
-
-
-def binomial_error(fraction, trials):
-    """Standard error of a fraction of independent trials, √(p(1 − p)/n) (at least that of one event in n)."""
-    fraction = np.asarray(fraction, dtype=np.float64)
-    return np.sqrt(np.maximum(fraction * (1 - fraction), 1.0 / trials) / trials)
 
 
 def plot(dataset):

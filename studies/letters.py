@@ -29,6 +29,7 @@ import xarray as xr
 
 import isinghop as ih
 from isinghop.dynamics import recall_curve
+from isinghop.observables import binomial_error
 from isinghop.pictures import letter_patterns
 from isinghop.study import labelled
 
@@ -273,14 +274,16 @@ def animate(dataset, directory):
 
 def findings(dataset):
     """The paper's numbers per learning rule: letters that are fixed points, and the recall probability
-    from the least noisy cues (mean over letters)."""
+    from the least noisy cues (mean over letters, with the binomial error of each letter's cues)."""
     from isinghop.paper import Number
 
     out = {}
-    recall = dataset["recall_probability"].sel(noise=dataset["noise"].min()).mean("letter")
+    per_letter = dataset["recall_probability"].sel(noise=dataset["noise"].min())
     for rule in dataset["rule"].values:
+        recall = per_letter.sel(rule=rule).values
+        error = np.sqrt((binomial_error(recall, dataset.sizes["trial"]) ** 2).sum()) / recall.size
         out[f"fixed_{rule}"] = Number(dataset["fixed_point"].sel(rule=rule).sum())
-        out[f"recall_{rule}"] = Number(recall.sel(rule=rule), digits=2)
+        out[f"recall_{rule}"] = Number(recall.mean(), error)
     out["noise"] = Number(dataset["noise"].min())
     out["letters"] = Number(dataset.sizes["letter"])
     return out
