@@ -197,10 +197,19 @@ def agreement(measured: Number, theory: float, what: str) -> Claim:
         raise ValueError(f"measured: a comparison with theory needs an error, got {measured!r}")
     z = abs(measured.value - float(theory)) / measured.error
     p_value = _tail(z, measured.samples)
-    reference = f"{what} ({format_value(theory)})"
+    # the theory to at least the decimals of the measurement: 0.99800 beside 0.99803 ± 0.00007, not 0.998
+    decimals = len(format_value(measured.value, measured.error).split(" ± ")[0].partition(".")[2])
+    reference = f"{what} ({_at_least(theory, decimals)})"
     if p_value >= SIZE:
         return Claim(True, f"agrees with {reference}: z = {z:.1f}, p = {format_value(p_value, digits=2)}")
     return Claim(False, f"differs from {reference} by {z:.1f} standard errors (p = {format_value(p_value, digits=2)})")
+
+
+def _at_least(theory: float, decimals: int) -> str:
+    """``theory`` to 4 significant digits, or to ``decimals`` places where that shows more."""
+    text = format_value(theory)
+    shown = len(text.partition(".")[2]) if "×" not in text else decimals
+    return text if shown >= decimals else f"{float(theory):.{decimals}f}".replace("-", MINUS)
 
 
 def chi2_agreement(values, errors, theory, what: str, *, samples: int | None = None) -> Claim:

@@ -237,6 +237,7 @@ def findings(dataset):
     return {
         "alpha_c_rs": Number(capacity),
         "alpha_c": extrapolated,
+        "alpha_c_statistical": Number(statistical, digits=1),
         "alpha_c_systematic": Number(spread, digits=1),
         "alpha_c_agreement": agreement(extrapolated, capacity, "the replica-symmetric capacity"),
         "largest_sites": Number(dataset["n_sites"].max()),

@@ -360,21 +360,35 @@ def animate(dataset, directory):
 
 
 def findings(dataset):
-    """The paper's numbers: final overlaps of the single picture after 40 % flips, inversion and half
-    inversion (synchronous and random-order), and of the pair after masking 98 % of one picture."""
+    """The paper's numbers: the single picture (one stored pattern) after 40 % flips and inversion; half
+    inversion, synchronous (the fraction of runs in a 2-cycle) and random-order (the fractions ending at the
+    picture and at its mirror); the pair after masking 98 % of the second picture (the fractions of cues
+    ending at it and at the first picture), each fraction with its binomial error."""
     from isinghop.paper import Number
 
-    final = dataset["single_final_overlap"].isel(single_pattern=0).mean("replica")
-    mask = dataset["pair_mask_final_overlap"].sel(mask_fraction=0.98, method="nearest").mean("replica")
+    single = dataset["single_final_overlap"].isel(single_pattern=0)
+    replicas = dataset.sizes["replica"]
+
+    def fraction(hits):
+        value = float(np.mean(hits))
+        return Number(value, float(binomial_error(value, replicas)))
+
+    half = single.sel(corruption="half inverted", schedule="permutation").values
+    cycles = dataset["single_cycle_length"].sel(corruption="half inverted", schedule="synchronous").values
+    mask = dataset["pair_mask_final_overlap"].sel(mask_fraction=0.98, method="nearest")
     return {
+        "single_sites": Number(dataset.sizes["single_site"]),
+        "pair_sites": Number(dataset.sizes["pair_site"]),
+        "cues": Number(replicas),
         "flip_fraction": Number(0.4),
-        "flip_40": Number(final.sel(corruption="flip 0.4", schedule="permutation"), digits=3),
-        "inverted": Number(final.sel(corruption="inverted", schedule="permutation"), digits=3),
-        "half_synchronous": Number(final.sel(corruption="half inverted", schedule="synchronous"), digits=3),
-        "half_permutation": Number(final.sel(corruption="half inverted", schedule="permutation"), digits=3),
+        "flip_40": Number(single.sel(corruption="flip 0.4", schedule="permutation").mean("replica"), digits=3),
+        "inverted": Number(single.sel(corruption="inverted", schedule="permutation").mean("replica"), digits=3),
+        "half_synchronous_cycles": fraction(cycles == 2),
+        "half_permutation_picture": fraction(half >= RECALLED),
+        "half_permutation_mirror": fraction(half <= -RECALLED),
         "mask_fraction": Number(mask["mask_fraction"]),
-        "mask_own": Number(mask.isel(pair_pattern=0), digits=3),
-        "mask_other": Number(mask.isel(pair_pattern=1), digits=3),
+        "mask_own": fraction(mask.isel(pair_pattern=1).values >= RECALLED),
+        "mask_other": fraction(np.abs(mask.isel(pair_pattern=0).values) >= RECALLED),
     }
 
 STUDY = ih.Study(

@@ -286,6 +286,8 @@ def findings(dataset):
         out[f"recall_{rule}"] = Number(recall.mean(), error)
     out["noise"] = Number(dataset["noise"].min())
     out["letters"] = Number(dataset.sizes["letter"])
+    out["sites"] = Number(dataset.attrs["fixed_side"] ** 2)
+    out["trials"] = Number(dataset.sizes["trial"])
     return out
 
 STUDY = ih.Study(

@@ -450,6 +450,9 @@ def findings(dataset):
         "T_3": Number(mixtures.sel(mixture=3)), "T_5": Number(mixtures.sel(mixture=5)),
         "largest_sites": Number(largest["n_sites"]),
         "overlap_T": Number(T),
+        "samples": Number(dataset.attrs["fixed_samples"]),
+        "replicas": Number(dataset.attrs["fixed_replicas"]),
+        "sweeps": Number(dataset.attrs["fixed_sweeps"]),
         "overlap": measured,
         "overlap_agreement": agreement(measured, float(here["ags_overlap"].sel(T=T)), "the AGS overlap"),
     }

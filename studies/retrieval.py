@@ -119,6 +119,9 @@ def findings(dataset):
     loaded = recall.sel(alpha=0.18, method="nearest")
     return {
         "noise": Number(dataset["noise"].min()),
+        "sites": Number(dataset.attrs["fixed_n_sites"]),
+        "samples": Number(dataset.attrs["fixed_samples"]),
+        "sweeps": Number(dataset.attrs["fixed_sweeps"]),
         "alpha_low": Number(recall["alpha"].min()), "recall_low": mean_error(recall.sel(alpha=recall["alpha"].min())),
         "alpha_high": Number(loaded["alpha"]), "recall_high": mean_error(loaded),
     }
