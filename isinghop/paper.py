@@ -77,17 +77,20 @@ def format_value(value: float, error: float | None = None, digits: int = 4) -> s
             return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}".replace("-", MINUS)
         text = f"{value:.{digits}g}"
         return (f"{value:.0f}" if "e" in text else text).replace("-", MINUS)
-    error = float(error)
+    decimals, quantum = _rounding(float(error))
+    rounded_error = round(float(error) / quantum) * quantum
+    rounded_value = round(value / quantum) * quantum
+    return f"{rounded_value:.{decimals}f} ± {rounded_error:.{decimals}f}".replace("-", MINUS)
+
+
+def _rounding(error: float) -> tuple[int, float]:
+    """Decimal places and rounding quantum of a value with this (positive) error, by the PDG rule."""
     exponent = math.floor(math.log10(error))
     leading = round(error / 10 ** (exponent - 2))
     if leading >= 950:
         exponent, leading = exponent + 1, 100
     significant = 2 if leading < 355 else 1
-    decimals = max(significant - 1 - exponent, 0)
-    quantum = 10.0 ** (exponent - significant + 1)
-    rounded_error = round(error / quantum) * quantum
-    rounded_value = round(value / quantum) * quantum
-    return f"{rounded_value:.{decimals}f} ± {rounded_error:.{decimals}f}".replace("-", MINUS)
+    return max(significant - 1 - exponent, 0), 10.0 ** (exponent - significant + 1)
 
 
 @dataclass(frozen=True)
@@ -198,8 +201,7 @@ def agreement(measured: Number, theory: float, what: str) -> Claim:
     z = abs(measured.value - float(theory)) / measured.error
     p_value = _tail(z, measured.samples)
     # the theory to at least the decimals of the measurement: 0.99800 beside 0.99803 ± 0.00007, not 0.998
-    decimals = len(format_value(measured.value, measured.error).split(" ± ")[0].partition(".")[2])
-    reference = f"{what} ({_at_least(theory, decimals)})"
+    reference = f"{what} ({_at_least(theory, _rounding(measured.error)[0])})"
     if p_value >= SIZE:
         return Claim(True, f"agrees with {reference}: z = {z:.1f}, p = {format_value(p_value, digits=2)}")
     return Claim(False, f"differs from {reference} by {z:.1f} standard errors (p = {format_value(p_value, digits=2)})")

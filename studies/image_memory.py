@@ -369,13 +369,14 @@ def findings(dataset):
     single = dataset["single_final_overlap"].isel(single_pattern=0)
     replicas = dataset.sizes["replica"]
 
-    def fraction(hits):
-        value = float(np.mean(hits))
+    def fraction(value):
         return Number(value, float(binomial_error(value, replicas)))
 
-    half = single.sel(corruption="half inverted", schedule="permutation").values
+    half, half_mirror, _ = outcome_fractions(single.sel(corruption="half inverted", schedule="permutation")
+                                             .values[:, None])
     cycles = dataset["single_cycle_length"].sel(corruption="half inverted", schedule="synchronous").values
     mask = dataset["pair_mask_final_overlap"].sel(mask_fraction=0.98, method="nearest")
+    mask_picture, mask_mirror, _ = outcome_fractions(mask.values)  # pattern 1 is the masked picture
     return {
         "single_sites": Number(dataset.sizes["single_site"]),
         "pair_sites": Number(dataset.sizes["pair_site"]),
@@ -383,12 +384,12 @@ def findings(dataset):
         "flip_fraction": Number(0.4),
         "flip_40": Number(single.sel(corruption="flip 0.4", schedule="permutation").mean("replica"), digits=3),
         "inverted": Number(single.sel(corruption="inverted", schedule="permutation").mean("replica"), digits=3),
-        "half_synchronous_cycles": fraction(cycles == 2),
-        "half_permutation_picture": fraction(half >= RECALLED),
-        "half_permutation_mirror": fraction(half <= -RECALLED),
+        "half_synchronous_cycles": fraction(float(np.mean(cycles == 2))),
+        "half_permutation_picture": fraction(float(half[0])),
+        "half_permutation_mirror": fraction(float(half_mirror[0])),
         "mask_fraction": Number(mask["mask_fraction"]),
-        "mask_own": fraction(mask.isel(pair_pattern=1).values >= RECALLED),
-        "mask_other": fraction(np.abs(mask.isel(pair_pattern=0).values) >= RECALLED),
+        "mask_own": fraction(float(mask_picture[1])),
+        "mask_other": fraction(float(mask_picture[0] + mask_mirror[0])),
     }
 
 STUDY = ih.Study(
