@@ -276,7 +276,7 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     overlaps = np.full((n_replica, columns("overlaps"), args.recorded.shape[1]), np.nan)
     snapshots = np.zeros((n_replica, limit * frames + 1 if "snapshots" in names else 0, n_sites), dtype=np.int8)
     run = runner("relax", args.backend, spec.init, spec.field, spec.flip)
-    shared = (spec.data, couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64),
+    shared = (spec.data, model.scaled_h, couplings.raw_diagonal().astype(np.float64),
               float(couplings.scale), args.tol_scaled, args.schedule, TIE_CODES[tie], args.order)
     while True:
         run((*shared, limit, zobrist, deterministic, args.recorded, snapshot_every),

@@ -20,8 +20,9 @@ from math import comb
 import numpy as np
 
 from isinghop._validate import choice, describe_entries, finite_array, number, numeric_array, positive_int, site_order
-from isinghop.model import IsingModel, check_model, delta_energy, energy, local_fields
-from isinghop.vocabulary import RULES, SCHEDULES, TIE_RULES, tie_tolerance
+from isinghop.model import (IsingModel, _require_symmetric, check_model, energy_numerators, field_numerators,
+                            pair_numerators)
+from isinghop.vocabulary import RULES, SCHEDULES, TIE_RULES, scaled_tolerance
 from isinghop.spins import as_spins, spin_batch
 
 __all__ = [
@@ -70,8 +71,10 @@ MAX_SITES = 24
 #: State indices are int64 and 2^N must fit: at most 62 sites.
 MAX_INDEX_SITES = 62
 DEFAULT_CHUNK = 1 << 16
-#: Energies within this (relative to max(1, |E_min|)) of the minimum are degenerate ground states.
-GROUND_STATE_RTOL = 1e-9
+#: For a model that is not exact, energies within ``GROUND_STATE_RTOL · N`` times the energy scale
+#: ``Σ_{i<j} |J_ij| + Σ_i |h_i|`` of the minimum are degenerate ground states: four times the
+#: rounding bound of a sum of N terms, so that only rounding can separate degenerate states.
+GROUND_STATE_RTOL = 2.0**-50
 
 
 def _check_model(model: IsingModel) -> int:
@@ -132,8 +135,13 @@ def state_index(spins) -> np.ndarray:
     Returns
     -------
     numpy.ndarray or int
-        int64 ``(replica,)``; a 1-D ``spins`` (one configuration) gives one int.
+        int64 ``(replica,)``; a 1-D ``spins`` (one configuration) gives one int;
+        no configurations, ``(0, N)`` (as :func:`fixed_points` may find), give
+        an empty array.
     """
+    if np.ndim(spins) == 2 and np.shape(spins)[0] == 0 and np.shape(spins)[1] > 0:
+        _index_sites(np.shape(spins)[1], "spins")
+        return np.zeros(0, dtype=np.int64)
     batch, single = spin_batch(spins)
     _index_sites(batch.shape[1], "spins")
     indices = ((batch > 0).astype(np.int64) << np.arange(batch.shape[1], dtype=np.int64)).sum(axis=1)
@@ -156,6 +164,16 @@ def _chunks(n_sites: int, chunk_size: int):
         yield start, state_spins(np.arange(start, min(start + chunk_size, total)), n_sites)
 
 
+def _numerators(model: IsingModel, chunk_size: int) -> np.ndarray:
+    """``2 · scale · H`` of every state, in index order (exact integers for an exact model)."""
+    n = _check_model(model)
+    _require_symmetric(model, "energy")
+    out = np.empty(1 << n)
+    for start, spins in _chunks(n, chunk_size):
+        out[start : start + len(spins)] = energy_numerators(model, spins)
+    return out
+
+
 def energies(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
     """Energy ``H(s)`` of every state, in index order.
 
@@ -164,19 +182,31 @@ def energies(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> np.ndarra
     numpy.ndarray
         float64 ``(2^N,)``, total energy H (not per spin).
     """
-    n = _check_model(model)
-    out = np.empty(1 << n)
-    for start, spins in _chunks(n, chunk_size):
-        out[start : start + len(spins)] = energy(model, spins)
-    return out
+    return _numerators(model, chunk_size) / (2.0 * model.couplings.scale)
 
 
-def _weights(all_energies: np.ndarray, T: float) -> tuple[np.ndarray, float]:
-    """Normalised Boltzmann probabilities and ln Z for the given energies."""
-    e_min = all_energies.min()
+def _ground(model: IsingModel, numerators: np.ndarray) -> np.ndarray:
+    """Which states are ground states, from their energy numerators ``2 · scale · H``.
+
+    Exactly the minimum for an exact model (integer numerators); otherwise
+    within ``GROUND_STATE_RTOL · N`` times the energy scale of it.
+    """
+    lowest = numerators.min()
+    if model.exact:
+        return numerators == lowest
+    couplings = np.abs(model.couplings.to_dense()) * model.couplings.scale
+    np.fill_diagonal(couplings, 0.0)
+    numerator_scale = couplings.sum() + 2.0 * np.abs(model.scaled_h).sum()  # 2 · scale · (Σ_{i<j}|J| + Σ|h|)
+    return numerators <= lowest + GROUND_STATE_RTOL * model.n_sites * numerator_scale
+
+
+def _weights(model: IsingModel, numerators: np.ndarray, T: float) -> tuple[np.ndarray, float]:
+    """Normalised Boltzmann probabilities and ln Z of the states with these energy numerators."""
     if T == 0:
-        ground = all_energies <= e_min + GROUND_STATE_RTOL * max(1.0, abs(e_min))
+        ground = _ground(model, numerators)
         return ground / ground.sum(), -np.inf
+    all_energies = numerators / (2.0 * model.couplings.scale)
+    e_min = all_energies.min()
     unnormalised = np.exp(-(all_energies - e_min) / T)
     total = unnormalised.sum()
     return unnormalised / total, -e_min / T + np.log(total)
@@ -193,7 +223,7 @@ def log_partition_function(model: IsingModel, T: float, *, chunk_size: int = DEF
     T = _temperature(T)
     if T == 0:
         raise ValueError("T: ln Z diverges at T = 0; use free_energy, which is E_min there")
-    return _weights(energies(model, chunk_size=chunk_size), T)[1]
+    return _weights(model, _numerators(model, chunk_size), T)[1]
 
 
 def free_energy(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> float:
@@ -205,17 +235,16 @@ def free_energy(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK)
         F in energy units, total (not per spin).
     """
     T = _temperature(T)
-    all_energies = energies(model, chunk_size=chunk_size)
+    numerators = _numerators(model, chunk_size)
     if T == 0:
-        return float(all_energies.min())
-    return float(-T * _weights(all_energies, T)[1])
+        return float(numerators.min() / (2.0 * model.couplings.scale))
+    return float(-T * _weights(model, numerators, T)[1])
 
 
 def boltzmann(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
     """Boltzmann probabilities ``exp(−H/T)/Z`` of all 2^N states, in index order.
 
-    At T = 0, equal weight on every ground state (energies within
-    ``GROUND_STATE_RTOL`` of the minimum).
+    At T = 0, equal weight on every ground state (as :func:`ground_states`).
 
     Returns
     -------
@@ -234,7 +263,7 @@ def boltzmann(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -
     [0.4404 0.0596 0.0596 0.4404] True
     """
     T = _temperature(T)
-    return _weights(energies(model, chunk_size=chunk_size), T)[0]
+    return _weights(model, _numerators(model, chunk_size), T)[0]
 
 
 def _walsh_hadamard(values: np.ndarray) -> np.ndarray:
@@ -354,8 +383,9 @@ def thermal_averages(model: IsingModel, T: float, *, patterns=None, chunk_size: 
     """
     n = _check_model(model)
     T = _temperature(T)
-    all_energies = energies(model, chunk_size=chunk_size)
-    probabilities, _ = _weights(all_energies, T)
+    numerators = _numerators(model, chunk_size)
+    probabilities, _ = _weights(model, numerators, T)
+    all_energies = numerators / (2.0 * model.couplings.scale)
     xi = None
     if patterns is not None:
         xi = as_spins(patterns, name="patterns", n_sites=n).astype(np.float64)
@@ -395,7 +425,14 @@ def thermal_averages(model: IsingModel, T: float, *, patterns=None, chunk_size: 
 
 
 def ground_states(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> tuple[np.ndarray, float]:
-    """All minimum-energy states (within ``GROUND_STATE_RTOL``), in index order.
+    """All minimum-energy states, in index order.
+
+    For an exact model (integer couplings and integral ``scale · h``,
+    :attr:`~isinghop.model.IsingModel.exact`) the energies are compared
+    exactly, whatever their scale; otherwise states within
+    ``GROUND_STATE_RTOL · N`` times the energy scale ``Σ_{i<j} |J_ij| +
+    Σ_i |h_i|`` of the minimum (a few times the rounding of the sums) are
+    degenerate.
 
     Returns
     -------
@@ -418,10 +455,9 @@ def ground_states(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> tupl
      [ 1 -1  1  1]] -1.0
     """
     n = _check_model(model)
-    all_energies = energies(model, chunk_size=chunk_size)
-    e_min = float(all_energies.min())
-    ground = np.flatnonzero(all_energies <= e_min + GROUND_STATE_RTOL * max(1.0, abs(e_min)))
-    return state_spins(ground, n), e_min
+    numerators = _numerators(model, chunk_size)
+    ground = np.flatnonzero(_ground(model, numerators))
+    return state_spins(ground, n), float(numerators.min() / (2.0 * model.couplings.scale))
 
 
 def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = None,
@@ -467,11 +503,11 @@ def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = No
     """
     n = _check_model(model)
     tie = choice(tie, "tie", TIE_RULES)
-    tol = tie_tolerance(model, tol)
+    tol_s = scaled_tolerance(model, tol)
     found = []
     for _, spins in _chunks(n, chunk_size):
-        fields = local_fields(model, spins)
-        zero = np.abs(fields) <= tol
+        fields = field_numerators(model, spins)
+        zero = np.abs(fields) <= tol_s
         stable = np.where(zero, False, np.sign(fields) == spins)
         if tie == "keep":
             stable |= zero
@@ -532,28 +568,29 @@ def basin_fractions(model: IsingModel, targets, *, schedule: str = "synchronous"
     return counts / float(1 << n)
 
 
-def _hopfield_flips(model: IsingModel, tie: str, states: np.ndarray, tol: float) -> np.ndarray:
+def _hopfield_flips(model: IsingModel, tie: str, states: np.ndarray, tol_s: float) -> np.ndarray:
     """``(state, site)`` probability that the zero-T Hopfield update of the site flips it."""
-    fields = local_fields(model, states)
-    tied = np.abs(fields) <= tol
+    fields = field_numerators(model, states)
+    tied = np.abs(fields) <= tol_s
     against = np.where(tied, False, np.sign(fields) != states)
     at_tie = {"keep": np.zeros(states.shape), "flip": np.ones(states.shape), "random": np.full(states.shape, 0.5),
               "up": (states < 0).astype(np.float64), "down": (states > 0).astype(np.float64)}[tie]
     return np.where(tied, at_tie, against.astype(np.float64))
 
 
-def _flip_probabilities(model: IsingModel, T: float, rule: str, states: np.ndarray, tol: float) -> np.ndarray:
-    """``(state, site)`` probability that one attempt at the site flips it."""
-    delta = delta_energy(model, states)  # ΔE_i = 2 s_i φ'_i, self-coupling excluded
-    pair_field = delta / (2.0 * states)
+def _flip_probabilities(model: IsingModel, T: float, rule: str, states: np.ndarray, tol_s: float) -> np.ndarray:
+    """``(state, site)`` probability that one attempt at the site flips it (the kernels' expressions)."""
+    p = pair_numerators(model, states)  # scale · φ'_i, self-coupling excluded
+    scale = model.couplings.scale
     if rule == "metropolis":
+        k = 2.0 * states * p  # scale · ΔE_i
         if T == 0:
-            return ((delta < 0) | (np.abs(pair_field) <= tol)).astype(np.float64)
-        return np.exp(-np.clip(delta, 0.0, None) / T)
+            return ((k < 0) | (np.abs(p) <= tol_s)).astype(np.float64)
+        return np.exp(-(1.0 / T) * np.clip(k, 0.0, None) / scale)  # exp(−β k / scale), as the kernel
     if T == 0:
-        up = np.where(pair_field > tol, 1.0, np.where(pair_field < -tol, 0.0, 0.5))
+        up = np.where(p > tol_s, 1.0, np.where(p < -tol_s, 0.0, 0.5))
     else:
-        up = 0.5 * (1.0 + np.tanh(pair_field / T))  # 1 / (1 + exp(-2 φ'/T)) without overflow
+        up = 0.5 * (1.0 + np.tanh(p / scale / T))  # 1 / (1 + exp(-2 φ'/T)) without overflow
     return np.where(states > 0, 1.0 - up, up)
 
 
@@ -742,12 +779,16 @@ def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", sched
             f"model: the {schedule} sweep matrix of N = {n} sites needs about {needed / 2**20:.0f} MiB, "
             f"more than MAX_MATRIX_BYTES = {MAX_MATRIX_BYTES / 2**20:.0f} MiB"
         )
-    tol = tie_tolerance(model, tol)
+    tol_s = scaled_tolerance(model, tol)
     if order is not None and schedule != "sequential":
         raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
     order = site_order(order, n) if schedule == "sequential" else None
     states = state_spins(np.arange(1 << n), n)
-    flips = _hopfield_flips(model, tie, states, tol) if tie is not None else _flip_probabilities(model, T, rule, states, tol)
+    if tie is not None:
+        flips = _hopfield_flips(model, tie, states, tol_s)
+    else:
+        _require_symmetric(model, "energy change")
+        flips = _flip_probabilities(model, T, rule, states, tol_s)
     flips = np.ascontiguousarray(flips.T)  # (site, state)
     if schedule == "permutation":
         return _permutation_average(flips, n)

@@ -4,15 +4,31 @@ Replicas that share one set of couplings are not independent estimates of a
 disorder average; samples (independent pattern sets, the ``sample`` dim) are.
 So errors come from the spread between samples, and a function of averages
 gets its error by the jackknife over samples.
+
+Every mean ± standard error over samples in the package (these functions,
+:func:`isinghop.paper.mean_error`, the studies' error bars) is
+:func:`sample_mean_error`: a NaN sample is missing (no value: a curve that
+never crossed, no chain left to average) and is left out of the mean, the
+spread and the count; ``error = std(ddof=1) / √n`` over the ``n`` samples
+present, NaN where fewer than 2 are present, and 0 where they agree to
+rounding. An infinite sample is a value, not a missing one: it makes the mean
+infinite and the error NaN.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
 from isinghop.observables import jackknife
 
-__all__ = ["disorder_average", "disorder_jackknife", "level_crossing", "extrapolate_in_size"]
+__all__ = ["disorder_average", "disorder_jackknife", "level_crossing", "extrapolate_in_size", "sample_mean_error"]
+
+#: Samples whose spread is at most this many ulps of their largest magnitude agree but for rounding: error 0.
+ROUNDING_ULPS = 16
+#: Least relative spread of N^(−exponent) over the sizes of a fit: below it the limit and the slope are one.
+SEPARABLE = 1e-6
 
 
 def _samples(data, dim: str) -> int:
@@ -24,6 +40,65 @@ def _samples(data, dim: str) -> int:
     return count
 
 
+def _mean_error_count(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, standard error and count of the samples present (not NaN) along the last axis."""
+    values = np.asarray(values, dtype=np.float64)
+    count = np.sum(~np.isnan(values), axis=-1)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # empty slices and ddof ≥ n: NaN, handled below
+        mean = np.nanmean(values, axis=-1)
+        error = np.nanstd(values, axis=-1, ddof=1) / np.sqrt(count)
+        spread = np.nanmax(values, axis=-1) - np.nanmin(values, axis=-1)
+        scale = np.nanmax(np.abs(values), axis=-1)
+    error = np.where(count >= 2, error, np.nan)
+    # samples equal but for the last bits of their rounding (e.g. every recall exactly 1) have no spread
+    identical = (count >= 2) & (spread <= ROUNDING_ULPS * np.finfo(np.float64).eps * scale)
+    return mean, np.where(identical, 0.0, error), count
+
+
+def sample_mean_error(data, dim: str = "sample"):
+    """Mean over independent samples along ``dim``, its standard error, and the number of samples present.
+
+    The one mean ± error of the package (see the module notes): NaN samples
+    are missing and left out; ``error = std(ddof=1) / √n`` over the ``n``
+    samples present, NaN where ``n < 2``, 0 where they agree to rounding.
+
+    Parameters
+    ----------
+    data : xarray.DataArray or array_like
+        Values with a ``dim`` axis of independent samples, other dims kept;
+        or a NumPy array with the samples on its last axis.
+    dim : str
+        The dimension of independent samples (of a DataArray).
+
+    Returns
+    -------
+    tuple
+        ``(mean, error, count)`` over the samples: DataArrays for a
+        DataArray, else NumPy arrays (floats for 1-D data).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mean, error, count = sample_mean_error(np.array([1.0, 2.0, np.nan, np.nan]))
+    >>> print(mean, error, count)
+    1.5 0.5 2
+    """
+    import xarray as xr
+
+    if not isinstance(data, xr.DataArray):
+        values = np.asarray(data, dtype=np.float64)
+        if values.ndim == 0 or values.shape[-1] == 0:
+            raise ValueError(f"data: expected samples on the last axis, got shape {values.shape}")
+        mean, error, count = _mean_error_count(values)
+        if values.ndim == 1:
+            return float(mean), float(error), int(count)
+        return mean, error, count
+    if dim not in data.dims:
+        raise ValueError(f"dim: {dim!r} is not a dimension of the data (dims {tuple(data.dims)})")
+    return xr.apply_ufunc(_mean_error_count, data, input_core_dims=[[dim]], output_core_dims=[[], [], []])
+
+
 def disorder_average(data, *, dim: str = "sample", replica_dim: str | None = "replica"):
     """Mean over disorder samples and its standard error from their spread.
 
@@ -33,20 +108,26 @@ def disorder_average(data, *, dim: str = "sample", replica_dim: str | None = "re
         Values with a ``dim`` axis of independent samples (and, optionally,
         a ``replica_dim`` axis of replicas on each sample, averaged first).
     dim : str
-        The dimension of independent disorder samples.
+        The dimension of independent disorder samples (at least 2 along it).
     replica_dim : str or None
         The dimension of replicas sharing a sample's couplings; averaged
-        within each sample before the spread is taken (ignored if absent).
+        within each sample before the spread is taken (ignored if absent;
+        NaN replicas are left out, and a sample with none is missing).
 
     Returns
     -------
     tuple of xarray.DataArray
-        ``(mean, error)`` over ``dim``: ``error = std(ddof=1) / √n_samples``.
+        ``(mean, error)`` over ``dim`` by :func:`sample_mean_error`:
+        ``error = std(ddof=1) / √n`` over the ``n`` samples that are not NaN;
+        NaN where fewer than 2 are.
     """
-    count = _samples(data, dim)
+    _samples(data, dim)
     if replica_dim is not None and replica_dim in data.dims:
-        data = data.mean(replica_dim)
-    return data.mean(dim), data.std(dim, ddof=1) / np.sqrt(count)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a sample with no replica left: missing (NaN)
+            data = data.mean(replica_dim)
+    mean, error, _ = sample_mean_error(data, dim)
+    return mean, error
 
 
 def disorder_jackknife(estimator, data, *, dim: str = "sample", replica_dim: str | None = "replica"):
@@ -111,11 +192,17 @@ def extrapolate_in_size(sizes, values, errors, *, exponent: float = 0.5) -> tupl
     Parameters
     ----------
     sizes : array_like
-        System sizes N (at least 3, for a χ² with a degree of freedom).
+        Distinct system sizes N (> 0), at least 3 with an estimate (for a χ²
+        with a degree of freedom).
     values, errors : array_like
-        The finite-size estimates and their standard errors (> 0).
+        The finite-size estimates and their standard errors (finite, > 0). A
+        size whose value or error is NaN has no estimate (e.g. a curve that
+        never falls through its level) and is left out; a zero, negative or
+        infinite error is refused, naming its sizes.
     exponent : float
-        The finite-size exponent (1/2 for the capacity of the Hopfield model).
+        The finite-size exponent (finite, > 0; 1/2 for the capacity of the
+        Hopfield model). One so small that ``N^(−exponent)`` hardly varies
+        over the sizes (the limit and the slope cannot be told apart) is refused.
 
     Returns
     -------
@@ -126,13 +213,41 @@ def extrapolate_in_size(sizes, values, errors, *, exponent: float = 0.5) -> tupl
     n = np.asarray(sizes, dtype=np.float64)
     y = np.asarray(values, dtype=np.float64)
     sigma = np.asarray(errors, dtype=np.float64)
-    keep = np.isfinite(y) & np.isfinite(sigma) & (sigma > 0)
-    n, y, sigma = n[keep], y[keep], sigma[keep]
+    if not (n.ndim == y.ndim == sigma.ndim == 1 and n.shape == y.shape == sigma.shape):
+        raise ValueError(f"sizes, values, errors: expected three 1-D arrays of one length, got shapes "
+                         f"{n.shape}, {y.shape}, {sigma.shape}")
+    if isinstance(exponent, (bool, np.bool_)) or not isinstance(exponent, (int, float, np.integer, np.floating)):
+        raise TypeError(f"exponent: expected a finite number > 0, got {exponent!r}")
+    if not (np.isfinite(exponent) and exponent > 0):
+        raise ValueError(f"exponent: expected a finite number > 0, got {exponent}")
+    bad = ~(np.isfinite(n) & (n > 0))
+    if bad.any():
+        raise ValueError(f"sizes: expected finite sizes N > 0, got {n[bad].tolist()}")
+    distinct, repeats = np.unique(n, return_counts=True)
+    if (repeats > 1).any():
+        raise ValueError(f"sizes: each size once (combine the estimates of one N first); repeated: "
+                         f"{distinct[repeats > 1].tolist()}")
+    present = ~np.isnan(y) & ~np.isnan(sigma)
+    bad = present & ~(np.isfinite(sigma) & (sigma > 0))
+    if bad.any():
+        raise ValueError("errors: expected finite standard errors > 0, got "
+                         + ", ".join(f"{e:g} at N = {k:g}" for k, e in zip(n[bad], sigma[bad])))
+    bad = present & ~np.isfinite(y)
+    if bad.any():
+        raise ValueError("values: expected finite values (NaN: no estimate), got "
+                         + ", ".join(f"{v:g} at N = {k:g}" for k, v in zip(n[bad], y[bad])))
+    n, y, sigma = n[present], y[present], sigma[present]
     if len(n) < 3:
         raise ValueError(f"values: need at least 3 sizes with finite values and errors, got {len(n)}")
-    design = np.column_stack([np.ones_like(n), n ** -exponent]) / sigma[:, None]
+    x = n ** -float(exponent)
+    scale = x.max()  # fitted in x / max(x), so that a large exponent does not leave x near the underflow
+    if not scale > 0 or np.ptp(x) <= SEPARABLE * scale:
+        raise ValueError(f"exponent: N^(-{exponent:g}) varies by {np.ptp(x) / scale if scale > 0 else 0:.3g} "
+                         f"(relative) over the sizes {n.tolist()}: the limit and the slope cannot be told apart")
+    design = np.column_stack([np.ones_like(n), x / scale]) / sigma[:, None]
     coefficients, *_ = np.linalg.lstsq(design, y / sigma, rcond=None)
     covariance = np.linalg.inv(design.T @ design)
     chi2 = float(np.sum((design @ coefficients - y / sigma) ** 2) / (len(n) - 2))
-    scale = max(1.0, chi2)
-    return float(coefficients[0]), float(np.sqrt(covariance[0, 0] * scale)), float(coefficients[1]), chi2
+    factor = max(1.0, chi2)
+    return (float(coefficients[0]), float(np.sqrt(covariance[0, 0] * factor)), float(coefficients[1] / scale),
+            chi2)

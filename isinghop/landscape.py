@@ -21,10 +21,10 @@ from itertools import combinations, product
 import numpy as np
 
 from isinghop.exact import energies, state_spins
-from isinghop.model import IsingModel, check_model, delta_energy
+from isinghop.model import IsingModel, check_model, pair_numerators
 from isinghop.spins import as_spins
 from isinghop.transitions import MAX_GRAPH_SITES
-from isinghop.vocabulary import tie_tolerance
+from isinghop.vocabulary import scaled_tolerance
 
 __all__ = ["Landscape", "energy_landscape", "label_minima", "draw_disconnectivity"]
 
@@ -93,12 +93,13 @@ class Landscape:
         return result
 
 
-def _local_minima(model: IsingModel, tol: float) -> np.ndarray:
+def _local_minima(model: IsingModel, tol_s: float) -> np.ndarray:
+    """States no single flip lowers by more than ``2 tol``: ``s_i p_i ≥ −scale · tol`` for every site."""
     n = model.n_sites
     found = []
     for start in range(0, 2**n, 1 << 14):
         states = state_spins(np.arange(start, min(start + (1 << 14), 2**n)), n)
-        stable = np.all(delta_energy(model, states) >= -2 * tol, axis=1)
+        stable = np.all(states * pair_numerators(model, states) >= -tol_s, axis=1)
         found.append(start + np.flatnonzero(stable))
     return np.concatenate(found)
 
@@ -122,9 +123,8 @@ def energy_landscape(model: IsingModel, *, tol: float | None = None) -> Landscap
     if not model.couplings.symmetric:
         raise ValueError("model: asymmetric couplings have no energy function, hence no landscape")
     n = model.n_sites
-    tol = tie_tolerance(model, tol)
     all_energies = energies(model)
-    minima = _local_minima(model, tol)
+    minima = _local_minima(model, scaled_tolerance(model, tol))
     minima = minima[np.lexsort((minima, all_energies[minima]))]
     cluster_of_minimum = {int(k): c for c, k in enumerate(minima)}
     parent = np.full(2**n, -1, dtype=np.int64)  # -1: not added yet

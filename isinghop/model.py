@@ -786,6 +786,38 @@ class IsingModel:
         """Hopfield threshold ``θ = −h``."""
         return theta_from_h(self.h)
 
+    @cached_property
+    def scaled_h(self) -> np.ndarray:
+        """``scale · h``: the field in the storage's raw units, as every route adds it to the raw fields.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 ``(N,)``, read-only.
+        """
+        return _read_only(self.couplings.scale * self.h)
+
+    @cached_property
+    def exact(self) -> bool:
+        """True when every field numerator ``scale · φ_i`` is an exact integer.
+
+        That needs integer couplings (``couplings.exact``) and an integral
+        ``scale · h`` whose sums stay below 2^53. Ties (``φ_i = 0``) are then
+        detected exactly (tolerance 0) by every route; otherwise the tie
+        tolerance of :func:`isinghop.vocabulary.tie_tolerance` decides, the
+        same in every route.
+        """
+        hs = self.scaled_h
+        return bool(self.couplings.exact and np.all(hs == np.round(hs))
+                    and self.couplings.field_bound + float(np.abs(hs).max(initial=0.0)) < MAX_EXACT_FIELD)
+
+    def __repr__(self) -> str:
+        couplings = self.couplings
+        kind = type(couplings).__name__
+        field = "0" if not np.any(self.h) else (repr(float(self.h[0])) if np.all(self.h == self.h[0]) else "per site")
+        return (f"IsingModel(n_sites={self.n_sites}, couplings={kind}(scale={couplings.scale:g}"
+                f"{'' if couplings.symmetric else ', asymmetric'}), h={field}, exact={self.exact})")
+
     def with_field(self, *, h=None, theta=None) -> IsingModel:
         """The same couplings with field ``h`` or threshold ``theta`` (= −h); a scalar is uniform.
 
@@ -956,7 +988,7 @@ def local_fields(model: IsingModel, spins) -> np.ndarray:
     [0.9 0.9 0.9 0.9 0.9 0.9 0.9 0.9 0.9 0.9]
     """
     batch, single = _model_batch(model, spins)
-    fields = model.couplings.raw_fields(batch) / model.couplings.scale + model.h
+    fields = field_numerators(model, batch) / model.couplings.scale
     return fields[0] if single else fields
 
 
@@ -989,10 +1021,7 @@ def energy(model: IsingModel, spins) -> np.ndarray | float:
     """
     batch, single = _model_batch(model, spins)
     _require_symmetric(model, "energy")
-    couplings = model.couplings
-    pair_sum = (np.einsum("ri,ri->r", couplings.raw_fields(batch), batch, dtype=np.float64)
-                - couplings.raw_diagonal().sum(dtype=np.float64))
-    energies = -pair_sum / (2.0 * couplings.scale) - batch @ model.h
+    energies = energy_numerators(model, batch) / (2.0 * model.couplings.scale)
     return float(energies[0]) if single else energies
 
 
@@ -1015,10 +1044,59 @@ def delta_energy(model: IsingModel, spins) -> np.ndarray:
     """
     batch, single = _model_batch(model, spins)
     _require_symmetric(model, "energy change")
-    couplings = model.couplings
-    pair_fields = (couplings.raw_fields(batch) - couplings.raw_diagonal() * batch) / couplings.scale
-    delta = 2.0 * batch * (pair_fields + model.h)
+    delta = 2.0 * batch * pair_numerators(model, batch) / model.couplings.scale
     return delta[0] if single else delta
+
+
+# The numerators below are what the compiled kernels compare and accumulate: every route that
+# decides a zero-temperature update, a tie or a ground state uses them, so that all routes agree
+# exactly (integers when ``model.exact``).
+
+def field_numerators(model: IsingModel, batch: np.ndarray) -> np.ndarray:
+    """``scale · φ_i = raw_i + scale · h_i`` per replica and site, self-coupling included.
+
+    The zero-temperature update compares these with ``scale · tol``.
+
+    Parameters
+    ----------
+    model : IsingModel
+    batch : numpy.ndarray
+        ``(replica, site)`` int8 ±1 (already validated).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(replica, site)``; exact integers when ``model.exact``.
+    """
+    return model.couplings.raw_fields(batch) + model.scaled_h
+
+
+def pair_numerators(model: IsingModel, batch: np.ndarray) -> np.ndarray:
+    """``scale · (φ_i − J_ii s_i)``: the field numerators without self-couplings (Monte Carlo's ``p``).
+
+    A flip changes the energy by ``ΔE_i · scale = 2 s_i p_i``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(replica, site)``; exact integers when ``model.exact``.
+    """
+    couplings = model.couplings
+    return (couplings.raw_fields(batch) - couplings.raw_diagonal().astype(np.float64) * batch) + model.scaled_h
+
+
+def energy_numerators(model: IsingModel, batch: np.ndarray) -> np.ndarray:
+    """``2 · scale · H(s)`` per replica: exact integers when ``model.exact``, so equal energies compare equal.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(replica,)``.
+    """
+    couplings = model.couplings
+    pair_sum = (np.einsum("ri,ri->r", couplings.raw_fields(batch), batch, dtype=np.float64)
+                - couplings.raw_diagonal().sum(dtype=np.float64))
+    return -(pair_sum + 2.0 * (batch @ model.scaled_h))
 
 
 def to_dense(model: IsingModel, *, max_sites: int = MAX_DENSE_SITES) -> np.ndarray:

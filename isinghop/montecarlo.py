@@ -185,8 +185,8 @@ def _temperatures(T, anneal, n_replica: int, n_sweeps: int) -> tuple[np.ndarray,
 def _tables(model: IsingModel, rule: str, temperatures: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     """Probability tables for fixed temperatures: ``(tables, size, table row of each temperature)``.
 
-    Tables exist when every pair-field numerator is an integer (integer
-    couplings and fields); they cover every numerator that can occur, up to
+    Tables exist when every pair-field numerator is an integer
+    (``model.exact``: integer couplings and an integral ``scale · h``); they cover every numerator that can occur, up to
     ``MAX_TABLE``, with one row per distinct temperature, and take at most
     ``MAX_TABLE_BYTES`` in all. Otherwise size 0: the kernel computes each
     probability directly, with the same expression and the same results.
@@ -194,9 +194,9 @@ def _tables(model: IsingModel, rule: str, temperatures: np.ndarray) -> tuple[np.
     from isinghop._kernels.montecarlo import fill_tables
 
     couplings = model.couplings
-    hs = couplings.scale * model.h
+    hs = model.scaled_h
     none = np.zeros((1, 1)), 0, np.zeros(len(temperatures), dtype=np.int64)
-    if not (couplings.exact and np.all(hs == np.round(hs))) or np.all(np.isnan(temperatures)):
+    if not model.exact or np.all(np.isnan(temperatures)):
         return none
     bound = couplings.field_bound + int(np.abs(hs).max(initial=0))
     size = int(min(MAX_TABLE, 2 * bound if rule == "metropolis" else bound))
@@ -220,7 +220,7 @@ def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled:
     couplings = model.couplings
     spec = couplings.kernel_spec
     tables, size, rows = _tables(model, rule, T_values)
-    hs, raw_diagonal = couplings.scale * model.h, couplings.raw_diagonal().astype(np.float64)
+    hs, raw_diagonal = model.scaled_h, couplings.raw_diagonal().astype(np.float64)
     shared = (spec.data, hs, raw_diagonal, float(couplings.scale), tol_scaled, RULE_CODES[rule], schedule_code, order,
               burn_in, record_every, recorded, tables, size, anneal)
     plain = not (np.any(hs) or np.any(raw_diagonal))

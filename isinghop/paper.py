@@ -13,9 +13,11 @@ reads that file and the figures; nothing in the text is typed in by hand,
 and a key the data do not provide stops the compilation.
 
 Two checks keep the paper honest: a number or claim whose value differs
-from the previous build of the same configuration and seed stops the build
-(determinism: the printed value and error, or a claim's sentence; delete
-the old ``paper.json`` to accept a deliberate change; a resumed store
+from the previous build of the same configuration and seed, or that only one
+of the two builds has, stops the build (determinism: the printed value and
+error, or a claim's sentence; a previous ``paper.json`` that cannot be read
+stops it too, named; delete the old ``paper.json`` to accept a deliberate
+change; a resumed store
 re-reads its points, so the check covers the findings, and a fresh store
 the sampling too),
 and a claim that the data turn false is printed, and stops a ``full`` build
@@ -159,18 +161,24 @@ def mean_error(data, dim: str = "sample") -> Number:
     Number
         ``mean ± std(ddof=1)/√n`` over the ``dim`` axis of ``data`` (an
         ``xarray.DataArray``; every other axis averaged first), with
-        ``samples = n``; the error is 0 when the samples agree to rounding.
+        ``samples = n``, by :func:`isinghop.finite_size.sample_mean_error`:
+        NaN samples are missing and do not count; the error is 0 when the
+        samples agree to rounding. Fewer than 2 samples present, or an
+        infinite one, is a ``ValueError``.
     """
+    from isinghop.finite_size import sample_mean_error
+
+    if dim not in data.dims:
+        raise ValueError(f"dim: {dim!r} is not a dimension of the data (dims {tuple(data.dims)})")
     others = [name for name in data.dims if name != dim]
     per_sample = data.mean(others) if others else data
-    values = np.asarray(per_sample, dtype=float)
-    values = values[np.isfinite(values)]
-    if values.size < 2:
-        raise ValueError(f"data: need two or more finite samples along {dim!r} for an error, got {values.size}")
-    # samples equal but for the last bits of their rounding (e.g. every recall exactly 1) have no spread
-    identical = np.ptp(values) <= 16 * np.finfo(float).eps * np.abs(values).max()
-    error = 0.0 if identical else values.std(ddof=1) / np.sqrt(values.size)
-    return Number(values.mean(), error, samples=values.size)
+    infinite = np.isinf(np.asarray(per_sample, dtype=float))
+    if infinite.any():
+        raise ValueError(f"data: {int(infinite.sum())} sample(s) along {dim!r} are infinite: no mean to quote")
+    mean, error, count = (float(part) for part in sample_mean_error(per_sample.astype(float), dim))
+    if count < 2:
+        raise ValueError(f"data: need two or more finite samples along {dim!r} for an error, got {int(count)}")
+    return Number(mean, error, samples=int(count))
 
 
 #: Two-sided tail probability of 3 normal standard errors: the size of every test of the paper's claims.
@@ -399,15 +407,32 @@ def _provenance(datasets: dict, config: str, seed: int) -> dict:
 
 def _changed(previous: dict, numbers: dict) -> list[str]:
     """Keys whose printed text (value and error as rounded, or a claim's sentence) differs from the previous
-    build's: last-bit differences that do not reach the page do not count."""
+    build's, and keys that only one of the two builds has (``missing`` on that side): last-bit differences
+    that do not reach the page do not count."""
     changed = []
-    for key, old in previous.items():
-        new = numbers.get(key)
-        if new is None:
-            continue
-        if old.get("text") != new.get("text"):
-            changed.append(f"{key}: {old['text']} -> {new['text']}")
+    for key in sorted(previous.keys() | numbers.keys()):
+        old, new = previous.get(key), numbers.get(key)
+        old_text = "missing" if old is None else old["text"]
+        new_text = "missing" if new is None else new["text"]
+        if old is None or new is None or old_text != new_text:
+            changed.append(f"{key}: {old_text} -> {new_text}")
     return changed
+
+
+def _previous_numbers(path: Path) -> dict:
+    """The numbers of the previous build's ``paper.json``; a file that is not one is a :class:`PaperError` naming it."""
+    remedy = f"delete {path} to build afresh"
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise PaperError(f"the previous build's numbers in {path} cannot be read ({_one_line(error)}); "
+                         f"{remedy}") from error
+    numbers = content.get("numbers") if isinstance(content, dict) else None
+    if not isinstance(numbers, dict) or not all(
+            isinstance(item, dict) and isinstance(item.get("text"), str) for item in numbers.values()):
+        raise PaperError(f"the previous build's {path} is not a paper.json (no \"numbers\" of keys with a "
+                         f"\"text\"); {remedy}")
+    return numbers
 
 
 def _write_json(path: Path, content: dict) -> None:
@@ -468,7 +493,7 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
         numbers.update(findings(name, dataset))
     paper_json = out / "paper.json"
     if paper_json.is_file():  # the previous build of this config and seed (the folder names both)
-        changed = _changed(json.loads(paper_json.read_text(encoding="utf-8")).get("numbers", {}), numbers)
+        changed = _changed(_previous_numbers(paper_json), numbers)
         if changed:
             raise PaperError(f"{len(changed)} number(s) changed since the last {config} build with seed {seed} "
                              f"(delete {paper_json} to accept them): {'; '.join(changed)}")

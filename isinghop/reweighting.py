@@ -27,6 +27,19 @@ sampled state: 1 at a lone sampled state, at least about 1 at every sampled
 state, more where states overlap, e^{−d²} for a single Gaussian histogram
 shifted by d standard deviations. Targets below ``min_overlap`` are refused
 with a ``ValueError`` naming the trusted range.
+
+The fraction cannot see what the records never reached: a frozen or constant
+series (one energy in every record) gives every target the fraction 1, and
+would return its one energy at any temperature with zero error. So a target
+is also refused where the records carry no information about the move to it:
+a temperature other than the sampled ones when the records hold a single
+energy (at the target field), a field other than the sampled ones when they
+hold a single value of the order parameter. And the trusted range is what
+:meth:`Histograms.trusted_temperatures` and :meth:`Histograms.trusted_fields`
+report: a target outside it (beyond their search reach, a factor 4 in T and
+10 T in h past the sampled states, or past the first point outward where the
+fraction falls below ``min_overlap``) is refused too, so that no value is
+returned where the package itself says it is not trusted.
 """
 
 from __future__ import annotations
@@ -55,6 +68,11 @@ MIN_OVERLAP = 0.1
 MAX_SOLVE_RECORDS = 40_000
 #: Bytes of the (target, sample) weight blocks.
 _BLOCK_BYTES = 1 << 25
+#: Relative tolerance of "the same temperature or field" (a sampled state, an end of a trusted interval).
+_SAME = 1e-9
+#: How far the trusted intervals are searched past the sampled states: a factor in T, multiples of T in h.
+T_REACH = 4.0
+H_REACH = 10.0
 
 
 def _free_energies(reduced: np.ndarray, counts: np.ndarray, initial: np.ndarray | None) -> np.ndarray:
@@ -203,6 +221,8 @@ class Histograms:
         self._codes = codes.reshape(H0.shape)
         self._full = self._histogram(self._codes)
         self.free_energies = self._full.free
+        self._intervals: dict = {}  # trusted intervals already searched, by (column, fixed value)
+        self._sampled_values = (np.unique(self.states[:, 0]), np.unique(self.states[:, 1]))
 
     def _histogram(self, codes, initial=None) -> _Histogram:
         """Free energies and the (H₀, m) histogram of the records ``codes`` (indices of distinct pairs).
@@ -281,6 +301,9 @@ class Histograms:
     def overlap(self, T, h=None) -> np.ndarray:
         """Effective sample fraction at target points (1 at a lone sampled state; see the module notes).
 
+        The fraction alone does not make a target trusted: a frozen series has
+        the fraction 1 everywhere; :meth:`reweight` says which targets are.
+
         Parameters
         ----------
         T : float or array_like
@@ -299,7 +322,52 @@ class Histograms:
     def _fraction(self, T: float, h: float) -> float:
         return float(self._averages(self._full, np.array([T]), np.array([h]))[-1, 0])
 
+    def _sampled_value(self, x: float, column: int) -> bool:
+        """Whether ``x`` is one of the sampled temperatures (column 0) or fields (column 1)."""
+        sampled = self._sampled_values[column]
+        return bool(np.any(np.abs(sampled - x) <= _SAME * np.maximum(np.abs(sampled), abs(x))))
+
+    def _move_informed(self, column: int, fixed: float) -> bool:
+        """Whether the records say anything about a move in T at field ``fixed`` (column 0: they hold more than
+        one energy ``H₀ − h N m`` there) or in h (column 1: more than one value of the order parameter)."""
+        values = (self._full.H0 - fixed * self.n_sites * self._full.order) if column == 0 else self._full.order
+        return bool(np.ptp(values) > _SAME * np.abs(values).max())
+
+    def _uninformed(self, T: float, h: float) -> str | None:
+        """Why the records say nothing about the target ``(T, h)`` (a message naming the argument), or None.
+
+        A sampled temperature or field needs no move; any other needs the records to vary along it.
+        """
+        if not self._sampled_value(h, 1) and not self._move_informed(1, T):
+            return (f"order: every record has a single value m = {self._full.order[0]:g} of the order parameter "
+                    f"(a frozen or constant series): it says nothing about fields other than the sampled "
+                    f"{self._sampled_values[1].tolist()}, so h = {h:g} cannot be reweighted to")
+        if not self._sampled_value(T, 0) and not self._move_informed(0, h):
+            energy = (self._full.H0[0] - h * self.n_sites * self._full.order[0]) / self.n_sites
+            return (f"energy_per_spin: every record has a single energy ({energy:g} per spin at h = {h:g}; a frozen "
+                    f"or constant series): it says nothing about temperatures other than the sampled "
+                    f"{self._sampled_values[0].tolist()}, so T = {T:g} cannot be reweighted to")
+        return None
+
+    def _trusted_interval_at(self, column: int, fixed: float) -> tuple[float, float]:
+        key = (column, float(fixed))
+        if key not in self._intervals:
+            try:
+                self._intervals[key] = self._search_interval(column, float(fixed))
+            except ValueError as error:
+                self._intervals[key] = error
+        found = self._intervals[key]
+        if isinstance(found, ValueError):
+            raise ValueError(str(found))
+        return found
+
     def _check_trusted(self, T, h) -> None:
+        """Refuse every target the records do not cover: no information, too small a fraction, or outside the
+        trusted interval that :meth:`trusted_temperatures` or :meth:`trusted_fields` reports."""
+        for k in range(len(T)):
+            reason = self._uninformed(T[k], h[k])
+            if reason is not None:
+                raise ValueError(reason)
         fraction = self._averages(self._full, T, h)[-1]
         bad = fraction < self.min_overlap
         if bad.any():
@@ -312,9 +380,33 @@ class Histograms:
             raise ValueError(
                 f"T: reweighting to (T, h) = ({T[k]:g}, {h[k]:g}) is beyond the sampled histograms "
                 f"(effective sample fraction {fraction[k]:.3g} < min_overlap {self.min_overlap:g}); {where}")
+        for k in range(len(T)):
+            for column, (x, fixed) in enumerate(((T[k], h[k]), (h[k], T[k]))):
+                if self._sampled_value(x, column):
+                    continue
+                name, other = ("T", "h") if column == 0 else ("h", "T")
+                try:
+                    low, high = self._trusted_interval_at(column, fixed)
+                except ValueError as error:
+                    raise ValueError(f"{name}: reweighting to (T, h) = ({T[k]:g}, {h[k]:g}) is outside the trusted "
+                                     f"interval: {error}") from None
+                slack = _SAME * max(abs(low), abs(high), abs(x))
+                if not low - slack <= x <= high + slack:
+                    raise ValueError(
+                        f"{name}: reweighting to (T, h) = ({T[k]:g}, {h[k]:g}) is outside the trusted interval "
+                        f"[{low:.6g}, {high:.6g}] of {name} at {other} = {fixed:g} (see trusted_"
+                        f"{'temperatures' if column == 0 else 'fields'})")
 
     def reweight(self, T, h=None) -> Reweighted:
         """Thermal averages at the target points, with jackknife errors; refused outside the trusted range.
+
+        A target is refused (``ValueError``, naming the argument and the
+        reason) when the records carry no information about it (a single
+        energy for a temperature that was not sampled, a single value of the
+        order parameter for a field that was not), when its effective sample
+        fraction is below ``min_overlap``, or when it lies outside the
+        interval :meth:`trusted_temperatures` (at its field) or
+        :meth:`trusted_fields` (at its temperature) reports.
 
         Parameters
         ----------
@@ -347,31 +439,44 @@ class Histograms:
             raise ValueError(f"{name}: the states were sampled at several {what} {values.tolist()}; name the target {name}")
         return float(values[0])
 
-    def _trusted_interval(self, column: int, fixed: float, reach) -> tuple[float, float]:
+    def _search_interval(self, column: int, fixed: float) -> tuple[float, float]:
         """Outward from the extreme sampled values of ``column`` (T or h) that are trusted at the other
         coordinate ``fixed``, the last values whose effective sample fraction reaches ``min_overlap``
-        (to 1e-9 relative)."""
-        def gap(x):
-            point = (x, fixed) if column == 0 else (fixed, x)
-            return self._fraction(*point) - self.min_overlap
+        (to 1e-9 relative), at most the reach past them. Where the records say nothing about a move along
+        ``column``, the sampled values themselves."""
+        name, what = ("h", "temperature") if column == 0 else ("T", "field")
+        point = (lambda x: (x, fixed)) if column == 0 else (lambda x: (fixed, x))
+        reason = self._uninformed(*point(self._sampled_values[column][0]))  # the other coordinate's move
+        if reason is not None:
+            raise ValueError(f"{name}: no sampled {what} is trusted at {name} = {fixed:g}: {reason}")
 
-        trusted = [x for x in np.unique(self.states[:, column]) if gap(x) >= 0]
+        def gap(x):
+            return self._fraction(*point(x)) - self.min_overlap
+
+        trusted = [x for x in self._sampled_values[column] if gap(x) >= 0]
         if not trusted:
-            name = "h" if column == 0 else "T"
-            raise ValueError(f"{name}: no sampled {'temperature' if column == 0 else 'field'} is trusted at "
-                             f"{name} = {fixed:g}: the sampled histograms do not reach it")
+            raise ValueError(f"{name}: no sampled {what} is trusted at {name} = {fixed:g}: the sampled histograms do "
+                             "not reach it")
+        if not self._move_informed(column, fixed):
+            return float(min(trusted)), float(max(trusted))  # no move along this column: the sampled values only
         ends = []
         for start, direction in ((min(trusted), -1), (max(trusted), 1)):
-            stop = reach(start, direction)
+            stop = start * T_REACH**direction if column == 0 else start + H_REACH * fixed * direction
             ends.append(stop if gap(stop) >= 0 else scipy.optimize.brentq(gap, start, stop, xtol=1e-12, rtol=1e-9))
         return float(ends[0]), float(ends[1])
 
     def trusted_temperatures(self, h=None) -> tuple[float, float]:
         """The interval of T around the sampled temperatures where reweighting at field ``h`` is trusted.
 
-        Searched outward from the lowest and highest sampled temperature (at
-        ``h``) to a factor 4 beyond; gaps between widely spaced states are
-        caught by :meth:`reweight`.
+        Searched outward from the lowest and highest sampled temperature
+        trusted at ``h`` to where the effective sample fraction falls below
+        ``min_overlap``, at most a factor 4 (:data:`T_REACH`) beyond; gaps
+        between widely spaced states are caught by :meth:`reweight`, which
+        refuses every temperature outside this interval. Where the records
+        hold a single energy (a frozen or constant series) they say nothing
+        about other temperatures, and the interval is the sampled
+        temperatures' range (``(T₀, T₀)`` for one state). A field at which no
+        sampled temperature is trusted is a ``ValueError``.
 
         Parameters
         ----------
@@ -384,10 +489,14 @@ class Histograms:
             ``(T_low, T_high)`` (energy units).
         """
         h = self._sampled(1) if h is None else number(h, "h")
-        return self._trusted_interval(0, h, lambda T, direction: T * 4.0**direction)
+        return self._trusted_interval_at(0, h)
 
     def trusted_fields(self, T=None) -> tuple[float, float]:
         """The interval of h around the sampled fields where reweighting at temperature ``T`` is trusted.
+
+        As :meth:`trusted_temperatures`, in the field: searched at most 10 T
+        (:data:`H_REACH`) past the sampled fields; the sampled fields' range
+        where the order parameter takes a single value.
 
         Parameters
         ----------
@@ -397,10 +506,10 @@ class Histograms:
         Returns
         -------
         tuple of float
-            ``(h_low, h_high)`` (energy units), searched to 10 T beyond the sampled fields.
+            ``(h_low, h_high)`` (energy units).
         """
         T = self._sampled(0) if T is None else number(T, "T", low=0.0, low_open=True)
-        return self._trusted_interval(1, T, lambda h, direction: h + 10.0 * T * direction)
+        return self._trusted_interval_at(1, T)
 
     def susceptibility_peak(self, T_low: float, T_high: float, h=None, *, grid: int = 64) -> Peak:
         """Maximum of the reweighted susceptibility χ(T) between ``T_low`` and ``T_high``.
@@ -466,6 +575,8 @@ def _record_series(values, name: str) -> np.ndarray:
         array = array[None, :]
     if array.ndim != 2:
         raise ValueError(f"{name}: expected shape (time,) or (replica, time), got {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name}: no records (shape {np.shape(values)}): need at least one replica and one time step")
     return array
 
 

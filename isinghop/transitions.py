@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 from isinghop._validate import choice, site_order
 from isinghop.exact import state_index, state_spins
-from isinghop.model import IsingModel, check_model, energy
-from isinghop.vocabulary import SCHEDULES, TIE_RULES, Schedule, TieRule, tie_tolerance
+from isinghop.model import IsingModel, check_model, energy, field_numerators
+from isinghop.vocabulary import SCHEDULES, TIE_RULES, Schedule, TieRule, scaled_tolerance
 
 __all__ = ["MAX_GRAPH_SITES", "transition_graph", "transition_matrix", "Absorption", "absorption",
            "draw_transition_graph"]
@@ -61,19 +61,13 @@ def _update_site(batch, probability, origin, site, u, tie, tol_s):
     return updated, probability[rows] * weights, origin[rows]
 
 
-def _numerators(model: IsingModel, batch: np.ndarray) -> np.ndarray:
-    """``scale · φ`` for every row: exact integers for integer couplings."""
-    couplings = model.couplings
-    return couplings.raw_fields(batch) + couplings.scale * model.h
-
-
 def _step(model, states, schedule, tie, order, tol_s):
     """All one-step transitions ``(origin, target, probability, unit)`` from ``states``."""
     n = states.shape[1]
     origin = np.arange(len(states))
     probability = np.ones(len(states))
     if schedule == "synchronous":
-        u = _numerators(model, states)  # every site sees the state before the step
+        u = field_numerators(model, states)  # every site sees the state before the step
         batch = states.copy()
         for site in range(n):
             batch, probability, origin = _update_site(batch, probability, origin, site, u[origin, site], tie, tol_s)
@@ -81,10 +75,10 @@ def _step(model, states, schedule, tie, order, tol_s):
     if schedule == "sequential":
         batch = states.copy()
         for site in order:
-            u = _numerators(model, batch)[:, site]
+            u = field_numerators(model, batch)[:, site]
             batch, probability, origin = _update_site(batch, probability, origin, site, u, tie, tol_s)
         return [(origin, batch, probability, None)]
-    u = _numerators(model, states)
+    u = field_numerators(model, states)
     moves = []
     for site in range(n):
         batch, weights, rows = _update_site(states, probability / n, origin, site, u[:, site], tie, tol_s)
@@ -126,7 +120,7 @@ def transition_graph(model: IsingModel, *, schedule: Schedule = "random", tie: T
 
     schedule, tie = _checked(model, schedule, tie, order)
     n = model.n_sites
-    tol_s = tie_tolerance(model, tol) * model.couplings.scale
+    tol_s = scaled_tolerance(model, tol)
     states = state_spins(np.arange(2**n), n)
 
     graph = nx.DiGraph(schedule=schedule, tie=tie)
@@ -196,7 +190,7 @@ def transition_matrix(model: IsingModel, *, schedule: Schedule = "random", tie: 
 
     schedule, tie = _checked(model, schedule, tie, order)
     n = model.n_sites
-    tol_s = tie_tolerance(model, tol) * model.couplings.scale
+    tol_s = scaled_tolerance(model, tol)
     states = state_spins(np.arange(2**n), n)
     rows, columns, values = [], [], []
     for origin, batch, probability, _ in _step(model, states, schedule, tie, site_order(order, n), tol_s):

@@ -17,8 +17,12 @@ reordering one changes no result.
 * backends, where the kernels run: ``cpu`` (compiled by numba, replicas
   over threads) and ``cuda`` (NVIDIA GPUs through numba-cuda, a GPU thread
   per replica; dense and Hebbian pattern storage; the optional extra
-  ``cuda``). The same seed gives the same chain on both for integer
-  couplings at fixed temperatures.
+  ``cuda``). The zero-temperature dynamics agree on both; a Monte Carlo
+  chain with the same seed equals the CPU's bit for bit where every
+  probability comes from the host's tables (an exact model at temperatures
+  fixed for the run, with tables that fit and cover every energy change met:
+  see :mod:`isinghop._kernels.cuda`); elsewhere the device's ``exp`` may
+  differ in the last bit and the chains may part.
 * recordable observables, named as the attributes that hold them:
   ``energy_per_spin`` (H/N), ``magnetisation`` (m = Σ s_i / N), ``overlaps``
   (m_μ = Σ ξ_i^μ s_i / N) and ``snapshots`` (the spins).
@@ -50,6 +54,7 @@ __all__ = [
     "SINGLE_SITE_SCHEDULES",
     "DEFAULT_TIE_TOL",
     "tie_tolerance",
+    "scaled_tolerance",
 ]
 
 Schedule = Literal["synchronous", "sequential", "permutation", "random"]
@@ -82,8 +87,11 @@ DEFAULT_TIE_TOL = 1e-9
 def tie_tolerance(model: IsingModel, tol: float | None) -> float:
     """The tolerance below which ``|φ_i|`` counts as a zero field (a tie).
 
-    ``None`` means exact (0) for integer couplings and ``DEFAULT_TIE_TOL``
-    otherwise. A tie-rule flip can then raise the energy by at most ``2·tol``.
+    ``None`` means exact (0) for an exact model (integer couplings and an
+    integral ``scale · h``: :attr:`~isinghop.model.IsingModel.exact`) and
+    ``DEFAULT_TIE_TOL`` otherwise. A tie-rule flip can then raise the energy
+    by at most ``2·tol``. Every route compares the field numerator
+    ``scale · φ_i`` with ``scale · tol`` (:func:`scaled_tolerance`).
 
     Returns
     -------
@@ -91,8 +99,19 @@ def tie_tolerance(model: IsingModel, tol: float | None) -> float:
         ``tol`` ≥ 0 in the units of the local field φ.
     """
     if tol is None:
-        return 0.0 if model.couplings.exact else DEFAULT_TIE_TOL
+        return 0.0 if model.exact else DEFAULT_TIE_TOL
     return number(tol, "tol", low=0.0)
+
+
+def scaled_tolerance(model: IsingModel, tol: float | None) -> float:
+    """:func:`tie_tolerance` in the storage's raw units: what every route compares ``|scale · φ_i|`` with.
+
+    Returns
+    -------
+    float
+        ``scale · tol`` ≥ 0.
+    """
+    return tie_tolerance(model, tol) * model.couplings.scale
 
 
 def record_names(record, allowed: tuple[str, ...]) -> frozenset[str]:
@@ -184,5 +203,5 @@ def prepare(model: IsingModel, spins, *, schedule: str, order, tol, patterns, re
     tol = tie_tolerance(model, tol)
     recorded = overlap_patterns(model, patterns, "overlaps" in record)
     states = replica_states(rng, batch.shape[0])
-    return KernelArguments(batch.copy(), single, SCHEDULE_CODES[schedule], sweep_order, tol * model.couplings.scale, tol,
-                           recorded, states, backend)
+    return KernelArguments(batch.copy(), single, SCHEDULE_CODES[schedule], sweep_order, scaled_tolerance(model, tol),
+                           tol, recorded, states, backend)

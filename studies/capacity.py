@@ -102,6 +102,12 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
     )
 
 
+def _fittable(sizes, values, errors):
+    """The sizes whose crossing was found with a positive jackknife error (the others carry no weight in a fit)."""
+    keep = np.isfinite(values) & (errors > 0)
+    return sizes[keep], values[keep], errors[keep]
+
+
 def apparent_capacity(dataset, variable, level, transform=None):
     """α_c(N) per size where the sample-mean curve of ``variable`` falls through ``level``, with its
     jackknife error over pattern sets: ``(sizes, values, errors)``."""
@@ -143,8 +149,8 @@ def extrapolations(dataset, exponents=(0.5, 1.0)):
     """
     rows = []
     for label, level, transform in CRITERIA:
-        sizes, values, errors = apparent_capacity(dataset, "overlap_from_pattern", level, transform)
-        if (np.isfinite(values) & (errors > 0)).sum() < 3:
+        sizes, values, errors = _fittable(*apparent_capacity(dataset, "overlap_from_pattern", level, transform))
+        if len(sizes) < 3:
             continue
         for exponent in exponents:
             limit, error, _, chi2 = extrapolate_in_size(sizes, values, errors, exponent=exponent)
@@ -196,8 +202,8 @@ def plot(dataset):
             ("half the recalls succeed", "overlap_from_pattern", 0.5, lambda d: (d >= SUCCESS).astype(float), "s")):
         sizes, values, errors = apparent_capacity(dataset, variable, level, transform)
         sizes_ax.errorbar(sizes ** -0.5, values, yerr=errors, fmt=marker, capsize=3, label=f"α_c(N): {label}")
-        if np.isfinite(values).sum() >= 3:
-            limit, limit_error, slope, chi2 = extrapolate_in_size(sizes, values, errors)
+        if len(_fittable(sizes, values, errors)[0]) >= 3:
+            limit, limit_error, slope, chi2 = extrapolate_in_size(*_fittable(sizes, values, errors))
             x = np.linspace(0, sizes.min() ** -0.5, 50)
             sizes_ax.plot(x, limit + slope * x, "--", lw=1,
                           label=f"fit: α_c(∞) = {limit:.4f} ± {limit_error:.4f} (χ²/dof {chi2:.1f})")
@@ -228,7 +234,7 @@ def findings(dataset):
 
     capacity = ih.meanfield.ags_capacity(0.0)
     sizes, values, errors = apparent_capacity(dataset, "overlap_from_pattern", SUCCESS)
-    limit, statistical, _, _ = extrapolate_in_size(sizes, values, errors, exponent=0.5)
+    limit, statistical, _, _ = extrapolate_in_size(*_fittable(sizes, values, errors), exponent=0.5)
     spread = np.ptp([row[2] for row in extrapolations(dataset)]) / 2
     extrapolated = Number(limit, float(np.hypot(statistical, spread)))
     largest = dataset.sel(n_sites=dataset["n_sites"].max(), alpha=0.1)

@@ -134,7 +134,7 @@ def _exact_small(fixed, disorder, thermal):
                               sweeps=length, record=(), rng=route_seeds[len(ROUTES) + j]).spins
             index = ih.state_index(final)
             excess = (energies[index] - e_ground) / n
-            residual[k, j], residual_error[k, j] = excess.mean(), excess.std(ddof=1) / np.sqrt(len(excess))
+            residual[k, j], residual_error[k, j], _ = ih.finite_size.sample_mean_error(excess)
             ground_hit[k, j] = ground[index].mean()
             p_anneal[k, j] = distribution_p_value(np.bincount(index, minlength=2**n), cold)
         barrier[k] = energy_landscape(model).relaxation_barrier()

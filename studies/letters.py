@@ -193,8 +193,7 @@ def plot(dataset):
         missing = np.flatnonzero(np.isnan(radius))
         basins.plot(missing + r * width, np.zeros(len(missing)), "x", color=bars.patches[0].get_facecolor(), ms=4)
         probability = here["basin_probability"]
-        mean = probability.mean("letter")
-        error = probability.std("letter") / np.sqrt(26)
+        mean, error = ih.finite_size.disorder_average(probability, dim="letter", replica_dim=None)
         curves.errorbar(dataset["flip_fraction"], mean, yerr=error, marker=".", capsize=2,
                         label=rule.replace("_", " "))
     counts.set_xticks(np.arange(len(names)) + width, names)

@@ -340,9 +340,8 @@ def plot(dataset):
         for axis, data, line in (
                 (overlap_ax, here["overlap"].where(still.sel(alpha=alpha)), "ags_overlap_line"),
                 (q_ax, here["replica_overlap"].where(pair_still.sel(alpha=alpha)), "ags_q_line")):
-            per_sample = data.mean(data.dims[-1])  # over replicas (pairs) still retrieved; NaN if none
-            mean = per_sample.mean("sample")
-            error = per_sample.std("sample", ddof=1) / np.sqrt(per_sample.count("sample"))
+            # over replicas (pairs) still retrieved first; a pattern set with none left is missing (NaN)
+            mean, error = disorder_average(data, replica_dim=data.dims[-1])
             axis.errorbar(temperatures, mean, yerr=error, fmt="o", ms=3, capsize=2, color=color, label=f"α = {alpha:g}")
             axis.plot(theory["theory_T"], theory[line].sel(alpha=alpha), "-", color=color, lw=1)
         for k, n in enumerate(sizes):

@@ -210,8 +210,7 @@ def _magnetisation(fixed, disorder, thermal):
             chain = ih.sample(model.with_field(h=h * xi[0]), starts, T=T, sweeps=sweeps, burn_in=sweeps,
                               record="overlaps", rng=runs[j])
             m = chain.overlaps[:, :, 0].mean(axis=1).reshape(2, len(temperatures), replicas)
-            mean[k, :, :, j] = m.mean(axis=-1)
-            error[k, :, :, j] = m.std(axis=-1, ddof=1) / np.sqrt(replicas)
+            mean[k, :, :, j], error[k, :, :, j], _ = ih.finite_size.sample_mean_error(m)
     branches = curie_weiss(temperatures[:, None], fields[None, :])
     exact = np.stack([curie_weiss_finite(n, temperatures[:, None], fields[None, :]).magnetisation for n in sizes])
     coords = {
@@ -557,8 +556,8 @@ def _panel_coercive(ax, ds):
     h_c = ds["coercive_field"].stack(run=("direction", "hys_replica"))
     for rate in ds["hys_rate"].values:
         values = h_c.sel(hys_rate=rate)
-        ax.errorbar(ds["hys_sites"], values.mean("run"), yerr=values.std("run", ddof=1) / np.sqrt(values.sizes["run"]),
-                    marker="o", capsize=3, label=f"{rate:.1e} per sweep")
+        mean, error = ih.finite_size.disorder_average(values, dim="run", replica_dim=None)
+        ax.errorbar(ds["hys_sites"], mean, yerr=error, marker="o", capsize=3, label=f"{rate:.1e} per sweep")
     ax.axhline(float(ds["spinodal_field"]), color="k", ls=":", label="mean-field h_sp(T)")
     ax.set_xscale("log")
     ax.set_xlabel("N")

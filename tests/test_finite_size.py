@@ -47,3 +47,63 @@ def test_averages_need_independent_samples():
         finite_size.disorder_average(data)
     with pytest.raises(ValueError, match="^dim: 'pattern_set' is not a dimension"):
         finite_size.disorder_average(data, dim="pattern_set")
+
+
+def test_missing_samples_do_not_count_in_the_error():
+    # two finite samples 1 and 2 among six: std 0.707 over sqrt(2), not over sqrt(6)
+    mean, error = finite_size.disorder_average(xr.DataArray([1.0, 2, np.nan, np.nan, np.nan, np.nan], dims="sample"))
+    assert float(mean) == 1.5 and float(error) == pytest.approx(0.5, rel=1e-12)
+    # per position along another dim, each with its own count; a sample whose replicas are all NaN is missing
+    values = np.array([[[1.0, 1.0], [2.0, 2.0], [3.0, np.nan], [np.nan, np.nan]],
+                       [[4.0, 4.0], [np.nan, np.nan], [np.nan, np.nan], [np.nan, np.nan]],
+                       [[np.nan, np.nan]] * 4])
+    mean, error = finite_size.disorder_average(xr.DataArray(values, dims=("T", "sample", "replica")))
+    assert mean.dims == ("T",) and error.dims == ("T",)
+    assert mean.values[0] == 2.0 and error.values[0] == pytest.approx(1 / np.sqrt(3), rel=1e-12)
+    # one finite sample: its value, and no error (NaN); none: NaN for both
+    assert mean.values[1] == 4.0 and np.isnan(error.values[1])
+    assert np.isnan(mean.values[2]) and np.isnan(error.values[2])
+
+
+def test_one_mean_and_error_for_the_package():
+    from isinghop import paper
+
+    rng = np.random.default_rng(5)
+    values = rng.normal(size=(7, 3))
+    values[2, :] = np.nan
+    values[5, 1] = np.nan
+    data = xr.DataArray(values, dims=("sample", "probe"))
+    mean, error = finite_size.disorder_average(data, replica_dim="probe")
+    number = paper.mean_error(data)
+    assert number.value == float(mean) and number.error == float(error) and number.samples == 6
+    # the phase diagram's error bars are the same numbers
+    per_sample = data.mean("probe")
+    assert float(error) == pytest.approx(float(per_sample.std(ddof=1)) / np.sqrt(6), rel=1e-12)
+    # samples that agree but for rounding have no spread, in every route
+    ones = xr.DataArray(np.array([1.0, 1 - 2.0 ** -53, 1.0, 1 - 2.0 ** -52]), dims="sample")
+    assert float(finite_size.disorder_average(ones)[1]) == 0.0 and paper.mean_error(ones).error == 0.0
+
+
+def test_extrapolation_refuses_what_it_cannot_fit(capfd):
+    sizes, values, errors = [250, 500, 1000, 2000], [0.13, 0.135, 0.137, 0.138], [0.002, 0.002, 0.001, 0.001]
+    limit, limit_error, slope, chi2 = finite_size.extrapolate_in_size(sizes, values, errors)
+    assert np.isfinite([limit, limit_error, slope, chi2]).all() and limit_error > 0
+    for bad in ([0.002, 0.0, 0.001, 0.001], [0.002, -0.001, 0.001, 0.001], [0.002, np.inf, 0.001, 0.001]):
+        with pytest.raises(ValueError, match=r"^errors: .*N = 500"):
+            finite_size.extrapolate_in_size(sizes, values, bad)
+    for exponent in (0.0, 1e-9, np.inf, -0.5, np.nan):
+        with pytest.raises(ValueError, match="^exponent: "):
+            finite_size.extrapolate_in_size(sizes, values, errors, exponent=exponent)
+    for bad in ([250, 250, 1000, 2000], [0, 500, 1000, 2000], [-250, 500, 1000, 2000], [np.nan, 500, 1000, 2000]):
+        with pytest.raises(ValueError, match="^sizes: "):
+            finite_size.extrapolate_in_size(bad, values, errors)
+    with pytest.raises(ValueError, match="^sizes, values, errors: "):
+        finite_size.extrapolate_in_size(sizes[:3], values, errors)
+    captured = capfd.readouterr()
+    assert "DLASCL" not in captured.out + captured.err  # nothing reached LAPACK
+    # a size where the curve never falls through its level (NaN) is no estimate: left out, as documented
+    with_missing = finite_size.extrapolate_in_size(sizes + [4000], values + [np.nan], errors + [np.nan])
+    assert with_missing == pytest.approx((limit, limit_error, slope, chi2), rel=1e-12)
+    # a wide range of exponents and sizes stays well conditioned
+    big = finite_size.extrapolate_in_size([1e3, 1e4, 1e5], [1.0, 1.0 + 1e-12, 1.0 + 2e-12], [1e-3] * 3, exponent=4.0)
+    assert big[0] == pytest.approx(1.0, abs=1e-6) and np.isfinite(big[1]) and big[1] > 0

@@ -156,3 +156,51 @@ def test_benchmarks_come_from_their_json_and_a_newer_run_replaces_the_stored_cop
     # ... and a newer run in the checkout replaces it
     (results / f"{name}.json").write_text(json.dumps({"date": "2026-12-01T00:00:00+00:00", "rows": [3]}))
     assert paper._benchmarks(store, source)[name]["rows"] == [3]
+
+
+def _previous_build(tmp_path, monkeypatch, new_numbers, old_text):
+    """A build whose studies give ``new_numbers``, beside a previous ``paper.json`` holding ``old_text``."""
+    shutil.copytree(SOURCE, tmp_path / "paper", ignore=shutil.ignore_patterns("build"))
+    stored = tmp_path / "paper" / "build" / "quick" / "paper.json"
+    stored.parent.mkdir(parents=True)
+    stored.write_text(old_text)
+    monkeypatch.setattr(paper, "_run_studies", lambda *args: {"capacity": None})
+    monkeypatch.setattr(paper, "findings", lambda name, dataset: new_numbers)
+    return stored
+
+
+def test_a_corrupt_previous_build_is_named(tmp_path, monkeypatch):
+    for text in ('{"numbers": {"capacity.a": {"text": "1"}', '[1, 2]', '{"numbers": [1]}',
+                 '{"numbers": {"capacity.a": 3}}'):
+        stored = _previous_build(tmp_path / str(len(text)), monkeypatch, {"capacity.a": {"text": "1"}}, text)
+        with pytest.raises(paper.PaperError) as failure:
+            paper.build("quick", tmp_path / "stores", source=stored.parent.parent.parent, say=lambda line: None)
+        assert str(stored) in str(failure.value) and "delete" in str(failure.value), text
+
+
+def test_a_number_missing_from_either_build_stops_the_build(tmp_path, monkeypatch):
+    old = {"numbers": {"capacity.a": {"text": "1"}, "capacity.gone": {"text": "2"}}}
+    stored = _previous_build(tmp_path / "removed", monkeypatch, {"capacity.a": {"text": "1"}}, json.dumps(old))
+    with pytest.raises(paper.PaperError, match=r"1 number\(s\) changed .*capacity.gone: 2 -> missing"):
+        paper.build("quick", tmp_path / "stores", source=stored.parent.parent.parent, say=lambda line: None)
+    new = {"capacity.a": {"text": "1"}, "capacity.gone": {"text": "2"}, "capacity.new": {"text": "3"}}
+    stored = _previous_build(tmp_path / "added", monkeypatch, new, json.dumps(old))
+    with pytest.raises(paper.PaperError, match=r"1 number\(s\) changed .*capacity.new: missing -> 3"):
+        paper.build("quick", tmp_path / "stores", source=stored.parent.parent.parent, say=lambda line: None)
+    # a changed text and a missing key are reported together
+    new = {"capacity.a": {"text": "1.5"}}
+    stored = _previous_build(tmp_path / "both", monkeypatch, new, json.dumps(old))
+    both = r"2 number\(s\) changed .*capacity.a: 1 -> 1.5; capacity.gone: 2 -> missing"
+    with pytest.raises(paper.PaperError, match=both):
+        paper.build("quick", tmp_path / "stores", source=stored.parent.parent.parent, say=lambda line: None)
+
+
+def test_mean_error_leaves_missing_samples_out():
+    import xarray as xr
+
+    number = paper.mean_error(xr.DataArray([1.0, 2, np.nan, np.nan, np.nan, np.nan], dims="sample"))
+    assert (number.value, number.samples) == (1.5, 2) and number.error == pytest.approx(0.5, rel=1e-12)
+    with pytest.raises(ValueError, match="^data: need two or more finite samples along 'sample'"):
+        paper.mean_error(xr.DataArray([1.0, np.nan, np.nan], dims="sample"))
+    with pytest.raises(ValueError, match="^data: .*infinite"):
+        paper.mean_error(xr.DataArray([1.0, 2.0, np.inf], dims="sample"))

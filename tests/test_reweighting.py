@@ -171,3 +171,63 @@ def test_peaks_outside_the_interval_and_degenerate_crossings_are_refused():
         hist.susceptibility_peak(0.85, 0.95, h=np.zeros(64))
     frozen = histograms(np.full((2, 100), -0.5), np.ones((2, 100)), T=0.1, n_sites=10)  # constant series
     assert frozen.reweight(0.1).energy_per_spin == pytest.approx(-0.5)
+
+
+def test_a_frozen_or_constant_series_is_trusted_only_where_it_was_sampled():
+    # a 4 x 4 torus frozen in its ground state at T = 0.3: e = -2 in every record. Reweighting it to T = 50
+    # gave -2 with zero error (exact -0.040): one energy says nothing about other temperatures
+    chain = ih.sample(ih.square_lattice(4), np.ones((2, 16)), T=0.3, sweeps=400, rng=1,
+                      record=("energy_per_spin", "magnetisation"))
+    hist = histograms(chain.energy_per_spin, chain.magnetisation, T=0.3, n_sites=16)
+    assert np.ptp(chain.energy_per_spin) == 0  # the premise: frozen
+    assert hist.trusted_temperatures() == (0.3, 0.3)  # not the factor-4 search range (0.075, 1.2)
+    for T in (50.0, 1.2, 0.31, 0.1):
+        with pytest.raises(ValueError, match="^energy_per_spin: .*single energy"):
+            hist.reweight(T)
+    with pytest.raises(ValueError, match="^energy_per_spin: .*single energy"):
+        hist.reweight([0.3, 50.0])
+    with pytest.raises(ValueError, match="^order: .*single value"):
+        hist.reweight(0.3, 0.1)  # the magnetisation is frozen too: nothing about a field
+    at_sampled = hist.reweight(0.3)  # where it was sampled the plain average stands
+    assert at_sampled.energy_per_spin == -2.0 and at_sampled.energy_per_spin_error == 0.0
+    # a constant series (not from a chain) the same way, in T and in h
+    constant = histograms(np.full((2, 100), -0.5), np.full((2, 100), 0.2), T=0.1, n_sites=10)
+    assert constant.trusted_temperatures() == (0.1, 0.1)
+    assert constant.trusted_fields() == (0.0, 0.0)
+    with pytest.raises(ValueError, match="^energy_per_spin: .*single energy"):
+        constant.reweight(0.2)
+    with pytest.raises(ValueError, match="^energy_per_spin: .*single energy"):
+        constant.susceptibility_peak(0.05, 0.2)
+    # two frozen replicas at m = +1 and -1 share one energy, but their order parameter varies: a field
+    # can be reweighted at the sampled temperature (exactly the two-state answer tanh(N h / T)), T cannot
+    pair = histograms(np.full((2, 100), -0.5), np.repeat([[1.0], [-1.0]], 100, axis=1), T=1.0, n_sites=10)
+    assert pair.reweight(1.0, 0.01).order == pytest.approx(np.tanh(10 * 0.01), rel=1e-12)
+    with pytest.raises(ValueError, match="^energy_per_spin: .*single energy"):
+        pair.reweight(1.5)
+
+
+def test_no_target_outside_the_reported_trusted_interval_is_accepted():
+    # two energy levels, each in half the records (a two-level system): the effective sample fraction never
+    # falls below 1/2, so the search stops at its reach (a factor 4 in T, 10 T in h) and reports that
+    # interval; reweight refused nothing beyond it (T = 50 went through)
+    rng = np.random.default_rng(3)
+    level = rng.integers(0, 2, size=(2, 400))
+    energy, order = -0.5 + 0.1 * level, 0.2 + 0.2 * level
+    hist = histograms(energy, order, T=1.0, n_sites=10)
+    assert hist.overlap(50.0) > 0.4  # the premise: the fraction alone trusts T = 50
+    low, high = hist.trusted_temperatures()
+    assert (low, high) == pytest.approx((0.25, 4.0))
+    hist.reweight([low * 1.001, 1.0, high * 0.999])
+    for T in (50.0, high * 1.01, low * 0.99):
+        with pytest.raises(ValueError, match="^T: .*outside the trusted interval"):
+            hist.reweight(T)
+    h_low, h_high = hist.trusted_fields()
+    assert (h_low, h_high) == pytest.approx((-10.0, 10.0))
+    with pytest.raises(ValueError, match="^h: .*outside the trusted interval"):
+        hist.reweight(1.0, 15.0)
+
+
+def test_no_replicas_or_no_records_are_refused_with_the_argument_named():
+    for shape in ((0, 40), (0,), (2, 0)):
+        with pytest.raises(ValueError, match="^energy_per_spin: no records"):
+            histograms(np.zeros(shape), np.zeros(shape), T=1.0, n_sites=16)

@@ -3,12 +3,30 @@
 One source for both backends. sweeps.py is loaded once per storage with device versions of every
 compiled function it calls: :func:`device` recompiles a CPU kernel function's Python source with
 ``cuda.jit(device=True)``, its globals pointing at device versions in turn. A replica's chain so
-draws the same random numbers in the same order as on the CPU, from its own xoshiro256** state. With
-integer couplings at fixed temperatures every probability comes from the host's tables (numerators
-beyond a table's end, where the acceptance is below e^-20 or so, excepted), and a GPU chain equals the
-CPU chain bit for bit. Where the device computes ``exp`` itself (annealing, float couplings) it uses
-libdevice's, which may differ from the CPU's in the last bit. Every product in the kernels' float
-sums is by ±1, ±2 or ½, so the fused multiply-adds the device compiler makes are exact.
+draws the same random numbers in the same order as on the CPU, from its own xoshiro256** state. Every
+product in the kernels' float sums is by ±1, ±2 or ½, so the fused multiply-adds the device compiler
+makes are exact, and the zero-temperature dynamics (which use no probability) match the CPU's.
+
+A Monte Carlo chain equals the CPU chain bit for bit when every Metropolis and Glauber probability it
+uses comes from the host's tables (made by :func:`isinghop.montecarlo._tables`), that is when
+
+* the model is exact (``model.exact``: integer couplings and an integral ``scale · h``);
+* each temperature is fixed for the run (``T``, or a tempering ladder; not ``anneal``);
+* the tables exist: ``n_T · (2·size + 1) · 8`` bytes, for ``n_T`` distinct temperatures, at most
+  ``montecarlo.MAX_TABLE_BYTES`` (16 MiB: 64 temperatures when ``size`` is full);
+* and every numerator met lies in them: with ``B = field_bound + max |scale · h|`` (raw units), the
+  uphill ``ΔE · scale`` of Metropolis up to ``size = min(MAX_TABLE, 2B)`` and Glauber's ``|φ · scale|``
+  up to ``min(MAX_TABLE, B)``, ``montecarlo.MAX_TABLE = 16 384``. ``2B ≤ MAX_TABLE`` (Metropolis) or
+  ``B ≤ MAX_TABLE`` (Glauber) guarantees it; for Hebbian couplings without a field ``B = (N − 1) P``.
+
+Elsewhere the device computes ``exp`` itself, with libdevice's, which may differ from the CPU's in the
+last bit; where a draw falls between the two values (about once in 10^16 such draws) the GPU chain
+parts from the CPU chain, and the rest of it differs. So the chains agree almost always, but not by
+construction. Moves past a table's end are common in large models, not only improbable ones: with
+Hebbian couplings on N = 16 000 sites (scale N) the Metropolis table ends at ``ΔE = 16 384/N ≈ 1``,
+and a move that costs more is accepted with probability ``exp(−ΔE/T)``, far from negligible at T ~ 1.
+Under numba's CUDA simulator ``exp`` is the host's, so there the chains agree in every case (the tests
+show that the path past the tables runs and agrees; they cannot see libdevice's last bit).
 
 The storages with a device version are dense and Hebbian pattern couplings. Under
 ``NUMBA_ENABLE_CUDASIM=1`` numba's CUDA simulator runs the kernels on the CPU (for tests).

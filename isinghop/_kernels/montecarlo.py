@@ -26,6 +26,7 @@ import numpy as np
 from numba import njit
 
 from isinghop._kernels.random import coin, uniform
+from isinghop._kernels.storage import cached
 
 from isinghop.vocabulary import RULE_CODES
 
@@ -44,7 +45,7 @@ def heat_bath_probability(p, beta, scale):
     return 1.0 / (1.0 + math.exp(-2.0 * beta * p / scale))
 
 
-@njit(cache=True)
+@cached
 def fill_tables(temperatures, size, rule, scale):
     """One probability table per temperature > 0 (rows of zeros for T = 0, which uses no table).
 

@@ -3,15 +3,20 @@
 The kernels of :mod:`isinghop._kernels.sweeps` call their storage's ``init``, ``field`` and ``flip``
 as module globals, so that numba inlines them (no function-typed dispatch). For each storage that
 file is loaded as a module of its own with those three names set, and its functions are compiled
-with ``cache=True`` under a name that carries the storage and a hash of every kernel source file:
-numba keys its cache by file and name, and does not notice changes in the functions a cached
-function calls, so a changed kernel file gives new names instead of stale code. The cache lives
-where numba puts it (``__pycache__`` beside the sources, or ``NUMBA_CACHE_DIR``).
+with ``cache=True`` under a name that carries the storage and :func:`source_hash`, a hash of
+everything the kernels are compiled from: numba keys its cache by file and name, checks only the
+timestamp of the cached function's own file, and bakes the module globals a kernel reads into the
+machine code as constants, so it notices neither a change in the functions a cached function calls
+nor one in the vocabularies' codes (:mod:`isinghop.vocabulary`) that the kernel files import; a
+change in either gives new names instead of stale code. :func:`cached` does the same for a kernel
+function compiled on its own (``montecarlo.fill_tables``). The cache lives where numba puts it (``__pycache__``
+beside the sources, or ``NUMBA_CACHE_DIR``).
 """
 
 import functools
 import hashlib
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -19,15 +24,34 @@ from numba import njit
 from numba.core.dispatcher import Dispatcher
 
 _HERE = Path(__file__).parent
+#: ``from isinghop.<module> import ...`` in a kernel file: a module whose names a kernel may bake in.
+_OUTSIDE_IMPORT = re.compile(r"^from (isinghop(?:\.\w+)+) import", re.MULTILINE)
 
 
 @functools.cache
-def _source_hash() -> str:
-    """A hash of every kernel source file (any change compiles afresh)."""
+def source_hash() -> str:
+    """A hash of every source the kernels are compiled from: the kernel files and every isinghop module
+    they import from (the vocabularies, whose codes the kernels bake in as constants); any change in
+    one compiles afresh."""
     digest = hashlib.sha256()
+    read = set()
     for path in sorted(_HERE.glob("*.py")):
-        digest.update(path.read_bytes())
+        source = path.read_text()
+        digest.update(path.name.encode() + b"\0" + source.encode())
+        for module in _OUTSIDE_IMPORT.findall(source):
+            origin = importlib.util.find_spec(module).origin
+            if not module.startswith("isinghop._kernels") and origin not in read:
+                read.add(origin)
+                digest.update(module.encode() + b"\0" + Path(origin).read_bytes())
     return digest.hexdigest()[:12]
+
+
+def cached(function) -> Dispatcher:
+    """``njit(cache=True)`` of a kernel function compiled on its own, under a name that carries
+    :func:`source_hash` (numba would otherwise check only its own file's timestamp, and keep serving
+    the codes it was first compiled with)."""
+    function.__qualname__ = f"{function.__qualname__}_{source_hash()}"
+    return njit(cache=True)(function)
 
 
 def storage_name(field) -> str:
@@ -71,7 +95,7 @@ def kernels(init, field, flip):
     for name, source, function in (("relax", module, "relax"), ("sample", module, "sample"),
                                    ("sample_plain", plain, "sample")):
         python = getattr(source, function)
-        python.__qualname__ = f"{name}_{storage}_{_source_hash()}"
+        python.__qualname__ = f"{name}_{storage}_{source_hash()}"
         setattr(module, name, njit(nogil=True, cache=True)(python))
     return module
 
