@@ -62,7 +62,13 @@ def _update_site(batch, probability, origin, site, u, tie, tol_s):
 
 
 def _step(model, states, schedule, tie, order, tol_s):
-    """All one-step transitions ``(origin, target, probability, unit)`` from ``states``."""
+    """All one-step transitions ``(origin, target, weight, unit)`` from ``states``.
+
+    The weights are probabilities, except for the single-unit schedules,
+    where they are N times the probability (the unit is drawn with
+    probability 1/N): callers sum them first and divide by N once, so that
+    the N self-loops of a fixed point make exactly 1.
+    """
     n = states.shape[1]
     origin = np.arange(len(states))
     probability = np.ones(len(states))
@@ -81,7 +87,7 @@ def _step(model, states, schedule, tie, order, tol_s):
     u = field_numerators(model, states)
     moves = []
     for site in range(n):
-        batch, weights, rows = _update_site(states, probability / n, origin, site, u[:, site], tie, tol_s)
+        batch, weights, rows = _update_site(states, probability, origin, site, u[:, site], tie, tol_s)
         moves.append((rows, batch, weights, site))
     return moves
 
@@ -129,7 +135,8 @@ def transition_graph(model: IsingModel, *, schedule: Schedule = "random", tie: T
         graph.add_node(k, spins=tuple(int(v) for v in spins))
         if energies is not None:
             graph.nodes[k]["energy"] = float(energies[k])
-    for origin, batch, probability, unit in _step(model, states, schedule, tie, site_order(order, n), tol_s):
+    steps = _step(model, states, schedule, tie, site_order(order, n), tol_s)
+    for origin, batch, probability, unit in steps:
         targets = state_index(batch)
         for a, b, p in zip(origin.tolist(), targets.tolist(), probability.tolist()):
             if graph.has_edge(a, b):
@@ -139,6 +146,9 @@ def transition_graph(model: IsingModel, *, schedule: Schedule = "random", tie: T
                     graph.edges[a, b]["unit"] = tuple(sorted(merged))
             else:
                 graph.add_edge(a, b, probability=p, **({} if unit is None else {"unit": unit}))
+    if steps[0][3] is not None:  # single-unit steps: weights are N × probabilities
+        for _, _, data in graph.edges(data=True):
+            data["probability"] /= n
     for k in graph:
         graph.nodes[k]["fixed"] = graph.out_degree(k) == 1 and graph.has_edge(k, k)
     attractors = sorted((tuple(sorted(c)) for c in nx.attracting_components(graph)), key=lambda c: (len(c), c))
@@ -193,14 +203,17 @@ def transition_matrix(model: IsingModel, *, schedule: Schedule = "random", tie: 
     tol_s = scaled_tolerance(model, tol)
     states = state_spins(np.arange(2**n), n)
     rows, columns, values = [], [], []
-    for origin, batch, probability, _ in _step(model, states, schedule, tie, site_order(order, n), tol_s):
+    steps = _step(model, states, schedule, tie, site_order(order, n), tol_s)
+    for origin, batch, probability, _ in steps:
         rows.append(origin)
         columns.append(state_index(batch))
         values.append(probability)
     size = 2**n
     matrix = scipy.sparse.coo_array((np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
-                                    shape=(size, size))
-    return matrix.tocsr()  # duplicates summed
+                                    shape=(size, size)).tocsr()  # duplicates summed
+    if steps[0][3] is not None:  # single-unit steps: weights are N × probabilities
+        matrix.data /= n
+    return matrix
 
 
 @dataclass(frozen=True)
