@@ -187,8 +187,9 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     order : array_like of int, optional
         Site order for ``schedule="sequential"`` (a permutation of 0..N−1).
     tol : float, optional
-        ``|φ_i| ≤ tol`` is a tie; default exact (0) for integer couplings,
-        ``vocabulary.DEFAULT_TIE_TOL`` for float couplings.
+        ``|φ_i| ≤ tol`` is a tie; default 0 for an exact model
+        (``model.exact``), else relative to the field scale
+        (:func:`~isinghop.vocabulary.tie_tolerance`).
     record : {"energy_per_spin", "magnetisation", "overlaps", "snapshots"} or a tuple of them
         Observables stored after every sweep; ``snapshots`` (the spins) also
         within a sweep, see ``snapshot_every``.

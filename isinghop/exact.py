@@ -71,9 +71,10 @@ MAX_SITES = 24
 #: State indices are int64 and 2^N must fit: at most 62 sites.
 MAX_INDEX_SITES = 62
 DEFAULT_CHUNK = 1 << 16
-#: For a model that is not exact, energies within ``GROUND_STATE_RTOL · N`` times the energy scale
-#: ``Σ_{i<j} |J_ij| + Σ_i |h_i|`` of the minimum are degenerate ground states: four times the
-#: rounding bound of a sum of N terms, so that only rounding can separate degenerate states.
+#: For a model that is not exact, energies within ``GROUND_STATE_RTOL · N²`` times its field scale
+#: ``max_i (Σ_j |J_ij| + |h_i|)`` of the minimum are degenerate ground states: eight unit roundings
+#: of sums of N² terms, so that only rounding separates degenerate states; for N ≤ 1448 the window
+#: is below the ``2 · tol`` of the default tie tolerance, so every ground state is a fixed point.
 GROUND_STATE_RTOL = 2.0**-50
 
 
@@ -139,7 +140,8 @@ def state_index(spins) -> np.ndarray:
         no configurations, ``(0, N)`` (as :func:`fixed_points` may find), give
         an empty array.
     """
-    if np.ndim(spins) == 2 and np.shape(spins)[0] == 0 and np.shape(spins)[1] > 0:
+    if (np.ndim(spins) == 2 and np.shape(spins)[0] == 0 and np.shape(spins)[1] > 0
+            and np.issubdtype(np.asarray(spins).dtype, np.number)):
         _index_sites(np.shape(spins)[1], "spins")
         return np.zeros(0, dtype=np.int64)
     batch, single = spin_batch(spins)
@@ -165,13 +167,10 @@ def _chunks(n_sites: int, chunk_size: int):
 
 
 def _numerators(model: IsingModel, chunk_size: int) -> np.ndarray:
-    """``2 · scale · H`` of every state, in index order (exact integers for an exact model)."""
+    """``2 · scale · H`` of every state, in index order (int64, exact, for an exact model whose sums fit)."""
     n = _check_model(model)
     _require_symmetric(model, "energy")
-    out = np.empty(1 << n)
-    for start, spins in _chunks(n, chunk_size):
-        out[start : start + len(spins)] = energy_numerators(model, spins)
-    return out
+    return np.concatenate([energy_numerators(model, spins) for _, spins in _chunks(n, chunk_size)])
 
 
 def energies(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
@@ -189,15 +188,12 @@ def _ground(model: IsingModel, numerators: np.ndarray) -> np.ndarray:
     """Which states are ground states, from their energy numerators ``2 · scale · H``.
 
     Exactly the minimum for an exact model (integer numerators); otherwise
-    within ``GROUND_STATE_RTOL · N`` times the energy scale of it.
+    within ``GROUND_STATE_RTOL · N²`` times the field scale of it.
     """
     lowest = numerators.min()
     if model.exact:
         return numerators == lowest
-    couplings = np.abs(model.couplings.to_dense()) * model.couplings.scale
-    np.fill_diagonal(couplings, 0.0)
-    numerator_scale = couplings.sum() + 2.0 * np.abs(model.scaled_h).sum()  # 2 · scale · (Σ_{i<j}|J| + Σ|h|)
-    return numerators <= lowest + GROUND_STATE_RTOL * model.n_sites * numerator_scale
+    return numerators <= lowest + GROUND_STATE_RTOL * model.n_sites**2 * 2.0 * model.field_scale  # 2·scale·H units
 
 
 def _weights(model: IsingModel, numerators: np.ndarray, T: float) -> tuple[np.ndarray, float]:
@@ -429,10 +425,9 @@ def ground_states(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> tupl
 
     For an exact model (integer couplings and integral ``scale · h``,
     :attr:`~isinghop.model.IsingModel.exact`) the energies are compared
-    exactly, whatever their scale; otherwise states within
-    ``GROUND_STATE_RTOL · N`` times the energy scale ``Σ_{i<j} |J_ij| +
-    Σ_i |h_i|`` of the minimum (a few times the rounding of the sums) are
-    degenerate.
+    exactly, in integers, whatever their scale; otherwise states within
+    ``GROUND_STATE_RTOL · N²`` times the field scale ``max_i (Σ_j |J_ij| +
+    |h_i|)`` of the minimum (a few roundings of the sums) are degenerate.
 
     Returns
     -------
@@ -476,8 +471,8 @@ def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = No
         Symmetric or asymmetric couplings, at most ``MAX_SITES`` sites.
     tie : {"keep", "up", "down", "flip", "random"}
     tol : float, optional
-        Tie tolerance on φ; default 0 for integer couplings (exact), else
-        ``vocabulary.DEFAULT_TIE_TOL``.
+        Tie tolerance on φ; default :func:`~isinghop.vocabulary.tie_tolerance`
+        (0 for an exact model).
 
     Returns
     -------
@@ -506,16 +501,7 @@ def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = No
     tol_s = scaled_tolerance(model, tol)
     found = []
     for _, spins in _chunks(n, chunk_size):
-        fields = field_numerators(model, spins)
-        zero = np.abs(fields) <= tol_s
-        stable = np.where(zero, False, np.sign(fields) == spins)
-        if tie == "keep":
-            stable |= zero
-        elif tie == "up":
-            stable |= zero & (spins == 1)
-        elif tie == "down":
-            stable |= zero & (spins == -1)
-        found.append(spins[stable.all(axis=1)])
+        found.append(spins[np.all(_hopfield_flips(model, tie, spins, tol_s) == 0, axis=1)])
     return np.concatenate(found)
 
 
@@ -541,7 +527,7 @@ def basin_fractions(model: IsingModel, targets, *, schedule: str = "synchronous"
     order : array_like of int, optional
         Site order of ``sequential`` (default 0..N−1).
     tol : float, optional
-        Tie tolerance on φ (default exact for integer couplings).
+        Tie tolerance on φ (default :func:`~isinghop.vocabulary.tie_tolerance`: 0 for an exact model).
     chunk_size : int
         States relaxed at once.
 

@@ -32,6 +32,8 @@ SEPARABLE = 1e-6
 
 
 def _samples(data, dim: str) -> int:
+    if not hasattr(data, "dims"):
+        raise TypeError(f"data: expected an xarray.DataArray with a {dim!r} dimension, got {type(data).__name__}")
     if dim not in data.dims:
         raise ValueError(f"dim: {dim!r} is not a dimension of the data (dims {tuple(data.dims)})")
     count = data.sizes[dim]
@@ -52,7 +54,7 @@ def _mean_error_count(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
         scale = np.nanmax(np.abs(values), axis=-1)
     error = np.where(count >= 2, error, np.nan)
     # samples equal but for the last bits of their rounding (e.g. every recall exactly 1) have no spread
-    identical = (count >= 2) & (spread <= ROUNDING_ULPS * np.finfo(np.float64).eps * scale)
+    identical = (count >= 2) & np.isfinite(scale) & (spread <= ROUNDING_ULPS * np.finfo(np.float64).eps * scale)
     return mean, np.where(identical, 0.0, error), count
 
 
@@ -96,6 +98,8 @@ def sample_mean_error(data, dim: str = "sample"):
         return mean, error, count
     if dim not in data.dims:
         raise ValueError(f"dim: {dim!r} is not a dimension of the data (dims {tuple(data.dims)})")
+    if data.sizes[dim] == 0:
+        raise ValueError(f"data: no samples along {dim!r} (shape {data.shape})")
     return xr.apply_ufunc(_mean_error_count, data, input_core_dims=[[dim]], output_core_dims=[[], [], []])
 
 
@@ -244,10 +248,14 @@ def extrapolate_in_size(sizes, values, errors, *, exponent: float = 0.5) -> tupl
     if not scale > 0 or np.ptp(x) <= SEPARABLE * scale:
         raise ValueError(f"exponent: N^(-{exponent:g}) varies by {np.ptp(x) / scale if scale > 0 else 0:.3g} "
                          f"(relative) over the sizes {n.tolist()}: the limit and the slope cannot be told apart")
-    design = np.column_stack([np.ones_like(n), x / scale]) / sigma[:, None]
-    coefficients, *_ = np.linalg.lstsq(design, y / sigma, rcond=None)
-    covariance = np.linalg.inv(design.T @ design)
-    chi2 = float(np.sum((design @ coefficients - y / sigma) ** 2) / (len(n) - 2))
-    factor = max(1.0, chi2)
-    return (float(coefficients[0]), float(np.sqrt(covariance[0, 0] * factor)), float(coefficients[1] / scale),
-            chi2)
+    # in units of the largest error (the weights' ratios are what matters), so that errors of 1e−160 or
+    # 1e300 neither underflow nor overflow the normal equations
+    unit = sigma.max()
+    weights = unit / sigma
+    design = np.column_stack([np.ones_like(n), x / scale]) * weights[:, None]
+    coefficients, *_ = np.linalg.lstsq(design, y * weights, rcond=None)
+    spread = np.sqrt(np.linalg.inv(design.T @ design)[0, 0])  # the limit's error in units of ``unit``
+    residual = np.sqrt(np.sum((design @ coefficients - y * weights) ** 2) / (len(n) - 2))  # √(χ²/dof) · unit
+    with np.errstate(over="ignore"):
+        chi2 = float((residual / unit) ** 2)  # inf where the errors are far below what the values allow
+    return (float(coefficients[0]), float(spread * max(unit, residual)), float(coefficients[1] / scale), chi2)

@@ -112,7 +112,8 @@ def energy_landscape(model: IsingModel, *, tol: float | None = None) -> Landscap
     model : IsingModel
         Symmetric couplings, at most ``MAX_GRAPH_SITES`` = 16 sites.
     tol : float, optional
-        A flip with ``ΔE ≥ −2 tol`` does not lower H (default exact for integer couplings).
+        A flip with ``ΔE ≥ −2 tol`` does not lower H (default
+        :func:`~isinghop.vocabulary.tie_tolerance`: 0 for an exact model).
 
     Returns
     -------

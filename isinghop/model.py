@@ -235,12 +235,18 @@ class _MatrixCouplings:
     symmetric : bool
         False only for asymmetric networks (zero-temperature dynamics); an
         asymmetric matrix marked symmetric is refused.
+    field_bound : int
+        ``ceil(magnitude_bound)``: bounds every integer raw field.
+    magnitude_bound : float
+        ``max_i Σ_j |scale · J_ij|`` (diagonal included): bounds every raw
+        field and sets the scale of its rounding.
     """
 
     matrix: np.ndarray | scipy.sparse.csr_array
     scale: float = 1.0
     symmetric: bool = True
     field_bound: int = field(init=False, repr=False)
+    magnitude_bound: float = field(init=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "scale", number(self.scale, "scale", low=0.0, low_open=True))
@@ -253,7 +259,9 @@ class _MatrixCouplings:
         self._derive("matrix")
 
     def _derive(self, name: str):
-        object.__setattr__(self, "field_bound", _row_bound(self._magnitude_sums(), self.exact, name))
+        sums = self._magnitude_sums()
+        object.__setattr__(self, "field_bound", _row_bound(sums, self.exact, name))
+        object.__setattr__(self, "magnitude_bound", float(sums.max(initial=0.0)))
 
     @property
     def n_sites(self) -> int:
@@ -595,6 +603,17 @@ class PatternCouplings:
             raise ValueError("field_bound: only integer (Hebbian) pattern couplings have integer fields")
         return (self.n_sites - 1) * self.n_patterns
 
+    @cached_property
+    def magnitude_bound(self) -> float:
+        """A bound on every raw field ``|N Σ_j J_ij s_j|``, the scale of its rounding.
+
+        ``(N − 1) P`` for Hebb; ``N Σ_μν |A_μν| + max_i |N J_ii|`` with a
+        pattern matrix A (the overlaps are at most N).
+        """
+        if self.matrix is None:
+            return float(self.field_bound)
+        return float(self.n_sites * np.abs(self.matrix).sum() + np.abs(self._diagonal).max(initial=0.0))
+
     def pattern_gram(self) -> np.ndarray:
         """``ξ ξᵀ`` (P×P float64, exact integers), summed over blocks of sites.
 
@@ -776,6 +795,12 @@ class IsingModel:
         if not isinstance(self.couplings, (DenseCouplings, SparseCouplings, PatternCouplings)):
             raise TypeError(f"couplings: expected a coupling storage, got {type(self.couplings).__name__}")
         object.__setattr__(self, "h", _field_vector(self.h, None, self.couplings.n_sites))
+        with np.errstate(over="ignore"):
+            huge = ~np.isfinite(self.couplings.scale * self.h)
+        if np.any(huge) or not np.isfinite(self.n_sites * self.field_scale):
+            where = huge if np.any(huge) else np.abs(self.h) == np.abs(self.h).max()
+            raise ValueError(f"h: the field times the couplings' scale {self.couplings.scale:g} overflows float64 "
+                             f"in the fields or energies; entries {describe_entries(where, self.h)}")
 
     @property
     def n_sites(self) -> int:
@@ -798,18 +823,24 @@ class IsingModel:
         return _read_only(self.couplings.scale * self.h)
 
     @cached_property
+    def field_scale(self) -> float:
+        """``max_i (Σ_j |scale · J_ij| + |scale · h_i|)``, bounded above: the largest a field numerator
+        ``scale · φ_i`` can be, and the scale of its rounding (raw units)."""
+        return self.couplings.magnitude_bound + float(np.abs(self.scaled_h).max(initial=0.0))
+
+    @cached_property
     def exact(self) -> bool:
-        """True when every field numerator ``scale · φ_i`` is an exact integer.
+        """True when every field and energy numerator is an exact integer.
 
         That needs integer couplings (``couplings.exact``) and an integral
-        ``scale · h`` whose sums stay below 2^53. Ties (``φ_i = 0``) are then
-        detected exactly (tolerance 0) by every route; otherwise the tie
-        tolerance of :func:`isinghop.vocabulary.tie_tolerance` decides, the
-        same in every route.
+        ``scale · h``, with every field numerator below 2^53. Ties
+        (``φ_i = 0``) are then detected exactly (tolerance 0) and energies
+        compared exactly by every route; otherwise the tie tolerance of
+        :func:`isinghop.vocabulary.tie_tolerance` decides, the same in every
+        route.
         """
         hs = self.scaled_h
-        return bool(self.couplings.exact and np.all(hs == np.round(hs))
-                    and self.couplings.field_bound + float(np.abs(hs).max(initial=0.0)) < MAX_EXACT_FIELD)
+        return bool(self.couplings.exact and np.all(hs == np.round(hs)) and self.field_scale < MAX_EXACT_FIELD)
 
     def __repr__(self) -> str:
         couplings = self.couplings
@@ -1091,9 +1122,14 @@ def energy_numerators(model: IsingModel, batch: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        float64 ``(replica,)``.
+        ``(replica,)``: int64 for an exact model whose sums fit (``2 N ·
+        field_scale < 2^63``), else float64.
     """
     couplings = model.couplings
+    if model.exact and 2.0 * model.n_sites * model.field_scale < 2.0**63:
+        spins = batch.astype(np.int64)
+        pair_sum = np.einsum("ri,ri->r", couplings.raw_fields(batch), spins) - couplings.raw_diagonal().sum(dtype=np.int64)
+        return -(pair_sum + 2 * (spins @ model.scaled_h.astype(np.int64)))
     pair_sum = (np.einsum("ri,ri->r", couplings.raw_fields(batch), batch, dtype=np.float64)
                 - couplings.raw_diagonal().sum(dtype=np.float64))
     return -(pair_sum + 2.0 * (batch @ model.scaled_h))

@@ -90,6 +90,8 @@ def save_model(model: IsingModel, path) -> Path:
     path = given if given.suffix == ".npz" or given.is_dir() else given.with_name(given.name + ".npz")
     if path.is_dir():
         raise ValueError(f"path: {path} is a directory; name the model file to write, e.g. {path / 'model.npz'}")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"path: no directory {path.parent} to write {path.name} in")
     couplings = model.couplings
     arrays = {"format": np.array(MODEL_FORMAT[0]), "version": np.array(MODEL_FORMAT[1]), "h": model.h}
     if isinstance(couplings, PatternCouplings):

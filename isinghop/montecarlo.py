@@ -194,11 +194,10 @@ def _tables(model: IsingModel, rule: str, temperatures: np.ndarray) -> tuple[np.
     from isinghop._kernels.montecarlo import fill_tables
 
     couplings = model.couplings
-    hs = model.scaled_h
     none = np.zeros((1, 1)), 0, np.zeros(len(temperatures), dtype=np.int64)
     if not model.exact or np.all(np.isnan(temperatures)):
         return none
-    bound = couplings.field_bound + int(np.abs(hs).max(initial=0))
+    bound = int(model.field_scale)  # an integer for an exact model
     size = int(min(MAX_TABLE, 2 * bound if rule == "metropolis" else bound))
     distinct, rows = np.unique(temperatures, return_inverse=True)
     if len(distinct) * (2 * size + 1) * 8 > MAX_TABLE_BYTES:
@@ -282,7 +281,7 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
         Instead of T: one temperature per sweep (``burn_in + sweeps`` values,
         e.g. from :func:`linear_anneal`), the same for every replica.
     tol : float, optional
-        At T = 0, ``|φ'_i| ≤ tol`` is a tie (default exact for integer couplings).
+        At T = 0, ``|φ'_i| ≤ tol`` is a tie (default :func:`~isinghop.vocabulary.tie_tolerance`: 0 for an exact model).
     patterns : array_like, optional
         Patterns ``(pattern, site)`` for the recorded overlaps (default the model's own).
     record : str or tuple of {"energy_per_spin", "magnetisation", "overlaps", "snapshots"}

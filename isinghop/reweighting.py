@@ -73,6 +73,8 @@ _SAME = 1e-9
 #: How far the trusted intervals are searched past the sampled states: a factor in T, multiples of T in h.
 T_REACH = 4.0
 H_REACH = 10.0
+#: Largest total energy or order parameter (record × n_sites) accepted: differences and β-products stay finite.
+_LARGEST_TOTAL = 1e300
 
 
 def _free_energies(reduced: np.ndarray, counts: np.ndarray, initial: np.ndarray | None) -> np.ndarray:
@@ -625,6 +627,10 @@ def histograms(energy_per_spin, order, *, T, n_sites: int, h=0.0, blocks: int = 
     if order.shape != energy.shape:
         raise ValueError(f"order: shape {order.shape} differs from energy_per_spin's {energy.shape}")
     n_sites = positive_int(n_sites, "n_sites")
+    for name, values in (("energy_per_spin", energy), ("order", order)):
+        if np.abs(values).max() > _LARGEST_TOTAL / n_sites:
+            raise ValueError(f"{name}: records up to {np.abs(values).max():g} times n_sites = {n_sites} exceed "
+                             f"{_LARGEST_TOTAL:g}, beyond what reweighting factors exp(−ΔβE) can hold in float64")
     blocks = positive_int(blocks, "blocks", minimum=2)
     if energy.shape[1] < blocks:
         raise ValueError(f"blocks: each series has {energy.shape[1]} records, fewer than blocks = {blocks}")

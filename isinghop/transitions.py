@@ -108,7 +108,7 @@ def transition_graph(model: IsingModel, *, schedule: Schedule = "random", tie: T
     order : array_like of int, optional
         Site order of a ``sequential`` sweep (default 0..N−1).
     tol : float, optional
-        Tie tolerance on φ (default exact for integer couplings).
+        Tie tolerance on φ (default :func:`~isinghop.vocabulary.tie_tolerance`: 0 for an exact model).
 
     Returns
     -------
@@ -331,7 +331,7 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     order : array_like of int, optional
         Site order of ``sequential``.
     tol : float, optional
-        Tie tolerance on φ (default exact for integer couplings).
+        Tie tolerance on φ (default :func:`~isinghop.vocabulary.tie_tolerance`: 0 for an exact model).
 
     Returns
     -------

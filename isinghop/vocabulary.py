@@ -52,7 +52,7 @@ __all__ = [
     "RULES",
     "RECORDABLE",
     "SINGLE_SITE_SCHEDULES",
-    "DEFAULT_TIE_TOL",
+    "DEFAULT_TIE_RTOL",
     "tie_tolerance",
     "scaled_tolerance",
 ]
@@ -80,8 +80,9 @@ SCHEDULE_CODES = {name: code for code, name in enumerate(SCHEDULES)}
 TIE_CODES = {name: code for code, name in enumerate(TIE_RULES)}
 RULE_CODES = {name: code for code, name in enumerate(RULES)}
 
-#: Default tie tolerance on φ for float couplings; integer couplings use 0 (exact ties).
-DEFAULT_TIE_TOL = 1e-9
+#: Default tie tolerance of a model that is not exact, relative to its field scale
+#: ``max_i (Σ_j |J_ij| + |h_i|)`` (about 1e−9, some 10⁷ roundings of a field); exact models use 0.
+DEFAULT_TIE_RTOL = 2.0**-30
 
 
 def tie_tolerance(model: IsingModel, tol: float | None) -> float:
@@ -89,9 +90,14 @@ def tie_tolerance(model: IsingModel, tol: float | None) -> float:
 
     ``None`` means exact (0) for an exact model (integer couplings and an
     integral ``scale · h``: :attr:`~isinghop.model.IsingModel.exact`) and
-    ``DEFAULT_TIE_TOL`` otherwise. A tie-rule flip can then raise the energy
-    by at most ``2·tol``. Every route compares the field numerator
-    ``scale · φ_i`` with ``scale · tol`` (:func:`scaled_tolerance`).
+    ``DEFAULT_TIE_RTOL`` times the field scale ``max_i (Σ_j |J_ij| + |h_i|)``
+    otherwise: far above the rounding of any field, whatever the units of the
+    couplings. A tie-rule flip can then raise the energy by at most
+    ``2·tol``. Every route compares the field numerator ``scale · φ_i`` with
+    ``scale · tol`` (:func:`scaled_tolerance`); a ``tol`` given below the
+    rounding of the fields (``tol=0`` on float couplings) lets routes that
+    round differently (a field kept up to date flip by flip, or summed
+    afresh) disagree about a tie.
 
     Returns
     -------
@@ -99,7 +105,7 @@ def tie_tolerance(model: IsingModel, tol: float | None) -> float:
         ``tol`` ≥ 0 in the units of the local field φ.
     """
     if tol is None:
-        return 0.0 if model.exact else DEFAULT_TIE_TOL
+        return 0.0 if model.exact else DEFAULT_TIE_RTOL * model.field_scale / model.couplings.scale
     return number(tol, "tol", low=0.0)
 
 

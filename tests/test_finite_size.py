@@ -107,3 +107,27 @@ def test_extrapolation_refuses_what_it_cannot_fit(capfd):
     # a wide range of exponents and sizes stays well conditioned
     big = finite_size.extrapolate_in_size([1e3, 1e4, 1e5], [1.0, 1.0 + 1e-12, 1.0 + 2e-12], [1e-3] * 3, exponent=4.0)
     assert big[0] == pytest.approx(1.0, abs=1e-6) and np.isfinite(big[1]) and big[1] > 0
+
+
+def test_mean_error_edge_cases_are_not_silently_wrong():
+    """An infinite sample has no finite spread (error NaN, not 0); an empty sample axis is named."""
+    from isinghop.finite_size import sample_mean_error
+
+    assert np.isnan(sample_mean_error([1.0, np.inf])[1])
+    assert np.isnan(sample_mean_error([-np.inf, np.inf])[1])
+    with pytest.raises(ValueError, match="data: no samples"):
+        sample_mean_error(xr.DataArray(np.zeros((2, 0)), dims=("x", "sample")))
+    with pytest.raises(TypeError, match="data: expected an xarray.DataArray"):
+        finite_size.disorder_average(np.zeros(3))
+
+
+def test_extrapolation_does_not_depend_on_the_units_of_the_errors():
+    """Errors scaled by 1e±150 scale the limit's error with them (and leave the fit alone): no underflow to NaN."""
+    sizes, values = [10, 20, 40, 80], [1.0, 1.1, 1.25, 1.3]
+    limit, error, slope, chi2 = finite_size.extrapolate_in_size(sizes, values, [0.1, 0.05, 0.2, 0.1])
+    for factor in (1e-150, 1e150):
+        scaled = finite_size.extrapolate_in_size(sizes, values, [0.1 * factor, 0.05 * factor, 0.2 * factor, 0.1 * factor])
+        assert scaled[0] == pytest.approx(limit, rel=1e-12) and scaled[2] == pytest.approx(slope, rel=1e-12)
+        # √(χ²/dof) scales the error up only when the fit is worse than its error bars
+        expected = error / np.sqrt(max(1.0, chi2)) * factor * np.sqrt(max(1.0, chi2 / factor**2))
+        assert scaled[1] == pytest.approx(expected, rel=1e-9)

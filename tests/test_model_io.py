@@ -261,3 +261,9 @@ def test_an_npy_file_is_not_a_model_file(tmp_path):
     np.save(tmp_path / "couplings.npy", np.eye(3))
     with pytest.raises(ValueError, match=r"^path: .*couplings\.npy .*\.npy array.*not an isinghop model file \(\.npz"):
         ih.load_model(tmp_path / "couplings.npy")
+
+
+def test_save_into_a_missing_directory_names_the_directory(tmp_path):
+    missing = tmp_path / "no-such-dir"
+    with pytest.raises(FileNotFoundError, match=f"path: no directory {missing}"):
+        ih.save_model(ih.square_lattice(3), missing / "x.npz")

@@ -231,3 +231,8 @@ def test_no_replicas_or_no_records_are_refused_with_the_argument_named():
     for shape in ((0, 40), (0,), (2, 0)):
         with pytest.raises(ValueError, match="^energy_per_spin: no records"):
             histograms(np.zeros(shape), np.zeros(shape), T=1.0, n_sites=16)
+
+
+def test_records_beyond_float64_reach_are_refused():
+    with pytest.raises(ValueError, match="energy_per_spin: records up to 1e"):
+        ih.reweighting.histograms(np.array([1e308, -1e308] * 50), np.zeros(100), T=1.0, n_sites=16)

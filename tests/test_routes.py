@@ -21,7 +21,8 @@ identical answer, compared exactly (no tolerance):
 The models are drawn to make ties frequent: small integer couplings with an
 integer scale, fields that are multiples of 1/scale (exact ties) or of 1/3,
 1/6, 1/10 (ties that only a tolerance can see), float couplings whose sums
-cancel up to rounding (0.1 + 0.2 − 0.3), in dense, sparse and pattern storage,
+cancel up to rounding (0.1 + 0.2 − 0.3), of order 1, 1e−10 and 1e7 (so that a
+tie tolerance fixed in absolute units would fail), in dense, sparse and pattern storage,
 with self-couplings and asymmetric couplings among them. Model number k is
 drawn from the seed k, so a counterexample cannot turn the suite red at
 random and is reproduced by its number: ``check_routes(*random_model(k))``;
@@ -44,6 +45,8 @@ KINDS = ("integer", "float", "patterns", "self_coupling", "asymmetric")
 #: (3, 6: k = 5; 49, 107: four or five of k = 1…8), so that ``raw/scale + h`` and ``raw + scale · h``
 #: disagree about a tie; and 1e10: couplings of 1e−10 whose energies a fixed tolerance cannot tell apart.
 SCALES = (1, 3, 6, 49, 107, 1e10)
+#: Float couplings are FLOAT_VALUES times one of these: rounding of 1e−26 or of 1e−9 must not split routes.
+FLOAT_MAGNITUDES = (1.0, 1e-10, 1.23456789e7)
 FLOAT_VALUES = (0.0, 0.1, 0.2, 0.3, -0.1, -0.2, -0.3, 0.5, -0.6, 1 / 3, -2 / 3)
 
 
@@ -61,8 +64,9 @@ def random_model(seed: int):
         upper = rng.choice(FLOAT_VALUES, size=(n, n)) if kind == "float" else rng.integers(-3, 4, size=(n, n))
         J = upper.astype(float) if kind == "asymmetric" else np.triu(upper, 1) + np.triu(upper, 1).T
         np.fill_diagonal(J, np.abs(np.diag(upper)) if kind == "self_coupling" else 0)
-        if kind == "float":
+        if kind == "float":  # in units where the tie tolerance must be relative to be right
             scale = 1.0
+            J = J * rng.choice(FLOAT_MAGNITUDES)
         build = ih.sparse_model if rng.random() < 0.5 else ih.dense_model
         model = build(scipy.sparse.csr_array(J) if build is ih.sparse_model else J, scale=scale,
                       allow_asymmetric=kind == "asymmetric", self_coupling=kind == "self_coupling")
@@ -234,3 +238,44 @@ def test_state_index_of_no_fixed_points_is_empty():
     assert fixed.shape == (0, 2)
     indices = ih.state_index(fixed)
     assert indices.shape == (0,) and indices.dtype == np.int64
+
+
+def test_tiny_float_couplings_have_ties_only_where_the_fields_vanish():
+    """Couplings of 1e−10: a tie tolerance fixed at 1e−9 made every field a tie (every state fixed); the
+    default tolerance is relative to the field scale, so only the two aligned states are fixed."""
+    J = np.array([[0, 1e-10, 2e-10], [1e-10, 0, 1e-10], [2e-10, 1e-10, 0]]) * (1 + 1e-3)
+    model = ih.dense_model(J)
+    assert _fixed_indices(model, "keep").tolist() == [0, 7]
+    assert np.sort(ih.landscape.energy_landscape(model).minima).tolist() == [0, 7]
+
+
+def test_ground_states_of_large_float_couplings_are_fixed_points():
+    """Couplings of 1e6 with a field of 2e−9: two states lie 4e−9 above the ground state, resolved in float64;
+    they are neither ground states nor, at the default tolerance, ties."""
+    J = np.full((3, 3), -(1e6 + 0.5))
+    np.fill_diagonal(J, 0)
+    model = ih.dense_model(J, h=[2e-9, 0, 0])
+    ground = ih.state_index(ih.ground_states(model)[0])
+    assert np.all(np.isin(ground, _fixed_indices(model, "keep")))
+    np.testing.assert_array_equal(ground, np.flatnonzero(ih.boltzmann(model, 0.0) > 0))
+
+
+def test_exact_energies_are_compared_in_integers():
+    """Couplings 3·2⁵⁰: the energy sums pass 2⁵³, where float64 would merge +++ and −−− (they differ by 2)."""
+    a = 3 * 2**50
+    model = ih.dense_model([[0, a, a], [a, 0, a], [a, a, 0]], h=[1, 0, 0])
+    assert model.exact
+    assert ih.state_index(ih.ground_states(model)[0]).tolist() == [7]
+    assert np.flatnonzero(ih.boltzmann(model, 0.0)).tolist() == [7]
+
+
+def test_a_field_that_overflows_with_the_scale_is_refused():
+    with pytest.raises(ValueError, match="h: the field times the couplings' scale"):
+        ih.dense_model([[0, 1], [1, 0]], scale=1e10, h=[1e300, 0])
+    with pytest.raises(ValueError, match="h:"):
+        ih.dense_model([[0, 1], [1, 0]]).with_field(h=[1e308, 1e308])
+
+
+def test_state_index_of_an_empty_array_still_checks_its_type():
+    with pytest.raises(TypeError, match="spins"):
+        ih.state_index(np.zeros((0, 4), dtype=str))
