@@ -226,7 +226,7 @@ def from_bqm(bqm) -> ImportedBQM:
         :data:`DENSE_FRACTION` of the pairs interact, sparse otherwise. When
         the SPIN biases times 1 (SPIN) or 4 (BINARY) are all integers and every
         field stays exact (``|scale·h_i| + Σ_j |scale·J_ij| < 2^53``, see
-        :data:`isinghop.model.MAX_EXACT_FIELD`), the couplings are kept as
+        ``isinghop.model.MAX_EXACT_FIELD``), the couplings are kept as
         those integers with that scale (ties exact); otherwise as float64
         with scale 1, so a BQM of any size of bias imports.
 

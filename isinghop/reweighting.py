@@ -472,7 +472,7 @@ class Histograms:
 
         Searched outward from the lowest and highest sampled temperature
         trusted at ``h`` to where the effective sample fraction falls below
-        ``min_overlap``, at most a factor 4 (:data:`T_REACH`) beyond; gaps
+        ``min_overlap``, at most a factor 4 (``T_REACH``) beyond; gaps
         between widely spaced states are caught by :meth:`reweight`, which
         refuses every temperature outside this interval. Where the records
         hold a single energy (a frozen or constant series) they say nothing
@@ -497,7 +497,7 @@ class Histograms:
         """The interval of h around the sampled fields where reweighting at temperature ``T`` is trusted.
 
         As :meth:`trusted_temperatures`, in the field: searched at most 10 T
-        (:data:`H_REACH`) past the sampled fields; the sampled fields' range
+        (``H_REACH``) past the sampled fields; the sampled fields' range
         where the order parameter takes a single value.
 
         Parameters

@@ -21,7 +21,7 @@ reordering one changes no result.
   chain with the same seed equals the CPU's bit for bit where every
   probability comes from the host's tables (an exact model at temperatures
   fixed for the run, with tables that fit and cover every energy change met:
-  see :mod:`isinghop._kernels.cuda`); elsewhere the device's ``exp`` may
+  see the README on GPUs); elsewhere the device's ``exp`` may
   differ in the last bit and the chains may part.
 * recordable observables, named as the attributes that hold them:
   ``energy_per_spin`` (H/N), ``magnetisation`` (m = Σ s_i / N), ``overlaps``
