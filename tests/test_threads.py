@@ -42,4 +42,7 @@ def test_replicas_over_threads_keep_at_most_one_pool():
     done = subprocess.run([sys.executable, "-c", LOOP], capture_output=True, text=True, timeout=600,
                           env={**os.environ, "NUMBA_NUM_THREADS": "8"})
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.split() == ["most", "8"]  # the pool did grow to the full count
+    word, most = done.stdout.split()
+    # the pool did split the replicas (ThreadPoolExecutor starts a thread only when none is idle, so how many
+    # of the 8 start depends on timing)
+    assert word == "most" and int(most) >= 2
