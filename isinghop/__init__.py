@@ -16,8 +16,6 @@ from isinghop.exact import (
     free_energy,
     ground_states,
     log_partition_function,
-    ising_torus_log_partition,
-    ising_torus_thermodynamics,
     stationary_distribution,
     sweep_matrix,
     overlap_distribution,
@@ -26,7 +24,8 @@ from isinghop.exact import (
     thermal_averages,
 )
 from isinghop.learning import balanced_patterns, correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
-from isinghop import bqm, finite_size, graded, landscape, meanfield, observables, paper, pictures, plotting, reweighting, vocabulary
+from isinghop import bqm, exact, finite_size, observables, paper, pictures, plotting, reweighting, theory, vocabulary
+from isinghop.theory.torus import ising_torus_log_partition, ising_torus_thermodynamics
 from isinghop.playground import playground
 from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
 from isinghop.model import (
@@ -47,7 +46,7 @@ from isinghop.model import (
 from isinghop.rng import as_generator, replica_states
 from isinghop.model_io import load_model, save_model
 from isinghop.study import Checkpoint, Config, Study, load_store, load_study, run, store_status
-from isinghop.transitions import Absorption, absorption, draw_transition_graph, transition_graph, transition_matrix
+from isinghop.exact.transitions import Absorption, absorption, draw_transition_graph, transition_graph, transition_matrix
 from isinghop.spins import (
     as_spins,
     flip_fraction,
@@ -101,11 +100,10 @@ __all__ = [
     "geometric_anneal",
     "observables",
     "bqm",
-    "meanfield",
+    "exact",
+    "theory",
     "finite_size",
-    "graded",
     "reweighting",
-    "landscape",
     "pictures",
     "plotting",
     "paper",
@@ -143,6 +141,7 @@ __all__ = [
     "basin_fractions",
     "sweep_matrix",
     "stationary_distribution",
+    # theory
     "ising_torus_log_partition",
     "ising_torus_thermodynamics",
     # studies

@@ -336,7 +336,7 @@ def balanced_patterns(n_patterns: int, n_sites: int, *, rng: RngLike = None) -> 
     of the patterns equal their α = 0 averages over independent signs up to
     O(2^P/N): the overlap between two patterns is at most 2^P/N instead of
     O(N^(−1/2)). The finite-P mean-field theory (e.g. of the symmetric
-    mixtures, :func:`isinghop.meanfield.mixture_state`) then describes the
+    mixtures, :func:`isinghop.theory.meanfield.mixture_state`) then describes the
     network without the quenched O(N^(−1/2)) tilts that random patterns give
     it, which can exceed the shallow free-energy barriers of mixture states.
 

@@ -143,7 +143,7 @@ def replica_overlaps(spins) -> np.ndarray:
 
 
 def overlap_histogram(q, n_sites: int) -> tuple[np.ndarray, np.ndarray]:
-    """Empirical P(q) on the N + 1 values ``−1, −1 + 2/N, …, 1`` (as :func:`isinghop.exact.overlap_distribution`).
+    """Empirical P(q) on the N + 1 values ``−1, −1 + 2/N, …, 1`` (as :func:`isinghop.exact.enumeration.overlap_distribution`).
 
     Returns
     -------

@@ -6,7 +6,7 @@ sweep, ties keep the spin) start from stored patterns and from cues with 10 %
 of their sites flipped. Recorded per probe: the final overlap with the
 pattern, whether the pattern itself is a fixed point, the fraction of wrong
 bits (1 − m)/2 and the sweeps used. Beside them the Dataset holds the
-replica-symmetric AGS theory at T = 0 (:func:`isinghop.meanfield.ags_zero_temperature`):
+replica-symmetric AGS theory at T = 0 (:func:`isinghop.theory.meanfield.ags_zero_temperature`):
 m(α) and (1 − m)/2 for α < α_c = 0.1379.
 
 Finite-size analysis (in the figure): the apparent capacity α_c(N) where
@@ -75,7 +75,7 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
         saved["from_cue"][s] = np.einsum("ps,ps->p", run.spins.astype(np.int64), weights) / n
         saved["done"] = np.array(s + 1)
         checkpoint.save("samples", **saved)
-    theory = ih.meanfield.ags_zero_temperature(point["alpha"])
+    theory = ih.theory.ags_zero_temperature(point["alpha"])
     dims = ("sample", "probe")
     return xr.Dataset(
         {
@@ -166,8 +166,8 @@ def plot(dataset):
     (overlap, wrong, fixed), (success, cue, sizes_ax) = fig.subplots(2, 3)
     alpha = dataset["alpha"].values
     fine = np.linspace(alpha.min(), alpha.max(), 300)
-    rs = np.array([ih.meanfield.ags_zero_temperature(a).m for a in fine])
-    capacity = ih.meanfield.ags_capacity(0.0)
+    rs = np.array([ih.theory.ags_zero_temperature(a).m for a in fine])
+    capacity = ih.theory.ags_capacity(0.0)
     for k, n in enumerate(dataset["n_sites"].values):
         here = dataset.sel(n_sites=n)
         color = f"C{k}"
@@ -232,7 +232,7 @@ def findings(dataset):
     the overlap at α = 0.1 for the largest N against AGS."""
     from isinghop.paper import Number, agreement, mean_error
 
-    capacity = ih.meanfield.ags_capacity(0.0)
+    capacity = ih.theory.ags_capacity(0.0)
     sizes, values, errors = apparent_capacity(dataset, "overlap_from_pattern", SUCCESS)
     limit, statistical, _, _ = extrapolate_in_size(*_fittable(sizes, values, errors), exponent=0.5)
     spread = np.ptp([row[2] for row in extrapolations(dataset)]) / 2

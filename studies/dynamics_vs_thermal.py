@@ -10,7 +10,7 @@
   residual energy and its end states against Boltzmann at the final T. All
   with χ² p-values. The exact relaxation time τ_exp = −1/ln|λ₂| of the
   permutation sweep against T, beside the Arrhenius form τ ∝ exp(ΔE/T) with
-  ΔE the exact barrier of the disconnectivity tree (:mod:`isinghop.landscape`).
+  ΔE the exact barrier of the disconnectivity tree (:mod:`isinghop.exact.landscape`).
 * ``large`` — N in the hundreds to thousands: from random starts and from
   cues, the fraction of runs ending in a pattern (or its mirror), a
   symmetric mixture or a spin-glass/spurious state, after zero-T dynamics
@@ -31,7 +31,7 @@ import xarray as xr
 
 import isinghop as ih
 from isinghop.study import labelled
-from isinghop.landscape import energy_landscape
+from isinghop.exact.landscape import energy_landscape
 from isinghop.observables import binomial_error, classify_states, distribution_p_value
 
 SCHEDULES = ("synchronous", "sequential", "permutation", "random")

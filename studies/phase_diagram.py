@@ -24,7 +24,7 @@ up by O(1/N).) The figure averages m₁ over chains still retrieved and q_ab
 over pairs of them.
 
 Beside the simulation the Dataset holds the replica-symmetric theory of
-Amit, Gutfreund & Sompolinsky (:mod:`isinghop.meanfield`): the retrieval m
+Amit, Gutfreund & Sompolinsky (:mod:`isinghop.theory.meanfield`): the retrieval m
 and q at every simulated (α, T) and on a fine line of T (NaN where no
 retrieval branch exists), T_M(α) where retrieval states disappear,
 T_g(α) = 1 + √α, and on a line of loads T_M and the de Almeida–Thouless
@@ -53,7 +53,7 @@ import xarray as xr
 
 import isinghop as ih
 from isinghop.finite_size import disorder_average, disorder_jackknife, level_crossing
-from isinghop.meanfield import (
+from isinghop.theory.meanfield import (
     ags,
     ags_almeida_thouless_temperature,
     ags_capacity,

@@ -1,4 +1,4 @@
-"""The graded single neuron and the graded-response network (:mod:`isinghop.graded`).
+"""The graded single neuron and the graded-response network (:mod:`isinghop.theory.graded`).
 
 **Neuron** τ dv/dt = −v + tanh(h + λv): the fixed points against λ (the
 supercritical pitchfork at λ = 1, and its imperfect version at h ≠ 0), the
@@ -22,8 +22,8 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
-from isinghop import graded
-from isinghop.meanfield import curie_weiss, curie_weiss_spinodal
+from isinghop.theory import graded
+from isinghop.theory.meanfield import curie_weiss, curie_weiss_spinodal
 from isinghop.study import labelled
 
 QUICK = ih.Config(

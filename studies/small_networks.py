@@ -28,7 +28,7 @@ import xarray as xr
 
 import isinghop as ih
 from isinghop.study import labelled
-from isinghop.landscape import label_minima
+from isinghop.exact.landscape import label_minima
 from isinghop.vocabulary import SCHEDULES, TIE_RULES
 
 SEEDS = {

@@ -34,7 +34,7 @@ import xarray as xr
 
 import isinghop as ih
 from isinghop.study import labelled
-from isinghop.meanfield import curie_weiss, curie_weiss_finite, curie_weiss_spinodal
+from isinghop.theory.meanfield import curie_weiss, curie_weiss_finite, curie_weiss_spinodal
 from isinghop.observables import classify_states
 from isinghop.reweighting import binder_crossing, histograms
 
@@ -148,7 +148,7 @@ def _edges(graph):
 
 
 def _ties(fixed, disorder, thermal):
-    from isinghop.transitions import transition_graph
+    from isinghop.exact.transitions import transition_graph
     from isinghop.vocabulary import SCHEDULES
 
     count, (low, high) = fixed["tie_nets"], fixed["tie_sites"]

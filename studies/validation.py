@@ -8,12 +8,12 @@ Three sections, each against an independent exact result:
   final states of many independent Metropolis and Glauber chains from
   uniform starts are tested by χ² (:func:`isinghop.observables.distribution_p_value`)
   against the Boltzmann law (:func:`isinghop.boltzmann`), after the sweeps
-  the exact sweep matrix needs (:func:`isinghop.exact.equilibration_sweeps`);
+  the exact sweep matrix needs (:func:`isinghop.exact.enumeration.equilibration_sweeps`);
 * ``curie_weiss``: ⟨|m|⟩ and ⟨E⟩/N of the N-spin Curie–Weiss model (Hebb,
   one uniform pattern) against the exact finite-N sums
-  (:func:`isinghop.meanfield.curie_weiss_finite`);
+  (:func:`isinghop.theory.meanfield.curie_weiss_finite`);
 * ``kaufman``: the energy per spin of the L×L Ising torus against Kaufman's
-  exact solution (:func:`isinghop.exact.ising_torus_thermodynamics`), from
+  exact solution (:func:`isinghop.theory.torus.ising_torus_thermodynamics`), from
   cold starts below T_c and hot starts above.
 
 Errors come from independent replicas (each a chain of its own).
@@ -126,7 +126,7 @@ def _curie_weiss(fixed, disorder, thermal):
                                    seeds[a * len(temperatures) + t], ("energy_per_spin", "magnetisation"))
             abs_m[a, t] = np.abs(chain.magnetisation).mean(axis=1)
             energy[a, t] = chain.energy_per_spin.mean(axis=1)
-    exact = ih.meanfield.curie_weiss_finite
+    exact = ih.theory.curie_weiss_finite
     dims = ("cw_sites", "cw_T", "cw_replica")
     return xr.Dataset(
         {"cw_abs_m": labelled(dims, abs_m, "1", "⟨|m|⟩", "chain mean of |m| per replica"),
@@ -156,8 +156,8 @@ def _kaufman(fixed, disorder, thermal):
                            fixed["burn_in"], seeds[a * len(temperatures) + t], ("energy_per_spin",),
                            cold=T < CRITICAL_TEMPERATURE)
             energy[a, t] = chain.energy_per_spin.mean(axis=1)
-    exact = [[ih.exact.ising_torus_thermodynamics(L, T)[0] for T in temperatures] for L in sides]
-    curve = [[ih.exact.ising_torus_thermodynamics(L, T)[0] for T in fine] for L in sides]
+    exact = [[ih.theory.ising_torus_thermodynamics(L, T)[0] for T in temperatures] for L in sides]
+    curve = [[ih.theory.ising_torus_thermodynamics(L, T)[0] for T in fine] for L in sides]
     attrs_T = ih.study.cf_attrs({"units": "energy", "long_name": "T", "description": "temperature (units of J)"})
     return xr.Dataset(
         {"kaufman_energy": labelled(("kaufman_L", "kaufman_T", "kaufman_replica"), energy, "energy", "⟨E⟩/N",

@@ -4,7 +4,7 @@ forms, limits and independent numerical routes."""
 import numpy as np
 import pytest
 
-from isinghop import meanfield as mf
+from isinghop.theory import meanfield as mf
 
 
 def test_capacity_at_zero_temperature_is_0_1379():

@@ -9,9 +9,11 @@ import pytest
 import isinghop as ih
 
 MODULES = ["isinghop", "isinghop.model", "isinghop.learning", "isinghop.spins", "isinghop.dynamics",
-           "isinghop.montecarlo", "isinghop.observables", "isinghop.exact", "isinghop.transitions",
-           "isinghop.vocabulary", "isinghop.rng", "isinghop.study", "isinghop.demo", "isinghop.provenance", "isinghop.meanfield", "isinghop.finite_size", "isinghop.reweighting", "isinghop.landscape",
-           "isinghop.pictures", "isinghop.plotting", "isinghop.graded", "isinghop.playground",
+           "isinghop.montecarlo", "isinghop.observables", "isinghop.exact", "isinghop.exact.enumeration",
+           "isinghop.exact.transitions", "isinghop.exact.landscape", "isinghop.theory", "isinghop.theory.meanfield",
+           "isinghop.theory.graded", "isinghop.theory.torus",
+           "isinghop.vocabulary", "isinghop.rng", "isinghop.study", "isinghop.demo", "isinghop.provenance", "isinghop.finite_size", "isinghop.reweighting",
+           "isinghop.pictures", "isinghop.plotting", "isinghop.playground",
            "isinghop.testing", "isinghop.bqm", "isinghop.model_io", "isinghop.paper"]
 
 

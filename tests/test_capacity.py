@@ -18,7 +18,7 @@ def test_quick_config_meets_the_contract_and_holds_the_theory(quick):
     assert_study_dataset(quick, dims=("n_sites", "alpha", "sample", "probe"))
     assert ih.load_study("capacity").plot(quick) is not None
     for alpha in quick["alpha"].values:
-        theory = ih.meanfield.ags_zero_temperature(float(alpha))
+        theory = ih.theory.ags_zero_temperature(float(alpha))
         stored = quick["theory_overlap"].sel(alpha=alpha).values
         if theory.exists:
             np.testing.assert_allclose(stored, theory.m)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import isinghop as ih
-from isinghop import exact
+from isinghop.exact import enumeration as exact
 
 
 def test_state_spins_refuses_indices_outside_the_states():

@@ -6,8 +6,8 @@ import pytest
 from scipy.optimize import brentq
 
 import isinghop as ih
-from isinghop import graded
-from isinghop.meanfield import curie_weiss, curie_weiss_spinodal
+from isinghop.theory import graded
+from isinghop.theory.meanfield import curie_weiss, curie_weiss_spinodal
 from isinghop.testing import assert_study_dataset
 from conftest import run_quick
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import isinghop as ih
-from isinghop.landscape import draw_disconnectivity, energy_landscape, label_minima
+from isinghop.exact.landscape import draw_disconnectivity, energy_landscape, label_minima
 
 
 @pytest.mark.parametrize("n", [9, 10])

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import isinghop as ih
-from isinghop import meanfield as mf
+from isinghop.theory import meanfield as mf
 
 T_GRID = np.array([0.2, 0.5, 0.8, 0.99, 1.0, 1.01, 1.5, 3.0])[:, None]
 H_GRID = np.array([-0.5, -0.2, -0.05, 0.0, 0.03, 0.2, 0.7])[None, :]

@@ -66,8 +66,8 @@ def test_mixtures_stable_below_their_temperature_and_not_above():
     chain = ih.sample(ih.hebbian(xi), np.repeat(mixture[None], 6, axis=0), T=T, sweeps=600, record="overlaps", rng=2)
     late = chain.overlaps[:, 300:].mean(axis=1)
     for r in range(4):  # thermal fluctuation of a 300-sweep mean of m: far below 0.02
-        assert np.abs(late[r] - ih.meanfield.mixture_state(3, T[r]).m).max() < 0.02
-    pure = ih.meanfield.curie_weiss(0.6).m.max()
+        assert np.abs(late[r] - ih.theory.mixture_state(3, T[r]).m).max() < 0.02
+    pure = ih.theory.curie_weiss(0.6).m.max()
     assert np.allclose(np.sort(np.abs(late[4:]), axis=1), [0, 0, pure], atol=0.03)
 
 

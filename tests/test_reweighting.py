@@ -10,8 +10,8 @@ import pytest
 import scipy.optimize
 
 import isinghop as ih
-from isinghop.exact import ising_torus_thermodynamics
-from isinghop.meanfield import curie_weiss_finite
+from isinghop.theory import ising_torus_thermodynamics
+from isinghop.theory.meanfield import curie_weiss_finite
 from isinghop.reweighting import binder_crossing, histograms
 
 

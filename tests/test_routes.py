@@ -166,7 +166,7 @@ def check_routes(model, kind):
         if no_self_coupling:
             fixed = _fixed_indices(model, "keep")
             assert np.all(np.isin(ground, fixed)), "a ground state that the zero-T update leaves"
-            np.testing.assert_array_equal(np.sort(ih.landscape.energy_landscape(model).minima), fixed)
+            np.testing.assert_array_equal(np.sort(ih.exact.energy_landscape(model).minima), fixed)
 
 
 #: Models the fuzzer draws: the default run, and the slow lane's additional ones.
@@ -246,7 +246,7 @@ def test_tiny_float_couplings_have_ties_only_where_the_fields_vanish():
     J = np.array([[0, 1e-10, 2e-10], [1e-10, 0, 1e-10], [2e-10, 1e-10, 0]]) * (1 + 1e-3)
     model = ih.dense_model(J)
     assert _fixed_indices(model, "keep").tolist() == [0, 7]
-    assert np.sort(ih.landscape.energy_landscape(model).minima).tolist() == [0, 7]
+    assert np.sort(ih.exact.energy_landscape(model).minima).tolist() == [0, 7]
 
 
 def test_ground_states_of_large_float_couplings_are_fixed_points():

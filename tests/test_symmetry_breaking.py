@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import isinghop as ih
-from isinghop.meanfield import curie_weiss_finite, curie_weiss_spinodal
+from isinghop.theory.meanfield import curie_weiss_finite, curie_weiss_spinodal
 from isinghop.testing import assert_study_dataset
-from isinghop.transitions import transition_graph
+from isinghop.exact.transitions import transition_graph
 from conftest import run_quick
 
 

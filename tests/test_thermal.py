@@ -10,7 +10,7 @@ from scipy.special import gammaln, logsumexp
 
 import isinghop as ih
 from isinghop import observables as ob
-from isinghop.exact import ising_torus_log_partition, ising_torus_thermodynamics
+from isinghop.theory import ising_torus_log_partition, ising_torus_thermodynamics
 
 T_CRITICAL = 2 / np.log(1 + np.sqrt(2))
 

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import isinghop as ih
-from isinghop import meanfield
+from isinghop.theory import meanfield
 
 alphas = np.round(np.arange(0.06, 0.221, 0.02), 3)
 sets = 4

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import isinghop as ih
-from isinghop import meanfield
+from isinghop.theory import meanfield
 
 T, n = 0.6, 2000
 xi = ih.random_patterns(1, n, rng=1)

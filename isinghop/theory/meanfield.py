@@ -114,7 +114,7 @@ def curie_weiss(T, h=0.0) -> CurieWeissBranches:
     --------
     Below T_c = 1 at h = 0 three branches: ±m* and the unstable m = 0:
 
-    >>> from isinghop import meanfield
+    >>> from isinghop.theory import meanfield
     >>> branches = meanfield.curie_weiss(0.5)
     >>> print(branches.m.round(4) + 0.0)
     [-0.9575  0.      0.9575]
@@ -572,7 +572,7 @@ def ags_capacity(T: float = 0.0) -> float:
 
     Examples
     --------
-    >>> from isinghop import meanfield
+    >>> from isinghop.theory import meanfield
     >>> print(round(meanfield.ags_capacity(), 4), round(meanfield.ags_capacity(0.2), 4))
     0.1379 0.1226
     """

@@ -41,7 +41,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
 from isinghop._validate import finite_array, number
-from isinghop.meanfield import curie_weiss
+from isinghop.theory.meanfield import curie_weiss
 from isinghop.model import DenseCouplings, IsingModel, PatternCouplings, check_model
 
 __all__ = [

@@ -20,10 +20,10 @@ from itertools import combinations, product
 
 import numpy as np
 
-from isinghop.exact import energies, state_spins
+from isinghop.exact.enumeration import energies, state_spins
 from isinghop.model import IsingModel, check_model, pair_numerators
 from isinghop.spins import as_spins
-from isinghop.transitions import MAX_GRAPH_SITES
+from isinghop.exact.transitions import MAX_GRAPH_SITES
 from isinghop.vocabulary import scaled_tolerance
 
 __all__ = ["Landscape", "energy_landscape", "label_minima", "draw_disconnectivity"]

@@ -29,7 +29,7 @@ import numpy as np
 from dataclasses import dataclass
 
 from isinghop._validate import choice, site_order
-from isinghop.exact import state_index, state_spins
+from isinghop.exact.enumeration import state_index, state_spins
 from isinghop.model import IsingModel, check_model, energy, field_numerators
 from isinghop.vocabulary import SCHEDULES, TIE_RULES, Schedule, TieRule, scaled_tolerance
 
@@ -182,7 +182,7 @@ def transition_matrix(model: IsingModel, *, schedule: Schedule = "random", tie: 
     A step is what :func:`transition_graph` calls one: a synchronous update,
     a sequential sweep, or one attempt at a uniformly drawn unit
     (``random`` and ``permutation`` alike; for the per-sweep matrix of the
-    ``permutation`` schedule see :func:`isinghop.exact.sweep_matrix` with ``tie``).
+    ``permutation`` schedule see :func:`isinghop.exact.enumeration.sweep_matrix` with ``tie``).
 
     Parameters
     ----------
@@ -308,7 +308,7 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
 
     The dynamics is a Markov chain with matrix P (:func:`transition_matrix`;
     for ``permutation``, the per-sweep matrix averaged over all N! orders,
-    :func:`isinghop.exact.sweep_matrix` with ``tie``). Its closed classes
+    :func:`isinghop.exact.enumeration.sweep_matrix` with ``tie``). Its closed classes
     (strongly connected components with no edge out) are the attractors;
     with Q the transient block and R the transient-to-class block,
     ``(I − Q) B = R`` gives the absorption probabilities B and
@@ -358,7 +358,7 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
 
     schedule, tie = _checked(model, schedule, tie, order)
     if schedule == "permutation":
-        from isinghop.exact import sweep_matrix
+        from isinghop.exact.enumeration import sweep_matrix
 
         matrix = scipy.sparse.csr_array(sweep_matrix(model, 0.0, schedule="permutation", tie=tie, tol=tol))
     else:
