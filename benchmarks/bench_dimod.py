@@ -3,7 +3,7 @@
 Run: python -m pip install -e ".[bench,dimod]" && python benchmarks/bench_dimod.py
 
 The same BQM for both: Hebbian couplings of P = 100 random patterns on N = 2000
-sites (``isinghop.bqm.to_bqm``: 2 × 10⁶ quadratic biases), one read started
+sites (``isinghop.io.bqm.to_bqm``: 2 × 10⁶ quadratic biases), one read started
 from pattern 1, fixed β = 2.5 (T = 0.4; dwave: ``beta_range=(β, β)``). Each
 sampler runs S1 and S2 sweeps, best of three; the slope gives the attempts
 per second of the sampling alone, the intercept the per-call set-up (for
@@ -19,7 +19,7 @@ import numba
 import numpy as np
 
 import isinghop as ih
-from isinghop.bqm import IsinghopSampler, to_bqm
+from isinghop.io.bqm import IsinghopSampler, to_bqm
 
 N_SITES, N_PATTERNS, BETA, SHORT, LONG = 2000, 100, 2.5, 100, 1100
 

@@ -24,9 +24,9 @@ from isinghop.exact import (
     thermal_averages,
 )
 from isinghop.learning import balanced_patterns, correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
-from isinghop import bqm, exact, finite_size, observables, paper, pictures, plotting, reweighting, theory, vocabulary
+from isinghop import exact, finite_size, io, observables, paper, reweighting, theory, vocabulary, viz
 from isinghop.theory.torus import ising_torus_log_partition, ising_torus_thermodynamics
-from isinghop.playground import playground
+from isinghop.viz.playground import playground
 from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
 from isinghop.model import (
     DenseCouplings,
@@ -44,9 +44,10 @@ from isinghop.model import (
     to_dense,
 )
 from isinghop.rng import as_generator, replica_states
-from isinghop.model_io import load_model, save_model
+from isinghop.io.models import load_model, save_model
 from isinghop.study import Checkpoint, Config, Study, load_store, load_study, run, store_status
-from isinghop.exact.transitions import Absorption, absorption, draw_transition_graph, transition_graph, transition_matrix
+from isinghop.exact.transitions import Absorption, absorption, transition_graph, transition_matrix
+from isinghop.viz.diagrams import draw_transition_graph
 from isinghop.spins import (
     as_spins,
     flip_fraction,
@@ -99,13 +100,12 @@ __all__ = [
     "linear_anneal",
     "geometric_anneal",
     "observables",
-    "bqm",
+    "io",
+    "viz",
     "exact",
     "theory",
     "finite_size",
     "reweighting",
-    "pictures",
-    "plotting",
     "paper",
     "playground",
     "vocabulary",

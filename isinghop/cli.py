@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from isinghop.demo import plot_demo, recall_demo
+from isinghop.viz.demo import plot_demo, recall_demo
 from isinghop.paper import PaperError
 from isinghop.study import StoreFullError, study_names
 

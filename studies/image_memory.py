@@ -1,6 +1,6 @@
 """Image memory: photographs stored as Hebbian memories, corrupted, and recalled at T = 0.
 
-Pictures shipped with matplotlib become ±1 patterns (:mod:`isinghop.pictures`:
+Pictures shipped with matplotlib become ±1 patterns (:mod:`isinghop.viz.pictures`:
 grey scale, centre square, resized, thresholded at the median so that half
 the pixels are +1). Two memories: one picture at 128 × 128 (N = 16 384,
 P = 1) and two pictures at 64 × 64 (N = 4 096, P = 2), Hebbian couplings in
@@ -35,7 +35,7 @@ import xarray as xr
 
 import isinghop as ih
 from isinghop.observables import binomial_error
-from isinghop.pictures import picture_pattern
+from isinghop.viz.pictures import picture_pattern
 from isinghop.study import labelled
 
 CORRUPTIONS = ("flip 0.1", "flip 0.2", "flip 0.3", "flip 0.4", "mask -1", "mask +1", "mask noise", "inverted",
@@ -241,10 +241,10 @@ def _picture_rows(panel, dataset, memory):
     for c, name in enumerate(dataset["corruption"].values):
         final = dataset[f"{memory}_final_overlap"].sel(corruption=name)
         if c == 0:
-            ih.plotting.draw_spins(grid[0, c], patterns[0], shape, title="stored picture ξ¹")
+            ih.viz.draw_spins(grid[0, c], patterns[0], shape, title="stored picture ξ¹")
         else:
             grid[0, c].set_axis_off()
-        ih.plotting.draw_spins(grid[1, c], dataset[f"{memory}_cue"].sel(corruption=name), shape,
+        ih.viz.draw_spins(grid[1, c], dataset[f"{memory}_cue"].sel(corruption=name), shape,
                                title=f"{name}\nm = {_overlap_text(first.sel(corruption=name).values)}")
         for r, schedule in enumerate(SCHEDULES):
             run = dataset[f"{memory}_cycle_length"].sel(corruption=name, schedule=schedule)
@@ -253,7 +253,7 @@ def _picture_rows(panel, dataset, memory):
             tally = " ".join(f"ξ{k + 1}:{picture[k]:.0%}" for k in range(n_patterns) if picture[k])
             tally += "".join(f" −ξ{k + 1}:{mirror[k]:.0%}" for k in range(n_patterns) if mirror[k])
             label = "sync" if schedule == "synchronous" else "async"
-            ih.plotting.draw_spins(grid[2 + r, c], dataset[f"{memory}_recalled"].sel(corruption=name,
+            ih.viz.draw_spins(grid[2 + r, c], dataset[f"{memory}_recalled"].sel(corruption=name,
                                                                                        schedule=schedule),
                                    shape, title=f"{label}: {note}\n{tally}")
     if memory == "pair":
@@ -265,9 +265,9 @@ def _picture_rows(panel, dataset, memory):
         k = int(dataset["pair_mask_example"].isel(mask_fraction=heavy))
         m_cue = dataset["pair_mask_cue_overlap"].isel(mask_fraction=heavy, replica=k).values
         m_final = dataset["pair_mask_final_overlap"].isel(mask_fraction=heavy, replica=k).values
-        ih.plotting.draw_spins(grid[0, -2], patterns[1], shape, title="second picture ξ²")
-        ih.plotting.draw_spins(grid[1, -2], cue, shape, title=f"ξ², {f:.0%} masked (noise)\nm = {_overlap_text(m_cue)}")
-        ih.plotting.draw_spins(grid[3, -2], final, shape, title=f"async: m = {_overlap_text(m_final)}")
+        ih.viz.draw_spins(grid[0, -2], patterns[1], shape, title="second picture ξ²")
+        ih.viz.draw_spins(grid[1, -2], cue, shape, title=f"ξ², {f:.0%} masked (noise)\nm = {_overlap_text(m_cue)}")
+        ih.viz.draw_spins(grid[3, -2], final, shape, title=f"async: m = {_overlap_text(m_final)}")
         for row, column in ((0, -1), (1, -1), (2, -2), (2, -1), (3, -1)):
             grid[row, column].set_axis_off()
     for ax, label in zip(grid[:, 0], ("stored", "cue", "synchronous", "asynchronous")):
@@ -351,7 +351,7 @@ def animate(dataset, directory):
     side = int(np.sqrt(frames.shape[1]))
     model = ih.hebbian(patterns)
     n = frames.shape[1]
-    paths = ih.plotting.animate_frames(
+    paths = ih.viz.animate_frames(
         frames, directory / "image_memory_recall", shape=(side, side),
         times=dataset["single_animation_time"].values, overlaps=frames.astype(np.int64) @ patterns.T / n,
         energy_per_spin=ih.energy(model, frames) / n,

@@ -1,7 +1,7 @@
 """Letters: 26 strongly correlated patterns under Hebb, Storkey and pseudo-inverse learning.
 
 The capital letters A–Z are drawn in DejaVu Sans (shipped with matplotlib)
-on a 12 × 12 grid, ink +1 and paper −1 (:func:`isinghop.pictures.letter_patterns`):
+on a 12 × 12 grid, ink +1 and paper −1 (:func:`isinghop.viz.pictures.letter_patterns`):
 P = 26 patterns on N = 144 sites, α = 0.18 — above Hebb's capacity for
 random patterns, and far from random: every letter is mostly paper, so two
 letters overlap by about 0.5 where random patterns would overlap by
@@ -30,7 +30,7 @@ import xarray as xr
 import isinghop as ih
 from isinghop.dynamics import recall_curve
 from isinghop.observables import binomial_error
-from isinghop.pictures import letter_patterns
+from isinghop.viz.pictures import letter_patterns
 from isinghop.study import labelled
 
 RULES = ih.learning.LEARNING_RULES
@@ -264,7 +264,7 @@ def animate(dataset, directory):
         frames = here["animation_frames"].values[:length].astype(np.int8)
         times = here["animation_time"].values[:length]
         overlaps = frames.astype(np.int64) @ patterns.T / frames.shape[1]
-        paths.extend(ih.plotting.animate_frames(
+        paths.extend(ih.viz.animate_frames(
             frames, directory / f"letters_{rule}", shape=(side, side), times=times, overlaps=overlaps,
             labels=[f"$m_{{{c}}}$" for c in LETTERS], highlight=LETTERS.index(letter), cmap="gray_r",
             title=f"{rule.replace('_', ' ')}: recall of a noisy {letter} (grey: overlaps with the other letters)"))

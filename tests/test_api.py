@@ -12,9 +12,10 @@ MODULES = ["isinghop", "isinghop.model", "isinghop.learning", "isinghop.spins", 
            "isinghop.montecarlo", "isinghop.observables", "isinghop.exact", "isinghop.exact.enumeration",
            "isinghop.exact.transitions", "isinghop.exact.landscape", "isinghop.theory", "isinghop.theory.meanfield",
            "isinghop.theory.graded", "isinghop.theory.torus",
-           "isinghop.vocabulary", "isinghop.rng", "isinghop.study", "isinghop.demo", "isinghop.provenance", "isinghop.finite_size", "isinghop.reweighting",
-           "isinghop.pictures", "isinghop.plotting", "isinghop.playground",
-           "isinghop.testing", "isinghop.bqm", "isinghop.model_io", "isinghop.paper"]
+           "isinghop.vocabulary", "isinghop.rng", "isinghop.study", "isinghop.provenance", "isinghop.finite_size", "isinghop.reweighting",
+           "isinghop.viz", "isinghop.viz.pictures", "isinghop.viz.plotting", "isinghop.viz.diagrams",
+           "isinghop.viz.playground", "isinghop.viz.demo",
+           "isinghop.testing", "isinghop.io", "isinghop.io.bqm", "isinghop.io.models", "isinghop.paper"]
 
 
 def _public_callables():

@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse
 
 import isinghop as ih
-from isinghop.bqm import from_bqm, to_bqm
+from isinghop.io.bqm import from_bqm, to_bqm
 
 dimod = pytest.importorskip("dimod")
 
@@ -104,7 +104,7 @@ def test_models_a_bqm_cannot_hold_are_refused():
 
 
 def _sampler():
-    from isinghop.bqm import IsinghopSampler
+    from isinghop.io.bqm import IsinghopSampler
     return IsinghopSampler
 
 
@@ -143,7 +143,7 @@ def _validated_first(monkeypatch):
     """Make the conversion of the BQM fail loudly: an argument error must come before any computation."""
     def conversion(bqm):
         raise AssertionError("from_bqm ran before the arguments were checked")
-    monkeypatch.setattr(ih.bqm, "from_bqm", conversion)
+    monkeypatch.setattr(ih.io.bqm, "from_bqm", conversion)
 
 
 BAD_KEYWORDS = [
@@ -244,7 +244,7 @@ def test_objects_that_are_not_bqms_are_refused_by_name(thing):
     with pytest.raises(TypeError, match=r"^bqm: expected a dimod\.BinaryQuadraticModel, got \w+; .*dimod"):
         _sampler()().sample(thing)
     with pytest.raises(TypeError, match=r"^bqm: expected a dimod\.BinaryQuadraticModel"):
-        ih.bqm.default_beta_range(thing)
+        ih.io.default_beta_range(thing)
     with pytest.raises(TypeError, match=r"^bqm: expected a dimod\.BinaryQuadraticModel"):
         from_bqm(thing)
 
@@ -258,7 +258,7 @@ def test_non_finite_biases_are_named_by_their_variables(vartype):
              (({"a": 1.0, "b": 1.0}, {("a", "b"): 1.0}, np.inf), r"^bqm: .*finite.*offset is inf")]
     for (linear, quadratic, offset), message in cases:
         bqm = dimod.BinaryQuadraticModel(linear, quadratic, offset, vartype)
-        for convert in (from_bqm, ih.bqm.default_beta_range, lambda b: _sampler()().sample(b, num_sweeps=2)):
+        for convert in (from_bqm, ih.io.default_beta_range, lambda b: _sampler()().sample(b, num_sweeps=2)):
             with pytest.raises(ValueError, match=message):
                 convert(bqm)
 
@@ -273,7 +273,7 @@ def test_no_default_annealing_range_where_temperatures_leave_float64():
     """Subnormal biases put β_cold = ln 100 / ΔE_min beyond float64: the default range is refused, beta_range works."""
     tiny = dimod.BinaryQuadraticModel({0: 1e-310, 1: 0.0}, {(0, 1): 1e-310}, 0.0, "SPIN")
     with pytest.raises(ValueError, match=r"^bqm: its energy changes range from 2e-310 .*pass beta_range"):
-        ih.bqm.default_beta_range(tiny)
+        ih.io.default_beta_range(tiny)
     with pytest.raises(ValueError, match=r"^bqm: .*pass beta_range"):
         _sampler()().sample(tiny, num_sweeps=2)
     assert len(_sampler()().sample(tiny, beta_range=(0.1, 1.0), num_reads=2, num_sweeps=2, seed=1)) == 2

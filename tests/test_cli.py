@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from isinghop.cli import main
-from isinghop.demo import recall_demo
+from isinghop.viz.demo import recall_demo
 
 
 def test_demo_recalls_below_capacity(tmp_path, capsys):

@@ -105,7 +105,7 @@ def test_max_time_counts_in_units_of_tau():
 
 def test_largest_eigenvalue_of_a_balanced_memory_with_self_couplings():
     """Balanced patterns (Σ_i ξ_i = 0) make J·1 = 0: a start vector of ones would miss the top eigenvector."""
-    xi = ih.pictures.picture_pattern("present", 12).spins[None]  # 72 light, 72 dark
+    xi = ih.viz.picture_pattern("present", 12).spins[None]  # 72 light, 72 dark
     assert graded.largest_coupling_eigenvalue(ih.hebbian(xi, self_coupling=True)) == pytest.approx(1.0, rel=1e-10)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import isinghop as ih
-from isinghop.pictures import SAMPLE_PICTURES, letter_patterns, picture_pattern, sample_picture
+from isinghop.viz.pictures import SAMPLE_PICTURES, letter_patterns, picture_pattern, sample_picture
 from isinghop.testing import assert_study_dataset
 from conftest import run_quick
 

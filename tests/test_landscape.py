@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import isinghop as ih
-from isinghop.exact.landscape import draw_disconnectivity, energy_landscape, label_minima
+from isinghop.exact.landscape import energy_landscape, label_minima
+from isinghop.viz.diagrams import draw_disconnectivity
 
 
 @pytest.mark.parametrize("n", [9, 10])

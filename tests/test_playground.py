@@ -5,7 +5,7 @@ import pytest
 from matplotlib.backend_bases import MouseEvent
 
 import isinghop as ih
-from isinghop.playground import Playground
+from isinghop.viz.playground import Playground
 
 
 def _click(session, ax, x, y, button=1):
@@ -77,14 +77,14 @@ def test_the_rule_choice_changes_the_couplings():
 
 def test_pictures_corruption_and_messages():
     session = Playground(side=16, n_patterns=1, rng=3)
-    assert session.load_picture(0) in ih.pictures.SAMPLE_PICTURES
+    assert session.load_picture(0) in ih.viz.SAMPLE_PICTURES
     assert session.patterns[0].sum() == 0  # median threshold: half light
     session.copy_to_cue(0)
     session.corrupt(0.1)
     assert (session.cue != session.patterns[0]).sum() == round(0.1 * 256)
     session._controls["letters"].set_val("Q")
     session._controls["letters"].stop_typing()
-    np.testing.assert_array_equal(session.patterns[0], ih.pictures.letter_patterns("Q", 16)[0])
+    np.testing.assert_array_equal(session.patterns[0], ih.viz.letter_patterns("Q", 16)[0])
 
 
 def test_playground_without_a_window_says_so(capsys):

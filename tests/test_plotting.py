@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 import isinghop as ih
-from isinghop.plotting import animate_frames, animate_recall
+from isinghop.viz.plotting import animate_frames, animate_recall
 
 
 def _frames_in(html_path):

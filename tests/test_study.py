@@ -244,7 +244,7 @@ def test_version_and_no_backend_changes(tmp_path, capsys):
     before = matplotlib.get_backend()
     matplotlib.use("svg")  # a backend the caller chose: drawing must not switch it
     try:
-        from isinghop.demo import plot_demo, recall_demo
+        from isinghop.viz.demo import plot_demo, recall_demo
 
         plot_demo(recall_demo(side=8, n_patterns=2, rng=1), tmp_path / "demo.png")
         assert matplotlib.get_backend() == "svg" and (tmp_path / "demo.png").stat().st_size > 1000

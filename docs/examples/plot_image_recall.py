@@ -14,11 +14,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import isinghop as ih
-from isinghop.plotting import draw_spins
+from isinghop.viz.plotting import draw_spins
 
 side = 64
 names = ("grace_hopper", "mri", "present")
-xi = np.stack([ih.pictures.picture_pattern(name, side).spins for name in names])
+xi = np.stack([ih.viz.picture_pattern(name, side).spins for name in names])
 model = ih.hebbian(xi)
 
 noisy = ih.flip_fraction(xi[0], 0.3, rng=1)

@@ -14,7 +14,7 @@ import numpy as np
 
 import isinghop as ih
 
-letters = ih.pictures.letter_patterns()
+letters = ih.viz.letter_patterns()
 n_letters, n = letters.shape
 fractions = np.array([0.0, 0.05, 0.1, 0.15, 0.2])
 cues_per_letter = 20
@@ -42,7 +42,7 @@ fig.tight_layout()
 model = ih.hebbian(letters)
 run = ih.relax(model, letters[0], rng=2)
 fig, axes = plt.subplots(1, 2, figsize=(5, 2.6))
-ih.plotting.draw_spins(axes[0], letters[0], (12, 12), title="stored A")
+ih.viz.draw_spins(axes[0], letters[0], (12, 12), title="stored A")
 m = ih.observables.overlaps(run.spins, letters)
-ih.plotting.draw_spins(axes[1], run.spins, (12, 12), title=f"after recall: m_A = {m[0]:.2f}")
+ih.viz.draw_spins(axes[1], run.spins, (12, 12), title=f"after recall: m_A = {m[0]:.2f}")
 fig.tight_layout()

@@ -20,10 +20,10 @@ from isinghop.exact.enumeration import (
     sweep_matrix_bytes, stationary_distribution,
 )
 from isinghop.exact.transitions import (
-    MAX_GRAPH_SITES, transition_graph, transition_matrix, Absorption, absorption, draw_transition_graph,
+    MAX_GRAPH_SITES, transition_graph, transition_matrix, Absorption, absorption,
 )
 from isinghop.exact.landscape import (
-    Landscape, energy_landscape, label_minima, draw_disconnectivity,
+    Landscape, energy_landscape, label_minima,
 )
 
 __all__ = [

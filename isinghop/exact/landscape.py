@@ -26,7 +26,7 @@ from isinghop.spins import as_spins
 from isinghop.exact.transitions import MAX_GRAPH_SITES
 from isinghop.vocabulary import scaled_tolerance
 
-__all__ = ["Landscape", "energy_landscape", "label_minima", "draw_disconnectivity"]
+__all__ = ["Landscape", "energy_landscape", "label_minima"]
 
 #: label_minima enumerates every symmetric mixture: 3^P of them.
 MAX_LABEL_PATTERNS = 10
@@ -209,52 +209,3 @@ def label_minima(minima, patterns) -> list[str]:
         else:
             labels.append("mixture" if tuple(s) in mixtures else "spurious")
     return labels
-
-
-def draw_disconnectivity(landscape: Landscape, *, labels=None, ax=None):
-    """Draw the disconnectivity graph: each minimum a line from its energy up to where its basin joins others.
-
-    Parameters
-    ----------
-    landscape : Landscape
-    labels : list of str, optional
-        One per minimum (e.g. :func:`label_minima`), written under its line.
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    import scipy.cluster.hierarchy
-
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        ax = Figure(figsize=(6, 4)).subplots()
-    count = len(landscape.minima)
-    lowest = landscape.energies.min()
-    if count == 1:
-        ax.plot([0, 0], [landscape.energies[0], landscape.energies[0] + 1], "k-")
-        positions = {0: 0.0}
-    else:
-        tree = scipy.cluster.hierarchy.dendrogram(landscape.linkage, no_plot=True)
-        order = tree["leaves"]
-        positions = {leaf: 10.0 * k + 5.0 for k, leaf in enumerate(order)}
-        for xs, ys in zip(tree["icoord"], tree["dcoord"]):
-            bottoms = []
-            for x, y in ((xs[0], ys[0]), (xs[3], ys[3])):
-                leaf = [m for m, p in positions.items() if p == x and y == 0.0]
-                bottoms.append(landscape.energies[leaf[0]] if leaf else y + lowest)
-            top = ys[1] + lowest
-            ax.plot([xs[0], xs[0]], [bottoms[0], top], "k-", lw=1)
-            ax.plot([xs[3], xs[3]], [bottoms[1], top], "k-", lw=1)
-            ax.plot([xs[0], xs[3]], [top, top], "k-", lw=1)
-    for leaf, x in positions.items():
-        ax.plot(x, landscape.energies[leaf], "o", color="tab:red", ms=4)
-        if labels is not None:
-            ax.annotate(labels[leaf], (x, landscape.energies[leaf]), textcoords="offset points", xytext=(0, -10),
-                        ha="center", fontsize=7)
-    ax.set_xticks([])
-    ax.set_ylabel("energy H (energy units)")
-    ax.set_title(f"disconnectivity graph: {count} minima, joined at their lowest saddles", fontsize=9)
-    return ax

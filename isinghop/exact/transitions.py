@@ -33,12 +33,10 @@ from isinghop.exact.enumeration import state_index, state_spins
 from isinghop.model import IsingModel, check_model, energy, field_numerators
 from isinghop.vocabulary import SCHEDULES, TIE_RULES, Schedule, TieRule, scaled_tolerance
 
-__all__ = ["MAX_GRAPH_SITES", "transition_graph", "transition_matrix", "Absorption", "absorption",
-           "draw_transition_graph"]
+__all__ = ["MAX_GRAPH_SITES", "transition_graph", "transition_matrix", "Absorption", "absorption"]
 
 #: Transition graphs hold every state as a node: at most this many sites (65 536 nodes).
 MAX_GRAPH_SITES = 16
-MAX_DRAWN_SITES = 6
 
 
 def _update_site(batch, probability, origin, site, u, tie, tol_s):
@@ -379,66 +377,3 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     per_sweep = model.n_sites if schedule == "random" else 1
     return Absorption(attractors=tuple(members), probabilities=probabilities, steps=steps, sweeps=steps / per_sweep,
                       schedule=schedule, tie=tie)
-
-
-def draw_transition_graph(graph, *, ax=None):
-    """Draw a transition graph of N ≤ 6 units on a projection of the hypercube.
-
-    Vertex ``s`` sits at ``Σ_i b_i v_i`` (b_i = 1 for s_i = +1; v_i of length
-    1/(1 + 0.45 i) at angle π i / N + 0.2, so no two vertices coincide), and
-    single-unit moves run along cube edges. Fixed
-    points are red; edges of single-unit schedules are labelled with the
-    unit (1-based) and the probability of the step, other edges with their
-    probability where it is below 1; self-loops are dotted and grey, with the
-    probability of staying.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on: ``ax``, or those of a new figure.
-    """
-    import matplotlib.pyplot as plt
-    import networkx as nx
-
-    n = len(graph.nodes[0]["spins"])
-    if n > MAX_DRAWN_SITES:
-        raise ValueError(f"graph: drawing is limited to N <= {MAX_DRAWN_SITES} units, got N = {n}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(2 + 1.2 * n, 2 + 1.2 * n))
-    angles = np.pi * np.arange(n) / n + 0.2
-    lengths = 1.0 / (1.0 + 0.45 * np.arange(n))
-    directions = lengths[:, None] * np.column_stack([np.cos(angles), np.sin(angles)])
-    node_size = 900 if n <= 3 else 2700 // n
-    positions = {k: tuple((np.array(d["spins"]) > 0) @ directions) for k, d in graph.nodes(data=True)}
-    colours = ["tab:red" if graph.nodes[k]["fixed"] else "0.85" for k in graph]
-    edges = [(a, b) for a, b in graph.edges if a != b]
-    loops = [(a, b) for a, b in graph.edges if a == b]
-    nx.draw_networkx_nodes(graph, positions, ax=ax, node_color=colours, node_size=node_size, edgecolors="0.3")
-    nx.draw_networkx_labels(
-        graph, positions, ax=ax, font_size=8 if n <= 3 else 6,
-        labels={k: "".join("+" if v > 0 else "−" for v in d["spins"]) for k, d in graph.nodes(data=True)},
-    )
-    nx.draw_networkx_edges(graph, positions, edgelist=edges, ax=ax, node_size=node_size, arrowsize=12,
-                           connectionstyle="arc3,rad=0.12")
-    nx.draw_networkx_edges(graph, positions, edgelist=loops, ax=ax, node_size=node_size, arrowsize=8,
-                           edge_color="0.6", style="dotted")
-
-    def label(edge):
-        data = graph.edges[edge]
-        probability = f"{data['probability']:.2g}"
-        if "unit" not in data:
-            return probability if data["probability"] < 1 else ""
-        units = np.atleast_1d(data["unit"]) + 1
-        return f"{','.join(map(str, units))}: {probability}"
-
-    labels = {e: label(e) for e in edges if label(e)}
-    if labels:
-        nx.draw_networkx_edge_labels(graph, positions, ax=ax, font_size=6, connectionstyle="arc3,rad=0.12",
-                                     edge_labels=labels)
-    for a, _ in loops:  # the stay probability beside each self-loop (grey, dotted)
-        x, y = positions[a]
-        ax.annotate(f"stay {graph.edges[a, a]['probability']:.2g}", (x, y), textcoords="offset points",
-                    xytext=(0, 14), ha="center", fontsize=6, color="0.4")
-    ax.set_title(f"schedule {graph.graph['schedule']!r}, tie rule {graph.graph['tie']!r}; fixed points in red")
-    ax.set_axis_off()
-    return ax

@@ -24,7 +24,7 @@ from isinghop._validate import choice, number, positive_int
 from isinghop.dynamics import relax
 from isinghop.learning import LEARNING_RULES
 from isinghop.model import energy
-from isinghop.pictures import SAMPLE_PICTURES, letter_patterns, picture_pattern
+from isinghop.viz.pictures import SAMPLE_PICTURES, letter_patterns, picture_pattern
 from isinghop.spins import flip_fraction
 
 __all__ = ["Playground", "playground"]

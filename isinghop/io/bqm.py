@@ -44,7 +44,7 @@ def _dimod():
     try:
         import dimod
     except ImportError:
-        raise ImportError("isinghop.bqm needs dimod: pip install 'isinghop[dimod]'") from None
+        raise ImportError("isinghop.io.bqm needs dimod: pip install 'isinghop[dimod]'") from None
     return dimod
 
 
@@ -168,7 +168,7 @@ def to_bqm(model: IsingModel, *, vartype: str = "SPIN", labels=None):
     negates h and J):
 
     >>> import isinghop as ih
-    >>> from isinghop.bqm import to_bqm
+    >>> from isinghop.io.bqm import to_bqm
     >>> model = ih.hebbian([[1, -1, 1], [1, 1, -1]])
     >>> bqm = to_bqm(model, labels="abc")
     >>> print(round(bqm.energy({"a": 1, "b": -1, "c": 1}), 9), round(ih.energy(model, [1, -1, 1]), 9))
@@ -245,7 +245,7 @@ def from_bqm(bqm) -> ImportedBQM:
 
     >>> import dimod
     >>> import isinghop as ih
-    >>> from isinghop.bqm import from_bqm
+    >>> from isinghop.io.bqm import from_bqm
     >>> bqm = dimod.BinaryQuadraticModel({"x": 1}, {("x", "y"): -2}, 0.5, "BINARY")
     >>> imported = from_bqm(bqm)
     >>> print(imported.labels, imported.offset, imported.model.couplings.scale)
