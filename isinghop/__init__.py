@@ -24,7 +24,7 @@ from isinghop.exact import (
     thermal_averages,
 )
 from isinghop.learning import balanced_patterns, correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
-from isinghop import exact, finite_size, io, observables, paper, reweighting, theory, vocabulary, viz
+from isinghop import exact, io, observables, paper, stats, theory, vocabulary, viz
 from isinghop.theory.torus import ising_torus_log_partition, ising_torus_thermodynamics
 from isinghop.viz.playground import playground
 from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
@@ -104,8 +104,7 @@ __all__ = [
     "viz",
     "exact",
     "theory",
-    "finite_size",
-    "reweighting",
+    "stats",
     "paper",
     "playground",
     "vocabulary",

@@ -311,7 +311,7 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
     >>> xi = ih.random_patterns(2, 200, rng=1)
     >>> chain = ih.sample(ih.hebbian(xi), xi[0], T=0.5, sweeps=2000, burn_in=100,
     ...                   record="overlaps", rng=2)
-    >>> m, error = ih.observables.standard_error(chain.overlaps[:, 0])
+    >>> m, error = ih.stats.standard_error(chain.overlaps[:, 0])
     >>> abs(m - 0.957) < 4 * error + 0.02   # finite N = 200 shifts m by O(1/N)
     True
     """

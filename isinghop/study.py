@@ -174,7 +174,7 @@ class Study:
     from the merged Dataset into ``directory`` and returns their paths.
     ``findings(dataset)``, when given, returns the results the paper quotes,
     computed from the merged Dataset alone: a dict of name →
-    :class:`isinghop.paper.Number` or :class:`isinghop.paper.Claim`.
+    :class:`isinghop.stats.report.Number` or :class:`isinghop.stats.report.Claim`.
     """
 
     name: str

@@ -23,7 +23,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
-from isinghop.finite_size import disorder_jackknife, extrapolate_in_size, level_crossing
+from isinghop.stats.finite_size import disorder_jackknife, extrapolate_in_size, level_crossing
 from isinghop.study import labelled
 
 #: A recall counts as successful when the final overlap is at least this.
@@ -172,11 +172,11 @@ def plot(dataset):
         here = dataset.sel(n_sites=n)
         color = f"C{k}"
         for axis, variable in ((overlap, "overlap_from_pattern"), (wrong, "wrong_bits"), (cue, "overlap_from_cue")):
-            mean, error = ih.finite_size.disorder_average(here[variable].mean("probe"), replica_dim=None)
+            mean, error = ih.stats.disorder_average(here[variable].mean("probe"), replica_dim=None)
             axis.errorbar(alpha, mean, yerr=error, marker="o", ms=3, capsize=2, color=color, label=f"N = {n}")
         for axis, data in ((fixed, here["fixed_point"].astype(float)),
                            (success, (here["overlap_from_pattern"] >= SUCCESS).astype(float))):
-            mean, error = ih.finite_size.disorder_average(data.mean("probe"), replica_dim=None)
+            mean, error = ih.stats.disorder_average(data.mean("probe"), replica_dim=None)
             axis.errorbar(alpha, mean, yerr=error, marker="o", ms=3, capsize=2, color=color, label=f"N = {n}")
     overlap.plot(fine, rs, "k-", lw=1.5, label="AGS (RS), T = 0")
     wrong.plot(fine, (1 - rs) / 2, "k-", lw=1.5, label="AGS (RS) (1 − m)/2")
@@ -230,7 +230,7 @@ def findings(dataset):
     """The paper's numbers: α_c(∞) extrapolated in N^(−1/2) against the RS α_c, its error the statistical
     one and half the spread over criteria and exponents (taken as one standard error) in quadrature; and
     the overlap at α = 0.1 for the largest N against AGS."""
-    from isinghop.paper import Number, agreement, mean_error
+    from isinghop.stats.report import Number, agreement, mean_error
 
     capacity = ih.theory.ags_capacity(0.0)
     sizes, values, errors = apparent_capacity(dataset, "overlap_from_pattern", SUCCESS)

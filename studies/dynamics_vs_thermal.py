@@ -32,7 +32,8 @@ import xarray as xr
 import isinghop as ih
 from isinghop.study import labelled
 from isinghop.exact.landscape import energy_landscape
-from isinghop.observables import binomial_error, classify_states, distribution_p_value
+from isinghop.observables import classify_states
+from isinghop.stats.errors import binomial_error, distribution_p_value
 
 SCHEDULES = ("synchronous", "sequential", "permutation", "random")
 ROUTES = SCHEDULES + ("metropolis_T0", "glauber_T0", "metropolis_low_T")
@@ -134,7 +135,7 @@ def _exact_small(fixed, disorder, thermal):
                               sweeps=length, record=(), rng=route_seeds[len(ROUTES) + j]).spins
             index = ih.state_index(final)
             excess = (energies[index] - e_ground) / n
-            residual[k, j], residual_error[k, j], _ = ih.finite_size.sample_mean_error(excess)
+            residual[k, j], residual_error[k, j], _ = ih.stats.sample_mean_error(excess)
             ground_hit[k, j] = ground[index].mean()
             p_anneal[k, j] = distribution_p_value(np.bincount(index, minlength=2**n), cold)
         barrier[k] = energy_landscape(model).relaxation_barrier()
@@ -346,7 +347,7 @@ def plot(dataset):
         for alpha in dataset["large_alpha"].values:
             for cls, style in (("pattern", "-"), ("mixture", "--")):
                 values = dataset["end_fraction"].sel(large_start="random", large_alpha=alpha, end_class=cls)
-                mean, error = ih.finite_size.disorder_average(values, dim="large_sample", replica_dim=None)
+                mean, error = ih.stats.disorder_average(values, dim="large_sample", replica_dim=None)
                 ax.errorbar(dataset["large_T"], mean, yerr=error, fmt=style, marker=".", capsize=2,
                             label=f"{cls}, α = {alpha:g}")
         ax.axvline(0.46, color="0.6", ls=":", lw=0.8)
@@ -358,7 +359,7 @@ def plot(dataset):
         alpha = dataset["large_alpha"].values.max()
         for start in dataset["large_start"].values[1:]:
             values = dataset["end_fraction"].sel(large_start=start, large_alpha=alpha, end_class="pattern")
-            mean, error = ih.finite_size.disorder_average(values, dim="large_sample", replica_dim=None)
+            mean, error = ih.stats.disorder_average(values, dim="large_sample", replica_dim=None)
             ax.errorbar(dataset["large_T"], mean, yerr=error, marker=".", capsize=2,
                         label=f"cue overlap {start.split('_')[1]}")
         ax.set_xlabel("temperature before the quench (energy)")
@@ -368,7 +369,7 @@ def plot(dataset):
         ax = axes[5]
         for alpha in dataset["large_alpha"].values:
             values = dataset["end_energy"].sel(large_start="random", large_alpha=alpha)
-            mean, error = ih.finite_size.disorder_average(values, dim="large_sample", replica_dim=None)
+            mean, error = ih.stats.disorder_average(values, dim="large_sample", replica_dim=None)
             ax.errorbar(dataset["large_T"], mean, yerr=error, marker="o", capsize=2, label=f"α = {alpha:g}")
         ax.set_xlabel("temperature before the quench (energy)")
         ax.set_ylabel("H/N after the quench (energy per spin)")
@@ -395,7 +396,7 @@ def plot(dataset):
         alpha = dataset["large_alpha"].values.min()
         for T in dataset["large_T"].values[1:]:
             values = dataset["heating_energy"].sel(large_alpha=alpha, large_T=T)
-            mean, error = ih.finite_size.disorder_average(values, dim="large_sample", replica_dim=None)
+            mean, error = ih.stats.disorder_average(values, dim="large_sample", replica_dim=None)
             ax.errorbar(dataset["large_time"], mean, yerr=error, marker=".", capsize=2, label=f"T = {T:g}")
         ax.set_xscale("log")
         ax.set_xlabel("Metropolis sweeps from a random start")
@@ -414,7 +415,7 @@ def findings(dataset):
     """The paper's numbers: the χ² tests of every route against the exact laws, combined; the slowest
     anneal's test, and the fraction of its runs that end in a ground state on the net where that test is
     worst; the Arrhenius barriers fitted to the exact τ_exp against the exact ones."""
-    from isinghop.paper import Number, combined_p_value
+    from isinghop.stats.report import Number, combined_p_value
 
     slowest = dataset["anneal_p_value"].isel(anneal_sweeps=-1)
     worst = int(np.nanargmin(slowest.values))

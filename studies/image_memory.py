@@ -34,7 +34,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
-from isinghop.observables import binomial_error
+from isinghop.stats.errors import binomial_error
 from isinghop.viz.pictures import picture_pattern
 from isinghop.study import labelled
 
@@ -364,7 +364,7 @@ def findings(dataset):
     inversion, synchronous (the fraction of runs in a 2-cycle) and random-order (the fractions ending at the
     picture and at its mirror); the pair after masking 98 % of the second picture (the fractions of cues
     ending at it and at the first picture), each fraction with its binomial error."""
-    from isinghop.paper import Number
+    from isinghop.stats.report import Number
 
     single = dataset["single_final_overlap"].isel(single_pattern=0)
     replicas = dataset.sizes["replica"]

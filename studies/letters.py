@@ -29,7 +29,7 @@ import xarray as xr
 
 import isinghop as ih
 from isinghop.dynamics import recall_curve
-from isinghop.observables import binomial_error
+from isinghop.stats.errors import binomial_error
 from isinghop.viz.pictures import letter_patterns
 from isinghop.study import labelled
 
@@ -193,7 +193,7 @@ def plot(dataset):
         missing = np.flatnonzero(np.isnan(radius))
         basins.plot(missing + r * width, np.zeros(len(missing)), "x", color=bars.patches[0].get_facecolor(), ms=4)
         probability = here["basin_probability"]
-        mean, error = ih.finite_size.disorder_average(probability, dim="letter", replica_dim=None)
+        mean, error = ih.stats.disorder_average(probability, dim="letter", replica_dim=None)
         curves.errorbar(dataset["flip_fraction"], mean, yerr=error, marker=".", capsize=2,
                         label=rule.replace("_", " "))
     counts.set_xticks(np.arange(len(names)) + width, names)
@@ -274,7 +274,7 @@ def animate(dataset, directory):
 def findings(dataset):
     """The paper's numbers per learning rule: letters that are fixed points, and the recall probability
     from the least noisy cues (mean over letters, with the binomial error of each letter's cues)."""
-    from isinghop.paper import Number
+    from isinghop.stats.report import Number
 
     out = {}
     per_letter = dataset["recall_probability"].sel(noise=dataset["noise"].min())

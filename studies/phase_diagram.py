@@ -52,7 +52,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
-from isinghop.finite_size import disorder_average, disorder_jackknife, level_crossing
+from isinghop.stats.finite_size import disorder_average, disorder_jackknife, level_crossing
 from isinghop.theory.meanfield import (
     ags,
     ags_almeida_thouless_temperature,
@@ -63,7 +63,8 @@ from isinghop.theory.meanfield import (
     mixture_state,
     spin_glass_temperature,
 )
-from isinghop.observables import compare_halves, replica_overlaps
+from isinghop.observables import replica_overlaps
+from isinghop.stats.errors import compare_halves
 from isinghop.study import labelled
 
 #: A chain is still retrieved when its mean m₁ over the last tenth of the run is at least this.
@@ -433,7 +434,7 @@ def findings(dataset):
     """The paper's numbers: the AGS retrieval temperatures of both loads, the mixtures' stability
     temperatures, and the overlap of the largest N at the smaller load, at the grid temperature nearest
     T_M/2, against AGS (one temperature: those of one pattern set are correlated)."""
-    from isinghop.paper import Number, agreement, mean_error
+    from isinghop.stats.report import Number, agreement, mean_error
 
     largest = dataset.sel(n_sites=dataset["n_sites"].max())
     low, high = largest["alpha"].values.min(), largest["alpha"].values.max()

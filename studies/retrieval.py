@@ -90,11 +90,11 @@ def plot(dataset):
     left, right = fig.subplots(1, 2, sharey=True)
     alpha = dataset["alpha"].values
     for noise in dataset["noise"].values:
-        mean, error = ih.finite_size.disorder_average(dataset["overlap_recall"].sel(noise=noise))
+        mean, error = ih.stats.disorder_average(dataset["overlap_recall"].sel(noise=noise))
         left.errorbar(alpha, mean, yerr=error, marker="o", capsize=3, label=f"cue noise {noise:g}")
     lowest = dataset["noise"].values.min()
     for T in dataset["T"].values:
-        mean, error = ih.finite_size.disorder_average(dataset["overlap_thermal"].sel(noise=lowest, T=T))
+        mean, error = ih.stats.disorder_average(dataset["overlap_thermal"].sel(noise=lowest, T=T))
         right.errorbar(alpha, mean, yerr=error, marker="s", capsize=3, label=f"T = {T:g}")
     left.axvline(0.138, color="0.6", ls=":", lw=1, label="α_c ≈ 0.138 (T = 0)")
     for ax in (left, right):
@@ -113,7 +113,7 @@ def plot(dataset):
 def findings(dataset):
     """The paper's numbers: zero-T recall from the least noisy cue at the smallest load and at the load
     nearest 0.18 (above α_c), mean over pattern sets."""
-    from isinghop.paper import Number, mean_error
+    from isinghop.stats.report import Number, mean_error
 
     recall = dataset["overlap_recall"].sel(noise=dataset["noise"].min())
     loaded = recall.sel(alpha=0.18, method="nearest")

@@ -234,7 +234,7 @@ def _neuron_panels(axes, dataset):
 def _network_panels(axes, dataset):
     eig, origin, recall, binary, one = axes
     alpha = dataset["alpha"].values
-    mean, error = ih.finite_size.disorder_average(dataset["lambda_max"], replica_dim=None)
+    mean, error = ih.stats.disorder_average(dataset["lambda_max"], replica_dim=None)
     eig.errorbar(alpha, mean, yerr=error, fmt="o", capsize=3, label=f"λ_max of J, N = {dataset.attrs.get('fixed_n_sites', '')}")
     fine = np.linspace(0, alpha.max() * 1.05, 200)
     eig.plot(fine, 1 + 2 * np.sqrt(fine), "k-", lw=1, label="1 + 2√α (Marchenko–Pastur)")
@@ -244,7 +244,7 @@ def _network_panels(axes, dataset):
     eig.set_title("the origin's instability (finite N lies below)", fontsize=10)
     eig.legend(fontsize=7)
     ratio = dataset["beta_ratio"].values
-    mean, error = ih.finite_size.disorder_average(dataset["origin_rate"], replica_dim=None)
+    mean, error = ih.stats.disorder_average(dataset["origin_rate"], replica_dim=None)
     origin.errorbar(ratio, mean, yerr=error, fmt="o", capsize=3, label="measured d ln|v|/dt")
     origin.plot(ratio, ratio - 1, "k-", lw=1, label="linear theory β λ_max − 1")
     origin.axhline(0, color="0.6", lw=1)
@@ -257,7 +257,7 @@ def _network_panels(axes, dataset):
     for name, label, axis in (("fixed_point_overlap", "overlap m₁ with ξ¹", recall),
                               ("sign_agreement", "sgn v = zero-T memory (fraction of sites)", binary),
                               ("fixed_point_spread", "mean v² (1: binary)", binary)):
-        mean, error = ih.finite_size.disorder_average(dataset[name], replica_dim=None)
+        mean, error = ih.stats.disorder_average(dataset[name], replica_dim=None)
         axis.errorbar(beta, mean, yerr=error, marker="o", capsize=3, label=label)
     for axis in (recall, binary):
         axis.axvline(1 / top, color="0.6", ls=":", lw=1, label="1/λ_max")
@@ -286,7 +286,7 @@ def findings(dataset):
     """The paper's numbers: the unit's coercive input, λ_max of J at the largest load beside the
     infinite-N Marchenko–Pastur edge 1 + 2√α, and the origin's growth rate at the largest β λ_max (on the
     network at ``recall_alpha``) against the linear theory β λ_max − 1."""
-    from isinghop.paper import Number, agreement, mean_error
+    from isinghop.stats.report import Number, agreement, mean_error
 
     alpha = float(dataset["alpha"].max())
     ratio = float(dataset["beta_ratio"].max())

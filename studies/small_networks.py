@@ -182,7 +182,7 @@ def plot(dataset):
         for diagonal, marker in (("zero", "o"), ("P/N", "s")):
             for kind, style in (("fixed_points", "-"), ("spurious", "--")):
                 values = dataset["self_coupling_counts"].sel(diagonal=diagonal, count_kind=kind)
-                mean, error = ih.finite_size.disorder_average(values, dim="sc_sample", replica_dim=None)
+                mean, error = ih.stats.disorder_average(values, dim="sc_sample", replica_dim=None)
                 ax.errorbar(n, mean, yerr=error, fmt=style, marker=marker, capsize=3,
                             label=f"{kind.replace('_', ' ')}, J_ii {diagonal}")
         ax.set_yscale("log")
@@ -202,7 +202,7 @@ def plot(dataset):
 def findings(dataset):
     """The paper's numbers: fixed points of the frustrated triangle and of the two-pattern net under the
     tie rules, the synchronous 2-cycle, and the spurious fixed points with and without self-coupling."""
-    from isinghop.paper import Number, mean_error
+    from isinghop.stats.report import Number, mean_error
 
     sequential = dataset.sel(schedule="sequential")
     counts = dataset["self_coupling_counts"].sel(count_kind="spurious", sc_sites=dataset["sc_sites"].max())

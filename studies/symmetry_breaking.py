@@ -36,7 +36,7 @@ import isinghop as ih
 from isinghop.study import labelled
 from isinghop.theory.meanfield import curie_weiss, curie_weiss_finite, curie_weiss_spinodal
 from isinghop.observables import classify_states
-from isinghop.reweighting import binder_crossing, histograms
+from isinghop.stats.reweighting import binder_crossing, histograms
 
 SECTIONS = ("exact", "ties", "magnetisation", "hysteresis", "finite_size", "hopfield", "biased")
 
@@ -210,7 +210,7 @@ def _magnetisation(fixed, disorder, thermal):
             chain = ih.sample(model.with_field(h=h * xi[0]), starts, T=T, sweeps=sweeps, burn_in=sweeps,
                               record="overlaps", rng=runs[j])
             m = chain.overlaps[:, :, 0].mean(axis=1).reshape(2, len(temperatures), replicas)
-            mean[k, :, :, j], error[k, :, :, j], _ = ih.finite_size.sample_mean_error(m)
+            mean[k, :, :, j], error[k, :, :, j], _ = ih.stats.sample_mean_error(m)
     branches = curie_weiss(temperatures[:, None], fields[None, :])
     exact = np.stack([curie_weiss_finite(n, temperatures[:, None], fields[None, :]).magnetisation for n in sizes])
     coords = {
@@ -556,7 +556,7 @@ def _panel_coercive(ax, ds):
     h_c = ds["coercive_field"].stack(run=("direction", "hys_replica"))
     for rate in ds["hys_rate"].values:
         values = h_c.sel(hys_rate=rate)
-        mean, error = ih.finite_size.disorder_average(values, dim="run", replica_dim=None)
+        mean, error = ih.stats.disorder_average(values, dim="run", replica_dim=None)
         ax.errorbar(ds["hys_sites"], mean, yerr=error, marker="o", capsize=3, label=f"{rate:.1e} per sweep")
     ax.axhline(float(ds["spinodal_field"]), color="k", ls=":", label="mean-field h_sp(T)")
     ax.set_xscale("log")
@@ -606,7 +606,7 @@ def _panel_hopfield(ax, ds):
         for label, colour in (("xi1", "C0"), ("mirror_xi1", "C3"), ("other_pattern", "C2"), ("mixture", "C4"),
                               ("spin_glass", "C5")):
             fraction = ds["hop_fraction"].sel(hop_start=start, hop_T=T, state_class=label)
-            mean, error = ih.finite_size.disorder_average(fraction, dim="hop_sample", replica_dim=None)
+            mean, error = ih.stats.disorder_average(fraction, dim="hop_sample", replica_dim=None)
             ax.errorbar(ds["hop_h"], mean, yerr=error, fmt=style, marker=".", color=colour, capsize=2,
                         label=f"{label} ({start})")
     ax.set_xlabel("field h along ξ¹ (energy)")
@@ -620,7 +620,7 @@ def _panel_biased(ax, ds):
     for a, colour in zip(ds["bias_a"].values, ("C0", "C1", "C2", "C3")):
         for rule, style in (("hebb", "--"), ("covariance", "-")):
             here = dict(rule=rule, bias_a=a, bias_alpha=alpha)
-            mean, error = ih.finite_size.disorder_average(ds["recall_scan"].sel(**here), dim="bias_sample",
+            mean, error = ih.stats.disorder_average(ds["recall_scan"].sel(**here), dim="bias_sample",
                                                           replica_dim=None)
             theta = ds["theta_offset"].values + float(ds["theta_centre"].sel(**here).mean())
             ax.plot(theta, mean, style, color=colour, lw=1, label=f"a = {a:g}, {rule}")
@@ -638,7 +638,7 @@ def _panel_best_theta(ax, ds):
     fine = np.linspace(a.min(), a.max(), 50)
     for k, alpha in enumerate(ds["bias_alpha"].values):
         for rule, marker in (("hebb", "s"), ("covariance", "o")):
-            mean, error = ih.finite_size.disorder_average(ds["best_theta"].sel(rule=rule, bias_alpha=alpha),
+            mean, error = ih.stats.disorder_average(ds["best_theta"].sel(rule=rule, bias_alpha=alpha),
                                                           dim="bias_sample", replica_dim=None)
             ax.errorbar(a + 0.01 * k, mean, yerr=error, fmt=marker, color=f"C{k}", capsize=2, ms=4,
                         mfc="none" if rule == "hebb" else f"C{k}", label=f"{rule}, α = {alpha:g}")
@@ -681,7 +681,7 @@ def findings(dataset):
     the slowest sweep beside the mean-field spinodal; recall of biased patterns (the second-largest
     activity, the middle load) under Hebb's rule with the site-dependent and the uniform mean-field
     threshold, and under the covariance rule."""
-    from isinghop.paper import Claim, Number, agreement, chi2_agreement, mean_error
+    from isinghop.stats.report import Claim, Number, agreement, chi2_agreement, mean_error
 
     identical = dataset["graphs_identical"].values.astype(bool)
     biased = dataset["recall_named"].sel(bias_a=dataset["bias_a"][-2], bias_alpha=dataset["bias_alpha"][

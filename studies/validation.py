@@ -6,7 +6,7 @@ Three sections, each against an independent exact result:
   dense storage with a field, self-couplings, the pseudo-inverse's float
   couplings, a sparse 3×3 torus (J = 1/4) with a field, random ±1 couplings), the
   final states of many independent Metropolis and Glauber chains from
-  uniform starts are tested by χ² (:func:`isinghop.observables.distribution_p_value`)
+  uniform starts are tested by χ² (:func:`isinghop.stats.errors.distribution_p_value`)
   against the Boltzmann law (:func:`isinghop.boltzmann`), after the sweeps
   the exact sweep matrix needs (:func:`isinghop.exact.enumeration.equilibration_sweeps`);
 * ``curie_weiss``: ⟨|m|⟩ and ⟨E⟩/N of the N-spin Curie–Weiss model (Hebb,
@@ -23,7 +23,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
-from isinghop.finite_size import disorder_average
+from isinghop.stats.finite_size import disorder_average
 from isinghop.study import labelled
 
 MODELS = ("hebb_patterns", "hebb_dense_field", "hebb_self_coupling", "pseudo_inverse", "lattice_field", "pm1_dense")
@@ -88,7 +88,7 @@ def _boltzmann(fixed, disorder, thermal):
                                   rule=rule, schedule=schedule, sweeps=int(sweeps[k, t, c]),
                                   record_every=int(sweeps[k, t, c]), rng=stream, record=())
                 counts = np.bincount(ih.state_index(chain.spins), minlength=len(law))
-                p_values[k, t, c] = ih.observables.distribution_p_value(counts, law)
+                p_values[k, t, c] = ih.stats.distribution_p_value(counts, law)
     dims = ("bz_model", "bz_T", "bz_chain")
     return xr.Dataset(
         {"boltzmann_p_value": labelled(dims, p_values, "1", "χ² p-value",
@@ -224,7 +224,7 @@ def plot(dataset):
 def findings(dataset):
     """The paper's numbers: the χ² tests against Boltzmann combined, and the Curie–Weiss and Kaufman
     comparisons as χ² over every (size, T)."""
-    from isinghop.paper import Number, chi2_agreement, combined_p_value
+    from isinghop.stats.report import Number, chi2_agreement, combined_p_value
 
     out = {"boltzmann_tests": Number(np.isfinite(dataset["boltzmann_p_value"]).sum()),
            "boltzmann_models": Number(dataset.sizes["bz_model"]),

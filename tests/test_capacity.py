@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import isinghop as ih
-from isinghop.finite_size import extrapolate_in_size, level_crossing
+from isinghop.stats.finite_size import extrapolate_in_size, level_crossing
 from isinghop.testing import assert_study_dataset
 from conftest import run_quick
 

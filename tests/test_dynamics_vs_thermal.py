@@ -46,13 +46,13 @@ def test_distribution_p_value_pools_rare_categories_and_refuses_bad_input():
     rng = np.random.default_rng(95)
     p = np.array([0.5, 0.3, 0.199, 0.001])
     counts = rng.multinomial(2000, p)
-    assert ih.observables.distribution_p_value(counts, p) > 1e-4
-    assert ih.observables.distribution_p_value(counts, [0.3, 0.5, 0.199, 0.001]) < 1e-4
-    assert ih.observables.distribution_p_value([5, 0], [0.0, 1.0]) == 0.0
+    assert ih.stats.distribution_p_value(counts, p) > 1e-4
+    assert ih.stats.distribution_p_value(counts, [0.3, 0.5, 0.199, 0.001]) < 1e-4
+    assert ih.stats.distribution_p_value([5, 0], [0.0, 1.0]) == 0.0
     # a rare category stays pooled with a common one: one count where 0.1 is expected is no evidence
-    assert ih.observables.distribution_p_value([99, 1], [0.999, 0.001]) > 0.05
+    assert ih.stats.distribution_p_value([99, 1], [0.999, 0.001]) > 0.05
     with pytest.raises(ValueError, match="counts, probabilities"):
-        ih.observables.distribution_p_value([1, 2], [0.5, 0.6])
+        ih.stats.distribution_p_value([1, 2], [0.5, 0.6])
 
 
 @pytest.mark.slow

@@ -255,5 +255,5 @@ def test_spectral_gap_time_is_the_integrated_time_of_the_mirror_flip():
     assert tau_exp == pytest.approx(-1.0 / np.log(eigenvalues[1]), rel=1e-10) and tau_exp > 10
     chain = ih.sample(model, np.repeat(xi, 16, axis=0), T=0.5, sweeps=int(2000 * tau_exp), burn_in=200,
                       record="overlaps", rng=5)
-    tau_int = ih.observables.integrated_time(chain.overlaps[:, :, 0])
+    tau_int = ih.stats.integrated_time(chain.overlaps[:, :, 0])
     assert abs(tau_int / tau_exp - 1.0) < 0.10

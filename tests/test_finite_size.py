@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from isinghop import finite_size
+from isinghop.stats import finite_size
 
 
 def _synthetic(rng, samples=20, replicas=8, mu=0.3, sigma=0.1, within=0.01):
@@ -66,7 +66,7 @@ def test_missing_samples_do_not_count_in_the_error():
 
 
 def test_one_mean_and_error_for_the_package():
-    from isinghop import paper
+    from isinghop.stats import report as paper
 
     rng = np.random.default_rng(5)
     values = rng.normal(size=(7, 3))
@@ -111,7 +111,7 @@ def test_extrapolation_refuses_what_it_cannot_fit(capfd):
 
 def test_mean_error_edge_cases_are_not_silently_wrong():
     """An infinite sample has no finite spread (error NaN, not 0); an empty sample axis is named."""
-    from isinghop.finite_size import sample_mean_error
+    from isinghop.stats.finite_size import sample_mean_error
 
     assert np.isnan(sample_mean_error([1.0, np.inf])[1])
     assert np.isnan(sample_mean_error([-np.inf, np.inf])[1])

@@ -6,6 +6,7 @@ from scipy.special import gammaln, logsumexp
 
 import isinghop as ih
 from isinghop import observables as ob
+from isinghop.stats import errors as stats_errors
 from reference import ar1
 
 
@@ -14,28 +15,28 @@ def test_integrated_time_of_an_ar1_process(rho):
     series = ar1(rho, 250_000, 8, seed=int(rho * 10))
     expected = (1 + rho) / (2 * (1 - rho))
     # statistical spread of the estimate: var/tau^2 ~ 4 c tau / n_total = 5e-5 * tau: 5 % is over 4 sigma
-    assert ob.integrated_time(series) == pytest.approx(expected, rel=0.05)
+    assert stats_errors.integrated_time(series) == pytest.approx(expected, rel=0.05)
     # the error of the mean accounts for it: 2 tau sigma^2 / n, replica by replica (tau from that replica alone)
     for replica in series:
-        assert ob.standard_error(replica)[1] == pytest.approx(np.sqrt(2 * expected / replica.size), rel=0.05)
+        assert stats_errors.standard_error(replica)[1] == pytest.approx(np.sqrt(2 * expected / replica.size), rel=0.05)
     # pooled: max(tau-based error, spread of the 8 replica means / sqrt(8)); the spread scatters by ~25 %,
     # and exceeds 1.5 times the true error with probability P(chi2_7 > 15.75) = 3 %
-    mean, error = ob.standard_error(series)
+    mean, error = stats_errors.standard_error(series)
     assert 0.95 <= error / np.sqrt(2 * expected / series.size) <= 1.5
     assert abs(mean) < 4 * error
 
 
 def test_short_series_are_refused():
     series = ar1(0.99, 2000, 1, seed=3)[0]  # tau ~ 100: 2000 samples are fewer than 50 tau
-    with pytest.raises(ob.AutocorrelationError, match="run longer"):
-        ob.integrated_time(series)
-    assert ob.integrated_time(series, quiet=True) > 10
+    with pytest.raises(stats_errors.AutocorrelationError, match="run longer"):
+        stats_errors.integrated_time(series)
+    assert stats_errors.integrated_time(series, quiet=True) > 10
 
 
 def test_jackknife_of_a_variance():
     rng = np.random.default_rng(4)
     samples = rng.normal(scale=2.0, size=(4, 40_000))
-    value, error = ob.jackknife(np.var, samples, blocks=40)
+    value, error = stats_errors.jackknife(np.var, samples, blocks=40)
     # independent normal samples: var(s^2) = 2 sigma^4 / n
     assert error == pytest.approx(np.sqrt(2 * 16 / samples.size), rel=0.3)
     assert abs(value - 4.0) < 4 * error
@@ -57,7 +58,7 @@ def test_fluctuation_formulas_against_exact_enumeration():
         (lambda x: ob.susceptibility(x, T, 16), (m,), 16 / T * (exact.magnetisation_2 - exact.abs_magnetisation**2)),
     ]
     for estimator, data, expected in checks:
-        value, error = ob.jackknife(estimator, *data, blocks=40)
+        value, error = stats_errors.jackknife(estimator, *data, blocks=40)
         assert abs(value - expected) < 4 * error
 
 
@@ -75,29 +76,29 @@ def test_replica_overlaps_and_histogram():
 
 
 def test_hot_and_cold_starts():
-    agree = ob.compare_starts(ar1(0.5, 20_000, 4, 5), ar1(0.5, 20_000, 4, 6))
+    agree = stats_errors.compare_starts(ar1(0.5, 20_000, 4, 5), ar1(0.5, 20_000, 4, 6))
     assert agree.agree
-    stuck = ob.compare_starts(ar1(0.5, 20_000, 4, 7) + 0.5, ar1(0.5, 20_000, 4, 8))
+    stuck = stats_errors.compare_starts(ar1(0.5, 20_000, 4, 7) + 0.5, ar1(0.5, 20_000, 4, 8))
     assert not stuck.agree and stuck.z > 3
     assert agree.replicas_agree and stuck.replicas_agree
     # one replica of the hot run sits elsewhere: not equilibrated, reported (not raised)
     split = ar1(0.5, 20_000, 4, 9)
     split[2] += 0.5
-    check = ob.compare_starts(split, ar1(0.5, 20_000, 4, 10))
+    check = stats_errors.compare_starts(split, ar1(0.5, 20_000, 4, 10))
     assert not check.agree and not check.replicas_agree
-    with pytest.raises(ob.ReplicaDisagreementError, match="replica 2: "):
-        ob.standard_error(split)
+    with pytest.raises(stats_errors.ReplicaDisagreementError, match="replica 2: "):
+        stats_errors.standard_error(split)
 
 
 def test_bad_window_and_tau_are_refused():
     series = ar1(0.5, 5000, 2, seed=12)
     for c in (-1, 0, np.nan, np.inf):
         with pytest.raises(ValueError, match=r"^c: .*got"):
-            ob.integrated_time(series, c=c)
+            stats_errors.integrated_time(series, c=c)
     for tau in (-1, 0.0, 0.49, np.nan, np.inf):
         with pytest.raises(ValueError, match=r"^tau: .*>= 0.5"):
-            ob.standard_error(series, tau=tau)
-    assert ob.standard_error(series, tau=0.5)[1] > 0
+            stats_errors.standard_error(series, tau=tau)
+    assert stats_errors.standard_error(series, tau=0.5)[1] > 0
 
 
 def frozen_curie_weiss():
@@ -118,17 +119,17 @@ def curie_weiss_m2(n, T):
 def test_frozen_replicas_are_refused_not_averaged():
     m = frozen_curie_weiss()
     # the truth is <m> = 0 by the flip symmetry; each replica alone looks converged at +-0.96
-    with pytest.raises(ob.ReplicaDisagreementError, match=r"^series: the means of the 8 replicas disagree") as info:
-        ob.standard_error(m)
+    with pytest.raises(stats_errors.ReplicaDisagreementError, match=r"^series: the means of the 8 replicas disagree") as info:
+        stats_errors.standard_error(m)
     message = str(info.value)
     for r in range(8):  # every replica disagrees with the others, each named with its mean
         assert f"replica {r}: {m[r].mean():.6g}" in message
     assert isinstance(info.value, ValueError)
     # quiet: the mean, with an error that covers the spread of the replica means (and so the truth, 0)
-    mean, error = ob.standard_error(m, quiet=True)
+    mean, error = stats_errors.standard_error(m, quiet=True)
     assert error >= m.mean(axis=1).std(ddof=1) / np.sqrt(8)
     assert abs(mean - 0.0) < 2 * error
-    check = ob.compare_starts(m, -m)  # hot and cold means agree (z ~ 0), but neither run has mixed
+    check = stats_errors.compare_starts(m, -m)  # hot and cold means agree (z ~ 0), but neither run has mixed
     assert not check.agree and not check.replicas_agree
 
 
@@ -140,7 +141,7 @@ def test_replica_errors_are_honest_for_mixing_chains():
     x = ar1(rho, length, replicas * realisations, seed=11).reshape(realisations, replicas, length)
     variance = ((1 + rho) / (1 - rho) - 2 * rho * (1 - rho**length) / (length * (1 - rho) ** 2)) / length
     true = np.sqrt(variance / replicas)
-    results = np.array([ob.standard_error(chains) for chains in x])
+    results = np.array([stats_errors.standard_error(chains) for chains in x])
     means, errors = results[:, 0], results[:, 1]
     assert means.std() == pytest.approx(true, rel=0.1)  # the closed form is the truth (10 % = 2.8 sigma)
     assert 0.95 <= np.median(errors) / true <= 1.1
@@ -152,7 +153,7 @@ def test_ergodic_curie_weiss_replicas_agree():
     n, T = 400, 2.0
     model = ih.hebbian(np.ones((1, n), np.int8))
     m = ih.sample(model, ih.random_spins(8, n, rng=5), T=T, sweeps=2000, burn_in=200, rng=6).magnetisation
-    mean, error = ob.standard_error(m)  # does not raise: the replicas sample one symmetric state
+    mean, error = stats_errors.standard_error(m)  # does not raise: the replicas sample one symmetric state
     # tau_int >= 1/2: the error is at least that of independent samples of the exact <m^2>, and not much more
     independent = np.sqrt(curie_weiss_m2(n, T) / m.size)
     assert 0.9 <= error / independent <= 1.5

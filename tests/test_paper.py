@@ -10,6 +10,7 @@ import pytest
 
 from conftest import run_quick
 from isinghop import paper
+from isinghop.stats import report
 from isinghop.cli import main
 
 typst = pytest.importorskip("typst")
@@ -19,31 +20,31 @@ SOURCE = Path(__file__).parent.parent / "paper"
 
 def test_numbers_are_rounded_as_their_errors_allow():
     # the Particle Data Group's rule: two significant digits of the error below 355, else one
-    assert paper.format_value(0.95153, 0.00061) == "0.9515 ± 0.0006"
-    assert paper.format_value(0.1381, 0.0123) == "0.138 ± 0.012"
-    assert paper.format_value(2.0, 0.0999) == "2.00 ± 0.10"  # 999 rounds up to 1000: two digits
-    assert paper.format_value(1234.5, 56) == "1230 ± 60"
-    assert paper.format_value(-0.375) == "\u22120.375"
-    assert paper.format_value(8.7e-9, digits=2) == "8.7 × 10\u207b\u2079"
-    assert paper.format_value(2.5e-5) == "2.5 × 10\u207b\u2075" and paper.format_value(0.25) == "0.25"
+    assert report.format_value(0.95153, 0.00061) == "0.9515 ± 0.0006"
+    assert report.format_value(0.1381, 0.0123) == "0.138 ± 0.012"
+    assert report.format_value(2.0, 0.0999) == "2.00 ± 0.10"  # 999 rounds up to 1000: two digits
+    assert report.format_value(1234.5, 56) == "1230 ± 60"
+    assert report.format_value(-0.375) == "\u22120.375"
+    assert report.format_value(8.7e-9, digits=2) == "8.7 × 10\u207b\u2079"
+    assert report.format_value(2.5e-5) == "2.5 × 10\u207b\u2075" and report.format_value(0.25) == "0.25"
     with pytest.raises(ValueError, match="value"):
-        paper.Number(float("nan"))
+        report.Number(float("nan"))
 
 
 def test_claims_follow_the_data():
     # tests of size 0.27 %: 3 standard errors for a known error
-    assert paper.agreement(paper.Number(0.140, 0.001), 0.1379, "RS").holds  # z = 2.1
-    assert not paper.agreement(paper.Number(0.145, 0.001), 0.1379, "RS").holds  # z = 7.1
+    assert report.agreement(report.Number(0.140, 0.001), 0.1379, "RS").holds  # z = 2.1
+    assert not report.agreement(report.Number(0.145, 0.001), 0.1379, "RS").holds  # z = 7.1
     # an error from 4 samples has Student's t tails with 3 dof: P(|t| > 7.1) = 0.0057 passes
-    assert paper.agreement(paper.Number(0.145, 0.001, samples=4), 0.1379, "RS").holds
-    assert not paper.agreement(paper.Number(0.150, 0.001, samples=4), 0.1379, "RS").holds  # t = 12.1: 0.0012
+    assert report.agreement(report.Number(0.145, 0.001, samples=4), 0.1379, "RS").holds
+    assert not report.agreement(report.Number(0.150, 0.001, samples=4), 0.1379, "RS").holds  # t = 12.1: 0.0012
     # χ² of 4 residuals of one standard error each is 4 for 4 dof (p = 0.41); ten times larger fails
-    assert paper.chi2_agreement([1, 2, 3, 4], 0.1, [1.1, 1.9, 3.1, 3.9], "x").holds
-    assert not paper.chi2_agreement([1, 2, 3, 4], 0.01, [1.1, 1.9, 3.1, 3.9], "x").holds
-    assert paper.combined_p_value([0.3, 0.6, 0.9], "tests").holds
-    assert not paper.combined_p_value([1e-4, 1e-5, 0.2], "tests").holds
+    assert report.chi2_agreement([1, 2, 3, 4], 0.1, [1.1, 1.9, 3.1, 3.9], "x").holds
+    assert not report.chi2_agreement([1, 2, 3, 4], 0.01, [1.1, 1.9, 3.1, 3.9], "x").holds
+    assert report.combined_p_value([0.3, 0.6, 0.9], "tests").holds
+    assert not report.combined_p_value([1e-4, 1e-5, 0.2], "tests").holds
     # p = 1 is a test left with one category: no test (Fisher's statistic of 0.5 alone is its own p)
-    assert paper.combined_p_value([1.0, 1.0, 0.5], "x").text.endswith("of the 1 tests: p = 0.5)")
+    assert report.combined_p_value([1.0, 1.0, 0.5], "x").text.endswith("of the 1 tests: p = 0.5)")
 
 
 @pytest.fixture(scope="module")
@@ -132,11 +133,11 @@ def test_mean_error_is_the_standard_error_over_samples():
     import xarray as xr
 
     values = xr.DataArray(np.array([[1.0, 3.0], [2.0, 4.0], [3.0, 5.0]]), dims=("sample", "probe"))
-    number = paper.mean_error(values)  # per-sample means 2, 3, 4: mean 3, std 1, error 1/√3
+    number = report.mean_error(values)  # per-sample means 2, 3, 4: mean 3, std 1, error 1/√3
     assert number.value == 3.0 and np.isclose(number.error, 1 / np.sqrt(3))
     # recalls that are all exactly 1 but for rounding: no spread, printed without a spurious error
     ones = xr.DataArray(np.array([1.0, 1 - 2.0 ** -53, 1.0, 1 - 2.0 ** -52]), dims="sample")
-    assert paper.mean_error(ones).error == 0 and paper.mean_error(ones).text == "1"
+    assert report.mean_error(ones).error == 0 and report.mean_error(ones).text == "1"
 
 
 def test_benchmarks_come_from_their_json_and_a_newer_run_replaces_the_stored_copy(tmp_path):
@@ -198,9 +199,9 @@ def test_a_number_missing_from_either_build_stops_the_build(tmp_path, monkeypatc
 def test_mean_error_leaves_missing_samples_out():
     import xarray as xr
 
-    number = paper.mean_error(xr.DataArray([1.0, 2, np.nan, np.nan, np.nan, np.nan], dims="sample"))
+    number = report.mean_error(xr.DataArray([1.0, 2, np.nan, np.nan, np.nan, np.nan], dims="sample"))
     assert (number.value, number.samples) == (1.5, 2) and number.error == pytest.approx(0.5, rel=1e-12)
     with pytest.raises(ValueError, match="^data: need two or more finite samples along 'sample'"):
-        paper.mean_error(xr.DataArray([1.0, np.nan, np.nan], dims="sample"))
+        report.mean_error(xr.DataArray([1.0, np.nan, np.nan], dims="sample"))
     with pytest.raises(ValueError, match="^data: .*infinite"):
-        paper.mean_error(xr.DataArray([1.0, 2.0, np.inf], dims="sample"))
+        report.mean_error(xr.DataArray([1.0, 2.0, np.inf], dims="sample"))

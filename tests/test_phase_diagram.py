@@ -5,8 +5,8 @@ import pytest
 import scipy.stats
 
 import isinghop as ih
-from isinghop.finite_size import disorder_average
-from isinghop.observables import compare_halves
+from isinghop.stats.finite_size import disorder_average
+from isinghop.stats.errors import compare_halves
 from isinghop.studies.phase_diagram import escape_temperature
 from isinghop.testing import assert_study_dataset
 from reference import ar1

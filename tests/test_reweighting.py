@@ -12,7 +12,7 @@ import scipy.optimize
 import isinghop as ih
 from isinghop.theory import ising_torus_thermodynamics
 from isinghop.theory.meanfield import curie_weiss_finite
-from isinghop.reweighting import binder_crossing, histograms
+from isinghop.stats.reweighting import binder_crossing, histograms
 
 
 def _torus_chain(L, T, sweeps, seed):
@@ -235,4 +235,4 @@ def test_no_replicas_or_no_records_are_refused_with_the_argument_named():
 
 def test_records_beyond_float64_reach_are_refused():
     with pytest.raises(ValueError, match="energy_per_spin: records up to 1e"):
-        ih.reweighting.histograms(np.array([1e308, -1e308] * 50), np.zeros(100), T=1.0, n_sites=16)
+        ih.stats.histograms(np.array([1e308, -1e308] * 50), np.zeros(100), T=1.0, n_sites=16)

@@ -10,6 +10,7 @@ from scipy.special import gammaln, logsumexp
 
 import isinghop as ih
 from isinghop import observables as ob
+from isinghop.stats import errors
 from isinghop.theory import ising_torus_log_partition, ising_torus_thermodynamics
 
 T_CRITICAL = 2 / np.log(1 + np.sqrt(2))
@@ -35,8 +36,8 @@ def test_curie_weiss_at_two_hundred_spins(T, rule):
     chain = ih.sample(ih.hebbian(xi), np.repeat(xi, 8, axis=0), T=T, rule=rule, sweeps=40_000, burn_in=1000,
                       record=("energy_per_spin", "magnetisation", "overlaps"), rng=np.random.SeedSequence([int(10 * T), len(rule)]))
     abs_m, mean_e = curie_weiss(n, T)
-    measured_m, error_m = ob.standard_error(np.abs(chain.overlaps[:, :, 0]))
-    measured_e, error_e = ob.standard_error(chain.energy_per_spin)
+    measured_m, error_m = errors.standard_error(np.abs(chain.overlaps[:, :, 0]))
+    measured_e, error_e = errors.standard_error(chain.energy_per_spin)
     assert abs(measured_m - abs_m) < 4 * error_m
     assert abs(measured_e - mean_e) < 4 * error_e
 
@@ -60,9 +61,9 @@ def test_small_torus_against_enumeration(rule):
     T = 2.3
     exact = ih.thermal_averages(model, T)
     chain = ih.sample(model, np.ones((8, 16)), T=T, rule=rule, sweeps=100_000, burn_in=100, rng=len(rule))
-    e, e_error = ob.standard_error(chain.energy_per_spin)
-    abs_m, m_error = ob.standard_error(np.abs(chain.magnetisation))
-    binder, binder_error = ob.jackknife(ob.binder_cumulant, chain.magnetisation, blocks=40)
+    e, e_error = errors.standard_error(chain.energy_per_spin)
+    abs_m, m_error = errors.standard_error(np.abs(chain.magnetisation))
+    binder, binder_error = errors.jackknife(ob.binder_cumulant, chain.magnetisation, blocks=40)
     assert abs(e - exact.energy_per_spin) < 4 * e_error
     assert abs(abs_m - exact.abs_magnetisation) < 4 * m_error
     assert abs(binder - exact.binder) < 4 * binder_error
@@ -77,8 +78,8 @@ def test_torus_energy_and_specific_heat_against_kaufman(L, sweeps, T):
     chain = ih.sample(ih.square_lattice(L), np.ones((8, n)), T=T, rule="metropolis", sweeps=sweeps, burn_in=2000,
                       rng=np.random.SeedSequence([L, int(1000 * T)]))
     energy, heat = ising_torus_thermodynamics(L, T)
-    e, e_error = ob.standard_error(chain.energy_per_spin)
-    c, c_error = ob.jackknife(lambda x: ob.specific_heat(x, T, n), chain.energy_per_spin, blocks=20)
+    e, e_error = errors.standard_error(chain.energy_per_spin)
+    c, c_error = errors.jackknife(lambda x: ob.specific_heat(x, T, n), chain.energy_per_spin, blocks=20)
     # precision floor: the test can see a wrong answer (the error includes the spread of the 8 replica
     # means, which scatters by about 25 % at R = 8)
     assert e_error <= 0.003 and c_error / c <= 0.03
@@ -98,7 +99,7 @@ def test_metropolis_and_glauber_agree_on_a_spin_glass():
     results = {}
     for rule in ("metropolis", "glauber"):
         chain = ih.sample(model, ih.random_spins(8, 12, rng=32), T=T, rule=rule, sweeps=50_000, rng=len(rule))
-        results[rule] = ob.standard_error(chain.energy_per_spin)
+        results[rule] = errors.standard_error(chain.energy_per_spin)
         assert abs(results[rule][0] - exact.energy_per_spin) < 4 * results[rule][1]
     (e_m, s_m), (e_g, s_g) = results["metropolis"], results["glauber"]
     assert abs(e_m - e_g) < 4 * np.hypot(s_m, s_g)
@@ -113,5 +114,5 @@ def test_parallel_tempering_across_the_transition():
                        burn_in=1000, rng=41)
     assert np.all(run.exchange_acceptance > 0.1) and run.round_trips.sum() > 10
     for k, T in enumerate(ladder):
-        e, error = ob.standard_error(run.energy_per_spin[k])
+        e, error = errors.standard_error(run.energy_per_spin[k])
         assert abs(e - ising_torus_thermodynamics(L, T)[0]) < 4 * error

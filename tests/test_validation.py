@@ -23,7 +23,7 @@ def test_final_states_follow_boltzmann(quick):
     # and below 1e-3 with probability 1e-3
     p = quick["boltzmann_p_value"].values
     assert np.isfinite(p).all()
-    assert ih.paper.combined_p_value(p, "tests").holds
+    assert ih.stats.combined_p_value(p, "tests").holds
     assert (quick["boltzmann_sweeps"] >= 1).all()
 
 
@@ -34,9 +34,9 @@ def test_chain_means_agree_with_the_exact_values(quick, variable, dim):
     # has p ≥ 1e-3 unless the sampler is biased
     data = quick[variable]
     mean, error = data.mean(dim), data.std(dim, ddof=1) / np.sqrt(data.sizes[dim])
-    assert ih.paper.chi2_agreement(mean, error, quick[f"{variable}_exact"], "exact").holds
+    assert ih.stats.chi2_agreement(mean, error, quick[f"{variable}_exact"], "exact").holds
     # and the test has power: a 2 % shift of the exact values is rejected
-    assert not ih.paper.chi2_agreement(mean, error, quick[f"{variable}_exact"] * 1.02, "exact").holds
+    assert not ih.stats.chi2_agreement(mean, error, quick[f"{variable}_exact"] * 1.02, "exact").holds
 
 
 def test_equilibration_sweeps_follow_the_exact_law():

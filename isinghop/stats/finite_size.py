@@ -6,7 +6,7 @@ So errors come from the spread between samples, and a function of averages
 gets its error by the jackknife over samples.
 
 Every mean ± standard error over samples in the package (these functions,
-:func:`isinghop.paper.mean_error`, the studies' error bars) is
+:func:`isinghop.stats.report.mean_error`, the studies' error bars) is
 :func:`sample_mean_error`: a NaN sample is missing (no value: a curve that
 never crossed, no chain left to average) and is left out of the mean, the
 spread and the count; ``error = std(ddof=1) / √n`` over the ``n`` samples
@@ -21,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from isinghop.observables import jackknife
+from isinghop.stats.errors import jackknife
 
 __all__ = ["disorder_average", "disorder_jackknife", "level_crossing", "extrapolate_in_size", "sample_mean_error"]
 
@@ -153,7 +153,7 @@ def disorder_jackknife(estimator, data, *, dim: str = "sample", replica_dim: str
     -------
     tuple of float
         ``(value, error)``: ``estimator`` on all samples, and the
-        leave-one-sample-out jackknife error (:func:`isinghop.observables.jackknife`).
+        leave-one-sample-out jackknife error (:func:`isinghop.stats.errors.jackknife`).
     """
     count = _samples(data, dim)
     if replica_dim is not None and replica_dim in data.dims:

@@ -16,7 +16,7 @@ A sample drawn at ``(T_k, h_k)`` whose energy per spin is e (H/N at h_k) has
   this is the single histogram (f = 0, nothing to solve).
 
 Errors are a blocked jackknife over the time axis
-(:func:`isinghop.observables.jackknife`), the free energies solved anew for
+(:func:`isinghop.stats.errors.jackknife`), the free energies solved anew for
 every block left out, so the autocorrelation of the series and the
 uncertainty of the f_k are both in the error.
 
@@ -52,13 +52,8 @@ import scipy.optimize
 import scipy.special
 
 from isinghop._validate import finite_array, number, positive_int
-from isinghop.observables import (
-    _binder_from_moments,
-    _specific_heat_from_variance,
-    _susceptibility_from_moments,
-    integrated_time,
-    jackknife,
-)
+from isinghop.observables import _binder_from_moments, _specific_heat_from_variance, _susceptibility_from_moments
+from isinghop.stats.errors import integrated_time, jackknife
 
 __all__ = ["Histograms", "Reweighted", "Peak", "Crossing", "histograms", "binder_crossing"]
 
@@ -661,7 +656,7 @@ def binder_crossing(small: Histograms, large: Histograms, T_low: float, T_high: 
     Crossing
     """
     if not isinstance(small, Histograms) or not isinstance(large, Histograms):
-        raise TypeError("small, large: expected Histograms from isinghop.reweighting.histograms")
+        raise TypeError("small, large: expected Histograms from isinghop.stats.reweighting.histograms")
     if small is large or small.n_sites == large.n_sites:
         raise ValueError(f"large: the two histograms must be of two sizes, got N = {small.n_sites} twice")
     if h is None and small._sampled(1) != large._sampled(1):
