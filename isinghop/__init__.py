@@ -155,3 +155,8 @@ __all__ = [
     "as_generator",
     "replica_states",
 ]
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

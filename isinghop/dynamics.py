@@ -423,3 +423,8 @@ def recall_curve(model: IsingModel, patterns, fractions, *, trials: int = 100, s
     probability = (final >= min_overlap - 1e-12).mean(axis=2)
     return RecallCurve(fractions=fractions, probability=probability, final_overlap=final, trials=trials,
                        min_overlap=min_overlap)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

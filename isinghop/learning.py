@@ -400,3 +400,8 @@ def correlated_patterns(n_patterns: int, n_sites: int, c: float, *, rng: RngLike
 #: The learning rules that store patterns without further parameters, by name: what the
 #: letters study and the playground offer. (``vocabulary.RULES`` are the Monte Carlo rules.)
 LEARNING_RULES = {"hebbian": hebbian, "storkey": storkey, "pseudo_inverse": pseudo_inverse}
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -1152,3 +1152,8 @@ def to_dense(model: IsingModel, *, max_sites: int = MAX_DENSE_SITES) -> np.ndarr
     """
     dense_guard(check_model(model).n_sites, 8, max_sites, "to_dense")
     return model.couplings.to_dense()
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -670,3 +670,8 @@ def sweep_field(model: IsingModel, spins, *, T: float, fields, sweeps_per_field:
         state, rng = chain.spins, chain.rng_state
     return FieldSweep(fields=values, order=order[0] if single else order, spins=state[0] if single else state,
                       rng_state=rng, rate=float(abs(steps[0]) / sweeps_per_field))
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

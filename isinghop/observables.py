@@ -304,3 +304,8 @@ def specific_heat(e, T: float, n_sites: int) -> float:
     """
     e = finite_array(e, "e").astype(np.float64)
     return float(_specific_heat_from_variance(_beta(T), positive_int(n_sites, "n_sites"), np.var(e)))
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -290,3 +290,8 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
         raise PaperError(f"{len(false)} claim(s) of the paper are false of the data: {', '.join(false)}")
     say(f"paper written to {pdf} in {time.perf_counter() - started:.0f} s")
     return pdf
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -95,3 +95,8 @@ def stamp(dataset, attrs: dict):
     out = dataset.copy()
     out.attrs.update(attrs)
     return out
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

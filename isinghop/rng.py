@@ -113,3 +113,8 @@ def replica_states(rng: RngLike, n_replicas: int) -> np.ndarray:
     states = np.array([child.generate_state(STATE_WORDS, np.uint64) for child in children], dtype=np.uint64)
     states[~states.any(axis=1), 0] = 1  # an all-zero state (probability 2^-256) would stay zero
     return states.reshape(n_replicas, STATE_WORDS)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -267,3 +267,8 @@ def invert_region(spins, region, *, shape=None) -> np.ndarray:
     out = batch.copy()
     out[:, mask] *= -1
     return _restore(out, single)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -809,3 +809,8 @@ def store_status(store) -> dict:
     checkpoints = sorted(path.name for path in (store / "checkpoints").glob("*") if path.is_dir())
     return {"record": record, "done": done, "missing": missing, "failed": failed, "stale": stale,
             "damaged": damaged, "checkpoints": checkpoints}
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

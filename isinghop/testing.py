@@ -50,3 +50,8 @@ def assert_study_dataset(dataset, *, dims=()) -> None:
             assert (steps > 0).all() or (steps < 0).all(), f"coordinate {name!r} is not strictly monotonic"
     for key in PROVENANCE_KEYS:
         assert key in dataset.attrs, f"provenance attribute {key!r} missing"
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -211,3 +211,8 @@ def prepare(model: IsingModel, spins, *, schedule: str, order, tol, patterns, re
     states = replica_states(rng, batch.shape[0])
     return KernelArguments(batch.copy(), single, SCHEDULE_CODES[schedule], sweep_order, scaled_tolerance(model, tol),
                            tol, recorded, states, backend)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

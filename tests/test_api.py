@@ -1,6 +1,7 @@
 """The public API keeps its promises: documented returns, one vocabulary table per option."""
 
 import importlib
+import importlib.util
 import inspect
 from typing import get_args
 
@@ -56,3 +57,15 @@ def test_each_vocabulary_is_one_literal_with_codes_by_name():
         v.TIE_CODES[name] for name in ("keep", "up", "down", "flip", "random"))
     assert (montecarlo.METROPOLIS, montecarlo.GLAUBER) == (v.RULE_CODES["metropolis"], v.RULE_CODES["glauber"])
     assert ih.vocabulary.RECORDABLE == ("energy_per_spin", "magnetisation", "overlaps", "snapshots")
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_public_modules_show_only_their_api(module_name):
+    """``dir(module)`` lists the public API, not the imports a module uses (``np``, ``dataclass``, …), and every
+    name of ``__all__`` resolves."""
+    module = importlib.import_module(module_name)
+    shown = {name for name in dir(module) if not name.startswith("_")}
+    assert shown <= set(module.__all__), f"{module_name} shows {sorted(shown - set(module.__all__))}"
+    for name in module.__all__:
+        if name != "IsinghopSampler" or importlib.util.find_spec("dimod"):  # built on first use, needs dimod
+            getattr(module, name)

@@ -27,7 +27,15 @@ from isinghop.exact.landscape import (
 )
 
 __all__ = [
+    "enumeration",
+    "transitions",
+    "landscape",
     *enumeration.__all__,
     *transitions.__all__,
     *landscape.__all__,
 ]
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -893,3 +893,8 @@ def _stochastic(matrix) -> np.ndarray:
             f"row sums {describe_entries(off, sums)}"
         )
     return values
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

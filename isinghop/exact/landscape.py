@@ -209,3 +209,8 @@ def label_minima(minima, patterns) -> list[str]:
         else:
             labels.append("mixture" if tuple(s) in mixtures else "spurious")
     return labels
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -377,3 +377,8 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     per_sweep = model.n_sites if schedule == "random" else 1
     return Absorption(attractors=tuple(members), probabilities=probabilities, steps=steps, sweeps=steps / per_sweep,
                       schedule=schedule, tie=tie)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -18,6 +18,8 @@ from isinghop.io.bqm import (
 )
 
 __all__ = [
+    "models",
+    "bqm",
     *models.__all__,
     *bqm.__all__,
 ]
@@ -28,3 +30,8 @@ def __getattr__(name):
     if name == "IsinghopSampler":
         return bqm.IsinghopSampler
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -473,3 +473,8 @@ def _sampler_class(dimod):
             return dimod.SampleSet.from_samples_bqm((states, labels), bqm, info=info)
 
     return IsinghopSampler
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

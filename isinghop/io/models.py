@@ -333,3 +333,8 @@ def _build(storage: str, arrays: dict[str, np.ndarray], path: Path) -> IsingMode
     if model.couplings.symmetric != symmetric:
         raise ValueError(f"path: {path} marks its couplings {'' if symmetric else 'a'}symmetric, but they are not")
     return model
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

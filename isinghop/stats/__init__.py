@@ -31,8 +31,17 @@ from isinghop.stats.report import (
 )
 
 __all__ = [
+    "errors",
+    "finite_size",
+    "reweighting",
+    "report",
     *errors.__all__,
     *finite_size.__all__,
     *reweighting.__all__,
     *report.__all__,
 ]
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

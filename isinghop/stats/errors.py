@@ -470,3 +470,8 @@ def distribution_p_value(counts, probabilities, *, min_expected: float = 5.0) ->
     if keep.sum() < 2:
         return 1.0
     return float(scipy.stats.chisquare(observed[keep], wanted[keep]).pvalue)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -259,3 +259,8 @@ def extrapolate_in_size(sizes, values, errors, *, exponent: float = 0.5) -> tupl
     with np.errstate(over="ignore"):
         chi2 = float((residual / unit) ** 2)  # inf where the errors are far below what the values allow
     return (float(coefficients[0]), float(spread * max(unit, residual)), float(coefficients[1] / scale), chi2)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

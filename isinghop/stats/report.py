@@ -251,3 +251,8 @@ def combined_p_value(p_values, what: str) -> Claim:
     verdict = "consistent with" if combined >= SIZE else "inconsistent with"
     return Claim(combined >= SIZE, f"are {verdict} {what} (Fisher's combination of the {p_values.size} tests: "
                                    f"p = {format_value(combined, digits=2)})")
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

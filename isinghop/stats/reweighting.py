@@ -678,3 +678,8 @@ def binder_crossing(small: Histograms, large: Histograms, T_low: float, T_high: 
 
     value, error = jackknife(crossing, small._codes, large._codes, blocks=small.blocks)
     return Crossing(T=float(value[0]), T_error=float(error[0]), binder=float(value[1]), binder_error=float(error[1]))
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

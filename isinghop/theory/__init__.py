@@ -26,7 +26,15 @@ from isinghop.theory.torus import (
 )
 
 __all__ = [
+    "meanfield",
+    "graded",
+    "torus",
     *meanfield.__all__,
     *graded.__all__,
     *torus.__all__,
 ]
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -488,3 +488,8 @@ def _piecewise(velocity, start, times, edges):
         out[inside] = solution.y.T[: inside.sum()]
         state = solution.y[:, -1]
     return out
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

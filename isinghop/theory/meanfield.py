@@ -828,3 +828,8 @@ def ags_almeida_thouless_temperature(alpha: float) -> float:
         middle = 0.5 * (low + high)
         low, high = (middle, high) if unstable(middle) else (low, middle)
     return 0.5 * (low + high)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

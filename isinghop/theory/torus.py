@@ -163,3 +163,8 @@ def ising_torus_thermodynamics(L: int, T: float, *, coupling: float = 1.0) -> tu
     first = (values[0] - 8 * values[1] + 8 * values[3] - values[4]) / (12 * step)
     second = (-values[0] + 16 * values[1] - 30 * values[2] + 16 * values[3] - values[4]) / (12 * step**2)
     return float((-2.0 * coupling if ordered else 0.0) - first / n), float(beta**2 * second / n)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -29,9 +29,19 @@ from isinghop.viz.demo import (
 )
 
 __all__ = [
+    "pictures",
+    "plotting",
+    "diagrams",
+    "playground",
+    "demo",
     *pictures.__all__,
     *plotting.__all__,
     *diagrams.__all__,
     "Playground",
     *demo.__all__,
 ]
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

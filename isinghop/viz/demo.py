@@ -107,3 +107,8 @@ def plot_demo(result: DemoResult, path) -> Path:
     path = Path(path)
     fig.savefig(path, dpi=120)
     return path
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

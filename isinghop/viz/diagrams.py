@@ -125,3 +125,8 @@ def draw_disconnectivity(landscape: Landscape, *, labels=None, ax=None):
     ax.set_ylabel("energy H (energy units)")
     ax.set_title(f"disconnectivity graph: {count} minima, joined at their lowest saddles", fontsize=9)
     return ax
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

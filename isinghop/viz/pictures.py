@@ -214,3 +214,8 @@ def letter_patterns(letters: str = string.ascii_uppercase, side: int = 12, *,
         coverage = np.asarray(page, dtype=np.float64).reshape(side, cell, side, cell).mean(axis=(1, 3)) / 255.0
         patterns[k] = np.where(coverage >= 0.5, 1, -1).ravel()
     return patterns
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

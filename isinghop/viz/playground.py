@@ -355,3 +355,8 @@ def playground(*, side: int = 16, n_patterns: int = MAX_PATTERNS, rng=None) -> P
               "(e.g. pip install PyQt6) or, in Jupyter, pip install \"isinghop[playground]\" and run "
               "%matplotlib widget first")
     return session
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -279,3 +279,8 @@ def _picture_shape(shape, n_sites: int) -> tuple[int, int]:
     if rows * columns != n_sites:
         raise ValueError(f"shape: {(rows, columns)} holds {rows * columns} sites, a snapshot has {n_sites}")
     return rows, columns
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)
