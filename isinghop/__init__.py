@@ -4,8 +4,7 @@
 Hopfield threshold is θ = −h. See :mod:`isinghop.model` for every convention.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
+from isinghop._version import __version__
 from isinghop.dynamics import Relaxation, relax
 from isinghop.exact import (
     ExactAverages,
@@ -58,11 +57,6 @@ from isinghop.spins import (
     random_spins,
     to_binary,
 )
-
-try:
-    __version__ = version("isinghop")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "__version__",

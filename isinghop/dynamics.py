@@ -225,6 +225,7 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     True [0.6 1. ]
     """
     from isinghop._kernels import relax as kernel
+    from isinghop._kernels.specs import kernel_spec
     from isinghop._kernels.storage import runner
 
     check_model(model)
@@ -253,7 +254,7 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
                          f"(limit {_SNAPSHOT_BYTES / 1e9:.0f} GB); take snapshots less often or fewer replicas")
 
     couplings = model.couplings
-    spec = couplings.kernel_spec
+    spec = kernel_spec(couplings)
     final = args.batch
     n_replica, n_sites = final.shape
     aux = np.zeros((n_replica, spec.aux_size), dtype=spec.aux_dtype)

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse
@@ -78,21 +77,8 @@ _CHUNK_BYTES = 1 << 22
 _SYMMETRY_RTOL = 1e-10
 #: Integer couplings stay exact while every field sum is below 2^53 (float64 holds such integers exactly).
 MAX_EXACT_FIELD = 2**53
-#: Hebbian pattern fields are summed in 32 bits while P·N is below this (no partial sum can overflow).
-_NARROW_FIELD_LIMIT = 2**31
 #: Largest N for which an N×N matrix is built unless a larger ``max_sites`` is passed.
 MAX_DENSE_SITES = 20_000
-
-
-class KernelSpec(NamedTuple):
-    """What the compiled kernels need of a storage: its three functions, its arrays, its per-replica state."""
-
-    init: object
-    field: object
-    flip: object
-    data: tuple
-    aux_size: int
-    aux_dtype: type
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -381,14 +367,6 @@ class DenseCouplings(_MatrixCouplings):
         """
         return self.matrix / self.scale
 
-    @cached_property
-    def kernel_spec(self) -> KernelSpec:
-        from isinghop._kernels import dense
-
-        matrix = self.matrix.astype(self.kernel_field_dtype) if self.matrix.dtype == np.int64 else self.matrix
-        transposed = matrix if self.symmetric else np.ascontiguousarray(matrix.T)
-        return KernelSpec(dense.init, dense.field, dense.flip, (transposed,), self.n_sites, self.kernel_field_dtype)
-
 
 @dataclass(frozen=True, eq=False)
 class SparseCouplings(_MatrixCouplings):
@@ -474,15 +452,6 @@ class SparseCouplings(_MatrixCouplings):
             float64 ``(N, N)``, a new array (no ``max_sites`` guard: see :func:`to_dense`).
         """
         return self.matrix.toarray() / self.scale
-
-    @cached_property
-    def kernel_spec(self) -> KernelSpec:
-        from isinghop._kernels import sparse
-
-        transposed = self.matrix if self.symmetric else scipy.sparse.csr_array(self.matrix.T)
-        values = transposed.data.astype(self.kernel_field_dtype) if self.exact else transposed.data
-        data = (transposed.indptr.astype(np.int64), transposed.indices.astype(np.int64), values)
-        return KernelSpec(sparse.init, sparse.field, sparse.flip, data, self.n_sites, self.kernel_field_dtype)
 
 
 def site_major_patterns(patterns, name: str = "patterns") -> np.ndarray:
@@ -704,22 +673,6 @@ class PatternCouplings:
         if not self.self_coupling:
             np.fill_diagonal(dense, 0.0)
         return dense
-
-    @cached_property
-    def kernel_spec(self) -> KernelSpec:
-        from isinghop._kernels import patterns
-
-        removed = np.zeros_like(self._diagonal) if self.self_coupling else self._diagonal
-        if self.matrix is None:
-            data = (self.site_patterns, removed)
-            # |M_μ| ≤ N: int32 overlaps halve the memory traffic of a field
-            overlap_dtype = np.int32 if self.n_sites < 2**31 else np.int64
-            narrow = self.n_patterns * self.n_sites < _NARROW_FIELD_LIMIT
-            field = patterns.hebb_field if narrow else patterns.hebb_field_wide
-            return KernelSpec(patterns.hebb_init, field, patterns.hebb_flip, data, self.n_patterns, overlap_dtype)
-        data = (self.site_patterns, removed, self.matrix)
-        return KernelSpec(patterns.general_init, patterns.general_field, patterns.general_flip, data,
-                          self.n_patterns, np.float64)
 
 
 Couplings = DenseCouplings | SparseCouplings | PatternCouplings

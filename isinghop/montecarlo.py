@@ -214,10 +214,11 @@ def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled:
     sweeps ``first_sweep..`` of every replica in place; ``rows`` is the table
     row of each temperature of ``T_values``.
     """
+    from isinghop._kernels.specs import kernel_spec
     from isinghop._kernels.storage import runner
 
     couplings = model.couplings
-    spec = couplings.kernel_spec
+    spec = kernel_spec(couplings)
     tables, size, rows = _tables(model, rule, T_values)
     hs, raw_diagonal = model.scaled_h, couplings.raw_diagonal().astype(np.float64)
     shared = (spec.data, hs, raw_diagonal, float(couplings.scale), tol_scaled, RULE_CODES[rule], schedule_code, order,
@@ -235,7 +236,9 @@ def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled:
 
 def _fresh_state(model: IsingModel, batch: np.ndarray) -> _RunningState:
     """The running state of chains about to start from ``batch`` (filled by the kernel's first call)."""
-    spec = model.couplings.kernel_spec
+    from isinghop._kernels.specs import kernel_spec
+
+    spec = kernel_spec(model.couplings)
     return _RunningState(model, batch, np.zeros((len(batch), spec.aux_size), dtype=spec.aux_dtype),
                          np.zeros(len(batch)))
 

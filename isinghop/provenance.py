@@ -67,7 +67,7 @@ def collect(*, seed_entropy, parameters: dict) -> dict:
     import numba
     import xarray
 
-    from isinghop import __version__
+    from isinghop._version import __version__
 
     return {
         "isinghop_version": __version__,

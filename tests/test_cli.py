@@ -60,10 +60,11 @@ def test_help_list_and_info_do_not_import_numba(tmp_path):
 
 CACHED = """
 import isinghop as ih
+from isinghop._kernels.specs import kernel_spec
 from isinghop._kernels.storage import kernels
 model = ih.hebbian(ih.random_patterns(3, 40, rng=1))
 ih.relax(model, ih.random_spins(2, 40, rng=2), rng=3)
-spec = model.couplings.kernel_spec
+spec = kernel_spec(model.couplings)
 print(kernels(spec.init, spec.field, spec.flip).relax.stats.cache_hits)
 """
 

@@ -20,6 +20,7 @@ PROBE = textwrap.dedent("""
     import numpy as np
     import isinghop as ih
     from isinghop._kernels import montecarlo
+    from isinghop._kernels.specs import kernel_spec
     from isinghop._kernels.storage import kernels
 
     assert ih.__file__.startswith(sys.argv[1]), ih.__file__  # the copy, not the checkout
@@ -36,7 +37,7 @@ PROBE = textwrap.dedent("""
         for schedule in ("sequential", "permutation", "random"):
             chain = ih.sample(model, spins, T=[0.5, 1.5, 4.0], rule=rule, schedule=schedule, sweeps=30, rng=3)
             print(rule, schedule, chain.spins.tolist(), chain.energy_per_spin.tolist(), chain.acceptance.tolist())
-    spec = model.couplings.kernel_spec
+    spec = kernel_spec(model.couplings)
     compiled = kernels(spec.init, spec.field, spec.flip)
     functions = (compiled.relax, compiled.sample, montecarlo.fill_tables)
     print("cache", *(sum(getattr(function.stats, counter).values()) for function in functions

@@ -110,13 +110,13 @@ def test_samples_follow_the_boltzmann_distribution(kind, T, rule, schedule):
 
 def wide_field(model):
     """``model`` with its Hebbian pattern fields summed in 64 bits, the path of P·N ≥ 2³¹."""
-    from isinghop import model as module
+    from isinghop._kernels import specs
 
-    limit, module._NARROW_FIELD_LIMIT = module._NARROW_FIELD_LIMIT, 0
+    limit, specs.NARROW_FIELD_LIMIT = specs.NARROW_FIELD_LIMIT, 0
     try:
-        spec = model.couplings.kernel_spec  # chosen now, then kept
+        spec = specs.kernel_spec(model.couplings)  # chosen now, then kept
     finally:
-        module._NARROW_FIELD_LIMIT = limit
+        specs.NARROW_FIELD_LIMIT = limit
     assert spec.field.py_func.__name__ == "hebb_field_wide"
     return model
 
