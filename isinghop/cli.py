@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import os
 import sys
 from pathlib import Path
 
 from isinghop.viz.demo import plot_demo, recall_demo
 from isinghop.paper import PaperError
 from isinghop.study import StoreFullError, study_names
+
+#: The subcommands, for a suggestion when one is mistyped.
+COMMANDS = ("list", "run", "plot", "info", "paper", "demo")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -131,6 +136,12 @@ def _info(store: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments and not arguments[0].startswith("-") and arguments[0] not in COMMANDS:
+        close = difflib.get_close_matches(arguments[0], COMMANDS, n=1)
+        if close:
+            parser.exit(2, f"isinghop: error: unknown command {arguments[0]!r}; did you mean {close[0]!r}? "
+                           f"(one of {', '.join(COMMANDS)})\n")
     args = parser.parse_args(argv)
     try:
         if args.command == "list":
@@ -145,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
             _paper(args)
         else:
             _demo(args)
+    except BrokenPipeError:  # the reader stopped early (isinghop info STORE | head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second failure at exit's flush
+        return 141  # 128 + SIGPIPE, as the shell reports a command whose reader closed the pipe
     except (StoreFullError, PaperError) as error:
         parser.exit(1, f"isinghop: error: {error}\n")
     except (TypeError, ValueError, FileNotFoundError) as error:

@@ -167,7 +167,9 @@ def _temperature_values(values, name: str) -> np.ndarray:
 
 def _temperatures(T, anneal, n_replica: int, n_sweeps: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-replica temperatures ``(replica,)`` (NaN when annealed) and the per-sweep ``anneal`` (empty when T is fixed)."""
-    if (T is None) == (anneal is None):
+    if T is None and anneal is None:
+        raise ValueError("T: give the temperature T (a scalar or one per replica), or an anneal protocol with anneal=")
+    if T is not None and anneal is not None:
         raise ValueError("T, anneal: give a temperature T (scalar or one per replica) or an anneal protocol, not both")
     if anneal is not None:
         values = _temperature_values(anneal, "anneal")

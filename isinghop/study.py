@@ -33,6 +33,7 @@ crash never leaves half a file):
 
 from __future__ import annotations
 
+import difflib
 import errno
 import hashlib
 import importlib
@@ -276,7 +277,9 @@ def load_study(name: str) -> Study:
         return importlib.import_module(f"{STUDY_PACKAGE}.{name}").STUDY
     entry = _entry_points().get(name)
     if entry is None:
-        raise ValueError(f"study: unknown study {name!r}; choose from {', '.join(study_names())}")
+        close = difflib.get_close_matches(str(name), study_names(), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(f"study: unknown study {name!r}; {hint}choose from {', '.join(study_names())}")
     loaded = entry.load()
     study = loaded if isinstance(loaded, Study) else getattr(loaded, "STUDY", None)
     if not isinstance(study, Study):

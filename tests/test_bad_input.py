@@ -39,6 +39,7 @@ def test_bad_spins_name_the_argument_and_the_entry(case, function):
         SPIN_FUNCTIONS[function](spins)
 
 
+@pytest.mark.filterwarnings("ignore:patterns. .* patterns on .* sites:UserWarning")  # P > N: drawn shapes
 @given(spins_with_one_bad_entry(), st.sampled_from(["hebbian", "pseudo_inverse", "storkey"]))
 def test_bad_patterns_are_named(case, rule):
     patterns, (r, i) = case
@@ -85,3 +86,16 @@ def test_wrong_types_are_type_errors():
         ih.fixed_points(ih.hebbian(np.ones((1, 3))), tie="ceil")
     with pytest.raises(ValueError, match=re.escape("J: expected a non-empty square matrix, got shape (2, 3)")):
         ih.dense_model(np.zeros((2, 3)))
+
+
+def test_errors_a_newcomer_hits_say_what_to_do():
+    """The mistakes of a first session: transposed patterns, 0/1 patterns, no temperature, T = 0 in AGS."""
+    xi = ih.random_patterns(5, 400, rng=1)
+    with pytest.warns(UserWarning, match=r"patterns: 400 patterns on 5 sites .* pass patterns.T"):
+        ih.hebbian(xi.T)
+    with pytest.raises(ValueError, match="patterns: entries must be \\+1 or -1 \\(convert 0/1 data with from_binary\\)"):
+        ih.hebbian((xi + 1) // 2)
+    with pytest.raises(ValueError, match=r"^T: give the temperature T .* or an anneal protocol with anneal="):
+        ih.sample(ih.hebbian(xi), xi[0], sweeps=10)
+    with pytest.raises(ValueError, match=r"T: ags solves T > 0; for T = 0 use ags_zero_temperature\(0.2\)"):
+        ih.theory.ags(0.2, 0.0)

@@ -91,3 +91,26 @@ def test_a_store_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypatc
     error = capsys.readouterr().err
     assert exit_info.value.code == 1 and error.count("\n") == 1 and "Permission denied" in error
     assert "pass --out" in error
+
+
+def test_a_mistyped_command_or_study_gets_a_suggestion(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["rnu", "retrieval"])
+    assert exit_info.value.code == 2
+    assert "did you mean 'run'?" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "retreival"])
+    assert exit_info.value.code == 2
+    assert "did you mean 'retrieval'?" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_is_not_an_error(monkeypatch):
+    """``isinghop list | head -1``: the reader closes the pipe; the command ends with 141 (SIGPIPE), quietly."""
+    import io
+    import os
+
+    read, write = os.pipe()
+    os.close(read)
+    stdout = io.TextIOWrapper(os.fdopen(write, "wb", buffering=0), write_through=True)
+    monkeypatch.setattr("sys.stdout", stdout)
+    assert main(["list"]) == 141

@@ -46,7 +46,7 @@ def test_pseudo_inverse_refuses_dependent_patterns():
     repeated = np.vstack([xi, xi[:1]])
     with pytest.raises(ValueError, match=r"patterns: .*singular.*rank 3 of 4"):
         ih.pseudo_inverse(repeated)
-    with pytest.raises(ValueError, match="patterns: .*singular"):
+    with pytest.raises(ValueError, match="patterns: .*singular"), pytest.warns(UserWarning, match="12 patterns on 10"):
         ih.pseudo_inverse(ih.random_patterns(12, 10, rng=5))
 
 

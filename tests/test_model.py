@@ -303,7 +303,7 @@ def test_coupling_constructors_validate():
         ih.DenseCouplings(np.zeros((2, 2)), scale=-1)
     with pytest.raises(TypeError, match="^symmetric: expected True or False"):
         ih.DenseCouplings(np.zeros((2, 2)), symmetric="no")
-    with pytest.raises(ValueError, match=r"^site_patterns.T: entries must be \+1 or -1; bad entries \[0, 0\] = 0"):
+    with pytest.raises(ValueError, match=r"^site_patterns.T: entries must be \+1 or -1 \(convert 0/1 data with from_binary\); bad entries \[0, 0\] = 0"):
         ih.PatternCouplings(np.zeros((4, 2), np.int8))
     with pytest.raises(ValueError, match="^matrix: A must be symmetric"):
         ih.PatternCouplings(np.ones((4, 2), np.int8), np.array([[1.0, 2.0], [0.0, 1.0]]))

@@ -454,6 +454,8 @@ def ags(alpha: float, T: float) -> AGSBranches:
         spin_glass (m = 0, q > 0; below T_g = 1 + √α), paramagnet (m = q = 0; T > 1).
     """
     alpha = number(alpha, "alpha", low=0.0, low_open=True)
+    if not isinstance(T, bool) and isinstance(T, (int, float, np.integer, np.floating)) and T == 0:
+        raise ValueError(f"T: ags solves T > 0; for T = 0 use ags_zero_temperature({alpha:g})")
     T = number(T, "T", low=0.0, low_open=True)
     beta = 1.0 / T
     values = np.full((5, len(AGS_BRANCHES)), np.nan)
