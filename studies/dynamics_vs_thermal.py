@@ -119,7 +119,7 @@ def _exact_small(fixed, disorder, thermal):
                 final = ih.sample(model, starts, T=0.0, rule=route.split("_")[0], schedule="random", sweeps=sweeps,
                                   record=(), rng=rng).spins
             else:
-                weights = ih.boltzmann(model, low_T)
+                weights = ih.boltzmann(model, T=low_T)
                 final = ih.sample(model, starts, T=low_T, sweeps=sweeps, record=(), rng=rng).spins
                 p_route[k, r] = distribution_p_value(np.bincount(ih.state_index(final), minlength=2**n), weights)
                 continue
@@ -127,7 +127,7 @@ def _exact_small(fixed, disorder, thermal):
             p_route[k, r] = distribution_p_value(_class_counts(found, final), reference)
         energies = ih.energies(model)
         e_ground = energies.min()
-        cold = ih.boltzmann(model, T_cold)
+        cold = ih.boltzmann(model, T=T_cold)
         ground = np.isclose(energies, e_ground)
         ground_exact[k] = cold[ground].sum()
         for j, length in enumerate(lengths):
@@ -141,7 +141,7 @@ def _exact_small(fixed, disorder, thermal):
         barrier[k] = energy_landscape(model).relaxation_barrier()
         if n <= MAX_TAU_SITES:
             for t, T in enumerate(tau_T):
-                tau[k, t] = ih.stationary_distribution(ih.sweep_matrix(model, T, schedule="permutation"))[1]
+                tau[k, t] = ih.stationary_distribution(ih.sweep_matrix(model, T=T, schedule="permutation"))[1]
             lowest = np.argsort(tau_T)[:3]
             fitted[k] = np.polyfit(1.0 / tau_T[lowest], np.log(tau[k, lowest]), 1)[0]
     coords = {

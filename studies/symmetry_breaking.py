@@ -104,7 +104,7 @@ def _exact(fixed, disorder, thermal):
             direction = np.ones(N) if kind == "uniform" else xi[0].astype(np.float64)
             for t, theta in enumerate(theta_N / N):
                 tilted = model.with_field(theta=theta * direction)
-                weights = ih.boltzmann(tilted, T)
+                weights = ih.boltzmann(tilted, T=T)
                 p_up[k, f, t], p_down[k, f, t] = weights[m1 > 0].sum(), weights[m1 < 0].sum()
                 for s, schedule in enumerate(DETERMINISTIC):
                     for r, tie in enumerate(TIES):

@@ -78,11 +78,11 @@ def _boltzmann(fixed, disorder, thermal):
     for k, kind in enumerate(MODELS):
         model = validation_model(kind, fixed["bz_sites"], np.random.default_rng(model_seeds[k]))
         for t, T in enumerate(temperatures):
-            law = ih.boltzmann(model, T)
+            law = ih.boltzmann(model, T=T)
             for c, (rule, schedule) in enumerate(RULE_SCHEDULES):
                 seed = chain_seeds[np.ravel_multi_index((k, t, c), shape)]
                 starts, stream = seed.spawn(2)
-                matrix = ih.sweep_matrix(model, T, rule=rule, schedule=schedule)
+                matrix = ih.sweep_matrix(model, T=T, rule=rule, schedule=schedule)
                 sweeps[k, t, c] = ih.exact.equilibration_sweeps(matrix, law, fixed["bz_replicas"])
                 chain = ih.sample(model, ih.random_spins(fixed["bz_replicas"], model.n_sites, rng=starts), T=T,
                                   rule=rule, schedule=schedule, sweeps=int(sweeps[k, t, c]),

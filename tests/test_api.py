@@ -69,3 +69,22 @@ def test_public_modules_show_only_their_api(module_name):
     for name in module.__all__:
         if name != "IsinghopSampler" or importlib.util.find_spec("dimod"):  # built on first use, needs dimod
             getattr(module, name)
+
+
+def _public_functions():
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            item = getattr(module, name, None)
+            if inspect.isfunction(item):
+                yield f"{item.__module__}.{item.__qualname__}", item
+
+
+def test_a_temperature_is_T_and_keyword_only_beside_a_model():
+    """Temperature is ``T`` everywhere (never ``temperature``/``temperatures``), and keyword-only in every
+    function that also takes a model: ``boltzmann(model, T=0.5)``, never ``boltzmann(model, 0.5)``."""
+    for name, function in dict(_public_functions()).items():
+        parameters = inspect.signature(function).parameters
+        assert not {"temperature", "temperatures"} & set(parameters), name
+        if "model" in parameters and "T" in parameters:
+            assert parameters["T"].kind is inspect.Parameter.KEYWORD_ONLY, f"{name}: T is not keyword-only"

@@ -81,7 +81,7 @@ def test_wrong_types_are_type_errors():
     with pytest.raises(TypeError, match="^spins"):
         ih.as_spins(["a", "b"])
     with pytest.raises(TypeError, match="^T"):
-        ih.boltzmann(ih.hebbian(np.ones((1, 3))), "hot")
+        ih.boltzmann(ih.hebbian(np.ones((1, 3))), T="hot")
     with pytest.raises(ValueError, match="^tie: must be one of 'keep', 'up', 'down', 'flip', 'random'; got 'ceil'"):
         ih.fixed_points(ih.hebbian(np.ones((1, 3))), tie="ceil")
     with pytest.raises(ValueError, match=re.escape("J: expected a non-empty square matrix, got shape (2, 3)")):

@@ -21,15 +21,15 @@ def ring(n, coupling):
 def test_free_spins_in_a_field(T):
     h = np.random.default_rng(1).normal(size=10)
     model = ih.dense_model(np.zeros((10, 10)), h=h)
-    assert ih.log_partition_function(model, T) == pytest.approx(np.sum(np.log(2 * np.cosh(h / T))), rel=1e-12)
-    averages = ih.thermal_averages(model, T)
+    assert ih.log_partition_function(model, T=T) == pytest.approx(np.sum(np.log(2 * np.cosh(h / T))), rel=1e-12)
+    averages = ih.thermal_averages(model, T=T)
     np.testing.assert_allclose(averages.site_magnetisation, np.tanh(h / T), atol=1e-12)
     assert averages.replica_overlap == pytest.approx(np.mean(np.tanh(h / T) ** 2), abs=1e-12)
     # P(q): sum of independent ±1 terms s_i^a s_i^b, each +1 with probability (1 + tanh^2)/2
     distribution = np.array([1.0])
     for t in np.tanh(h / T) ** 2:
         distribution = np.convolve(distribution, [(1 - t) / 2, (1 + t) / 2])
-    q, p = ih.overlap_distribution(model, T)
+    q, p = ih.overlap_distribution(model, T=T)
     np.testing.assert_allclose(q, np.linspace(-1, 1, 11), atol=1e-15)
     np.testing.assert_allclose(p, distribution, atol=1e-12)
 
@@ -39,8 +39,8 @@ def test_ring_partition_function(coupling, T):
     n = 10
     beta = 1 / T
     z = (2 * np.cosh(beta * coupling)) ** n + (2 * np.sinh(beta * coupling)) ** n
-    assert ih.log_partition_function(ring(n, coupling), T) == pytest.approx(np.log(z), rel=1e-12)
-    assert ih.free_energy(ring(n, coupling), T) == pytest.approx(-T * np.log(z), rel=1e-12)
+    assert ih.log_partition_function(ring(n, coupling), T=T) == pytest.approx(np.log(z), rel=1e-12)
+    assert ih.free_energy(ring(n, coupling), T=T) == pytest.approx(-T * np.log(z), rel=1e-12)
 
 
 def curie_weiss_averages(n, T):
@@ -66,8 +66,8 @@ def test_mattis_model_is_finite_size_curie_weiss(T):
     xi = ih.random_patterns(1, n, rng=2)  # the gauge s_i -> xi_i s_i maps Mattis onto Curie-Weiss
     model = ih.hebbian(xi)
     exact = curie_weiss_averages(n, T)
-    averages = ih.thermal_averages(model, T, patterns=xi)
-    assert ih.log_partition_function(model, T) == pytest.approx(exact["log_z"], rel=1e-12)
+    averages = ih.thermal_averages(model, T=T, patterns=xi)
+    assert ih.log_partition_function(model, T=T) == pytest.approx(exact["log_z"], rel=1e-12)
     assert averages.abs_overlaps[0] == pytest.approx(exact["abs_m"], rel=1e-12)
     assert averages.energy == pytest.approx(exact["energy"], rel=1e-12)
     assert averages.specific_heat == pytest.approx(exact["specific_heat"], rel=1e-10)
@@ -75,7 +75,7 @@ def test_mattis_model_is_finite_size_curie_weiss(T):
     assert averages.replica_overlap == pytest.approx(0.0, abs=1e-12)
     # <q^2> = (1/N^2) sum_ij <s_i s_j>^2, with <s_i s_j> (i != j) fixed by <m^2> = (N + N(N-1) c)/N^2
     c = (n * n * exact["m2"] - n) / (n * (n - 1))
-    q, p = ih.overlap_distribution(model, T)
+    q, p = ih.overlap_distribution(model, T=T)
     assert p @ q**2 == pytest.approx((n + n * (n - 1) * c**2) / n**2, rel=1e-10)
 
 
@@ -83,11 +83,11 @@ def test_overlap_distribution_equals_double_sum():
     rng = np.random.default_rng(3)
     a = rng.normal(size=(8, 8)) / np.sqrt(8)
     model = ih.dense_model(np.triu(a, 1) + np.triu(a, 1).T, h=rng.normal(0, 0.5, size=8))
-    probabilities = ih.boltzmann(model, 0.8)
+    probabilities = ih.boltzmann(model, T=0.8)
     states = ih.state_spins(np.arange(256), 8).astype(float)
     q_matrix = states @ states.T / 8
     weights = np.outer(probabilities, probabilities)
-    q, p = ih.overlap_distribution(model, 0.8)
+    q, p = ih.overlap_distribution(model, T=0.8)
     for value, prob in zip(q, p):
         assert prob == pytest.approx(weights[np.isclose(q_matrix, value)].sum(), abs=1e-14)
 
@@ -96,7 +96,7 @@ def test_boltzmann_ratios_and_state_order():
     rng = np.random.default_rng(4)
     a = rng.normal(size=(6, 6))
     model = ih.dense_model((a + a.T) / 2 * (1 - np.eye(6)), h=rng.normal(size=6))
-    p = ih.boltzmann(model, 1.7)
+    p = ih.boltzmann(model, T=1.7)
     e = ih.energies(model)
     assert p.sum() == pytest.approx(1.0, abs=1e-14)
     np.testing.assert_allclose(np.log(p[1:] / p[0]), -(e[1:] - e[0]) / 1.7, atol=1e-10)
@@ -109,12 +109,12 @@ def test_boltzmann_ratios_and_state_order():
 
 def test_zero_temperature_is_the_ground_state_limit():
     model = ring(8, 1.0)
-    p = ih.boltzmann(model, 0.0)
+    p = ih.boltzmann(model, T=0.0)
     assert p[0] == p[255] == 0.5 and p.sum() == 1.0
     states, e_min = ih.ground_states(model)
     assert e_min == -8 and sorted(map(tuple, states)) == [(-1,) * 8, (1,) * 8]
-    assert ih.free_energy(model, 0.0) == -8
-    averages = ih.thermal_averages(model, 0.0)
+    assert ih.free_energy(model, T=0.0) == -8
+    averages = ih.thermal_averages(model, T=0.0)
     assert averages.abs_magnetisation == 1.0 and averages.specific_heat == 0.0
 
 
@@ -167,13 +167,13 @@ def test_float_couplings_use_the_tie_tolerance():
 
 def test_enumeration_limit_and_sixteen_sites():
     xi = ih.random_patterns(2, 16, rng=9)
-    averages = ih.thermal_averages(ih.hebbian(xi), 0.7, patterns=xi)
+    averages = ih.thermal_averages(ih.hebbian(xi), T=0.7, patterns=xi)
     assert averages.q_distribution.sum() == pytest.approx(1.0, abs=1e-12)
     assert 0 < averages.abs_overlaps.max() <= 1
     with pytest.raises(ValueError, match=r"model: exact enumeration is limited to N <= 24.*N = 25"):
         ih.energies(ih.hebbian(ih.random_patterns(1, 25, rng=1)))
     with pytest.raises(ValueError, match="T"):
-        ih.boltzmann(ih.hebbian(xi), -1.0)
+        ih.boltzmann(ih.hebbian(xi), T=-1.0)
 
 
 def test_brute_force_enumeration_agrees_at_small_n():
@@ -186,7 +186,7 @@ def test_brute_force_enumeration_agrees_at_small_n():
     for s in itertools.product([-1, 1], repeat=5):
         s = np.array(s)
         assert e[ih.state_index(s)] == pytest.approx(-0.5 * s @ J @ s, abs=1e-12)
-    assert math.isclose(np.exp(-e).sum(), np.exp(ih.log_partition_function(model, 1.0)), rel_tol=1e-12)
+    assert math.isclose(np.exp(-e).sum(), np.exp(ih.log_partition_function(model, T=1.0)), rel_tol=1e-12)
 
 
 @pytest.mark.parametrize("L", [3, 4, 16])
@@ -202,7 +202,7 @@ def test_kaufman_log_partition_at_low_temperature(L):
     if n <= 16:
         model = ih.square_lattice(L)
         for T in (0.0028, 0.02, 0.1, 0.3, 1.0):
-            assert ih.ising_torus_log_partition(L, T) == pytest.approx(ih.log_partition_function(model, T), rel=1e-13)
+            assert ih.ising_torus_log_partition(L, T) == pytest.approx(ih.log_partition_function(model, T=T), rel=1e-13)
     with pytest.raises(ValueError, match="^T: ln Z diverges at T = 0"):
         ih.ising_torus_log_partition(L, 0.0)
 
@@ -211,7 +211,7 @@ def test_kaufman_log_partition_at_low_temperature(L):
 def test_kaufman_thermodynamics_down_to_zero_temperature(L):
     model = ih.square_lattice(L)
     for T in (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0):
-        exact = ih.thermal_averages(model, T)
+        exact = ih.thermal_averages(model, T=T)
         energy, heat = ih.ising_torus_thermodynamics(L, T)
         assert energy == pytest.approx(exact.energy_per_spin, abs=1e-10)
         assert heat == pytest.approx(exact.specific_heat, abs=1e-8)
@@ -232,7 +232,7 @@ def test_kaufman_thermodynamics_at_every_temperature(L):
     # both sides of each switch of method (K = 1e-3 and K = 200) and the extremes
     for T in (0.004, 900.0, 1100.0, 1e5):
         e, C = ih.ising_torus_thermodynamics(L, T)
-        exact = ih.thermal_averages(model, T)
+        exact = ih.thermal_averages(model, T=T)
         assert e == pytest.approx(exact.energy_per_spin, rel=1e-7)
         assert C == pytest.approx(exact.specific_heat, rel=1e-7, abs=1e-12)
     for T in (1e-300, 1e-158):  # far below every excitation: the ground state, e = -2J
@@ -249,7 +249,7 @@ def test_spectral_gap_time_is_the_integrated_time_of_the_mirror_flip():
     # tau_int to about sqrt(2 (2M + 1) / n) ~ 2.5 % (window M ~ 5 tau): 10 % is 4 sigma.
     xi = ih.random_patterns(1, 8, rng=3)
     model = ih.hebbian(xi)
-    matrix = ih.sweep_matrix(model, 0.5, rule="metropolis", schedule="permutation")
+    matrix = ih.sweep_matrix(model, T=0.5, rule="metropolis", schedule="permutation")
     _, tau_exp = ih.stationary_distribution(matrix)
     eigenvalues = np.sort(np.abs(np.linalg.eigvals(matrix)))[::-1]
     assert tau_exp == pytest.approx(-1.0 / np.log(eigenvalues[1]), rel=1e-10) and tau_exp > 10

@@ -78,18 +78,18 @@ def test_sweep_matrices_follow_their_definitions(rule):
     singles = single_site_matrices(model, T, rule)
     product = lambda order: np.linalg.multi_dot([singles[i] for i in order])  # noqa: E731
     order = [3, 0, 4, 1, 2]
-    np.testing.assert_allclose(ih.sweep_matrix(model, T, rule=rule, schedule="sequential", order=order),
+    np.testing.assert_allclose(ih.sweep_matrix(model, T=T, rule=rule, schedule="sequential", order=order),
                                product(order), atol=1e-14)
     every_order = np.mean([product(p) for p in itertools.permutations(range(n))], axis=0)  # all 120 orders
-    np.testing.assert_allclose(ih.sweep_matrix(model, T, rule=rule), every_order, atol=1e-14)
-    np.testing.assert_allclose(ih.sweep_matrix(model, T, rule=rule, schedule="random"),
+    np.testing.assert_allclose(ih.sweep_matrix(model, T=T, rule=rule), every_order, atol=1e-14)
+    np.testing.assert_allclose(ih.sweep_matrix(model, T=T, rule=rule, schedule="random"),
                                np.linalg.matrix_power(np.mean(singles, axis=0), n), atol=1e-14)
     if rule == "glauber":  # Little: each site from the heat bath of the old state, independently
         states = ih.state_spins(np.arange(2**n), n)
         fields = ih.local_fields(model, states)
         up = 1.0 / (1.0 + np.exp(-2 * fields / T))
         little = np.prod(np.where(states[None, :, :] > 0, up[:, None, :], 1 - up[:, None, :]), axis=2)
-        np.testing.assert_allclose(ih.sweep_matrix(model, T, rule=rule, schedule="synchronous"), little, atol=1e-14)
+        np.testing.assert_allclose(ih.sweep_matrix(model, T=T, rule=rule, schedule="synchronous"), little, atol=1e-14)
 
 
 def measured_peak(function):
@@ -108,8 +108,8 @@ def test_sweep_matrix_memory_follows_its_estimate(n):
     model = ih.dense_model(np.triu(a, 1) + np.triu(a, 1).T, h=rng.normal(size=n))
     for schedule in ("sequential", "random", "synchronous", "permutation"):
         rule = "glauber" if schedule == "synchronous" else "metropolis"
-        ih.sweep_matrix(ih.dense_model(np.zeros((2, 2))), 1.0, rule=rule, schedule=schedule)  # warm imports
-        peak = measured_peak(lambda: ih.sweep_matrix(model, 1.0, rule=rule, schedule=schedule))
+        ih.sweep_matrix(ih.dense_model(np.zeros((2, 2))), T=1.0, rule=rule, schedule=schedule)  # warm imports
+        peak = measured_peak(lambda: ih.sweep_matrix(model, T=1.0, rule=rule, schedule=schedule))
         estimate = exact.sweep_matrix_bytes(n, schedule)
         assert peak >= 8 * 4**n  # the result itself
         assert peak <= estimate <= 2 * peak, (schedule, peak, estimate)
@@ -124,16 +124,16 @@ def test_sweep_matrix_refuses_above_the_memory_bound_before_allocating(monkeypat
     monkeypatch.setattr(exact, "MAX_MATRIX_BYTES", 2**20)  # 1 MiB: N = 10 needs 8 MiB for the result alone
     with pytest.raises(ValueError, match=r"^model: the permutation sweep matrix of N = 10 sites needs about \d+ MiB, "
                                          r"more than MAX_MATRIX_BYTES = 1 MiB"):
-        ih.sweep_matrix(model, 1.0)
-    peak = measured_peak(lambda: pytest.raises(ValueError, ih.sweep_matrix, model, 1.0, schedule="sequential"))
+        ih.sweep_matrix(model, T=1.0)
+    peak = measured_peak(lambda: pytest.raises(ValueError, ih.sweep_matrix, model, T=1.0, schedule="sequential"))
     assert peak < 2**20  # refused before the 8 MiB result was allocated
     with pytest.raises(ValueError, match=r"N <= 12, got N = 13"):
-        ih.sweep_matrix(ih.dense_model(np.zeros((13, 13))), 1.0)
+        ih.sweep_matrix(ih.dense_model(np.zeros((13, 13))), T=1.0)
 
 
 def test_arguments_a_schedule_does_not_use_are_refused():
     model = ih.hebbian(np.ones((1, 3)))
     with pytest.raises(ValueError, match="^order: only used with schedule='sequential'"):
-        ih.sweep_matrix(model, 1.0, schedule="random", order=[2, 1, 0])
+        ih.sweep_matrix(model, T=1.0, schedule="random", order=[2, 1, 0])
     with pytest.raises(TypeError, match="^max_sites: expected a positive integer"):
         ih.hebbian(np.ones((1, 3)), max_sites=float("nan"))

@@ -81,6 +81,6 @@ def test_relaxation_barrier_is_the_arrhenius_exponent_of_the_exact_relaxation_ti
     model = ih.hebbian(ih.random_patterns(3, 10, rng=0))
     landscape = energy_landscape(model)
     assert landscape.linkage[-1, 2] > 1.5 * landscape.relaxation_barrier()
-    taus = [ih.stationary_distribution(ih.sweep_matrix(model, T, schedule="random"))[1] for T in (0.2, 0.25)]
+    taus = [ih.stationary_distribution(ih.sweep_matrix(model, T=T, schedule="random"))[1] for T in (0.2, 0.25)]
     slope = np.log(taus[0] / taus[1]) / (1 / 0.2 - 1 / 0.25)
     assert abs(slope / landscape.relaxation_barrier() - 1) < 0.2

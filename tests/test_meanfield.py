@@ -45,7 +45,7 @@ def test_susceptibility_above_tc_at_zero_field():
 @pytest.mark.parametrize("T", [0.4, 1.0, 2.5])
 def test_finite_n_binomial_sums_equal_enumeration(T, h):
     n = 12
-    exact = ih.thermal_averages(ih.hebbian(np.ones((1, n))).with_field(h=h), T)
+    exact = ih.thermal_averages(ih.hebbian(np.ones((1, n))).with_field(h=h), T=T)
     finite = mf.curie_weiss_finite(n, T, h)
     assert finite.magnetisation == pytest.approx(exact.magnetisation, abs=1e-10)
     assert finite.abs_magnetisation == pytest.approx(exact.abs_magnetisation, abs=1e-10)

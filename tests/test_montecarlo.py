@@ -38,9 +38,9 @@ def test_boltzmann_vector_is_stationary_for_one_sweep(rule, schedule):
     J, h = random_instance(8, 1)
     model = ih.dense_model(J, h=h)
     for T in (0.5, 1.0, 2.0):
-        matrix = sweep_matrix(model, T, rule=rule, schedule=schedule, order=np.random.default_rng(2).permutation(8)
+        matrix = sweep_matrix(model, T=T, rule=rule, schedule=schedule, order=np.random.default_rng(2).permutation(8)
                               if schedule == "sequential" else None)
-        pi = ih.boltzmann(model, T)
+        pi = ih.boltzmann(model, T=T)
         np.testing.assert_allclose(matrix.sum(axis=1), 1.0, atol=1e-12)
         assert np.abs(pi @ matrix - pi).max() < 1e-12
 
@@ -49,9 +49,9 @@ def test_boltzmann_vector_is_stationary_for_one_sweep(rule, schedule):
 def test_little_dynamics_is_not_boltzmann():
     J, h = random_instance(8, 3)
     model = ih.dense_model(J, h=h)
-    matrix = sweep_matrix(model, 1.0, rule="glauber", schedule="synchronous")
+    matrix = sweep_matrix(model, T=1.0, rule="glauber", schedule="synchronous")
     little, tau = stationary_distribution(matrix)
-    pi = ih.boltzmann(model, 1.0)
+    pi = ih.boltzmann(model, T=1.0)
     assert np.abs(little - pi).sum() > 0.05  # a different law
     # the synchronous sampler draws from Little's stationary law, not from Boltzmann
     replicas, sweeps = 40_000, int(np.ceil(20 * max(tau, 1.0)))
@@ -97,15 +97,15 @@ REPLICAS = {
 def test_samples_follow_the_boltzmann_distribution(kind, T, rule, schedule):
     model = CASES[kind]
     replicas = REPLICAS[kind, T]
-    sweeps = ih.exact.equilibration_sweeps(sweep_matrix(model, T, rule=rule, schedule=schedule), ih.boltzmann(model, T),
+    sweeps = ih.exact.equilibration_sweeps(sweep_matrix(model, T=T, rule=rule, schedule=schedule), ih.boltzmann(model, T=T),
                                            replicas)
     seed = np.random.SeedSequence([sorted(CASES).index(kind), int(10 * T), len(rule), len(schedule)])
     starts, streams = seed.spawn(2)
     chain = ih.sample(model, ih.random_spins(replicas, 8, rng=starts), T=T, rule=rule, schedule=schedule,
                       sweeps=sweeps, record_every=sweeps, rng=streams)
     states = ih.state_index(chain.spins)
-    assert chi2_pvalue(states, ih.boltzmann(model, T)) > 1e-4
-    assert chi2_pvalue(states, ih.boltzmann(model, 1.1 * T)) < 1e-10  # the test has power
+    assert chi2_pvalue(states, ih.boltzmann(model, T=T)) > 1e-4
+    assert chi2_pvalue(states, ih.boltzmann(model, T=1.1 * T)) < 1e-10  # the test has power
 
 
 def wide_field(model):

@@ -45,9 +45,9 @@ def test_jackknife_of_a_variance():
 def test_fluctuation_formulas_against_exact_enumeration():
     model = ih.square_lattice(4)
     T = 2.2
-    exact = ih.thermal_averages(model, T)
+    exact = ih.thermal_averages(model, T=T)
     # independent draws from the exact Boltzmann distribution; errors by jackknife, asserted at 4 sigma
-    draws = np.random.default_rng(9).choice(2**16, size=(1, 400_000), p=ih.boltzmann(model, T))
+    draws = np.random.default_rng(9).choice(2**16, size=(1, 400_000), p=ih.boltzmann(model, T=T))
     states = ih.state_spins(draws.ravel(), 16)
     m = ob.magnetisation(states)[None, :]
     e = ob.energy_per_spin(model, states)[None, :]

@@ -37,7 +37,7 @@ def test_single_histogram_against_enumeration():
     assert low < 2.0 and high > 2.7  # N = 16: the energy histogram is wide
     result = hist.reweight([2.0, 2.3, 2.7])
     for k, T in enumerate(result.T):
-        exact = ih.thermal_averages(model, T)
+        exact = ih.thermal_averages(model, T=T)
         for name, reference in [("energy_per_spin", exact.energy_per_spin), ("specific_heat", exact.specific_heat),
                                 ("abs_order", exact.abs_magnetisation), ("binder", exact.binder)]:
             value, error = getattr(result, name)[k], getattr(result, f"{name}_error")[k]

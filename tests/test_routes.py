@@ -110,7 +110,7 @@ def check_routes(model, kind):
 
     for tie in ("keep", "up", "down", "flip", "random"):
         fixed = _fixed_indices(model, tie)
-        seq_sweep = ih.exact.sweep_matrix(model, 0.0, schedule="sequential", tie=tie)
+        seq_sweep = ih.exact.sweep_matrix(model, T=0.0, schedule="sequential", tie=tie)
         np.testing.assert_array_equal(fixed, np.flatnonzero(np.diag(seq_sweep) == 1), err_msg=f"sweep_matrix, {tie}")
         one_step = ih.transition_matrix(model, schedule="random", tie=tie)
         np.testing.assert_array_equal(fixed, np.flatnonzero(one_step.diagonal() == 1), err_msg=f"transitions, {tie}")
@@ -126,7 +126,7 @@ def check_routes(model, kind):
     for schedule in ("synchronous", "sequential"):
         for tie in DETERMINISTIC_TIES:
             step = _targets(ih.transition_matrix(model, schedule=schedule, tie=tie))
-            np.testing.assert_array_equal(step, _targets(ih.exact.sweep_matrix(model, 0.0, schedule=schedule, tie=tie)),
+            np.testing.assert_array_equal(step, _targets(ih.exact.sweep_matrix(model, T=0.0, schedule=schedule, tie=tie)),
                                           err_msg=f"sweep_matrix, {schedule}, {tie}")
             moved = ih.relax(model, states, schedule=schedule, tie=tie, max_sweeps=1, rng=_never_drawn(len(states)))
             swept = moved.sweeps == 1  # relax does not sweep a stable start (nor, under flip, a settled one)
@@ -150,10 +150,10 @@ def check_routes(model, kind):
     if no_self_coupling:
         # T = 0 Monte Carlo is the Hopfield update with flip (Metropolis) and coin (Glauber) ties
         for schedule in ("sequential", "random", "permutation"):
-            np.testing.assert_array_equal(ih.exact.sweep_matrix(model, 0.0, rule="metropolis", schedule=schedule),
-                                          ih.exact.sweep_matrix(model, 0.0, schedule=schedule, tie="flip"))
-            np.testing.assert_array_equal(ih.exact.sweep_matrix(model, 0.0, rule="glauber", schedule=schedule),
-                                          ih.exact.sweep_matrix(model, 0.0, schedule=schedule, tie="random"))
+            np.testing.assert_array_equal(ih.exact.sweep_matrix(model, T=0.0, rule="metropolis", schedule=schedule),
+                                          ih.exact.sweep_matrix(model, T=0.0, schedule=schedule, tie="flip"))
+            np.testing.assert_array_equal(ih.exact.sweep_matrix(model, T=0.0, rule="glauber", schedule=schedule),
+                                          ih.exact.sweep_matrix(model, T=0.0, schedule=schedule, tie="random"))
         chain = ih.sample(model, states, T=0.0, sweeps=1, schedule="sequential", record=(), rng=_never_drawn(len(states)))
         np.testing.assert_array_equal(ih.state_index(chain.spins),
                                       _targets(ih.transition_matrix(model, schedule="sequential", tie="flip")))
@@ -161,7 +161,7 @@ def check_routes(model, kind):
     if energy_defined:
         ground, e_min = ih.ground_states(model)
         ground = ih.state_index(ground)
-        np.testing.assert_array_equal(ground, np.flatnonzero(ih.boltzmann(model, 0.0) > 0))
+        np.testing.assert_array_equal(ground, np.flatnonzero(ih.boltzmann(model, T=0.0) > 0))
         assert e_min == ih.energies(model).min()
         if no_self_coupling:
             fixed = _fixed_indices(model, "keep")
@@ -192,7 +192,7 @@ def test_field_numerator_ties_agree_across_routes():
     all_up = 63
     assert all_up not in _fixed_indices(model, "down")
     assert np.all(ih.relax(model, up, schedule="sequential", tie="down").spins == -1)
-    assert ih.exact.sweep_matrix(model, 0, schedule="sequential", tie="down")[all_up, all_up] == 0.0
+    assert ih.exact.sweep_matrix(model, T=0, schedule="sequential", tie="down")[all_up, all_up] == 0.0
     assert np.all(ih.sample(model, up[None], T=0, sweeps=1, schedule="sequential", rng=0).spins == -1)
 
 
@@ -218,7 +218,7 @@ def test_ground_states_of_tiny_couplings_are_exact():
     model = ih.dense_model([[0, 1], [1, 0]], scale=1e10)
     states, e_min = ih.ground_states(model)
     assert ih.state_index(states).tolist() == [0, 3] and e_min == -1e-10
-    np.testing.assert_array_equal(ih.boltzmann(model, 0.0), [0.5, 0, 0, 0.5])
+    np.testing.assert_array_equal(ih.boltzmann(model, T=0.0), [0.5, 0, 0, 0.5])
 
 
 def test_ground_states_of_tiny_float_couplings_are_relative_to_the_energy_scale():
@@ -257,7 +257,7 @@ def test_ground_states_of_large_float_couplings_are_fixed_points():
     model = ih.dense_model(J, h=[2e-9, 0, 0])
     ground = ih.state_index(ih.ground_states(model)[0])
     assert np.all(np.isin(ground, _fixed_indices(model, "keep")))
-    np.testing.assert_array_equal(ground, np.flatnonzero(ih.boltzmann(model, 0.0) > 0))
+    np.testing.assert_array_equal(ground, np.flatnonzero(ih.boltzmann(model, T=0.0) > 0))
 
 
 def test_exact_energies_are_compared_in_integers():
@@ -266,7 +266,7 @@ def test_exact_energies_are_compared_in_integers():
     model = ih.dense_model([[0, a, a], [a, 0, a], [a, a, 0]], h=[1, 0, 0])
     assert model.exact
     assert ih.state_index(ih.ground_states(model)[0]).tolist() == [7]
-    assert np.flatnonzero(ih.boltzmann(model, 0.0)).tolist() == [7]
+    assert np.flatnonzero(ih.boltzmann(model, T=0.0)).tolist() == [7]
 
 
 def test_a_field_that_overflows_with_the_scale_is_refused():

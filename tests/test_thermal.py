@@ -46,8 +46,8 @@ def test_kaufman_against_enumeration():
     for L in (3, 4):
         model = ih.square_lattice(L)
         for T in (1.0, 2.0, T_CRITICAL, 2.5, 4.0):  # both signs of gamma_0 = 2K + ln tanh K
-            assert ising_torus_log_partition(L, T) == pytest.approx(ih.log_partition_function(model, T), abs=1e-10)
-            exact = ih.thermal_averages(model, T)
+            assert ising_torus_log_partition(L, T) == pytest.approx(ih.log_partition_function(model, T=T), abs=1e-10)
+            exact = ih.thermal_averages(model, T=T)
             energy, heat = ising_torus_thermodynamics(L, T)
             assert energy == pytest.approx(exact.energy_per_spin, abs=1e-9)
             assert heat == pytest.approx(exact.specific_heat, abs=1e-6)
@@ -59,7 +59,7 @@ def test_kaufman_against_enumeration():
 def test_small_torus_against_enumeration(rule):
     model = ih.square_lattice(4)
     T = 2.3
-    exact = ih.thermal_averages(model, T)
+    exact = ih.thermal_averages(model, T=T)
     chain = ih.sample(model, np.ones((8, 16)), T=T, rule=rule, sweeps=100_000, burn_in=100, rng=len(rule))
     e, e_error = errors.standard_error(chain.energy_per_spin)
     abs_m, m_error = errors.standard_error(np.abs(chain.magnetisation))
@@ -95,7 +95,7 @@ def test_metropolis_and_glauber_agree_on_a_spin_glass():
     a = rng.normal(size=(12, 12)) / np.sqrt(12)
     model = ih.dense_model(np.triu(a, 1) + np.triu(a, 1).T)
     T = 0.6
-    exact = ih.thermal_averages(model, T)
+    exact = ih.thermal_averages(model, T=T)
     results = {}
     for rule in ("metropolis", "glauber"):
         chain = ih.sample(model, ih.random_spins(8, 12, rng=32), T=T, rule=rule, sweeps=50_000, rng=len(rule))

@@ -44,7 +44,7 @@ def test_equilibration_sweeps_follow_the_exact_law():
     # start after t sweeps, u Pᵗ by matrix powers here, approaches Boltzmann geometrically; the answer is the
     # first t whose excess chi-square R Σ (p_t − π)²/π falls below the bias, and grows like ln R
     model = ih.dense_model([[0.0, 1.0], [1.0, 0.0]], h=[0.5, -0.3])
-    matrix, law = ih.sweep_matrix(model, 0.5), ih.boltzmann(model, 0.5)
+    matrix, law = ih.sweep_matrix(model, T=0.5), ih.boltzmann(model, T=0.5)
     found = []
     for replicas in (10, 10**4, 10**8):
         excess = [replicas * np.sum((np.full(4, 0.25) @ np.linalg.matrix_power(matrix, t) - law) ** 2 / law)

@@ -206,7 +206,7 @@ def _weights(model: IsingModel, numerators: np.ndarray, T: float) -> tuple[np.nd
     return unnormalised / total, -e_min / T + np.log(total)
 
 
-def log_partition_function(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> float:
+def log_partition_function(model: IsingModel, *, T: float, chunk_size: int = DEFAULT_CHUNK) -> float:
     """``ln Z = ln Σ_s exp(−H(s)/T)`` for T > 0 (computed without overflow).
 
     Returns
@@ -220,7 +220,7 @@ def log_partition_function(model: IsingModel, T: float, *, chunk_size: int = DEF
     return _weights(model, _numerators(model, chunk_size), T)[1]
 
 
-def free_energy(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> float:
+def free_energy(model: IsingModel, *, T: float, chunk_size: int = DEFAULT_CHUNK) -> float:
     """Free energy ``F = −T ln Z`` (not per spin); at T = 0 the ground-state energy.
 
     Returns
@@ -235,7 +235,7 @@ def free_energy(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK)
     return float(-T * _weights(model, numerators, T)[1])
 
 
-def boltzmann(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
+def boltzmann(model: IsingModel, *, T: float, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
     """Boltzmann probabilities ``exp(−H/T)/Z`` of all 2^N states, in index order.
 
     At T = 0, equal weight on every ground state (as :func:`ground_states`).
@@ -285,7 +285,7 @@ def _overlap_from_probabilities(probabilities: np.ndarray, n_sites: int) -> tupl
     return q_values[::-1].copy(), np.clip(by_distance[::-1], 0.0, None)
 
 
-def overlap_distribution(model: IsingModel, T: float, *, chunk_size: int = DEFAULT_CHUNK) -> tuple[np.ndarray, np.ndarray]:
+def overlap_distribution(model: IsingModel, *, T: float, chunk_size: int = DEFAULT_CHUNK) -> tuple[np.ndarray, np.ndarray]:
     """Exact P(q) of the overlap ``q_ab = (1/N) Σ_i s_i^a s_i^b`` of two independent replicas.
 
     Returns
@@ -296,7 +296,7 @@ def overlap_distribution(model: IsingModel, T: float, *, chunk_size: int = DEFAU
         P(q) for each value (sums to 1).
     """
     n = _check_model(model)
-    return _overlap_from_probabilities(boltzmann(model, T, chunk_size=chunk_size), n)
+    return _overlap_from_probabilities(boltzmann(model, T=T, chunk_size=chunk_size), n)
 
 
 @dataclass(frozen=True, eq=False)
@@ -344,7 +344,7 @@ class ExactAverages:
     q_distribution: np.ndarray
 
 
-def thermal_averages(model: IsingModel, T: float, *, patterns=None, chunk_size: int = DEFAULT_CHUNK) -> ExactAverages:
+def thermal_averages(model: IsingModel, *, T: float, patterns=None, chunk_size: int = DEFAULT_CHUNK) -> ExactAverages:
     """Exact thermal averages of energy, magnetisation, overlaps and q at temperature T.
 
     Parameters
@@ -648,7 +648,7 @@ def equilibration_sweeps(matrix, stationary, replicas: int, *, bias: float = 0.0
 
     >>> import isinghop as ih
     >>> model = ih.dense_model([[0.0]], h=[1.0])
-    >>> ih.exact.equilibration_sweeps(ih.sweep_matrix(model, 1.0, rule="glauber"), ih.boltzmann(model, 1.0), 10**6)
+    >>> ih.exact.equilibration_sweeps(ih.sweep_matrix(model, T=1.0, rule="glauber"), ih.boltzmann(model, T=1.0), 10**6)
     1
     """
     matrix = np.asarray(matrix, dtype=np.float64)
@@ -695,7 +695,7 @@ def sweep_matrix_bytes(n_sites: int, schedule: str = "permutation") -> int:
     return matrix + 8 * _permutation_rows(n) * (_subset_level_floats(n) + 4 * size) + per_state
 
 
-def sweep_matrix(model: IsingModel, T: float, *, rule: str = "metropolis", schedule: str = "permutation",
+def sweep_matrix(model: IsingModel, *, T: float, rule: str = "metropolis", schedule: str = "permutation",
                  order=None, tol: float | None = None, tie: str | None = None) -> np.ndarray:
     """Exact transition matrix of one Monte Carlo sweep, ``P[a, b] = Prob(a → b)``.
 

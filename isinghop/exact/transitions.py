@@ -358,7 +358,7 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     if schedule == "permutation":
         from isinghop.exact.enumeration import sweep_matrix
 
-        matrix = scipy.sparse.csr_array(sweep_matrix(model, 0.0, schedule="permutation", tie=tie, tol=tol))
+        matrix = scipy.sparse.csr_array(sweep_matrix(model, T=0.0, schedule="permutation", tie=tie, tol=tol))
     else:
         matrix = transition_matrix(model, schedule=schedule, tie=tie, order=order, tol=tol)
     size = matrix.shape[0]
