@@ -20,6 +20,8 @@ Rules, with N sites and P patterns (all return a model with h = 0):
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from isinghop._validate import choice, number, positive_int
@@ -63,6 +65,17 @@ def _dense_hebbian(site: np.ndarray, self_coupling: bool) -> DenseCouplings:
     return _unchecked(DenseCouplings, matrix=K, scale=float(n_sites), symmetric=True)
 
 
+def _patterns(patterns):
+    """Site-major ±1 patterns of a learning rule; more patterns than sites warns (a transposed array, often)."""
+    site = site_major_patterns(patterns)
+    n_sites, n_patterns = site.shape
+    if n_patterns > n_sites:
+        warnings.warn(f"patterns: {n_patterns} patterns on {n_sites} sites (load α = P/N = {n_patterns / n_sites:.3g} "
+                      "> 1); patterns are (pattern, site): pass patterns.T if the array holds one pattern per column",
+                      UserWarning, stacklevel=3)
+    return site
+
+
 def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns",
             max_sites: int = MAX_DENSE_SITES) -> IsingModel:
     """Hebbian couplings ``J = (1/N) Σ_μ ξ^μ ξ^μᵀ`` (h = 0).
@@ -101,7 +114,7 @@ def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns",
     storage = choice(storage, "storage", STORAGES)
     self_coupling = _flag(self_coupling, "self_coupling")
     max_sites = positive_int(max_sites, "max_sites")
-    site = site_major_patterns(patterns)
+    site = _patterns(patterns)
     if storage == "patterns":
         return IsingModel(_unchecked(PatternCouplings, site_patterns=_read_only(site), matrix=None,
                                      self_coupling=self_coupling), None)
@@ -139,7 +152,7 @@ def covariance_rule(patterns, activity=None, *, self_coupling: bool = False) -> 
         ``(ξ¹, …, ξᴾ, 1)`` (so a run's default overlaps end with the
         magnetisation) and whose matrix is A.
     """
-    site = site_major_patterns(patterns)
+    site = _patterns(patterns)
     n_sites, n_patterns = site.shape
     if activity is None:
         a = site.sum(axis=0, dtype=np.int64) / n_sites
@@ -189,7 +202,7 @@ def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "pat
     storage = choice(storage, "storage", STORAGES)
     self_coupling = _flag(self_coupling, "self_coupling")
     max_sites = positive_int(max_sites, "max_sites")
-    site = _read_only(site_major_patterns(patterns))
+    site = _read_only(_patterns(patterns))
     n_sites, n_patterns = site.shape
     if storage == "dense":
         dense_guard(n_sites, 8, max_sites, "pseudo_inverse(storage='dense')")
@@ -238,7 +251,7 @@ def storkey(patterns, *, max_sites: int = MAX_DENSE_SITES) -> IsingModel:
     IsingModel
         h = 0; float64 :class:`~isinghop.model.DenseCouplings`, zero diagonal.
     """
-    site = site_major_patterns(patterns)
+    site = _patterns(patterns)
     n_sites = site.shape[0]
     dense_guard(n_sites, 8, max_sites, "storkey")
     weights = np.zeros((n_sites, n_sites))

@@ -45,7 +45,6 @@ exact integer over ``scale`` and a zero field (a tie) is exactly zero.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -464,10 +463,6 @@ def site_major_patterns(patterns, name: str = "patterns") -> np.ndarray:
     array = numeric_array(patterns, name)
     if array.ndim != 2 or 0 in array.shape:
         raise ValueError(f"{name}: expected a non-empty array of shape (pattern, site), got {array.shape}")
-    if array.shape[0] > array.shape[1]:
-        warnings.warn(f"{name}: {array.shape[0]} patterns on {array.shape[1]} sites (load α = P/N = "
-                      f"{array.shape[0] / array.shape[1]:.3g} > 1); patterns are (pattern, site): pass {name}.T if "
-                      "the array holds one pattern per column", UserWarning, stacklevel=3)
     values = array.T  # (site, pattern)
     out = np.empty(values.shape, dtype=np.int8)
     block = max(_CHUNK_BYTES // (8 * values.shape[1]), 1)

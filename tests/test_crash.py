@@ -85,6 +85,7 @@ def test_sparse_models_from_arbitrary_structure(n, data):
     _build_or_refuse(lambda: ih.IsingModel(ih.SparseCouplings(matrix, symmetric=symmetric), None))
 
 
+@pytest.mark.filterwarnings("ignore:patterns. .* patterns on .* sites:UserWarning")  # P > N is drawn on purpose
 @SETTINGS
 @given(st.integers(1, 8), st.integers(1, 4), st.data())
 def test_pattern_models_from_arbitrary_arrays(n, p, data):
