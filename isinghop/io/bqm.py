@@ -97,10 +97,11 @@ def _spin_vectors(bqm, dimod, labels: tuple) -> _Vectors:
     _require_finite(vectors, labels)
     if bqm.vartype is dimod.BINARY:
         vectors = _float_vectors(bqm.spin, labels)
-        if not (np.all(np.isfinite(vectors.linear)) and np.all(np.isfinite(vectors.values))
-                and np.isfinite(vectors.offset)):
+        try:
+            _require_finite(vectors, labels)
+        except ValueError:
             raise ValueError("bqm: the SPIN form (s = 2x − 1) of this BINARY model overflows float64; "
-                             "divide its biases by a common factor")
+                             "divide its biases by a common factor") from None
     return vectors
 
 

@@ -21,6 +21,7 @@ import warnings
 
 import numpy as np
 
+from isinghop._validate import number
 from isinghop.stats.errors import jackknife
 
 __all__ = ["disorder_average", "disorder_jackknife", "level_crossing", "extrapolate_in_size", "sample_mean_error"]
@@ -220,10 +221,7 @@ def extrapolate_in_size(sizes, values, errors, *, exponent: float = 0.5) -> tupl
     if not (n.ndim == y.ndim == sigma.ndim == 1 and n.shape == y.shape == sigma.shape):
         raise ValueError(f"sizes, values, errors: expected three 1-D arrays of one length, got shapes "
                          f"{n.shape}, {y.shape}, {sigma.shape}")
-    if isinstance(exponent, (bool, np.bool_)) or not isinstance(exponent, (int, float, np.integer, np.floating)):
-        raise TypeError(f"exponent: expected a finite number > 0, got {exponent!r}")
-    if not (np.isfinite(exponent) and exponent > 0):
-        raise ValueError(f"exponent: expected a finite number > 0, got {exponent}")
+    exponent = number(exponent, "exponent", low=0.0, low_open=True)
     bad = ~(np.isfinite(n) & (n > 0))
     if bad.any():
         raise ValueError(f"sizes: expected finite sizes N > 0, got {n[bad].tolist()}")
@@ -243,7 +241,7 @@ def extrapolate_in_size(sizes, values, errors, *, exponent: float = 0.5) -> tupl
     n, y, sigma = n[present], y[present], sigma[present]
     if len(n) < 3:
         raise ValueError(f"values: need at least 3 sizes with finite values and errors, got {len(n)}")
-    x = n ** -float(exponent)
+    x = n ** -exponent
     scale = x.max()  # fitted in x / max(x), so that a large exponent does not leave x near the underflow
     if not scale > 0 or np.ptp(x) <= SEPARABLE * scale:
         raise ValueError(f"exponent: N^(-{exponent:g}) varies by {np.ptp(x) / scale if scale > 0 else 0:.3g} "

@@ -16,10 +16,6 @@ from isinghop._validate import number, positive_int
 __all__ = ["ising_torus_log_partition", "ising_torus_thermodynamics"]
 
 
-def _temperature(T) -> float:
-    return number(T, "T", low=0.0)
-
-
 #: Critical coupling K_c = J/T_c = ½ ln(1 + √2) of the square lattice.
 _KAUFMAN_K_C = 0.5 * np.log1p(np.sqrt(2.0))
 
@@ -101,7 +97,7 @@ def ising_torus_log_partition(L: int, T: float, *, coupling: float = 1.0) -> flo
         ln Z (dimensionless, not per spin).
     """
     L = positive_int(L, "L")
-    T = _temperature(T)
+    T = number(T, "T", low=0.0)
     coupling = _torus_coupling(coupling)
     if T == 0:
         raise ValueError("T: ln Z diverges at T = 0 (ln Z -> 2 L^2 J/T + ln 2); the closed form needs T > 0")
@@ -147,7 +143,7 @@ def ising_torus_thermodynamics(L: int, T: float, *, coupling: float = 1.0) -> tu
     0.8125152 0.8125152
     """
     L = positive_int(L, "L")
-    T = _temperature(T)
+    T = number(T, "T", low=0.0)
     coupling = _torus_coupling(coupling)
     K = coupling / T if T > 0 else np.inf
     if K > _TORUS_LOW_T_K:  # e^{−4K} underflows: the ground-state limit is exact in float64
