@@ -125,9 +125,9 @@ def main():
     parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "bench_montecarlo.json")
     args = parser.parse_args()
     results = {"problem": {"n_sites": N_SITES, "n_patterns": N_PATTERNS, "start": "pattern 1"},
-               "machine": {"platform": platform.platform(), "processor": ih.provenance.cpu_model(), "cpu_count": os.cpu_count()},
+               "machine": {"platform": platform.platform(), "processor": ih.runtime.cpu_model(), "cpu_count": os.cpu_count()},
                "versions": {"isinghop": ih.__version__, "numba": numba.__version__, "numpy": np.__version__,
-                            "git": ih.provenance.collect(seed_entropy=0, parameters={})["git_describe"]},
+                            "git": ih.runtime.collect(seed_entropy=0, parameters={})["git_describe"]},
                "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "rows": [], "thread_scaling": [], "gpu": []}
     # the peers spend about a second per call converting the model: long runs keep that out of the slope

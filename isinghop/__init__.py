@@ -23,7 +23,7 @@ from isinghop.exact import (
     thermal_averages,
 )
 from isinghop.learning import balanced_patterns, correlated_patterns, covariance_rule, hebbian, pseudo_inverse, random_patterns, storkey
-from isinghop import exact, io, observables, paper, stats, theory, vocabulary, viz
+from isinghop import exact, io, observables, paper, runtime, stats, theory, vocabulary, viz
 from isinghop.theory.torus import ising_torus_log_partition, ising_torus_thermodynamics
 from isinghop.viz.playground import playground
 from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
@@ -44,7 +44,7 @@ from isinghop.model import (
 )
 from isinghop.rng import as_generator, replica_states
 from isinghop.io.models import load_model, save_model
-from isinghop.study import Checkpoint, Config, Study, load_store, load_study, run, store_status
+from isinghop.runtime import Checkpoint, Config, Study, load_store, load_study, run_study, store_status
 from isinghop.exact.transitions import Absorption, absorption, transition_graph, transition_matrix
 from isinghop.viz.diagrams import draw_transition_graph
 from isinghop.spins import (
@@ -99,6 +99,7 @@ __all__ = [
     "exact",
     "theory",
     "stats",
+    "runtime",
     "paper",
     "playground",
     "vocabulary",
@@ -141,7 +142,7 @@ __all__ = [
     "Study",
     "Config",
     "Checkpoint",
-    "run",
+    "run_study",
     "load_study",
     "load_store",
     "store_status",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from isinghop.viz.demo import plot_demo, recall_demo
 from isinghop.paper import PaperError
-from isinghop.study import StoreFullError, study_names
+from isinghop.runtime import StoreFullError, study_names
 
 #: The subcommands, for a suggestion when one is mistyped.
 COMMANDS = ("list", "run", "plot", "info", "paper", "demo")
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _list() -> None:
-    from isinghop.study import load_study
+    from isinghop.runtime import load_study
 
     for name in study_names():
         study = load_study(name)
@@ -63,7 +63,7 @@ def _list() -> None:
 
 
 def _save_figure(store: Path, out) -> Path:
-    from isinghop.study import load_store, load_study, store_status
+    from isinghop.runtime import load_store, load_study, store_status
 
     study = load_study(store_status(store)["record"]["study"])
     dataset = load_store(store)
@@ -81,14 +81,15 @@ def _save_figure(store: Path, out) -> Path:
 
 
 def _run(args) -> None:
-    from isinghop.study import load_study, run
+    from isinghop.runtime import load_study, run_study
 
     study = load_study(args.study)
     if args.config not in study.configs:
         raise ValueError(f"--config: unknown configuration {args.config!r}; choose from {', '.join(study.configs)}")
     store = Path(args.store or f"runs/{args.study}-{args.config}")
     try:
-        dataset = run(study, args.config, store, scheduler=args.scheduler, workers=args.workers, rng=args.seed)
+        dataset = run_study(study, args.config, store, scheduler=args.scheduler, workers=args.workers,
+                            rng=args.seed)
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished points are kept in {store}; run again to resume", file=sys.stderr)
         raise SystemExit(130) from None
@@ -113,7 +114,7 @@ def _paper(args) -> None:
 
 
 def _info(store: Path) -> None:
-    from isinghop.study import store_status
+    from isinghop.runtime import store_status
 
     status = store_status(store)
     record = status["record"]

@@ -30,6 +30,7 @@ import numpy as np
 from isinghop._validate import choice, finite_array, number, positive_int
 from isinghop.model import IsingModel, check_model
 from isinghop.rng import RngLike
+from isinghop._kernels.arguments import prepare, record_names
 from isinghop.vocabulary import (
     RECORDABLE,
     Backend,
@@ -38,8 +39,6 @@ from isinghop.vocabulary import (
     TIE_RULES,
     Schedule,
     TieRule,
-    prepare,
-    record_names,
 )
 
 __all__ = ["Relaxation", "relax", "RecallCurve", "recall_curve"]
@@ -93,6 +92,12 @@ class Relaxation:
         are 0 (no spin).
     snapshot_every : int
         Update attempts between snapshots within a sweep (N: one per sweep).
+    recorded_sweeps : numpy.ndarray
+        Sweep number of each per-sweep record (``energy_per_spin``,
+        ``magnetisation``, ``overlaps``): 0 for the start (the cue), then
+        every sweep. The records of :func:`isinghop.montecarlo.sample` are
+        labelled the same way; a chain's start is not a sample, so its first
+        record is a sweep ≥ 1.
     rng_state : numpy.ndarray
         Generator state per replica ``(replica, 4)`` uint64 (never dropped);
         pass it as ``rng`` to continue with the same random streams.
@@ -114,6 +119,7 @@ class Relaxation:
     overlaps: np.ndarray | None
     snapshots: np.ndarray | None
     snapshot_every: int
+    recorded_sweeps: np.ndarray
     rng_state: np.ndarray
     schedule: str
     tie: str
@@ -175,8 +181,10 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     model : IsingModel
         Couplings J and field h (threshold θ = −h); asymmetric J is allowed
         (energy recording is not).
-    spins : array_like
-        Start, ±1, ``(site,)`` or ``(replica, site)``; never modified.
+    spins : array_like or Relaxation
+        Start, ±1, ``(site,)`` or ``(replica, site)``; never modified. Or a
+        :class:`Relaxation` to continue from its spins and random streams
+        (then ``rng=None``), as :func:`~isinghop.montecarlo.sample` continues a chain.
     schedule : {"permutation", "sequential", "random", "synchronous"}
         Order of updates; see the module docstring.
     tie : {"keep", "up", "down", "flip", "random"}
@@ -226,9 +234,12 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     """
     from isinghop._kernels import relax as kernel
     from isinghop._kernels.specs import kernel_spec
-    from isinghop._kernels.storage import runner
 
     check_model(model)
+    if isinstance(spins, Relaxation):
+        if rng is not None:
+            raise ValueError("rng: a Relaxation continues its own random streams; pass rng=None")
+        spins, rng = spins.spins, spins.rng_state
     tie = choice(tie, "tie", TIE_RULES)
     max_sweeps = positive_int(max_sweeps, "max_sweeps")
     names = record_names(record, RECORDABLE)
@@ -277,7 +288,7 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
     magnetisations = np.full((n_replica, columns("magnetisation")), np.nan)
     overlaps = np.full((n_replica, columns("overlaps"), args.recorded.shape[1]), np.nan)
     snapshots = np.zeros((n_replica, limit * frames + 1 if "snapshots" in names else 0, n_sites), dtype=np.int8)
-    run = runner("relax", args.backend, spec.init, spec.field, spec.flip)
+    run = args.backend.relax_runner(spec.init, spec.field, spec.flip)
     shared = (spec.data, model.scaled_h, couplings.raw_diagonal().astype(np.float64),
               float(couplings.scale), args.tol_scaled, args.schedule, TIE_CODES[tie], args.order)
     while True:
@@ -315,6 +326,7 @@ def relax(model: IsingModel, spins, *, schedule: Schedule = "permutation", tie: 
         overlaps=recorded("overlaps", overlaps),
         snapshots=shaped(snapshots[:, : (used - 1) * frames + 1].copy()) if "snapshots" in names else None,
         snapshot_every=snapshot_every,
+        recorded_sweeps=np.arange(used),
         rng_state=args.states,
         schedule=schedule,
         tie=tie,

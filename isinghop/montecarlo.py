@@ -30,6 +30,7 @@ from isinghop._validate import choice, finite_array, number, positive_int
 from isinghop.model import IsingModel, check_model
 from isinghop.rng import RngLike, replica_states
 from isinghop.spins import spin_batch
+from isinghop._kernels.arguments import prepare, record_names
 from isinghop.vocabulary import (
     RECORDABLE,
     Backend,
@@ -40,8 +41,6 @@ from isinghop.vocabulary import (
     Recordable,
     Rule,
     Schedule,
-    prepare,
-    record_names,
 )
 
 __all__ = ["Chain", "Tempering", "FieldSweep", "sample", "tempering", "sweep_field", "linear_anneal", "geometric_anneal"]
@@ -208,7 +207,7 @@ def _tables(model: IsingModel, rule: str, temperatures: np.ndarray) -> tuple[np.
 
 
 def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled: float, burn_in: int,
-            record_every: int, recorded, anneal, T_values, backend: str):
+            record_every: int, recorded, anneal, T_values, backend):
     """The kernel call of one validated chain set-up, shared by :func:`sample` and :func:`tempering`.
 
     Returns ``(run, rows)``: ``run(first_sweep, n_sweeps, first_record,
@@ -217,7 +216,6 @@ def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled:
     row of each temperature of ``T_values``.
     """
     from isinghop._kernels.specs import kernel_spec
-    from isinghop._kernels.storage import runner
 
     couplings = model.couplings
     spec = kernel_spec(couplings)
@@ -226,7 +224,7 @@ def _runner(model: IsingModel, rule: str, schedule_code: int, order, tol_scaled:
     shared = (spec.data, hs, raw_diagonal, float(couplings.scale), tol_scaled, RULE_CODES[rule], schedule_code, order,
               burn_in, record_every, recorded, tables, size, anneal)
     plain = not (np.any(hs) or np.any(raw_diagonal))
-    execute = runner("sample", backend, spec.init, spec.field, spec.flip, plain)
+    execute = backend.sample_runner(spec.init, spec.field, spec.flip, plain)
 
     def run(first_sweep, n_sweeps, first_record, fresh, running, states, T_replica, table_row, records, accepted):
         execute((*shared, first_sweep, n_sweeps, first_record, fresh),
@@ -354,10 +352,8 @@ def sample(model: IsingModel, spins, *, T=None, rule: Rule = "metropolis", sched
     bar = tqdm(total=total, desc="sweeps", unit="sweep", disable=(not progress) if progress is not None else None,
                leave=False)
     segment = total if bar.disable else max(1, total // 100)  # a visible bar advances in segments; same numbers
-    if args.backend == "cuda":
-        from isinghop._kernels.cuda import SWEEPS_PER_LAUNCH
-
-        segment = min(segment, SWEEPS_PER_LAUNCH)
+    if args.backend.sweeps_per_launch is not None:
+        segment = min(segment, args.backend.sweeps_per_launch)
     with bar:
         for first in range(0, total, segment):
             last = min(first + segment, total)
@@ -399,10 +395,16 @@ class Tempering:
         The ladder, ascending.
     spins : numpy.ndarray
         Final configuration at each temperature ``(temperature, site)``.
-    energy_per_spin, magnetisation : numpy.ndarray
+    energy_per_spin, magnetisation : numpy.ndarray or None
         ``(temperature, record)`` energy per spin H/N and magnetisation of the
         configuration at that temperature, recorded after every exchange
-        round past the burn-in.
+        round past the burn-in; when recorded.
+    overlaps : numpy.ndarray or None
+        ``(temperature, record, pattern)`` overlaps ``m_μ = (1/N) Σ_i ξ_i^μ s_i``; when recorded.
+    snapshots : numpy.ndarray or None
+        ``(temperature, record, site)`` spins; when recorded.
+    recorded_sweeps : numpy.ndarray
+        Sweep number (1-based, burn-in included) of each record: the ends of the exchange rounds.
     exchange_acceptance : numpy.ndarray
         Accepted fraction of the exchanges tried between temperatures k and k+1.
     round_trips : numpy.ndarray
@@ -425,8 +427,11 @@ class Tempering:
 
     T: np.ndarray
     spins: np.ndarray
-    energy_per_spin: np.ndarray
-    magnetisation: np.ndarray
+    energy_per_spin: np.ndarray | None
+    magnetisation: np.ndarray | None
+    overlaps: np.ndarray | None
+    snapshots: np.ndarray | None
+    recorded_sweeps: np.ndarray
     exchange_acceptance: np.ndarray
     round_trips: np.ndarray
     temperature_index: np.ndarray
@@ -442,8 +447,9 @@ def _ladder(T) -> np.ndarray:
 
 
 def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedule: Schedule = "permutation",
-              sweeps: int, exchange_every: int = 10, burn_in: int = 0, backend: Backend = "cpu",
-              rng: RngLike = None) -> Tempering:
+              sweeps: int, exchange_every: int = 10, burn_in: int = 0, order=None, tol: float | None = None,
+              patterns=None, record: Recordable | tuple = DEFAULT_RECORD, progress: bool | None = None,
+              backend: Backend = "cpu", rng: RngLike = None) -> Tempering:
     """Parallel tempering (replica exchange) over a temperature ladder.
 
     One configuration per temperature runs ``exchange_every`` sweeps of the
@@ -471,6 +477,12 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
         Sweeps between exchange rounds.
     burn_in : int
         Sweeps (with exchanges) before recording, ≥ 0; a multiple of ``exchange_every``.
+    order, tol, patterns :
+        As in :func:`sample`.
+    record : str or tuple of str
+        What to record after every exchange round past the burn-in, as in :func:`sample`.
+    progress : bool, optional
+        Progress bar over sweeps (default: only on a terminal).
     backend : {"cpu", "cuda"}
         Where the sweeps between exchanges run, as in :func:`sample`.
     rng : int, SeedSequence, Generator, ndarray or None
@@ -492,6 +504,7 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
         continued = _continued(spins, model, rng, "Tempering")
         spins, rng = continued.spins, spins.rng_state
     rule = choice(rule, "rule", RULES)
+    names = record_names(record, RECORDABLE)
     exchange_every = positive_int(exchange_every, "exchange_every")
     sweeps = positive_int(sweeps, "sweeps")
     burn_in = positive_int(burn_in, "burn_in", minimum=0)
@@ -505,7 +518,7 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
     if batch.ndim == 2 and len(batch) != n_temps:
         raise ValueError(f"spins: expected one configuration per temperature ({n_temps}), got {len(batch)}")
     states = replica_states(rng, n_temps + 1)
-    args = prepare(model, batch, schedule=schedule, order=None, tol=None, patterns=None, record=frozenset(),
+    args = prepare(model, batch, schedule=schedule, order=order, tol=tol, patterns=patterns, record=names,
                    rng=states[:-1], allowed_schedules=SINGLE_SITE_SCHEDULES, backend=backend)
     exchange_state = states[-1]
     running = _fresh_state(model, args.batch) if continued is None else _RunningState(
@@ -521,8 +534,10 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
     accepted = np.zeros(n_temps - 1)
     last_end = np.full(n_temps, -1)  # 0: last extreme visited was the lowest T, 1: the highest
     trips = np.zeros(n_temps, dtype=np.int64)
-    energies, magnetisations = [], []
+    records = {name: [] for name in names}
     n_rounds = (burn_in + sweeps) // exchange_every
+    bar = tqdm(total=burn_in + sweeps, desc="sweeps", unit="sweep", leave=False,
+               disable=(not progress) if progress is not None else None)
     for round_number in range(n_rounds):
         run(round_number * exchange_every, exchange_every, 0, continued is None and round_number == 0, running,
             args.states, ladder[position], rung_rows[position], no_records, moves)
@@ -542,20 +557,35 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
                 last_end[configuration] = 0
             elif position[configuration] == n_temps - 1 and last_end[configuration] == 0:
                 last_end[configuration] = 1
+        bar.update(exchange_every)
         if (round_number + 1) * exchange_every > burn_in:
-            energies.append(energy_now[at] / n_sites)
-            magnetisations.append(running.spins[at].sum(axis=1) / n_sites)
-    order = np.argsort(position)
-    by_rung = _RunningState(model, running.spins[order], running.aux[order], running.energy_numerators[order])
+            configurations = running.spins[at]
+            for name, value in (("energy_per_spin", lambda: energy_now[at] / n_sites),
+                                ("magnetisation", lambda: configurations.sum(axis=1) / n_sites),
+                                ("overlaps", lambda: configurations.astype(np.int64) @ args.recorded / n_sites),
+                                ("snapshots", configurations.copy)):
+                if name in names:
+                    records[name].append(value())
+    bar.close()
+    by_temperature = np.argsort(position)
+    by_rung = _RunningState(model, running.spins[by_temperature], running.aux[by_temperature],
+                            running.energy_numerators[by_temperature])
+
+    def recorded(name):
+        return np.stack(records[name], axis=1) if name in names else None
+
     return Tempering(
         T=ladder,
         spins=by_rung.spins.copy(),
-        energy_per_spin=np.array(energies).T,
-        magnetisation=np.array(magnetisations).T,
+        energy_per_spin=recorded("energy_per_spin"),
+        magnetisation=recorded("magnetisation"),
+        overlaps=recorded("overlaps"),
+        snapshots=recorded("snapshots"),
+        recorded_sweeps=np.arange(burn_in + exchange_every, burn_in + sweeps + 1, exchange_every),
         exchange_acceptance=accepted / np.maximum(tried, 1),
         round_trips=trips,
         temperature_index=position,
-        rng_state=np.vstack([args.states[order], exchange_state[None]]),
+        rng_state=np.vstack([args.states[by_temperature], exchange_state[None]]),
         _running=by_rung,
     )
 
@@ -567,20 +597,20 @@ class FieldSweep:
     Attributes
     ----------
     fields : numpy.ndarray
-        The field amplitude h of each step ``(step,)`` (energy units).
-    order : numpy.ndarray
-        ``(replica, step)``: the order parameter conjugate to h (magnetisation,
-        or the overlap with ``along``) averaged over the step's sweeps.
+        The field amplitude of each step ``(step,)`` (energy units).
+    order_parameter : numpy.ndarray
+        ``(replica, step)``: the order parameter conjugate to the field (magnetisation,
+        or the overlap with ``along``) averaged over the step's recorded sweeps.
     spins : numpy.ndarray
         Final spins ``(replica, site)``.
     rng_state : numpy.ndarray
         ``(replica, 4)``: continue with ``rng=rng_state`` (e.g. the way back).
     rate : float
-        Field change per sweep, ``|Δh| / sweeps_per_field``.
+        Field change per sweep, ``|Δfield| / (burn_in + sweeps_per_field)``.
     """
 
     fields: np.ndarray
-    order: np.ndarray
+    order_parameter: np.ndarray
     spins: np.ndarray
     rng_state: np.ndarray
     rate: float
@@ -596,9 +626,9 @@ class FieldSweep:
         numpy.ndarray or float
             ``(replica,)`` (a float for a 1-D start); NaN where the sign never changes.
         """
-        order = np.atleast_2d(self.order)
-        result = np.full(len(order), np.nan)
-        for r, series in enumerate(order):
+        series_by_replica = np.atleast_2d(self.order_parameter)
+        result = np.full(len(series_by_replica), np.nan)
+        for r, series in enumerate(series_by_replica):
             nonzero = np.flatnonzero(series)
             if len(nonzero) == 0:
                 continue
@@ -609,36 +639,42 @@ class FieldSweep:
             m0, m1 = series[k - 1], series[k]
             h0, h1 = self.fields[k - 1], self.fields[k]
             result[r] = h0 + (h1 - h0) * m0 / (m0 - m1)
-        return result[0] if np.ndim(self.order) == 1 else result
+        return result[0] if np.ndim(self.order_parameter) == 1 else result
 
 
-def sweep_field(model: IsingModel, spins, *, T: float, fields, sweeps_per_field: int = 1, along=None,
-                rule: Rule = "metropolis", schedule: Schedule = "permutation", progress: bool | None = None,
+def sweep_field(model: IsingModel, spins, *, T: float, fields, sweeps_per_field: int = 1, burn_in: int = 0,
+                along=None, rule: Rule = "metropolis", schedule: Schedule = "permutation", order=None,
+                tol: float | None = None, backend: Backend = "cpu", progress: bool | None = None,
                 rng: RngLike = None) -> FieldSweep:
     """Monte Carlo at temperature T while the field steps through ``fields`` (a hysteresis branch).
 
-    At step k the field is ``h_k · along`` added to the model's own field,
-    held for ``sweeps_per_field`` sweeps; the chain carries its spins and
-    random streams from step to step. The sweep rate ``|Δh| / sweeps_per_field``
-    sets how far the system lags behind equilibrium: a fast sweep holds a
-    metastable branch out to the spinodal, a slow one lets it nucleate the
-    stable branch earlier.
+    At step k the field ``fields[k] · along`` is added to the model's own
+    field h and held for ``burn_in + sweeps_per_field`` sweeps, of which the
+    last ``sweeps_per_field`` are averaged; the chain carries its spins and
+    random streams from step to step. The sweep rate
+    ``|Δfield| / (burn_in + sweeps_per_field)`` sets how far the system lags
+    behind equilibrium: a fast sweep holds a metastable branch out to the
+    spinodal, a slow one lets it nucleate the stable branch earlier.
 
     Parameters
     ----------
     model : IsingModel
-    spins : array_like
-        Start ``(replica, site)`` or ``(site,)``.
+    spins : array_like or FieldSweep
+        Start ``(replica, site)`` or ``(site,)``; or a :class:`FieldSweep` to
+        continue from its spins and random streams (then ``rng=None``), e.g.
+        the way back.
     T : float
-        Temperature > 0 (k_B = 1).
+        Temperature ≥ 0 (k_B = 1; T = 0 is the explicit limit, as in :func:`sample`).
     fields : array_like
-        Field amplitudes h, one per step, evenly spaced.
+        Field amplitudes (energy units), one per step, evenly spaced.
     sweeps_per_field : int
-        Sweeps at each field.
+        Sweeps averaged at each field.
+    burn_in : int
+        Sweeps at each field before those averaged, ≥ 0.
     along : array_like, optional
-        A ±1 pattern ξ: the field is h ξ and the order parameter the overlap
-        with ξ; default uniform (the magnetisation).
-    rule, schedule : str
+        A ±1 pattern ξ: the added field is ``fields[k] · ξ`` and the order
+        parameter the overlap with ξ; default uniform (the magnetisation).
+    rule, schedule, order, tol, backend :
         As in :func:`sample`.
     progress : bool, optional
         Progress bar over steps (default: only on a terminal).
@@ -649,7 +685,12 @@ def sweep_field(model: IsingModel, spins, *, T: float, fields, sweeps_per_field:
     FieldSweep
     """
     check_model(model)
-    T = number(T, "T", low=0.0, low_open=True)
+    if isinstance(spins, FieldSweep):
+        if rng is not None:
+            raise ValueError("rng: a FieldSweep continues its own random streams; pass rng=None")
+        spins, rng = spins.spins, spins.rng_state
+    T = number(T, "T", low=0.0)
+    burn_in = positive_int(burn_in, "burn_in", minimum=0)
     values = finite_array(fields, "fields").astype(np.float64)
     if values.ndim != 1 or len(values) < 2:
         raise ValueError(f"fields: expected at least two field values in a 1-D array, got shape {values.shape}")
@@ -666,15 +707,18 @@ def sweep_field(model: IsingModel, spins, *, T: float, fields, sweeps_per_field:
             raise ValueError(f"along: expected one ±1 pattern of {n} sites, got {len(rows)} rows")
         direction = rows[0]
     state, single = spin_batch(spins, "spins", n)
-    order = np.empty((len(state), len(values)))
-    for k, h in enumerate(tqdm(values, desc="field sweep", unit="step", leave=False,
-                               disable=(not progress) if progress is not None else None)):
-        chain = sample(model.with_field(h=model.h + h * direction), state, T=T, rule=rule, schedule=schedule,
-                       sweeps=sweeps_per_field, record="overlaps", patterns=direction[None], rng=rng)
-        order[:, k] = chain.overlaps[:, :, 0].mean(axis=1)
+    order_parameter = np.empty((len(state), len(values)))
+    for k, amplitude in enumerate(tqdm(values, desc="field sweep", unit="step", leave=False,
+                                       disable=(not progress) if progress is not None else None)):
+        chain = sample(model.with_field(h=model.h + amplitude * direction), state, T=T, rule=rule,
+                       schedule=schedule, order=order, sweeps=sweeps_per_field, burn_in=burn_in, tol=tol,
+                       record="overlaps",
+                       patterns=direction[None], backend=backend, rng=rng)
+        order_parameter[:, k] = chain.overlaps[:, :, 0].mean(axis=1)
         state, rng = chain.spins, chain.rng_state
-    return FieldSweep(fields=values, order=order[0] if single else order, spins=state[0] if single else state,
-                      rng_state=rng, rate=float(abs(steps[0]) / sweeps_per_field))
+    return FieldSweep(fields=values, order_parameter=order_parameter[0] if single else order_parameter,
+                      spins=state[0] if single else state, rng_state=rng,
+                      rate=float(abs(steps[0]) / (burn_in + sweeps_per_field)))
 
 
 def __dir__():

@@ -61,7 +61,7 @@ def findings(name: str, dataset) -> dict:
         ``{key: {"text": …, "value": …, "error": …}}`` for numbers and
         ``{key: {"text": …, "holds": …}}`` for claims.
     """
-    from isinghop.study import load_study
+    from isinghop.runtime import load_study
 
     study = load_study(name)
     if study.findings is None:
@@ -106,14 +106,14 @@ def _store_name(name: str, config: str, seed: int) -> str:
 
 
 def _run_studies(config, store, seed, scheduler, workers, say) -> dict:
-    from isinghop.study import load_study, run
+    from isinghop.runtime import load_study, run_study
 
     datasets = {}
     for name in PAPER_STUDIES:
         say(f"study {name} ({config})")
         try:
-            dataset = run(load_study(name), config, store / _store_name(name, config, seed), scheduler=scheduler,
-                          workers=workers, rng=seed)
+            dataset = run_study(load_study(name), config, store / _store_name(name, config, seed),
+                                scheduler=scheduler, workers=workers, rng=seed)
         except Exception as error:  # noqa: BLE001 - any failure of a study stops the paper, named
             raise PaperError(f"study {name} ({config}) failed: {_one_line(error)}") from error
         failed = json.loads(dataset.attrs["failed_points"])
@@ -155,7 +155,7 @@ def _benchmark_date(path: Path) -> str:
 
 
 def _provenance(datasets: dict, config: str, seed: int) -> dict:
-    from isinghop.provenance import collect, cpu_model
+    from isinghop.runtime import collect, cpu_model
 
     common = collect(seed_entropy=seed, parameters={})
     studies = []
@@ -222,8 +222,8 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
         ``-seed<k>`` for a seed other than 0) and of
         the benchmark results (``STORE/benchmarks``).
     scheduler, workers
-        As for :func:`isinghop.study.run`: a dask.distributed scheduler address,
-        or the number of local worker processes.
+        As for :func:`isinghop.runtime.runner.run_study`: a dask.distributed
+        scheduler address, or the number of local worker processes.
     seed : int
         Root seed of every study.
     source : path-like, optional
@@ -247,7 +247,7 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
         raise PaperError("the paper is compiled by Typst: python -m pip install 'isinghop[paper]'") from None
     import matplotlib
 
-    from isinghop.study import load_study
+    from isinghop.runtime import load_study
 
     source = Path(source) if source is not None else paper_source()
     store = Path(store)

@@ -1,5 +1,4 @@
-"""The option vocabularies of the dynamics and the Monte Carlo, their kernel codes, and the
-argument preparation every kernel call shares.
+"""The option vocabularies of the dynamics and the Monte Carlo, and their kernel codes.
 
 Each vocabulary is one ``Literal`` type; its names, in order, give the
 integer codes the compiled kernels branch on (``*_CODES``), and the kernels
@@ -30,14 +29,10 @@ reordering one changes no result.
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple, get_args
+from typing import Literal, get_args
 
-import numpy as np
-
-from isinghop._validate import choice, number, site_order
-from isinghop.model import IsingModel, PatternCouplings
-from isinghop.rng import RngLike, replica_states
-from isinghop.spins import spin_batch
+from isinghop._validate import number
+from isinghop.model import IsingModel
 
 __all__ = [
     "Schedule",
@@ -47,7 +42,6 @@ __all__ = [
     "Backend",
     "SCHEDULES",
     "BACKENDS",
-    "check_backend",
     "TIE_RULES",
     "RULES",
     "RECORDABLE",
@@ -118,99 +112,6 @@ def scaled_tolerance(model: IsingModel, tol: float | None) -> float:
         ``scale · tol`` ≥ 0.
     """
     return tie_tolerance(model, tol) * model.couplings.scale
-
-
-def record_names(record, allowed: tuple[str, ...]) -> frozenset[str]:
-    """The observables named by ``record`` (a name or an iterable of names), each one of ``allowed``."""
-    names = (record,) if isinstance(record, str) else tuple(record or ())
-    for name in names:
-        choice(name, "record", allowed)
-    return frozenset(names)
-
-
-def overlap_patterns(model: IsingModel, patterns, wanted: bool) -> np.ndarray:
-    """Site-major patterns ``(site, pattern)`` int8 whose overlaps a run records.
-
-    ``patterns`` (given as ``(pattern, site)``), else the model's own (held,
-    not copied); none (0 columns) if not ``wanted``.
-    """
-    if not wanted:
-        return np.zeros((model.n_sites, 0), dtype=np.int8)
-    if patterns is None:
-        if not isinstance(model.couplings, PatternCouplings):
-            raise ValueError("patterns: recording overlaps needs patterns (the model does not store any)")
-        return model.couplings.site_patterns
-    return np.ascontiguousarray(spin_batch(patterns, "patterns", model.n_sites)[0].T)
-
-
-class KernelArguments(NamedTuple):
-    """What every kernel call needs, validated once: see :func:`prepare`."""
-
-    batch: np.ndarray
-    single: bool
-    schedule: int
-    order: np.ndarray
-    tol_scaled: float
-    tol: float
-    recorded: np.ndarray
-    states: np.ndarray
-    backend: str
-
-
-def check_backend(backend: str, model: IsingModel) -> str:
-    """``backend`` checked against ``model`` and this machine.
-
-    Returns
-    -------
-    str
-        The backend's name, one of :data:`BACKENDS`.
-
-    Raises
-    ------
-    ValueError
-        An unknown backend, or a storage the backend has no kernel for.
-    RuntimeError
-        ``cuda`` on a machine without a usable GPU (and not under numba's
-        simulator, ``NUMBA_ENABLE_CUDASIM=1``).
-    """
-    from isinghop.model import DenseCouplings
-
-    backend = choice(backend, "backend", BACKENDS)
-    if backend == "cuda":
-        couplings = model.couplings
-        if not (isinstance(couplings, DenseCouplings)
-                or (isinstance(couplings, PatternCouplings) and couplings.matrix is None)):
-            kind = "pattern couplings with a pattern matrix A" if isinstance(couplings, PatternCouplings) else \
-                type(couplings).__name__
-            raise ValueError(f"backend: 'cuda' runs dense and Hebbian pattern couplings, not {kind}")
-        from numba import cuda
-
-        if not cuda.is_available():
-            raise RuntimeError("backend: 'cuda' needs an NVIDIA GPU, its driver and numba-cuda "
-                               "(pip install 'isinghop[cuda]'); NUMBA_ENABLE_CUDASIM=1 runs numba's CUDA simulator")
-    return backend
-
-
-def prepare(model: IsingModel, spins, *, schedule: str, order, tol, patterns, record: frozenset[str],
-            rng: RngLike, allowed_schedules: tuple[str, ...] = SCHEDULES, backend: str = "cpu") -> KernelArguments:
-    """Validate the arguments shared by :func:`~isinghop.dynamics.relax` and
-    :func:`~isinghop.montecarlo.sample` and turn them into kernel inputs.
-
-    ``batch`` is a private copy of the start (the kernels update it in place);
-    ``tol_scaled`` is the tie tolerance in the storages' raw units
-    (``scale · tol``); ``states`` the per-replica generator states.
-    """
-    backend = check_backend(backend, model)
-    batch, single = spin_batch(spins, "spins", model.n_sites)
-    schedule = choice(schedule, "schedule", allowed_schedules)
-    if order is not None and schedule != "sequential":
-        raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
-    sweep_order = site_order(order, model.n_sites)
-    tol = tie_tolerance(model, tol)
-    recorded = overlap_patterns(model, patterns, "overlaps" in record)
-    states = replica_states(rng, batch.shape[0])
-    return KernelArguments(batch.copy(), single, SCHEDULE_CODES[schedule], sweep_order, scaled_tolerance(model, tol),
-                           tol, recorded, states, backend)
 
 
 def __dir__():

@@ -24,7 +24,7 @@ import xarray as xr
 
 import isinghop as ih
 from isinghop.stats.finite_size import disorder_jackknife, extrapolate_in_size, level_crossing
-from isinghop.study import labelled
+from isinghop.runtime import labelled
 
 #: A recall counts as successful when the final overlap is at least this.
 SUCCESS = 0.9

@@ -30,7 +30,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
-from isinghop.study import labelled
+from isinghop.runtime import labelled
 from isinghop.exact.landscape import energy_landscape
 from isinghop.observables import classify_states
 from isinghop.stats.errors import binomial_error, distribution_p_value

@@ -36,7 +36,7 @@ import xarray as xr
 import isinghop as ih
 from isinghop.stats.errors import binomial_error
 from isinghop.viz.pictures import picture_pattern
-from isinghop.study import labelled
+from isinghop.runtime import labelled
 
 CORRUPTIONS = ("flip 0.1", "flip 0.2", "flip 0.3", "flip 0.4", "mask -1", "mask +1", "mask noise", "inverted",
                "half inverted")

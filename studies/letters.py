@@ -31,7 +31,7 @@ import isinghop as ih
 from isinghop.dynamics import recall_curve
 from isinghop.stats.errors import binomial_error
 from isinghop.viz.pictures import letter_patterns
-from isinghop.study import labelled
+from isinghop.runtime import labelled
 
 RULES = ih.learning.LEARNING_RULES
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -39,13 +39,13 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 END_STATES = 8
 
 QUICK = ih.Config(
-    grid={"rule": tuple(RULES)},
+    grid={"learning_rule": tuple(RULES)},
     fixed={"side": 12, "noise": [0.1, 0.25], "trials": 20, "basin_flips": list(range(0, 73, 4)),
            "animated_letter": "R", "animation_noise": 0.25, "animation_sweeps": 5},
     description="26 letters at 12 x 12, 3 rules, 20 cues per letter and noise, basins every 4 flips: seconds",
 )
 FULL = ih.Config(
-    grid={"rule": tuple(RULES)},
+    grid={"learning_rule": tuple(RULES)},
     fixed={"side": 12, "noise": [0.1, 0.25], "trials": 400, "basin_flips": list(range(0, 73)),
            "animated_letter": "R", "animation_noise": 0.25, "animation_sweeps": 5},
     description="400 cues per letter and noise, basins at every flip count",
@@ -57,7 +57,7 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
     side, trials = fixed["side"], fixed["trials"]
     xi = letter_patterns(LETTERS, side)
     n_letters, n_sites = xi.shape
-    model = RULES[point["rule"]](xi)
+    model = RULES[point["learning_rule"]](xi)
     xi64 = xi.astype(np.int64)
     fields = ih.local_fields(model, xi)
     against = (xi * fields < 0).sum(axis=1)
@@ -158,8 +158,8 @@ def plot(dataset):
     fig = Figure(figsize=(18, 15), layout="constrained")
     top, middle, bottom = fig.subfigures(3, 1, height_ratios=[1, 1, 1.05])
     side = int(np.sqrt(dataset.sizes["site"]))
-    rules = list(dataset["rule"].values)
-    first = dataset.isel(rule=0)
+    rules = list(dataset["learning_rule"].values)
+    first = dataset.isel(learning_rule=0)
     left, centre, right = top.subplots(1, 3, width_ratios=[1.7, 1, 1])
     left.imshow(_montage(first["patterns"].values, side, 13), cmap="gray_r", vmin=-1, vmax=1)
     left.set_axis_off()
@@ -183,7 +183,7 @@ def plot(dataset):
     width = 0.8 / len(rules)
     names = ["fixed points"] + [f"recalled from {n:.0%}" for n in dataset["noise"].values]
     for r, rule in enumerate(rules):
-        here = dataset.sel(rule=rule)
+        here = dataset.sel(learning_rule=rule)
         values = [int(here["fixed_point"].sum())] + [int((here["recall_probability"].sel(noise=n) >= 0.5).sum())
                                                      for n in dataset["noise"].values]
         bars = counts.bar(np.arange(len(values)) + r * width, values, width, label=rule.replace("_", " "))
@@ -212,14 +212,14 @@ def plot(dataset):
 
     against, ends = bottom.subplots(1, 2, width_ratios=[1, 1.6])
     for r, rule in enumerate(rules):
-        against.bar(np.arange(26) + r * width, dataset["sites_against_field"].sel(rule=rule), width,
+        against.bar(np.arange(26) + r * width, dataset["sites_against_field"].sel(learning_rule=rule), width,
                     label=rule.replace("_", " "))
     against.set_xticks(np.arange(26) + width, list(LETTERS), fontsize=7)
     against.set_ylabel("sites with ξ_i φ_i < 0 at the stored letter")
     against.set_title("why Hebb fails: the crosstalk of correlated letters outweighs the signal", fontsize=10)
     against.legend(fontsize=8)
     if "hebbian" in rules:
-        hebb = dataset.sel(rule="hebbian")
+        hebb = dataset.sel(learning_rule="hebbian")
         used = int((hebb["end_count"] > 0).sum())
         average = np.where(first["patterns"].values.sum(axis=0) > 0, 1, -1)
         tiles = np.concatenate([average[None], hebb["end_state"].values[:used]])
@@ -256,10 +256,10 @@ def animate(dataset, directory):
     """The recall of one noisy letter under each rule, as GIF and HTML."""
     paths = []
     side = int(np.sqrt(dataset.sizes["site"]))
-    patterns = dataset["patterns"].isel(rule=0).values
+    patterns = dataset["patterns"].isel(learning_rule=0).values
     letter = dataset.attrs.get("fixed_animated_letter", "")
-    for rule in dataset["rule"].values:
-        here = dataset.sel(rule=rule)
+    for rule in dataset["learning_rule"].values:
+        here = dataset.sel(learning_rule=rule)
         length = int(here["animation_length"])
         frames = here["animation_frames"].values[:length].astype(np.int8)
         times = here["animation_time"].values[:length]
@@ -278,10 +278,10 @@ def findings(dataset):
 
     out = {}
     per_letter = dataset["recall_probability"].sel(noise=dataset["noise"].min())
-    for rule in dataset["rule"].values:
-        recall = per_letter.sel(rule=rule).values
+    for rule in dataset["learning_rule"].values:
+        recall = per_letter.sel(learning_rule=rule).values
         error = np.sqrt((binomial_error(recall, dataset.sizes["trial"]) ** 2).sum()) / recall.size
-        out[f"fixed_{rule}"] = Number(dataset["fixed_point"].sel(rule=rule).sum())
+        out[f"fixed_{rule}"] = Number(dataset["fixed_point"].sel(learning_rule=rule).sum())
         out[f"recall_{rule}"] = Number(recall.mean(), error)
     out["noise"] = Number(dataset["noise"].min())
     out["letters"] = Number(dataset.sizes["letter"])
@@ -295,7 +295,7 @@ STUDY = ih.Study(
     configs={"quick": QUICK, "full": FULL},
     run_point=run_point,
     plot=plot,
-    coordinates={"rule": {"units": "1", "long_name": "learning rule",
+    coordinates={"learning_rule": {"units": "1", "long_name": "learning rule",
                           "description": "hebbian, storkey or pseudo_inverse couplings of the 26 letters"}},
     thermal_keys=(),
     animate=animate,

@@ -65,7 +65,7 @@ from isinghop.theory.meanfield import (
 )
 from isinghop.observables import replica_overlaps
 from isinghop.stats.errors import compare_halves
-from isinghop.study import labelled
+from isinghop.runtime import labelled
 
 #: A chain is still retrieved when its mean m₁ over the last tenth of the run is at least this.
 RETRIEVED = 0.3

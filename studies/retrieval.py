@@ -61,7 +61,7 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
         thermal_m[:, s] = chain.overlaps[:, fixed["sweeps"] // 2 :, 0].mean(axis=1).reshape(len(temperatures), -1)
         checkpoint.save("samples", recall=recall, thermal=thermal_m, sweeps=sweeps_used, done=np.array(s + 1))
     coords = {
-        "T": ih.study.labelled("T", temperatures, "energy", "temperature", "Metropolis temperature"),
+        "T": ih.runtime.labelled("T", temperatures, "energy", "temperature", "Metropolis temperature"),
         "sample": ("sample", np.arange(samples), {"units": "1", "long_name": "disorder sample",
                                                   "description": "independent pattern set (the same for every noise)"}),
         "replica": ("replica", np.arange(replicas), {"units": "1", "long_name": "replica",
@@ -75,8 +75,8 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
             "overlap_thermal": (("T", "sample", "replica"), thermal_m, {
                 "units": "1", "long_name": "thermal overlap",
                 "description": "m_1 averaged over the second half of a Metropolis chain at T started from the cue"}),
-            "recall_sweeps": ih.study.labelled(("sample", "replica"), sweeps_used, "sweeps", "recall sweeps",
-                                               "sweeps the zero-temperature relaxation used"),
+            "recall_sweeps": ih.runtime.labelled(("sample", "replica"), sweeps_used, "sweeps", "recall sweeps",
+                                                 "sweeps the zero-temperature relaxation used"),
         },
         coords=coords,
     )

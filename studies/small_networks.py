@@ -27,7 +27,7 @@ import numpy as np
 import xarray as xr
 
 import isinghop as ih
-from isinghop.study import labelled
+from isinghop.runtime import labelled
 from isinghop.exact.landscape import label_minima
 from isinghop.vocabulary import SCHEDULES, TIE_RULES
 

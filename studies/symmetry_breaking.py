@@ -33,7 +33,7 @@ import scipy.optimize
 import xarray as xr
 
 import isinghop as ih
-from isinghop.study import labelled
+from isinghop.runtime import labelled
 from isinghop.theory.meanfield import curie_weiss, curie_weiss_finite, curie_weiss_spinodal
 from isinghop.observables import classify_states
 from isinghop.stats.reweighting import binder_crossing, histograms
@@ -248,7 +248,7 @@ def _hysteresis(fixed, disorder, thermal):
                                     along=xi[0], rng=streams[k * len(rates) + j])
             falling = ih.sweep_field(model, rising.spins, T=T, fields=up[::-1], sweeps_per_field=sweeps, along=xi[0],
                                      rng=rising.rng_state)
-            loops[k, j, 0], loops[k, j, 1] = rising.order.mean(axis=0), falling.order.mean(axis=0)[::-1]
+            loops[k, j, 0], loops[k, j, 1] = rising.order_parameter.mean(axis=0), falling.order_parameter.mean(axis=0)[::-1]
             coercive[k, j, 0], coercive[k, j, 1] = rising.coercive_fields(), -falling.coercive_fields()
     m_sp, h_sp = curie_weiss_spinodal(T)
     coords = {
@@ -437,9 +437,9 @@ def _biased(fixed, disorder, thermal):
                     scan[index] = [_recall(model, cues, xi[0], centre[index] + d) for d in offsets]
                     best[index] = centre[index] + _plateau_centre(offsets, scan[index])
                     named[index] = _recall(model, cues, xi[0], mean_field), _recall(model, cues, xi[0], centre[index])
-    dims = ("rule", "bias_a", "bias_alpha", "bias_sample")
+    dims = ("learning_rule", "bias_a", "bias_alpha", "bias_sample")
     coords = {
-        "rule": labelled("rule", list(rules), "1", "learning rule",
+        "learning_rule": labelled("learning_rule", list(rules), "1", "learning rule",
                    "Hebb: J = xi xi^T / N; covariance: (xi - a)(xi - a)^T / N"),
         "bias_a": labelled("bias_a", np.asarray(activities, dtype=np.float64), "1", "activity a", "mean of every pattern entry"),
         "bias_alpha": labelled("bias_alpha", np.asarray(loads, dtype=np.float64), "1", "load alpha", "P/N"),
@@ -619,7 +619,7 @@ def _panel_biased(ax, ds):
     alpha = ds["bias_alpha"].values.min()
     for a, colour in zip(ds["bias_a"].values, ("C0", "C1", "C2", "C3")):
         for rule, style in (("hebb", "--"), ("covariance", "-")):
-            here = dict(rule=rule, bias_a=a, bias_alpha=alpha)
+            here = dict(learning_rule=rule, bias_a=a, bias_alpha=alpha)
             mean, error = ih.stats.disorder_average(ds["recall_scan"].sel(**here), dim="bias_sample",
                                                           replica_dim=None)
             theta = ds["theta_offset"].values + float(ds["theta_centre"].sel(**here).mean())
@@ -638,7 +638,7 @@ def _panel_best_theta(ax, ds):
     fine = np.linspace(a.min(), a.max(), 50)
     for k, alpha in enumerate(ds["bias_alpha"].values):
         for rule, marker in (("hebb", "s"), ("covariance", "o")):
-            mean, error = ih.stats.disorder_average(ds["best_theta"].sel(rule=rule, bias_alpha=alpha),
+            mean, error = ih.stats.disorder_average(ds["best_theta"].sel(learning_rule=rule, bias_alpha=alpha),
                                                           dim="bias_sample", replica_dim=None)
             ax.errorbar(a + 0.01 * k, mean, yerr=error, fmt=marker, color=f"C{k}", capsize=2, ms=4,
                         mfc="none" if rule == "hebb" else f"C{k}", label=f"{rule}, α = {alpha:g}")
@@ -709,9 +709,9 @@ def findings(dataset):
         "bias_alpha": Number(biased["bias_alpha"]),
         "bias_noise": Number(dataset.attrs["fixed_bias_noise"]),
         "bias_samples": Number(dataset.sizes["bias_sample"]),
-        "bias_hebb_site": mean_error(biased.sel(rule="hebb", named_theta="mean_field"), "bias_sample"),
-        "bias_hebb_uniform": mean_error(biased.sel(rule="hebb", named_theta="mean_field_constant"), "bias_sample"),
-        "bias_covariance_uniform": mean_error(biased.sel(rule="covariance", named_theta="mean_field_constant"),
+        "bias_hebb_site": mean_error(biased.sel(learning_rule="hebb", named_theta="mean_field"), "bias_sample"),
+        "bias_hebb_uniform": mean_error(biased.sel(learning_rule="hebb", named_theta="mean_field_constant"), "bias_sample"),
+        "bias_covariance_uniform": mean_error(biased.sel(learning_rule="covariance", named_theta="mean_field_constant"),
                                               "bias_sample"),
     }
 

@@ -24,7 +24,7 @@ import xarray as xr
 
 import isinghop as ih
 from isinghop.stats.finite_size import disorder_average
-from isinghop.study import labelled
+from isinghop.runtime import labelled
 
 MODELS = ("hebb_patterns", "hebb_dense_field", "hebb_self_coupling", "pseudo_inverse", "lattice_field", "pm1_dense")
 
@@ -98,7 +98,7 @@ def _boltzmann(fixed, disorder, thermal):
                                       "sweeps after which the exact law of a uniform start passes the test")},
         coords={"bz_model": ("bz_model", list(MODELS), {"units": "1", "long_name": "model",
                                                          "description": "kind of enumerable network"}),
-                "bz_T": ("bz_T", temperatures, ih.study.cf_attrs({
+                "bz_T": ("bz_T", temperatures, ih.runtime.cf_attrs({
                     "units": "energy", "long_name": "T", "description": "temperature (units of J)"})),
                 "bz_chain": ("bz_chain", [f"{rule} {schedule}" for rule, schedule in RULE_SCHEDULES],
                              {"units": "1", "long_name": "rule and schedule",
@@ -136,8 +136,8 @@ def _curie_weiss(fixed, disorder, thermal):
          "cw_energy_exact": labelled(dims[:2], [exact(n, temperatures).energy_per_spin for n in sizes], "energy",
                                      "exact ⟨E⟩/N", "finite-N Curie–Weiss sum")},
         coords={"cw_sites": ("cw_sites", sizes, {"units": "1", "long_name": "N", "description": "number of spins"}),
-                "cw_T": ("cw_T", temperatures, ih.study.cf_attrs({"units": "energy", "long_name": "T",
-                                                                   "description": "temperature (units of J)"})),
+                "cw_T": ("cw_T", temperatures, ih.runtime.cf_attrs({"units": "energy", "long_name": "T",
+                                                                     "description": "temperature (units of J)"})),
                 "cw_replica": ("cw_replica", np.arange(shape[2]), {"units": "1", "long_name": "replica",
                                                                     "description": "independent chain"})},
     )
@@ -158,7 +158,7 @@ def _kaufman(fixed, disorder, thermal):
             energy[a, t] = chain.energy_per_spin.mean(axis=1)
     exact = [[ih.theory.ising_torus_thermodynamics(L, T)[0] for T in temperatures] for L in sides]
     curve = [[ih.theory.ising_torus_thermodynamics(L, T)[0] for T in fine] for L in sides]
-    attrs_T = ih.study.cf_attrs({"units": "energy", "long_name": "T", "description": "temperature (units of J)"})
+    attrs_T = ih.runtime.cf_attrs({"units": "energy", "long_name": "T", "description": "temperature (units of J)"})
     return xr.Dataset(
         {"kaufman_energy": labelled(("kaufman_L", "kaufman_T", "kaufman_replica"), energy, "energy", "⟨E⟩/N",
                                     "chain mean of E/N per replica"),

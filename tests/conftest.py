@@ -38,4 +38,4 @@ def run_quick(stores, name):
     """The quick config of study ``name`` with root seed 0, run (or resumed) in the shared store."""
     import isinghop as ih
 
-    return ih.run(name, "quick", stores / f"{name}-quick", rng=0)
+    return ih.run_study(name, "quick", stores / f"{name}-quick", rng=0)

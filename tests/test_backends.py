@@ -2,7 +2,7 @@
 
 The simulator evaluates ``exp`` with the host's library, so these tests cannot see where a GPU's libdevice
 ``exp`` differs from the CPU's in the last bit (where a probability does not come from a table; the docstring
-of :mod:`isinghop._kernels.cuda` states the conditions)."""
+of :mod:`isinghop._kernels.backends.cuda` states the conditions)."""
 
 import os
 import subprocess
@@ -56,7 +56,7 @@ SIMULATED = textwrap.dedent("""
     # Glauber numerator has |φ·scale| ≥ 40 000, past MAX_TABLE = 16 384 (the tables exist, 3 rows): each of these
     # probabilities is an exp the kernel computes, none is read from a table. A random dense model with a field
     # mixes both. On a GPU that exp is libdevice's, which may differ from the CPU's in the last bit, so the chains
-    # may part there (the docstring of isinghop._kernels.cuda says when they cannot); under the simulator it is the
+    # may part there (the docstring of isinghop._kernels.backends.cuda says when they cannot); under the simulator it is the
     # host's, so they must agree: this shows that the path past the tables runs on the device and matches the CPU's,
     # not what a real GPU's exp does. (The simulator also does integer arithmetic as NumPy does: a flip's
     # 2 s_i · K_ij stays in K's dtype, int16 for |K| < 2^15, where compiled numba, CPU or CUDA, widens it to int64;

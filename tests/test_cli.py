@@ -50,7 +50,7 @@ def test_help_list_and_info_do_not_import_numba(tmp_path):
     import isinghop as ih
     import toy_study
 
-    ih.run(toy_study.STUDY, "quick", tmp_path / "store", rng=1)  # a store to inspect, made without numba
+    ih.run_study(toy_study.STUDY, "quick", tmp_path / "store", rng=1)  # a store to inspect, made without numba
     for command in (["--help"], ["list"], ["info", str(tmp_path / "store")], ["--version"]):
         probe = ("import sys\nfrom isinghop.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
                  "print('numba' in sys.modules, file=sys.stderr)" % (command,))
@@ -61,7 +61,7 @@ def test_help_list_and_info_do_not_import_numba(tmp_path):
 CACHED = """
 import isinghop as ih
 from isinghop._kernels.specs import kernel_spec
-from isinghop._kernels.storage import kernels
+from isinghop._kernels.backends.cpu import kernels
 model = ih.hebbian(ih.random_patterns(3, 40, rng=1))
 ih.relax(model, ih.random_spins(2, 40, rng=2), rng=3)
 spec = kernel_spec(model.couplings)
@@ -69,18 +69,21 @@ print(kernels(spec.init, spec.field, spec.flip).relax.stats.cache_hits)
 """
 
 
-def test_compiled_kernels_are_cached_on_disk(tmp_path):
+def test_compiled_kernels_are_cached_on_disk_and_compiling_says_so_once(tmp_path):
     environment = os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")}
-    hits = [subprocess.run([sys.executable, "-c", CACHED], env=environment, capture_output=True, text=True,
-                           check=True).stdout.split()[-1] for _ in range(2)]
+    runs = [subprocess.run([sys.executable, "-c", CACHED], env=environment, capture_output=True, text=True,
+                           check=True) for _ in range(2)]
+    hits = [run.stdout.split()[-1] for run in runs]
     assert hits[0] == "Counter()" and hits[1] != "Counter()"  # compiled by the first process, loaded by the second
+    notices = [run.stderr.count("isinghop: compiling") for run in runs]
+    assert notices == [1, 0], [run.stderr for run in runs]  # one line while compiling, none from the cache
 
 
 def test_a_store_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypatch):
     import isinghop as ih
     from matplotlib.figure import Figure
 
-    ih.run("retrieval", "quick", tmp_path / "store", rng=1)
+    ih.run_study("retrieval", "quick", tmp_path / "store", rng=1)
 
     def read_only(self, path, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))

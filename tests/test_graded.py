@@ -73,15 +73,15 @@ def test_network_origin_loses_stability_at_beta_lambda_max_one():
     assert graded.largest_coupling_eigenvalue(ih.dense_model(J)) == pytest.approx(top, rel=1e-9)
     start = 1e-6 * np.random.default_rng(4).standard_normal(120)
     for ratio, grows in ((0.99, False), (1.01, True)):
-        path = graded.graded_trajectory(model, start, beta=ratio / top, times=[0, 100, 600])
+        path = graded.graded_trajectory(model, start, gain=ratio / top, times=[0, 100, 600])
         norms = np.linalg.norm(path.v, axis=1)
         assert (norms[2] > norms[1]) == grows  # the top mode's rate is (βλ_max − 1)/τ = ±0.01
     # the measured rate crosses zero at β λ_max = 1 within 1 %; N = 120, P = 6 leaves a gap of order 0.1
     # below λ_max, so 600 τ suppress the other modes by e^(−60)
-    crossing = brentq(lambda beta: graded.origin_growth_rate(model, beta=beta, rng=7), 0.9 / top, 1.1 / top,
+    crossing = brentq(lambda beta: graded.origin_growth_rate(model, gain=beta, rng=7), 0.9 / top, 1.1 / top,
                       xtol=1e-6)
     assert crossing * top == pytest.approx(1.0, abs=0.01)
-    assert graded.origin_growth_rate(model, beta=1.2 / top, rng=8) == pytest.approx(0.2, abs=1e-3)
+    assert graded.origin_growth_rate(model, gain=1.2 / top, rng=8) == pytest.approx(0.2, abs=1e-3)
 
 
 @pytest.mark.parametrize("n", [10, 100, 1000])
@@ -89,7 +89,7 @@ def test_one_pattern_fixed_point_is_curie_weiss_at_reduced_gain(n):
     """v = m ξ with m = tanh(β(1 − 1/N) m): the zero diagonal removes one of N terms."""
     xi = ih.random_patterns(1, n, rng=n)
     for beta in (1.3, 2.0, 4.0):
-        v, converged = graded.graded_fixed_point(ih.hebbian(xi), 0.5 * xi[0], beta=beta)
+        v, converged = graded.graded_fixed_point(ih.hebbian(xi), 0.5 * xi[0], gain=beta)
         assert converged
         expected = curie_weiss(1 / (beta * (1 - 1 / n))).m[-1]
         np.testing.assert_allclose(v, expected * xi[0], atol=1e-8)
@@ -97,9 +97,9 @@ def test_one_pattern_fixed_point_is_curie_weiss_at_reduced_gain(n):
 
 def test_max_time_counts_in_units_of_tau():
     xi = ih.random_patterns(1, 50, rng=6)
-    v, converged = graded.graded_fixed_point(ih.hebbian(xi), 0.5 * xi[0], beta=2.0, tau=1e4, max_time=100)
+    v, converged = graded.graded_fixed_point(ih.hebbian(xi), 0.5 * xi[0], gain=2.0, tau=1e4, max_time=100)
     assert converged  # 100 τ are plenty; the time limit is not 100 in absolute units
-    v, converged = graded.graded_fixed_point(ih.hebbian(xi), 0.5 * xi[0], beta=2.0, max_time=0.5)
+    v, converged = graded.graded_fixed_point(ih.hebbian(xi), 0.5 * xi[0], gain=2.0, max_time=0.5)
     assert not converged
 
 
@@ -116,7 +116,7 @@ def test_fixed_points_solve_the_mean_field_equations_and_become_binary():
     J = xi.T.astype(float) @ xi / 400
     np.fill_diagonal(J, 0)
     for beta in (1.5, 50.0):
-        v, converged = graded.graded_fixed_point(model, 0.1 * xi[0], beta=beta)
+        v, converged = graded.graded_fixed_point(model, 0.1 * xi[0], gain=beta)
         assert converged
         np.testing.assert_allclose(v, np.tanh(beta * J @ v), atol=1e-9)
     np.testing.assert_array_equal(np.sign(v), memory)  # β = 50: the zero-temperature memory
@@ -135,7 +135,7 @@ def test_single_neuron_study_meets_the_contract(quick):
     v = quick["switch_v"].values
     assert np.count_nonzero(np.diff(np.sign(v))) == 2
     # β = 30: the graded fixed point is the zero-temperature memory, site by site
-    np.testing.assert_array_equal(quick["sign_agreement"].sel(beta=30.0), 1.0)
+    np.testing.assert_array_equal(quick["sign_agreement"].sel(gain=30.0), 1.0)
     # λ_max(J) = λ_max(ξξᵀ)/N − P/N (zero diagonal). Johnstone (2001): the largest eigenvalue of a
     # P-variable, N-sample Wishart matrix is (μ + σ·TW₁)/N with μ = (√(N−1) + √P)²,
     # σ = (√(N−1) + √P)(1/√(N−1) + 1/√P)^(1/3); TW₁ has mean −1.2065 and sd 1.2680. The mean of the
@@ -157,7 +157,7 @@ def test_bad_graded_input():
     with pytest.raises(ValueError, match="^times: spans"):
         graded.neuron_trajectory(1.0, 0.0, [0, 1e300])
     with pytest.raises(ValueError, match="^times: spans"):
-        graded.graded_trajectory(model, np.zeros(10), beta=1.0, times=[0, 1], tau=1e-9)
+        graded.graded_trajectory(model, np.zeros(10), gain=1.0, times=[0, 1], tau=1e-9)
     with pytest.raises(ValueError, match="^v0"):
         graded.neuron_trajectory(1.0, 0.0, [0, 1], v0=2.0)
     with pytest.raises(ValueError, match="^times: expected at least two increasing"):
@@ -165,11 +165,11 @@ def test_bad_graded_input():
     with pytest.raises(ValueError, match="^amplitudes: expected one per onset"):
         graded.PulseTrain(onsets=(1, 2), width=1.0, amplitudes=(1,))
     with pytest.raises(ValueError, match="^v0: expected shape"):
-        graded.graded_trajectory(model, np.zeros(9), beta=1.0, times=[0, 1])
+        graded.graded_trajectory(model, np.zeros(9), gain=1.0, times=[0, 1])
     with pytest.raises(ValueError, match="^v0: graded states"):
-        graded.graded_fixed_point(model, np.full(10, 1.5), beta=1.0)
-    with pytest.raises(ValueError, match="^beta"):
-        graded.graded_fixed_point(model, np.zeros(10), beta=-1.0)
+        graded.graded_fixed_point(model, np.full(10, 1.5), gain=1.0)
+    with pytest.raises(ValueError, match="^gain"):
+        graded.graded_fixed_point(model, np.zeros(10), gain=-1.0)
     asymmetric = ih.dense_model([[0, 1], [-1, 0]], allow_asymmetric=True)
     with pytest.raises(ValueError, match="^model: the graded network needs symmetric"):
-        graded.graded_trajectory(asymmetric, np.zeros(2), beta=1.0, times=[0, 1])
+        graded.graded_trajectory(asymmetric, np.zeros(2), gain=1.0, times=[0, 1])

@@ -21,7 +21,7 @@ PROBE = textwrap.dedent("""
     import isinghop as ih
     from isinghop._kernels import montecarlo
     from isinghop._kernels.specs import kernel_spec
-    from isinghop._kernels.storage import kernels
+    from isinghop._kernels.backends.cpu import kernels
 
     assert ih.__file__.startswith(sys.argv[1]), ih.__file__  # the copy, not the checkout
     free = ih.dense_model(np.zeros((4, 4), dtype=np.int64))  # every local field is exactly zero: ties everywhere
@@ -95,9 +95,9 @@ def test_the_source_hash_follows_the_vocabulary_codes(monkeypatch, tmp_path):
     from types import SimpleNamespace
 
     from isinghop import vocabulary
-    from isinghop._kernels import montecarlo, storage
+    from isinghop._kernels import loader, montecarlo
 
-    before = storage.source_hash()
+    before = loader.source_hash()
     assert montecarlo.fill_tables.py_func.__qualname__ == f"fill_tables_{before}"  # cached under the hash too
     reordered = tmp_path / "vocabulary.py"
     reordered.write_text(_swap(Path(vocabulary.__file__).read_text(), "TieRule", "up", "down"))
@@ -106,11 +106,11 @@ def test_the_source_hash_follows_the_vocabulary_codes(monkeypatch, tmp_path):
     def elsewhere(name, *args):
         return SimpleNamespace(origin=str(reordered)) if name == "isinghop.vocabulary" else find_spec(name, *args)
 
-    monkeypatch.setattr(storage.importlib.util, "find_spec", elsewhere)
-    storage.source_hash.cache_clear()
+    monkeypatch.setattr(loader.importlib.util, "find_spec", elsewhere)
+    loader.source_hash.cache_clear()
     try:
-        assert storage.source_hash() != before
+        assert loader.source_hash() != before
     finally:
         monkeypatch.undo()
-        storage.source_hash.cache_clear()
-    assert storage.source_hash() == before
+        loader.source_hash.cache_clear()
+    assert loader.source_hash() == before

@@ -323,6 +323,26 @@ def test_tempering_rounds_carry_the_running_energy():
         ih.sample(model, np.ones(30), T=0.5, sweeps=10, burn_in=-1)
 
 
+def test_tempering_records_what_sample_records_at_the_ends_of_its_rounds():
+    # every record is recomputed from the recorded snapshot: the carried energy, the magnetisation and the overlaps
+    # with given patterns (here ξ and the all-up pattern, whose overlap is the magnetisation)
+    model = _float_model()
+    xi = np.vstack([ih.random_patterns(1, 30, rng=36), np.ones((1, 30))])
+    run = ih.tempering(model, np.ones(30), T=[0.5, 1.0, 2.0], sweeps=60, burn_in=20, exchange_every=10, rng=37,
+                       patterns=xi, record=("energy_per_spin", "magnetisation", "overlaps", "snapshots"))
+    np.testing.assert_array_equal(run.recorded_sweeps, [30, 40, 50, 60, 70, 80])
+    assert run.snapshots.shape == (3, 6, 30) and run.overlaps.shape == (3, 6, 2)
+    energies = np.array([[ih.energy(model, frame) for frame in rung] for rung in run.snapshots]) / 30
+    np.testing.assert_allclose(run.energy_per_spin, energies, rtol=1e-12)
+    np.testing.assert_array_equal(run.magnetisation, run.snapshots.mean(axis=2))
+    np.testing.assert_allclose(run.overlaps, run.snapshots @ xi.T / 30, rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(run.overlaps[..., 1], run.magnetisation)
+    quiet = ih.tempering(model, np.ones(30), T=[0.5, 1.0], sweeps=20, exchange_every=10, rng=38, record=())
+    assert quiet.energy_per_spin is None and quiet.snapshots is None
+    with pytest.raises(ValueError, match="^patterns: recording overlaps needs patterns"):
+        ih.tempering(model, np.ones(30), T=[0.5, 1.0], sweeps=20, exchange_every=10, record="overlaps")
+
+
 def test_continued_chains_keep_their_shape_and_tempering_continues_bit_for_bit():
     model = _float_model()
     one = ih.sample(model, np.ones(30), T=0.5, sweeps=10, rng=34)

@@ -105,7 +105,7 @@ def test_a_failing_study_leaves_the_paper_unbuilt_and_names_it(tmp_path, monkeyp
     def broken(study, *args, **kwargs):
         raise RuntimeError("disk on fire\nsecond line")
 
-    monkeypatch.setattr("isinghop.study.run", broken)
+    monkeypatch.setattr("isinghop.runtime.run_study", broken)
     shutil.copytree(SOURCE, tmp_path / "paper", ignore=shutil.ignore_patterns("build"))
     with pytest.raises(paper.PaperError) as failure:
         paper.build("quick", tmp_path / "stores", source=tmp_path / "paper", say=lambda line: None)
@@ -122,7 +122,7 @@ def test_bad_arguments_are_refused_before_any_study_runs(tmp_path):
 
 def test_the_command_line_reports_a_failure_in_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(paper, "paper_source", lambda: tmp_path / "nowhere")
-    monkeypatch.setattr("isinghop.study.run", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr("isinghop.runtime.run_study", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(SystemExit) as exit_code:
         main(["paper", "--store", str(tmp_path)])
     assert exit_code.value.code == 1

@@ -14,7 +14,7 @@ import xarray as xr
 
 import isinghop as ih
 import toy_study
-from isinghop.provenance import TIMING_ATTRS
+from isinghop.runtime.provenance import TIMING_ATTRS
 from isinghop.testing import assert_study_dataset
 
 TESTS = Path(__file__).parent
@@ -27,14 +27,14 @@ def comparable(dataset):
 
 def test_every_quick_config_meets_the_contract(tmp_path):
     for name in ("retrieval",):
-        dataset = ih.run(name, "quick", tmp_path / name, rng=1)
+        dataset = ih.run_study(name, "quick", tmp_path / name, rng=1)
         assert_study_dataset(dataset, dims=("sample", "replica"))
         assert json.loads(dataset.attrs["failed_points"]) == []
 
 
 def test_retrieval_recalls_below_capacity_and_its_figure_does_not_mislead(tmp_path):
     study = ih.load_study("retrieval")
-    dataset = ih.run(study, "quick", tmp_path, rng=2)
+    dataset = ih.run_study(study, "quick", tmp_path, rng=2)
     # alpha = 0.06 is below alpha_c = 0.138: recall from 10 % noise is perfect
     assert float(dataset["overlap_recall"].sel(alpha=0.06, noise=0.1).min()) == 1.0
     # alpha = 0.22 is above it: recall degrades
@@ -53,36 +53,36 @@ def test_retrieval_recalls_below_capacity_and_its_figure_does_not_mislead(tmp_pa
 
 
 def test_same_dataset_for_one_process_and_a_pool(tmp_path):
-    serial = ih.run(toy_study.STUDY, "quick", tmp_path / "serial", rng=5)
-    pooled = ih.run(toy_study.STUDY, "quick", tmp_path / "pool", workers=2, rng=5)
+    serial = ih.run_study(toy_study.STUDY, "quick", tmp_path / "serial", rng=5)
+    pooled = ih.run_study(toy_study.STUDY, "quick", tmp_path / "pool", workers=2, rng=5)
     xr.testing.assert_identical(comparable(serial), comparable(pooled))
     assert serial.sizes == {"x": 3, "y": 2, "sample": 3}
 
 
 def test_extending_the_grid_runs_only_new_points(tmp_path):
     small = toy_study.make({"x": (1, 2), "y": (0.5, 1.5)})
-    ih.run(small, "quick", tmp_path, rng=6)
+    ih.run_study(small, "quick", tmp_path, rng=6)
     before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "points").iterdir()}
-    grown = ih.run(toy_study.STUDY, "quick", tmp_path, rng=6)
+    grown = ih.run_study(toy_study.STUDY, "quick", tmp_path, rng=6)
     after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "points").iterdir()}
     assert len(after) == 6 and all(after[name] == stamp for name, stamp in before.items())
-    fresh = ih.run(toy_study.STUDY, "quick", tmp_path / "fresh", rng=6)
+    fresh = ih.run_study(toy_study.STUDY, "quick", tmp_path / "fresh", rng=6)
     xr.testing.assert_identical(comparable(grown), comparable(fresh))
 
 
 def test_resume_with_other_parameters_is_refused(tmp_path):
-    ih.run(toy_study.STUDY, "quick", tmp_path, rng=7)
+    ih.run_study(toy_study.STUDY, "quick", tmp_path, rng=7)
     with pytest.raises(ValueError, match=r"seed_entropy: stored '7', asked '8'"):
-        ih.run(toy_study.STUDY, "quick", tmp_path, rng=8)
+        ih.run_study(toy_study.STUDY, "quick", tmp_path, rng=8)
     with pytest.raises(ValueError, match=r"fixed: stored \{\}, asked \{'pause': 0.0\}"):
-        ih.run(toy_study.make({"x": (1, 2, 3), "y": (0.5, 1.5)}, pause=0.0), "quick", tmp_path, rng=7)
+        ih.run_study(toy_study.make({"x": (1, 2, 3), "y": (0.5, 1.5)}, pause=0.0), "quick", tmp_path, rng=7)
 
 
 def test_a_failing_point_is_recorded_and_retried(tmp_path):
     marker = tmp_path / "fail-now"
     marker.touch()
     study = toy_study.make({"x": (1, 2, 3), "y": (0.5,)}, fail_marker=str(marker), fail_at=2)
-    first = ih.run(study, "quick", tmp_path / "store", rng=9)
+    first = ih.run_study(study, "quick", tmp_path / "store", rng=9)
     assert json.loads(first.attrs["failed_points"]) == ["x=2,y=0.5"]
     assert "failed on purpose" in next((tmp_path / "store" / "failed").iterdir()).read_text()
     # the failed point is missing from the result: NaN on the whole grid, and named
@@ -91,7 +91,7 @@ def test_a_failing_point_is_recorded_and_retried(tmp_path):
     status = ih.store_status(tmp_path / "store")
     assert status["missing"] == status["failed"] == ["x=2,y=0.5"]
     marker.unlink()
-    second = ih.run(study, "quick", tmp_path / "store", rng=9)
+    second = ih.run_study(study, "quick", tmp_path / "store", rng=9)
     assert json.loads(second.attrs["failed_points"]) == [] and second.sizes["x"] == 3
     assert not list((tmp_path / "store" / "failed").iterdir())
 
@@ -99,7 +99,7 @@ def test_a_failing_point_is_recorded_and_retried(tmp_path):
 def test_a_killed_run_resumes_and_loses_nothing(tmp_path):
     store = tmp_path / "store"
     script = ("import isinghop as ih, toy_study; "
-              "ih.run(toy_study.make({'x': (1, 2, 3, 4), 'y': (0.5, 1.5)}, pause=0.4), 'quick', "
+              "ih.run_study(toy_study.make({'x': (1, 2, 3, 4), 'y': (0.5, 1.5)}, pause=0.4), 'quick', "
               f"{str(store)!r}, rng=10, progress=False)")
     env = os.environ | {"PYTHONPATH": str(TESTS)}
     process = subprocess.Popen([sys.executable, "-c", script], env=env)
@@ -112,19 +112,19 @@ def test_a_killed_run_resumes_and_loses_nothing(tmp_path):
     written = len(list(points.glob("*.nc")))
     assert 2 <= written < 8
     study = toy_study.make({"x": (1, 2, 3, 4), "y": (0.5, 1.5)}, pause=0.4)
-    resumed = ih.run(study, "quick", store, rng=10)
-    uninterrupted = ih.run(study, "quick", tmp_path / "whole", rng=10)
+    resumed = ih.run_study(study, "quick", store, rng=10)
+    uninterrupted = ih.run_study(study, "quick", tmp_path / "whole", rng=10)
     xr.testing.assert_identical(comparable(resumed), comparable(uninterrupted))
     assert not list(points.glob("*.tmp"))
 
 
 def test_the_same_dataset_on_a_dask_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
-    serial = ih.run(toy_study.STUDY, "quick", tmp_path / "serial", rng=11)
+    serial = ih.run_study(toy_study.STUDY, "quick", tmp_path / "serial", rng=11)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         client.run(sys.path.insert, 0, str(TESTS))
-        clustered = ih.run(toy_study.STUDY, "quick", tmp_path / "cluster", scheduler=client, rng=11)
+        clustered = ih.run_study(toy_study.STUDY, "quick", tmp_path / "cluster", scheduler=client, rng=11)
     xr.testing.assert_identical(comparable(serial), comparable(clustered))
 
 
@@ -136,9 +136,9 @@ def test_a_dead_dask_worker_costs_only_a_retry(tmp_path):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         client.run(sys.path.insert, 0, str(TESTS))
-        clustered = ih.run(study, "quick", tmp_path / "cluster", scheduler=client, rng=12)
+        clustered = ih.run_study(study, "quick", tmp_path / "cluster", scheduler=client, rng=12)
     assert attempts.read_text().count("attempt") == 2  # the point killed its worker once, then ran again
-    serial = ih.run(toy_study.make(grid, attempts_file=str(tmp_path / "other.log"), kill_at=None), "quick",
+    serial = ih.run_study(toy_study.make(grid, attempts_file=str(tmp_path / "other.log"), kill_at=None), "quick",
                     tmp_path / "serial", rng=12)
     assert json.loads(clustered.attrs["failed_points"]) == []
     xr.testing.assert_identical(comparable(serial).drop_attrs(), comparable(clustered).drop_attrs())
@@ -167,21 +167,21 @@ def test_a_point_killed_midway_resumes_from_its_checkpoint(tmp_path):
     stages = tmp_path / "stages.log"
     store = tmp_path / "store"
     script = ("import isinghop as ih, toy_study; "
-              f"ih.run(toy_study.make({{'x': (1,), 'y': (0.5,)}}, stages_file={str(stages)!r}), 'quick', "
+              f"ih.run_study(toy_study.make({{'x': (1,), 'y': (0.5,)}}, stages_file={str(stages)!r}), 'quick', "
               f"{str(store)!r}, rng=13, progress=False)")
     done = subprocess.run([sys.executable, "-c", script], env=os.environ | {"PYTHONPATH": str(TESTS)})
     assert done.returncode == -signal.SIGKILL and not list((store / "points").glob("*.nc"))
     study = toy_study.make({"x": (1,), "y": (0.5,)}, stages_file=str(stages))
-    resumed = ih.run(study, "quick", store, rng=13)
+    resumed = ih.run_study(study, "quick", store, rng=13)
     # stages 0 and 1 were kept; only stage 2 ran after the crash; the checkpoint is gone
     assert stages.read_text().split("\n")[:-1] == ["stage 0", "stage 1", "stage 2"]
     assert not (store / "checkpoints").exists() or not any((store / "checkpoints").iterdir())
-    fresh = ih.run(toy_study.make({"x": (1,), "y": (0.5,)}), "quick", tmp_path / "fresh", rng=13)
+    fresh = ih.run_study(toy_study.make({"x": (1,), "y": (0.5,)}), "quick", tmp_path / "fresh", rng=13)
     xr.testing.assert_identical(resumed["value"], fresh["value"])
 
 
 def test_point_keys_do_not_depend_on_the_numpy_version():
-    from isinghop.study import point_key
+    from isinghop.runtime import point_key
 
     full = ih.load_study("retrieval").configs["full"]
     point = full.points()[1]  # alpha comes from np.round(np.arange(...)): a NumPy float64
@@ -193,7 +193,7 @@ def test_point_keys_do_not_depend_on_the_numpy_version():
 def test_studies_install_inside_the_package_and_come_from_entry_points(tmp_path, monkeypatch, capsys):
     from importlib.metadata import EntryPoint
 
-    from isinghop import study as runner
+    from isinghop.runtime import declaration
     from isinghop.cli import main
 
     # installed as isinghop.studies; no top-level package "studies" (checked away from the source tree)
@@ -202,20 +202,20 @@ def test_studies_install_inside_the_package_and_come_from_entry_points(tmp_path,
     assert done.stdout.split() == ["True", "None"], done.stderr
     # a package adds a study through the entry-point group "isinghop.studies"
     added = EntryPoint(name="toy", value="toy_study", group="isinghop.studies")
-    monkeypatch.setattr(runner, "_entry_points", lambda: {"toy": added})
+    monkeypatch.setattr(declaration, "_entry_points", lambda: {"toy": added})
     assert main(["list"]) == 0
     assert "toy: runner test" in capsys.readouterr().out
-    dataset = ih.run("toy", "quick", tmp_path / "store", progress=False)
+    dataset = ih.run_study("toy", "quick", tmp_path / "store", progress=False)
     assert dataset["value"].shape == (3, 2, 3)
 
 
 def test_points_of_an_earlier_grid_are_kept_but_never_merged(tmp_path, capsys):
     from isinghop.cli import main
 
-    ih.run(toy_study.STUDY, "quick", tmp_path, rng=9)  # x = 1, 2, 3
-    shrunk = ih.run(toy_study.make({"x": (2, 5), "y": (0.5, 1.5)}), "quick", tmp_path, rng=9)
+    ih.run_study(toy_study.STUDY, "quick", tmp_path, rng=9)  # x = 1, 2, 3
+    shrunk = ih.run_study(toy_study.make({"x": (2, 5), "y": (0.5, 1.5)}), "quick", tmp_path, rng=9)
     assert shrunk["x"].values.tolist() == [2, 5] and not shrunk["value"].isnull().any()
-    fresh = ih.run(toy_study.make({"x": (2, 5), "y": (0.5, 1.5)}), "quick", tmp_path / "fresh", rng=9)
+    fresh = ih.run_study(toy_study.make({"x": (2, 5), "y": (0.5, 1.5)}), "quick", tmp_path / "fresh", rng=9)
     xr.testing.assert_identical(comparable(shrunk), comparable(fresh))
     status = ih.store_status(tmp_path)
     assert len(status["done"]) == 4 and len(status["stale"]) == 4  # x = 1 and 3, two y each
@@ -224,11 +224,11 @@ def test_points_of_an_earlier_grid_are_kept_but_never_merged(tmp_path, capsys):
 
 
 def test_study_json_is_written_atomically_and_named_when_damaged(tmp_path):
-    ih.run(toy_study.STUDY, "quick", tmp_path, rng=10)
+    ih.run_study(toy_study.STUDY, "quick", tmp_path, rng=10)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["checksums", "failed", "locks", "points", "study.json"]
     (tmp_path / "study.json").write_text('{"study": "to')  # truncated, as a crash mid-write used to leave it
     with pytest.raises(ValueError, match=rf"^store: {tmp_path / 'study.json'} is damaged"):
-        ih.run(toy_study.STUDY, "quick", tmp_path, rng=10)
+        ih.run_study(toy_study.STUDY, "quick", tmp_path, rng=10)
     with pytest.raises(ValueError, match="study.json is damaged"):
         ih.load_store(tmp_path)
 
@@ -253,7 +253,7 @@ def test_version_and_no_backend_changes(tmp_path, capsys):
 
 
 def test_point_files_describe_themselves_and_load_store_returns_what_run_returned(tmp_path):
-    returned = ih.run("retrieval", "quick", tmp_path, rng=11)
+    returned = ih.run_study("retrieval", "quick", tmp_path, rng=11)
     loaded = ih.load_store(tmp_path)
     xr.testing.assert_identical(loaded, returned)
     assert_study_dataset(loaded, dims=("sample", "replica"))
@@ -270,9 +270,9 @@ def test_damaged_and_swapped_point_files_are_moved_aside_and_recomputed(tmp_path
     from isinghop.cli import main
 
     toy = EntryPoint(name="toy", value="toy_study", group="isinghop.studies")
-    monkeypatch.setattr(ih.study, "_entry_points", lambda: {"toy": toy})  # the CLI finds the toy study
+    monkeypatch.setattr(ih.runtime.declaration, "_entry_points", lambda: {"toy": toy})  # the CLI finds the toy study
 
-    first = ih.run(toy_study.STUDY, "quick", tmp_path, rng=12)
+    first = ih.run_study(toy_study.STUDY, "quick", tmp_path, rng=12)
     files = sorted((tmp_path / "points").glob("*.nc"))
     changed, swapped, truncated = files[:3]
     data = bytearray(changed.read_bytes())
@@ -282,7 +282,7 @@ def test_damaged_and_swapped_point_files_are_moved_aside_and_recomputed(tmp_path
     (tmp_path / "checksums" / f"{swapped.stem}.sha256").write_text(
         (tmp_path / "checksums" / f"{files[3].stem}.sha256").read_text())  # ... with a matching checksum
     truncated.write_bytes(truncated.read_bytes()[:200])
-    with pytest.warns(ih.study.StoreWarning) as warned:
+    with pytest.warns(ih.runtime.StoreWarning) as warned:
         partial = ih.load_store(tmp_path)
     reasons = " | ".join(str(w.message) for w in warned)
     for path in (changed, swapped, truncated):
@@ -293,7 +293,7 @@ def test_damaged_and_swapped_point_files_are_moved_aside_and_recomputed(tmp_path
     assert "the figure is partial: 3 of 6 points are missing" in capsys.readouterr().err
     assert main(["info", str(tmp_path)]) == 0
     assert "3 damaged" in capsys.readouterr().out
-    again = ih.run(toy_study.STUDY, "quick", tmp_path, rng=12)  # recomputes the three, merges nothing damaged
+    again = ih.run_study(toy_study.STUDY, "quick", tmp_path, rng=12)  # recomputes the three, merges nothing damaged
     assert "resuming: 3 of 6 points done" in capsys.readouterr().err
     xr.testing.assert_identical(comparable(again), comparable(first))
 
@@ -305,10 +305,10 @@ def test_a_full_disk_stops_the_run_with_one_line_and_keeps_finished_points(tmp_p
 
     from isinghop.cli import main
 
-    monkeypatch.setattr(ih.study, "_entry_points",
+    monkeypatch.setattr(ih.runtime.declaration, "_entry_points",
                         lambda: {"toy": EntryPoint(name="toy", value="toy_study", group="isinghop.studies")})
     checks = iter([10**9, 10**9])  # room for two points, then none
-    monkeypatch.setattr(ih.study, "_free_bytes", lambda store: next(checks, 1000))
+    monkeypatch.setattr(ih.runtime.store, "_free_bytes", lambda store: next(checks, 1000))
     store = tmp_path / "store"
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "toy", "--store", str(store)])
@@ -317,18 +317,18 @@ def test_a_full_disk_stops_the_run_with_one_line_and_keeps_finished_points(tmp_p
     assert f"store: {store} is full: a point file needs about" in error and "0.00 MB are free" in error
     assert len(list((store / "points").glob("*.nc"))) == 2 and not list(store.rglob("*.tmp"))
     # the write itself runs out of space: the same error, and no temporary file is left
-    monkeypatch.setattr(ih.study, "_free_bytes", lambda store: 10**9)
+    monkeypatch.setattr(ih.runtime.store, "_free_bytes", lambda store: 10**9)
 
     def no_space(self, path, **kwargs):
         Path(path).write_bytes(b"\x89HDF half a file")
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(xr.Dataset, "to_netcdf", no_space)
-    with pytest.raises(ih.study.StoreFullError, match=f"^store: {store} is full"):
-        ih.run("toy", "quick", store, rng=0)
+    with pytest.raises(ih.runtime.StoreFullError, match=f"^store: {store} is full"):
+        ih.run_study("toy", "quick", store, rng=0)
     assert len(list((store / "points").glob("*.nc"))) == 2 and not list(store.rglob("*.tmp"))
     monkeypatch.undo()
-    resumed = ih.run(toy_study.STUDY, "quick", store, rng=0)  # space again: the run completes
+    resumed = ih.run_study(toy_study.STUDY, "quick", store, rng=0)  # space again: the run completes
     assert not resumed["value"].isnull().any()
 
 
@@ -337,7 +337,7 @@ import sys
 import isinghop as ih
 import toy_study
 study = toy_study.make({"x": (1, 2, 3), "y": (0.5, 1.5)}, pause=1.0, log_file=sys.argv[2])
-print(int(ih.run(study, "quick", sys.argv[1], rng=13, progress=False)["value"].notnull().all()))
+print(int(ih.run_study(study, "quick", sys.argv[1], rng=13, progress=False)["value"].notnull().all()))
 """
 
 
@@ -355,12 +355,12 @@ def test_two_processes_on_one_store_share_the_work(tmp_path):
 
 
 def test_provenance_describes_only_the_projects_own_checkout(tmp_path, monkeypatch):
-    from isinghop import provenance
+    from isinghop.runtime import provenance
 
-    if (Path(provenance.__file__).parent.parent / ".git").exists():
+    if (Path(provenance.__file__).parents[2] / ".git").exists():
         assert provenance._git_describe()  # a checkout of the project: its own repository is described
     # an installed copy inside some other repository (say, a virtual environment kept in one)
-    installed = tmp_path / "env" / "site-packages" / "isinghop"
+    installed = tmp_path / "env" / "site-packages" / "isinghop" / "runtime"
     installed.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     monkeypatch.setattr(provenance, "__file__", str(installed / "provenance.py"))
@@ -381,7 +381,7 @@ def test_sections_are_separate_experiments_not_a_dimension(tmp_path):
         grid={"part": ("a", "b"), "x": (1.0, 2.0)}, fixed={})}, run_point=_section_point, plot=lambda d: None,
         coordinates={"part": {"units": "1", "long_name": "part", "description": "experiment"},
                      "x": {"units": "1", "long_name": "x", "description": "swept"}}, sections=("part",))
-    merged = ih.run(study, "quick", tmp_path / "store", rng=1)
+    merged = ih.run_study(study, "quick", tmp_path / "store", rng=1)
     assert "part" not in merged.dims and merged["value_a"].dims == ("x", "index_a")
     assert merged["value_b"].dims == ("x", "index_b") and not merged["value_b"].isnull().any()
     assert_study_dataset(merged, dims=("x",))
@@ -391,7 +391,7 @@ def test_sections_are_separate_experiments_not_a_dimension(tmp_path):
 def test_tidy_turns_a_study_dataset_into_one_row_per_value():
     import xarray as xr
 
-    from isinghop.study import labelled, tidy
+    from isinghop.runtime import labelled, tidy
 
     m = np.arange(12.0).reshape(2, 3, 2)
     m[1, 2, :] = np.nan  # a missing point

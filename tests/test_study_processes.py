@@ -19,7 +19,7 @@ import isinghop as ih
 import toy_study
 model = ih.hebbian(ih.random_patterns(2, 50, rng=1))
 ih.relax(model, ih.random_spins(4, 50, rng=2), rng=3)  # 4 replicas on the parent's kernel thread pool
-dataset = ih.run(toy_study.NUMBA_STUDY, "quick", sys.argv[1], workers=2, progress=False)
+dataset = ih.run_study(toy_study.NUMBA_STUDY, "quick", sys.argv[1], workers=2, progress=False)
 print(dataset["overlap"].size, dataset.attrs["failed_points"])
 """
 
@@ -42,7 +42,7 @@ SLOW_POOL = """
 import sys
 import isinghop as ih
 import toy_study
-ih.run(toy_study.make({"x": (1, 2, 3, 4), "y": (0.5,)}, pause=120.0), "quick", sys.argv[1], workers=2, progress=False)
+ih.run_study(toy_study.make({"x": (1, 2, 3, 4), "y": (0.5,)}, pause=120.0), "quick", sys.argv[1], workers=2, progress=False)
 """
 
 

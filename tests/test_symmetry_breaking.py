@@ -97,9 +97,9 @@ def test_coercive_field_limits_and_field_selection(quick):
     # biased patterns: without a threshold Hebb loses a = 0.6 patterns; the covariance rule's best threshold is
     # negative (the signal is (1 - a)(1 - a^2) on +1 sites and -(1 + a)(1 - a^2) on -1 sites), Hebb's positive
     best = quick["best_theta"].mean("bias_sample")
-    assert bool((best.sel(rule="covariance", bias_a=[0.2, 0.4, 0.6]) < 0).all())
-    assert bool((best.sel(rule="hebb", bias_a=[0.4, 0.6]) > 0).all())
-    recall_at_zero = quick["recall_named"].sel(rule="hebb", bias_a=0.6, named_theta="mean_field_constant")
+    assert bool((best.sel(learning_rule="covariance", bias_a=[0.2, 0.4, 0.6]) < 0).all())
+    assert bool((best.sel(learning_rule="hebb", bias_a=[0.4, 0.6]) > 0).all())
+    recall_at_zero = quick["recall_named"].sel(learning_rule="hebb", bias_a=0.6, named_theta="mean_field_constant")
     assert float(recall_at_zero.mean()) < 0.5
 
 
@@ -121,7 +121,9 @@ def test_basin_fractions_against_transition_graphs():
     with pytest.raises(ValueError, match="schedule"):
         ih.basin_fractions(model, xi[:1], schedule="random")
     with pytest.raises(ValueError, match="tie"):
-        ih.basin_fractions(model, xi[:1], tie="random")
+        ih.basin_fractions(model, xi[:1], schedule="sequential", tie="random")
+    with pytest.raises(TypeError, match="schedule"):  # no default: the two deterministic schedules differ
+        ih.basin_fractions(model, xi[:1])
 
 
 def test_covariance_rule_against_its_formula_and_against_hebb_on_biased_patterns():
@@ -163,8 +165,29 @@ def test_a_field_sweep_holds_the_metastable_branch_out_to_the_spinodal():
     assert np.all((coercive > h_sp - 0.01) & (coercive < h_sp + 0.03)), (coercive, h_sp)
     with pytest.raises(ValueError, match="fields: expected evenly spaced"):
         ih.sweep_field(ih.hebbian(xi), xi, T=T, fields=[0.0, 0.1, 0.3])
-    with pytest.raises(ValueError, match="T: expected a finite number > 0"):
-        ih.sweep_field(ih.hebbian(xi), xi, T=0.0, fields=fields)
+    with pytest.raises(ValueError, match="T: expected a finite number >= 0"):
+        ih.sweep_field(ih.hebbian(xi), xi, T=-0.5, fields=fields)
+
+
+@pytest.mark.parametrize("rule", ["metropolis", "glauber"])
+def test_a_zero_temperature_field_sweep_jumps_exactly_at_the_spinodal_both_ways(rule):
+    # One Hebbian pattern on N sites: in the state -ξ every site feels ξ_i (field - (N-1)/N), so at T = 0 nothing moves
+    # until the field passes (N-1)/N, where the first flip sets off all the others within the sweep (the T = 0
+    # spinodal of Curie-Weiss at finite N); the way back jumps at -(N-1)/N. The burn-in sweep carries the jump.
+    n = 50
+    xi = ih.random_patterns(1, n, rng=79)
+    fields = np.round(np.linspace(-1.5, 1.5, 31), 12)
+    model = ih.hebbian(xi)
+    up = ih.sweep_field(model, -xi[0], T=0.0, fields=fields, sweeps_per_field=2, burn_in=1, along=xi[0], rule=rule,
+                        rng=80)
+    back = ih.sweep_field(model, up, T=0.0, fields=fields[::-1], sweeps_per_field=2, burn_in=1, along=xi[0],
+                          rule=rule)
+    edge = (n - 1) / n
+    np.testing.assert_array_equal(up.order_parameter, np.where(fields > edge, 1.0, -1.0))
+    np.testing.assert_array_equal(back.order_parameter, np.where(fields[::-1] < -edge, -1.0, 1.0))
+    assert up.rate == pytest.approx(0.1 / 3)
+    with pytest.raises(ValueError, match="rng: a FieldSweep continues"):
+        ih.sweep_field(model, up, T=0.0, fields=fields, rng=1)
 
 
 def test_field_sweep_of_one_replica_and_bad_directions():

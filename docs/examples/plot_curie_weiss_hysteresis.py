@@ -39,8 +39,8 @@ ax.plot(h, upper, color="0.3", lw=1.2, label="mean field, stable and metastable"
 ax.plot(h, lower, color="0.3", lw=1.2)
 ax.plot(h, unstable, color="0.3", lw=1.2, ls=":", label="mean field, unstable")
 for sweep, name, marker in ((rising, "field rising", "^"), (falling, "field falling", "v")):
-    mean = sweep.order.mean(axis=0)
-    error = sweep.order.std(axis=0, ddof=1) / np.sqrt(sweep.order.shape[0])
+    mean = sweep.order_parameter.mean(axis=0)
+    error = sweep.order_parameter.std(axis=0, ddof=1) / np.sqrt(sweep.order_parameter.shape[0])
     ax.errorbar(sweep.fields, mean, yerr=error, marker=marker, ls="none", ms=4, capsize=2,
                 label=f"Metropolis, {name}")
 for sign in (-1, 1):

@@ -26,7 +26,7 @@ import numpy as np
 from numba import njit
 
 from isinghop._kernels.random import coin, uniform
-from isinghop._kernels.storage import cached
+from isinghop._kernels.loader import cached
 
 from isinghop.vocabulary import RULE_CODES
 

@@ -1,6 +1,6 @@
 """The sweep kernels, written once for every coupling storage (loaded once per storage; private).
 
-This file is not imported as a module of its own: :func:`isinghop._kernels.storage.kernels` loads it
+This file is not imported as a module of its own: :func:`isinghop._kernels.backends.cpu.kernels` (and the CUDA backend) loads it
 once per storage, with the storage's ``init``, ``field`` and ``flip`` (see
 :mod:`isinghop._kernels.dense`, :mod:`~isinghop._kernels.sparse`, :mod:`~isinghop._kernels.patterns`)
 set as module globals beforehand, and compiles :func:`relax` and :func:`sample` with numba's

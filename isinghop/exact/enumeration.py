@@ -22,7 +22,7 @@ import numpy as np
 from isinghop._validate import choice, describe_entries, finite_array, number, numeric_array, positive_int, site_order
 from isinghop.model import (IsingModel, _require_symmetric, check_model, energy_numerators, field_numerators,
                             pair_numerators)
-from isinghop.vocabulary import RULES, SCHEDULES, TIE_RULES, scaled_tolerance
+from isinghop.vocabulary import RULES, SCHEDULES, TIE_RULES, Rule, Schedule, TieRule, scaled_tolerance
 from isinghop.spins import as_spins, spin_batch
 
 __all__ = [
@@ -42,7 +42,6 @@ __all__ = [
     "overlap_distribution",
     "ground_states",
     "fixed_points",
-    "basin_fractions",
     "sweep_matrix",
     "equilibration_sweeps",
     "sweep_matrix_bytes",
@@ -453,7 +452,7 @@ def ground_states(model: IsingModel, *, chunk_size: int = DEFAULT_CHUNK) -> tupl
     return state_spins(ground, n), float(numerators.min() / (2.0 * model.couplings.scale))
 
 
-def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = None,
+def fixed_points(model: IsingModel, *, tie: TieRule = "keep", tol: float | None = None,
                  chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
     """Every state left unchanged by the zero-temperature single-spin update.
 
@@ -501,55 +500,6 @@ def fixed_points(model: IsingModel, *, tie: str = "keep", tol: float | None = No
     for _, spins in _chunks(n, chunk_size):
         found.append(spins[np.all(_hopfield_flips(model, tie, spins, tol_s) == 0, axis=1)])
     return np.concatenate(found)
-
-
-def basin_fractions(model: IsingModel, targets, *, schedule: str = "synchronous", tie: str = "keep", order=None,
-                    tol: float | None = None, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
-    """Fraction of all 2^N starting states whose zero-temperature dynamics ends at each target.
-
-    Only the deterministic dynamics have sharp basins: the ``synchronous``
-    and ``sequential`` schedules with the tie rules ``keep``, ``up``,
-    ``down`` or ``flip``. Every start is relaxed (:func:`isinghop.dynamics.relax`);
-    it counts for a target when it converges to that fixed point (starts
-    caught in a limit cycle, or left flipping zero-field sites under
-    ``flip``, count for none).
-
-    Parameters
-    ----------
-    model : IsingModel
-        At most ``MAX_SITES`` sites.
-    targets : array_like
-        ``(target, site)`` ±1 states (e.g. a pattern and its mirror).
-    schedule : {"synchronous", "sequential"}
-    tie : {"keep", "up", "down", "flip"}
-    order : array_like of int, optional
-        Site order of ``sequential`` (default 0..N−1).
-    tol : float, optional
-        Tie tolerance on φ (default :func:`~isinghop.vocabulary.tie_tolerance`: 0 for an exact model).
-    chunk_size : int
-        States relaxed at once.
-
-    Returns
-    -------
-    numpy.ndarray
-        float64 ``(target,)``: basin size / 2^N, exact.
-    """
-    from isinghop.dynamics import relax
-
-    n = _check_model(model)
-    schedule = choice(schedule, "schedule", ("synchronous", "sequential"))
-    tie = choice(tie, "tie", ("keep", "up", "down", "flip"))
-    wanted = state_index(as_spins(targets, name="targets", n_sites=n).reshape(-1, n))
-    counts = np.zeros(len(wanted), dtype=np.int64)
-    for _, spins in _chunks(n, chunk_size):
-        never_drawn = np.ones((len(spins), 4), dtype=np.uint64)  # deterministic: no stream is used
-        final = relax(model, spins, schedule=schedule, tie=tie, order=order, tol=tol, max_sweeps=10_000,
-                      rng=never_drawn)
-        if np.any(~final.settled & (final.cycle_length == 0)):
-            raise RuntimeError("basin_fractions: a start neither settled nor cycled within 10000 sweeps")
-        reached = state_index(final.spins)[final.converged]
-        counts += (reached[:, None] == wanted[None, :]).sum(axis=0)
-    return counts / float(1 << n)
 
 
 def _hopfield_flips(model: IsingModel, tie: str, states: np.ndarray, tol_s: float) -> np.ndarray:
@@ -665,7 +615,7 @@ def equilibration_sweeps(matrix, stationary, replicas: int, *, bias: float = 0.0
     raise ValueError(f"max_sweeps: the chains are not equilibrated after {max_sweeps} sweeps")
 
 
-def sweep_matrix_bytes(n_sites: int, schedule: str = "permutation") -> int:
+def sweep_matrix_bytes(n_sites: int, schedule: Schedule = "permutation") -> int:
     """Estimated peak memory in bytes of :func:`sweep_matrix` for N sites and a schedule.
 
     The result is one ``(2^N, 2^N)`` float64 matrix, ``8·4^N`` bytes; the
@@ -695,8 +645,8 @@ def sweep_matrix_bytes(n_sites: int, schedule: str = "permutation") -> int:
     return matrix + 8 * _permutation_rows(n) * (_subset_level_floats(n) + 4 * size) + per_state
 
 
-def sweep_matrix(model: IsingModel, *, T: float, rule: str = "metropolis", schedule: str = "permutation",
-                 order=None, tol: float | None = None, tie: str | None = None) -> np.ndarray:
+def sweep_matrix(model: IsingModel, *, T: float, rule: Rule = "metropolis", schedule: Schedule = "permutation",
+                 order=None, tol: float | None = None, tie: TieRule | None = None) -> np.ndarray:
     """Exact transition matrix of one Monte Carlo sweep, ``P[a, b] = Prob(a → b)``.
 
     Parameters

@@ -28,12 +28,15 @@ import numpy as np
 
 from dataclasses import dataclass
 
+from typing import Literal
+
 from isinghop._validate import choice, site_order
-from isinghop.exact.enumeration import state_index, state_spins
+from isinghop.exact.enumeration import DEFAULT_CHUNK, _check_model, _chunks, state_index, state_spins
 from isinghop.model import IsingModel, check_model, energy, field_numerators
+from isinghop.spins import as_spins
 from isinghop.vocabulary import SCHEDULES, TIE_RULES, Schedule, TieRule, scaled_tolerance
 
-__all__ = ["MAX_GRAPH_SITES", "transition_graph", "transition_matrix", "Absorption", "absorption"]
+__all__ = ["MAX_GRAPH_SITES", "transition_graph", "transition_matrix", "Absorption", "absorption", "basin_fractions"]
 
 #: Transition graphs hold every state as a node: at most this many sites (65 536 nodes).
 MAX_GRAPH_SITES = 16
@@ -78,9 +81,18 @@ def _step(model, states, schedule, tie, order, tol_s):
         return [(origin, batch, probability, None)]
     if schedule == "sequential":
         batch = states.copy()
+        # an exact model's fields are integers: kept up to date flip by flip they equal fresh sums (a coin tie
+        # splits rows, so the fields are summed afresh then)
+        running = field_numerators(model, batch) if model.exact and tie != "random" else None
         for site in order:
-            u = field_numerators(model, batch)[:, site]
+            u = field_numerators(model, batch)[:, site] if running is None else running[:, site]
+            before = batch[:, site].copy()
             batch, probability, origin = _update_site(batch, probability, origin, site, u, tie, tol_s)
+            if running is not None:
+                changed = np.flatnonzero(batch[:, site] != before)
+                if len(changed):
+                    running[changed] += (batch[changed, site].astype(np.float64)[:, None]
+                                         * (2.0 * model.couplings.raw_column(site))[None, :])
         return [(origin, batch, probability, None)]
     u = field_numerators(model, states)
     moves = []
@@ -90,7 +102,7 @@ def _step(model, states, schedule, tie, order, tol_s):
     return moves
 
 
-def transition_graph(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule = "keep", order=None,
+def transition_graph(model: IsingModel, *, schedule: Schedule = "permutation", tie: TieRule = "keep", order=None,
                      tol: float | None = None):
     """Every state of a small network with its successors under the zero-T update.
 
@@ -173,7 +185,7 @@ def _checked(model: IsingModel, schedule: str, tie: str, order) -> tuple[str, st
     return schedule, tie
 
 
-def transition_matrix(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule = "keep", order=None,
+def transition_matrix(model: IsingModel, *, schedule: Schedule = "permutation", tie: TieRule = "keep", order=None,
                       tol: float | None = None):
     """One step of the zero-T dynamics as a sparse row-stochastic matrix on the 2^N states.
 
@@ -300,7 +312,7 @@ def _absorb(matrix, coo, component: np.ndarray, between: np.ndarray, attractor_o
     return probabilities, steps
 
 
-def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule = "keep", order=None,
+def absorption(model: IsingModel, *, schedule: Schedule = "permutation", tie: TieRule = "keep", order=None,
                tol: float | None = None) -> Absorption:
     """Exact absorption probabilities and times of the zero-T dynamics, from every one of the 2^N states.
 
@@ -377,6 +389,60 @@ def absorption(model: IsingModel, *, schedule: Schedule = "random", tie: TieRule
     per_sweep = model.n_sites if schedule == "random" else 1
     return Absorption(attractors=tuple(members), probabilities=probabilities, steps=steps, sweeps=steps / per_sweep,
                       schedule=schedule, tie=tie)
+
+
+def basin_fractions(model: IsingModel, targets, *, schedule: Literal["synchronous", "sequential"],
+                    tie: Literal["keep", "up", "down", "flip"] = "keep", order=None, tol: float | None = None,
+                    chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
+    """Fraction of all 2^N starting states whose zero-temperature dynamics ends at each target.
+
+    Only the deterministic dynamics have sharp basins: the ``synchronous``
+    and ``sequential`` schedules (no default: the two differ, and neither is
+    the random-order sweep of the other functions) with the tie rules
+    ``keep``, ``up``, ``down`` or ``flip``. One step of the dynamics maps
+    every state to one successor (the steps of :func:`transition_graph`);
+    following it 2^N steps (N doublings of the map) leaves every start on
+    its final cycle, and a start counts for a target when that cycle is the
+    target as a fixed point (starts that end in a limit cycle, or keep
+    flipping zero-field sites under ``flip``, count for none).
+
+    Parameters
+    ----------
+    model : IsingModel
+        At most ``exact.MAX_SITES`` sites.
+    targets : array_like
+        ``(target, site)`` ±1 states (e.g. a pattern and its mirror).
+    schedule : {"synchronous", "sequential"}
+    tie : {"keep", "up", "down", "flip"}
+    order : array_like of int, optional
+        Site order of ``sequential`` (default 0..N−1).
+    tol : float, optional
+        Tie tolerance on φ (default :func:`~isinghop.vocabulary.tie_tolerance`: 0 for an exact model).
+    chunk_size : int
+        States stepped at once.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(target,)``: basin size / 2^N, exact.
+    """
+    n = _check_model(model)
+    schedule = choice(schedule, "schedule", ("synchronous", "sequential"))
+    tie = choice(tie, "tie", ("keep", "up", "down", "flip"))
+    if order is not None and schedule != "sequential":
+        raise ValueError(f"order: only used with schedule='sequential', not {schedule!r}")
+    sweep_order = site_order(order, n)
+    wanted = state_index(as_spins(targets, name="targets", n_sites=n).reshape(-1, n))
+    tol_s = scaled_tolerance(model, tol)
+    successor = np.empty(1 << n, dtype=np.int64)
+    for start, states in _chunks(n, chunk_size):
+        ((_, stepped, _, _),) = _step(model, states, schedule, tie, sweep_order, tol_s)
+        successor[start:start + len(states)] = state_index(stepped)
+    final = successor
+    for _ in range(n):  # 2^n steps: past every transient, onto the final cycle
+        final = final[final]
+    reached = final[successor[final] == final]
+    return np.array([np.count_nonzero(reached == target) for target in wanted]) / float(1 << n)
 
 
 def __dir__():

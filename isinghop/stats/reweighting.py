@@ -1,11 +1,12 @@
 """Histogram reweighting: thermal averages at temperatures and fields that were not simulated.
 
 The Hamiltonian is split as ``H = H₀ − h N m``, where m is the order
-parameter conjugate to a uniform field h: the magnetisation for a uniform
-field, the overlap ``m_ξ`` for a field along a pattern ξ (DESIGN.md: h = −θ).
-A sample drawn at ``(T_k, h_k)`` whose energy per spin is e (H/N at h_k) has
-``H₀ = N (e + h_k m)``; its reduced energy at (T, h) is
-``u(T, h) = (H₀ − h N m) / T`` (k_B = 1).
+parameter and h the amplitude of the field conjugate to it (the ``field``
+argument, energy units): m is the magnetisation for a uniform field
+``h_i = h``, the pattern overlap ``m_ξ`` for a field along a pattern ξ,
+``h_i = h ξ_i`` (DESIGN.md: h = −θ). A sample drawn at ``(T_k, h_k)`` whose
+energy per spin is e (H/N at h_k) has ``H₀ = N (e + h_k m)``; its reduced
+energy at (T, h) is ``u(T, h) = (H₀ − h N m) / T`` (k_B = 1).
 
 * Single histogram (Ferrenberg & Swendsen 1988): the samples of one state
   give ``⟨A⟩_{T,h} = Σ_n A_n w_n / Σ_n w_n`` with ``w_n = exp(u_0 − u(T, h))``.
@@ -25,8 +26,8 @@ target distribution. The measure is Kish's effective sample size of the
 weights, ``(Σ w)² / Σ w²``, as a fraction of the records of the smallest
 sampled state: 1 at a lone sampled state, at least about 1 at every sampled
 state, more where states overlap, e^{−d²} for a single Gaussian histogram
-shifted by d standard deviations. Targets below ``min_overlap`` are refused
-with a ``ValueError`` naming the trusted range.
+shifted by d standard deviations. Targets below ``min_effective_fraction``
+are refused with a ``ValueError`` naming the trusted range.
 
 The fraction cannot see what the records never reached: a frozen or constant
 series (one energy in every record) gives every target the fraction 1, and
@@ -38,8 +39,8 @@ hold a single value of the order parameter. And the trusted range is what
 :meth:`Histograms.trusted_temperatures` and :meth:`Histograms.trusted_fields`
 report: a target outside it (beyond their search reach, a factor 4 in T and
 10 T in h past the sampled states, or past the first point outward where the
-fraction falls below ``min_overlap``) is refused too, so that no value is
-returned where the package itself says it is not trusted.
+fraction falls below ``min_effective_fraction``) is refused too, so that no
+value is returned where the package itself says it is not trusted.
 """
 
 from __future__ import annotations
@@ -58,16 +59,16 @@ from isinghop.stats.errors import integrated_time, jackknife
 __all__ = ["Histograms", "Reweighted", "Peak", "Crossing", "histograms", "binder_crossing"]
 
 #: Default least effective sample fraction of a trusted reweighted value (a Gaussian histogram shifted by 1.5 σ).
-MIN_OVERLAP = 0.1
+MIN_EFFECTIVE_FRACTION = 0.1
 #: At most this many records go into the solution for the free energies (thinned evenly beyond).
 MAX_SOLVE_RECORDS = 40_000
 #: Bytes of the (target, sample) weight blocks.
 _BLOCK_BYTES = 1 << 25
 #: Relative tolerance of "the same temperature or field" (a sampled state, an end of a trusted interval).
 _SAME = 1e-9
-#: How far the trusted intervals are searched past the sampled states: a factor in T, multiples of T in h.
+#: How far the trusted intervals are searched past the sampled states: a factor in T, multiples of T in the field.
 T_REACH = 4.0
-H_REACH = 10.0
+FIELD_REACH = 10.0
 #: Largest total energy or order parameter (record × n_sites) accepted: differences and β-products stay finite.
 _LARGEST_TOTAL = 1e300
 
@@ -88,15 +89,15 @@ def _free_energies(reduced: np.ndarray, counts: np.ndarray, initial: np.ndarray 
 
 @dataclass(frozen=True)
 class Reweighted:
-    """Reweighted thermal averages at target points ``(T, h)`` (arrays of the broadcast shape).
+    """Reweighted thermal averages at target points ``(T, field)`` (arrays of the broadcast shape).
 
     Attributes
     ----------
-    T, h : numpy.ndarray
-        Target temperature and field (energy units).
+    T, field : numpy.ndarray
+        Target temperature and field amplitude h (energy units).
     energy_per_spin, specific_heat : numpy.ndarray
         ``⟨H⟩/N`` at the target (energy units) and ``C = β² N (⟨e²⟩ − ⟨e⟩²)`` (dimensionless).
-    order, abs_order : numpy.ndarray
+    order_parameter, abs_order_parameter : numpy.ndarray
         ``⟨m⟩`` and ``⟨|m|⟩`` of the order parameter.
     susceptibility : numpy.ndarray
         ``χ = β N (⟨m²⟩ − ⟨|m|⟩²)`` (inverse energy units), as
@@ -106,25 +107,25 @@ class Reweighted:
         m keeps one sign.
     binder : numpy.ndarray
         ``U₄ = 1 − ⟨m⁴⟩ / (3 ⟨m²⟩²)`` (NaN where m is always 0).
-    overlap : numpy.ndarray
+    effective_fraction : numpy.ndarray
         Effective sample fraction of each target (see the module notes).
     *_error : numpy.ndarray
         Jackknife error of each quantity.
     """
 
     T: np.ndarray
-    h: np.ndarray
+    field: np.ndarray
     energy_per_spin: np.ndarray
     specific_heat: np.ndarray
-    order: np.ndarray
-    abs_order: np.ndarray
+    order_parameter: np.ndarray
+    abs_order_parameter: np.ndarray
     susceptibility: np.ndarray
     binder: np.ndarray
-    overlap: np.ndarray
+    effective_fraction: np.ndarray
     energy_per_spin_error: np.ndarray
     specific_heat_error: np.ndarray
-    order_error: np.ndarray
-    abs_order_error: np.ndarray
+    order_parameter_error: np.ndarray
+    abs_order_parameter_error: np.ndarray
     susceptibility_error: np.ndarray
     binder_error: np.ndarray
 
@@ -135,13 +136,14 @@ class _Histogram:
 
     free: np.ndarray  # f_k of the sampled states
     H0: np.ndarray
-    order: np.ndarray
+    order_parameter: np.ndarray
     multiplicity: np.ndarray
     log_multiplicity: np.ndarray  # ln c_j − ln Σ_k N_k exp(f_k − u_k(j)): the weight at u = 0
     per_state: float  # records of the smallest sampled state
 
 
-_QUANTITIES = ("energy_per_spin", "specific_heat", "order", "abs_order", "susceptibility", "binder")
+_QUANTITIES = ("energy_per_spin", "specific_heat", "order_parameter", "abs_order_parameter", "susceptibility",
+               "binder")
 
 
 @dataclass(frozen=True)
@@ -181,39 +183,41 @@ class Crossing:
 
 
 class Histograms:
-    """Energy and order-parameter series from one or several ``(T, h)`` states, ready to reweight.
+    """Energy and order-parameter series from one or several ``(T, field)`` states, ready to reweight.
 
-    Built by :func:`histograms`. Replicas at the same ``(T, h)`` form one state.
+    Built by :func:`histograms`. Replicas at the same ``(T, field)`` form one state.
 
     Attributes
     ----------
     n_sites : int
     states : numpy.ndarray
-        ``(K, 2)`` the sampled ``(T, h)``.
+        ``(K, 2)`` the sampled ``(T, field)``.
     counts : numpy.ndarray
         Samples per state.
     free_energies : numpy.ndarray
         Dimensionless ``f_k = −ln Z_k`` relative to the first row of ``states``
-        (states sorted by T, then h).
+        (states sorted by T, then field).
     blocks : int
         Jackknife blocks along the time axis.
-    min_overlap : float
+    min_effective_fraction : float
         Least effective sample fraction of a trusted value.
     """
 
-    def __init__(self, energy_per_spin, order, replica_T, replica_h, n_sites, blocks, min_overlap):
+    def __init__(self, energy_per_spin, order_parameter, replica_T, replica_field, n_sites, blocks,
+                 min_effective_fraction):
         self.n_sites = n_sites
         self.blocks = blocks
-        self.min_overlap = min_overlap
-        self.states, replica_state = np.unique(np.stack([replica_T, replica_h], axis=1), axis=0, return_inverse=True)
+        self.min_effective_fraction = min_effective_fraction
+        self.states, replica_state = np.unique(np.stack([replica_T, replica_field], axis=1), axis=0,
+                                               return_inverse=True)
         self._replica_state = replica_state.ravel()
         self.counts = np.bincount(self._replica_state, minlength=len(self.states)) * energy_per_spin.shape[1]
         records = energy_per_spin.size
         correlated = int(integrated_time(energy_per_spin, quiet=True)) if np.ptp(energy_per_spin) > 0 else 1
         self._stride = max(1, correlated, -(-records // MAX_SOLVE_RECORDS))
-        h = self.states[self._replica_state, 1][:, None]
-        H0 = n_sites * (energy_per_spin + h * order)  # H₀ = N (e + h_k m), (replica, time)
-        pairs, codes = np.unique(H0 + 1j * order, return_inverse=True)  # the distinct (H₀, m) pairs
+        field = self.states[self._replica_state, 1][:, None]
+        H0 = n_sites * (energy_per_spin + field * order_parameter)  # H₀ = N (e + h_k m), (replica, time)
+        pairs, codes = np.unique(H0 + 1j * order_parameter, return_inverse=True)  # the distinct (H₀, m) pairs
         self._H0, self._m = pairs.real, pairs.imag
         self._codes = codes.reshape(H0.shape)
         self._full = self._histogram(self._codes)
@@ -244,27 +248,27 @@ class Histograms:
         per_state = np.bincount(self._replica_state, minlength=len(self.states)) * codes.shape[1]
         reduced = self._reduced(H0, m, self.states[:, 0], self.states[:, 1])
         log_denominator = scipy.special.logsumexp(np.log(per_state)[:, None] + free[:, None] - reduced, axis=0)
-        return _Histogram(free=free, H0=H0, order=m, multiplicity=multiplicity,
+        return _Histogram(free=free, H0=H0, order_parameter=m, multiplicity=multiplicity,
                           log_multiplicity=np.log(multiplicity) - log_denominator, per_state=per_state.min())
 
-    def _reduced(self, H0, m, T, h) -> np.ndarray:
-        """``u = (H₀ − h N m)/T`` for the points (T, h) (rows) and samples (columns)."""
+    def _reduced(self, H0, m, T, field) -> np.ndarray:
+        """``u = (H₀ − h N m)/T`` for the points (T, field = h) (rows) and samples (columns)."""
         T = np.asarray(T, dtype=np.float64)[:, None]
-        h = np.asarray(h, dtype=np.float64)[:, None]
-        return (H0[None, :] - h * self.n_sites * m[None, :]) / T
+        field = np.asarray(field, dtype=np.float64)[:, None]
+        return (H0[None, :] - field * self.n_sites * m[None, :]) / T
 
-    def _averages(self, histogram: _Histogram, T, h) -> np.ndarray:
+    def _averages(self, histogram: _Histogram, T, field) -> np.ndarray:
         """``(7, points)``: the six quantities and the effective sample fraction at each point."""
-        H0, m = histogram.H0, histogram.order
+        H0, m = histogram.H0, histogram.order_parameter
         results = np.empty((len(_QUANTITIES) + 1, len(T)))
         per_block = max(1, _BLOCK_BYTES // (8 * 4 * len(m)))
         for lo in range(0, len(T), per_block):
             sl = slice(lo, lo + per_block)
-            log_w = histogram.log_multiplicity[None, :] - self._reduced(H0, m, T[sl], h[sl])
+            log_w = histogram.log_multiplicity[None, :] - self._reduced(H0, m, T[sl], field[sl])
             log_w -= log_w.max(axis=1, keepdims=True)
             w = np.exp(log_w)  # weight of each distinct (H₀, m), its multiplicity included
             norm = w.sum(axis=1)
-            e = H0[None, :] / self.n_sites - h[sl, None] * m[None, :]
+            e = H0[None, :] / self.n_sites - field[sl, None] * m[None, :]
             mean_e = (w * e).sum(axis=1) / norm
             var_e = (w * (e - mean_e[:, None]) ** 2).sum(axis=1) / norm
             abs_m = w @ np.abs(m) / norm
@@ -284,18 +288,18 @@ class Histograms:
 
     # --- public ---------------------------------------------------------------------------
 
-    def _points(self, T, h) -> tuple[np.ndarray, np.ndarray, tuple]:
+    def _points(self, T, field) -> tuple[np.ndarray, np.ndarray, tuple]:
         T = finite_array(T, "T").astype(np.float64)
         if np.any(T <= 0):
             raise ValueError(f"T: temperatures must be > 0, got {T[T <= 0][:3].tolist()}")
-        h = finite_array(self._sampled(1) if h is None else h, "h").astype(np.float64)
+        field = finite_array(self._sampled(1) if field is None else field, "field").astype(np.float64)
         try:
-            T, h = np.broadcast_arrays(T, h)
+            T, field = np.broadcast_arrays(T, field)
         except ValueError:
-            raise ValueError(f"T, h: shapes {T.shape} and {h.shape} do not broadcast") from None
-        return T.ravel(), h.ravel(), T.shape
+            raise ValueError(f"T, field: shapes {T.shape} and {field.shape} do not broadcast") from None
+        return T.ravel(), field.ravel(), T.shape
 
-    def overlap(self, T, h=None) -> np.ndarray:
+    def effective_fraction(self, T, field=None) -> np.ndarray:
         """Effective sample fraction at target points (1 at a lone sampled state; see the module notes).
 
         The fraction alone does not make a target trusted: a frozen series has
@@ -305,19 +309,20 @@ class Histograms:
         ----------
         T : float or array_like
             Target temperatures (> 0, energy units).
-        h : float or array_like, optional
-            Target fields; default the sampled field when all states share one.
+        field : float or array_like, optional
+            Target field amplitudes h (energy units); default the sampled
+            field when all states share one.
 
         Returns
         -------
         numpy.ndarray
-            Of the broadcast shape of ``T`` and ``h``.
+            Of the broadcast shape of ``T`` and ``field``.
         """
-        T, h, shape = self._points(T, h)
-        return self._averages(self._full, T, h)[-1].reshape(shape)
+        T, field, shape = self._points(T, field)
+        return self._averages(self._full, T, field)[-1].reshape(shape)
 
-    def _fraction(self, T: float, h: float) -> float:
-        return float(self._averages(self._full, np.array([T]), np.array([h]))[-1, 0])
+    def _fraction(self, T: float, field: float) -> float:
+        return float(self._averages(self._full, np.array([T]), np.array([field]))[-1, 0])
 
     def _sampled_value(self, x: float, column: int) -> bool:
         """Whether ``x`` is one of the sampled temperatures (column 0) or fields (column 1)."""
@@ -326,23 +331,25 @@ class Histograms:
 
     def _move_informed(self, column: int, fixed: float) -> bool:
         """Whether the records say anything about a move in T at field ``fixed`` (column 0: they hold more than
-        one energy ``H₀ − h N m`` there) or in h (column 1: more than one value of the order parameter)."""
-        values = (self._full.H0 - fixed * self.n_sites * self._full.order) if column == 0 else self._full.order
+        one energy ``H₀ − h N m`` there) or in the field (column 1: more than one value of the order parameter)."""
+        order_parameter = self._full.order_parameter
+        values = (self._full.H0 - fixed * self.n_sites * order_parameter) if column == 0 else order_parameter
         return bool(np.ptp(values) > _SAME * np.abs(values).max())
 
-    def _uninformed(self, T: float, h: float) -> str | None:
-        """Why the records say nothing about the target ``(T, h)`` (a message naming the argument), or None.
+    def _uninformed(self, T: float, field: float) -> str | None:
+        """Why the records say nothing about the target ``(T, field)`` (a message naming the argument), or None.
 
         A sampled temperature or field needs no move; any other needs the records to vary along it.
         """
-        if not self._sampled_value(h, 1) and not self._move_informed(1, T):
-            return (f"order: every record has a single value m = {self._full.order[0]:g} of the order parameter "
+        m = self._full.order_parameter[0]
+        if not self._sampled_value(field, 1) and not self._move_informed(1, T):
+            return (f"order_parameter: every record has a single value m = {m:g} of the order parameter "
                     f"(a frozen or constant series): it says nothing about fields other than the sampled "
-                    f"{self._sampled_values[1].tolist()}, so h = {h:g} cannot be reweighted to")
-        if not self._sampled_value(T, 0) and not self._move_informed(0, h):
-            energy = (self._full.H0[0] - h * self.n_sites * self._full.order[0]) / self.n_sites
-            return (f"energy_per_spin: every record has a single energy ({energy:g} per spin at h = {h:g}; a frozen "
-                    f"or constant series): it says nothing about temperatures other than the sampled "
+                    f"{self._sampled_values[1].tolist()}, so field = {field:g} cannot be reweighted to")
+        if not self._sampled_value(T, 0) and not self._move_informed(0, field):
+            energy = (self._full.H0[0] - field * self.n_sites * m) / self.n_sites
+            return (f"energy_per_spin: every record has a single energy ({energy:g} per spin at field = {field:g}; "
+                    f"a frozen or constant series): it says nothing about temperatures other than the sampled "
                     f"{self._sampled_values[0].tolist()}, so T = {T:g} cannot be reweighted to")
         return None
 
@@ -358,97 +365,101 @@ class Histograms:
             raise ValueError(str(found))
         return found
 
-    def _check_trusted(self, T, h) -> None:
+    def _check_trusted(self, T, field) -> None:
         """Refuse every target the records do not cover: no information, too small a fraction, or outside the
         trusted interval that :meth:`trusted_temperatures` or :meth:`trusted_fields` reports."""
         for k in range(len(T)):
-            reason = self._uninformed(T[k], h[k])
+            reason = self._uninformed(T[k], field[k])
             if reason is not None:
                 raise ValueError(reason)
-        fraction = self._averages(self._full, T, h)[-1]
-        bad = fraction < self.min_overlap
+        fraction = self._averages(self._full, T, field)[-1]
+        bad = fraction < self.min_effective_fraction
         if bad.any():
             k = int(np.argmax(bad))
             try:
-                low, high = self.trusted_temperatures(h=h[k])
-                where = f"at h = {h[k]:g} values are trusted for T in [{low:.6g}, {high:.6g}]"
+                low, high = self.trusted_temperatures(field=field[k])
+                where = f"at field = {field[k]:g} values are trusted for T in [{low:.6g}, {high:.6g}]"
             except ValueError:
-                where = f"no sampled temperature is trusted at h = {h[k]:g}"
+                where = f"no sampled temperature is trusted at field = {field[k]:g}"
             raise ValueError(
-                f"T: reweighting to (T, h) = ({T[k]:g}, {h[k]:g}) is beyond the sampled histograms "
-                f"(effective sample fraction {fraction[k]:.3g} < min_overlap {self.min_overlap:g}); {where}")
+                f"T: reweighting to (T, field) = ({T[k]:g}, {field[k]:g}) is beyond the sampled histograms "
+                f"(effective sample fraction {fraction[k]:.3g} < min_effective_fraction "
+                f"{self.min_effective_fraction:g}); {where}")
         for k in range(len(T)):
-            for column, (x, fixed) in enumerate(((T[k], h[k]), (h[k], T[k]))):
+            for column, (x, fixed) in enumerate(((T[k], field[k]), (field[k], T[k]))):
                 if self._sampled_value(x, column):
                     continue
-                name, other = ("T", "h") if column == 0 else ("h", "T")
+                name, other = ("T", "field") if column == 0 else ("field", "T")
                 try:
                     low, high = self._trusted_interval_at(column, fixed)
                 except ValueError as error:
-                    raise ValueError(f"{name}: reweighting to (T, h) = ({T[k]:g}, {h[k]:g}) is outside the trusted "
-                                     f"interval: {error}") from None
+                    raise ValueError(f"{name}: reweighting to (T, field) = ({T[k]:g}, {field[k]:g}) is outside the "
+                                     f"trusted interval: {error}") from None
                 slack = _SAME * max(abs(low), abs(high), abs(x))
                 if not low - slack <= x <= high + slack:
                     raise ValueError(
-                        f"{name}: reweighting to (T, h) = ({T[k]:g}, {h[k]:g}) is outside the trusted interval "
+                        f"{name}: reweighting to (T, field) = ({T[k]:g}, {field[k]:g}) is outside the trusted interval "
                         f"[{low:.6g}, {high:.6g}] of {name} at {other} = {fixed:g} (see trusted_"
                         f"{'temperatures' if column == 0 else 'fields'})")
 
-    def reweight(self, T, h=None) -> Reweighted:
+    def reweight(self, T, field=None) -> Reweighted:
         """Thermal averages at the target points, with jackknife errors; refused outside the trusted range.
 
         A target is refused (``ValueError``, naming the argument and the
         reason) when the records carry no information about it (a single
         energy for a temperature that was not sampled, a single value of the
         order parameter for a field that was not), when its effective sample
-        fraction is below ``min_overlap``, or when it lies outside the
-        interval :meth:`trusted_temperatures` (at its field) or
+        fraction is below ``min_effective_fraction``, or when it lies outside
+        the interval :meth:`trusted_temperatures` (at its field) or
         :meth:`trusted_fields` (at its temperature) reports.
 
         Parameters
         ----------
         T : float or array_like
             Target temperatures (> 0, energy units).
-        h : float or array_like, optional
-            Target fields (broadcast against ``T``); default the sampled field
-            when all states share one.
+        field : float or array_like, optional
+            Target field amplitudes h (energy units, broadcast against ``T``);
+            default the sampled field when all states share one.
 
         Returns
         -------
         Reweighted
         """
-        T, h, shape = self._points(T, h)
-        self._check_trusted(T, h)
-        value, error = jackknife(lambda codes: self._averages(self._histogram(codes, self.free_energies), T, h).ravel(),
-                                 self._codes,
-                                 blocks=self.blocks)
+        T, field, shape = self._points(T, field)
+        self._check_trusted(T, field)
+
+        def averages(codes):
+            return self._averages(self._histogram(codes, self.free_energies), T, field).ravel()
+
+        value, error = jackknife(averages, self._codes, blocks=self.blocks)
         value = value.reshape(len(_QUANTITIES) + 1, -1)
         error = error.reshape(len(_QUANTITIES) + 1, -1)
         fields = {name: value[k].reshape(shape) for k, name in enumerate(_QUANTITIES)}
         fields.update({f"{name}_error": error[k].reshape(shape) for k, name in enumerate(_QUANTITIES)})
-        return Reweighted(T=T.reshape(shape), h=h.reshape(shape), overlap=value[-1].reshape(shape), **fields)
+        return Reweighted(T=T.reshape(shape), field=field.reshape(shape), effective_fraction=value[-1].reshape(shape),
+                          **fields)
 
     def _sampled(self, column: int) -> float:
         """The one sampled temperature (column 0) or field (column 1); several are a ``ValueError``."""
         values = np.unique(self.states[:, column])
-        name, what = ("T", "temperatures") if column == 0 else ("h", "fields")
+        name, what = ("T", "temperatures") if column == 0 else ("field", "fields")
         if len(values) > 1:
             raise ValueError(f"{name}: the states were sampled at several {what} {values.tolist()}; name the target {name}")
         return float(values[0])
 
     def _search_interval(self, column: int, fixed: float) -> tuple[float, float]:
-        """Outward from the extreme sampled values of ``column`` (T or h) that are trusted at the other
-        coordinate ``fixed``, the last values whose effective sample fraction reaches ``min_overlap``
+        """Outward from the extreme sampled values of ``column`` (T or field) that are trusted at the other
+        coordinate ``fixed``, the last values whose effective sample fraction reaches ``min_effective_fraction``
         (to 1e-9 relative), at most the reach past them. Where the records say nothing about a move along
         ``column``, the sampled values themselves."""
-        name, what = ("h", "temperature") if column == 0 else ("T", "field")
+        name, what = ("field", "temperature") if column == 0 else ("T", "field")
         point = (lambda x: (x, fixed)) if column == 0 else (lambda x: (fixed, x))
         reason = self._uninformed(*point(self._sampled_values[column][0]))  # the other coordinate's move
         if reason is not None:
             raise ValueError(f"{name}: no sampled {what} is trusted at {name} = {fixed:g}: {reason}")
 
         def gap(x):
-            return self._fraction(*point(x)) - self.min_overlap
+            return self._fraction(*point(x)) - self.min_effective_fraction
 
         trusted = [x for x in self._sampled_values[column] if gap(x) >= 0]
         if not trusted:
@@ -458,41 +469,43 @@ class Histograms:
             return float(min(trusted)), float(max(trusted))  # no move along this column: the sampled values only
         ends = []
         for start, direction in ((min(trusted), -1), (max(trusted), 1)):
-            stop = start * T_REACH**direction if column == 0 else start + H_REACH * fixed * direction
+            stop = start * T_REACH**direction if column == 0 else start + FIELD_REACH * fixed * direction
             ends.append(stop if gap(stop) >= 0 else scipy.optimize.brentq(gap, start, stop, xtol=1e-12, rtol=1e-9))
         return float(ends[0]), float(ends[1])
 
-    def trusted_temperatures(self, h=None) -> tuple[float, float]:
-        """The interval of T around the sampled temperatures where reweighting at field ``h`` is trusted.
+    def trusted_temperatures(self, field=None) -> tuple[float, float]:
+        """The interval of T around the sampled temperatures where reweighting at ``field`` is trusted.
 
         Searched outward from the lowest and highest sampled temperature
-        trusted at ``h`` to where the effective sample fraction falls below
-        ``min_overlap``, at most a factor 4 (``T_REACH``) beyond; gaps
-        between widely spaced states are caught by :meth:`reweight`, which
-        refuses every temperature outside this interval. Where the records
-        hold a single energy (a frozen or constant series) they say nothing
-        about other temperatures, and the interval is the sampled
-        temperatures' range (``(T₀, T₀)`` for one state). A field at which no
-        sampled temperature is trusted is a ``ValueError``.
+        trusted at ``field`` to where the effective sample fraction falls
+        below ``min_effective_fraction``, at most a factor 4 (``T_REACH``)
+        beyond; gaps between widely spaced states are caught by
+        :meth:`reweight`, which refuses every temperature outside this
+        interval. Where the records hold a single energy (a frozen or
+        constant series) they say nothing about other temperatures, and the
+        interval is the sampled temperatures' range (``(T₀, T₀)`` for one
+        state). A field at which no sampled temperature is trusted is a
+        ``ValueError``.
 
         Parameters
         ----------
-        h : float, optional
-            The field; default the sampled field when all states share one.
+        field : float, optional
+            The field amplitude h (energy units); default the sampled field
+            when all states share one.
 
         Returns
         -------
         tuple of float
             ``(T_low, T_high)`` (energy units).
         """
-        h = self._sampled(1) if h is None else number(h, "h")
-        return self._trusted_interval_at(0, h)
+        field = self._sampled(1) if field is None else number(field, "field")
+        return self._trusted_interval_at(0, field)
 
     def trusted_fields(self, T=None) -> tuple[float, float]:
-        """The interval of h around the sampled fields where reweighting at temperature ``T`` is trusted.
+        """The interval of the field amplitude h around the sampled fields where reweighting at ``T`` is trusted.
 
         As :meth:`trusted_temperatures`, in the field: searched at most 10 T
-        (``H_REACH``) past the sampled fields; the sampled fields' range
+        (``FIELD_REACH``) past the sampled fields; the sampled fields' range
         where the order parameter takes a single value.
 
         Parameters
@@ -503,12 +516,12 @@ class Histograms:
         Returns
         -------
         tuple of float
-            ``(h_low, h_high)`` (energy units).
+            ``(field_low, field_high)`` (energy units).
         """
         T = self._sampled(0) if T is None else number(T, "T", low=0.0, low_open=True)
         return self._trusted_interval_at(1, T)
 
-    def susceptibility_peak(self, T_low: float, T_high: float, h=None, *, grid: int = 64) -> Peak:
+    def susceptibility_peak(self, T_low: float, T_high: float, field=None, *, grid: int = 64) -> Peak:
         """Maximum of the reweighted susceptibility χ(T) between ``T_low`` and ``T_high``.
 
         Located on a grid of ``grid`` temperatures, then refined by bounded
@@ -520,8 +533,9 @@ class Histograms:
         ----------
         T_low, T_high : float
             The search interval (energy units), inside the trusted range.
-        h : float, optional
-            The field; default the sampled field when all states share one.
+        field : float, optional
+            The field amplitude h (energy units); default the sampled field
+            when all states share one.
         grid : int
             Grid points of the first search.
 
@@ -529,32 +543,32 @@ class Histograms:
         -------
         Peak
         """
-        points = self._interval(T_low, T_high, h, positive_int(grid, "grid", minimum=3))
+        points = self._interval(T_low, T_high, field, positive_int(grid, "grid", minimum=3))
         value, error = jackknife(lambda codes: self._peak(codes, points), self._codes, blocks=self.blocks)
         return Peak(T=float(value[0]), T_error=float(error[0]), height=float(value[1]), height_error=float(error[1]))
 
-    def _interval(self, T_low, T_high, h, count) -> tuple[np.ndarray, np.ndarray]:
-        h = self._sampled(1) if h is None else number(h, "h")
+    def _interval(self, T_low, T_high, field, count) -> tuple[np.ndarray, np.ndarray]:
+        field = self._sampled(1) if field is None else number(field, "field")
         T_low = number(T_low, "T_low", low=0.0, low_open=True)
         T_high = number(T_high, "T_high", low=0.0, low_open=True)
         if not T_low < T_high:
             raise ValueError(f"T_low, T_high: need T_low < T_high, got {T_low} and {T_high}")
-        T, h, _ = self._points(np.linspace(T_low, T_high, count), h)
-        self._check_trusted(T, h)
-        return T, h
+        T, field, _ = self._points(np.linspace(T_low, T_high, count), field)
+        self._check_trusted(T, field)
+        return T, field
 
-    def _curve(self, codes, quantity: str, h: float):
+    def _curve(self, codes, quantity: str, field: float):
         histogram = self._histogram(codes, self.free_energies)
         row = _QUANTITIES.index(quantity)
 
         def curve(T):
             T = np.atleast_1d(np.asarray(T, dtype=np.float64))
-            return self._averages(histogram, T, np.full_like(T, h))[row]
+            return self._averages(histogram, T, np.full_like(T, field))[row]
         return curve
 
     def _peak(self, codes, points) -> np.ndarray:
-        T, h = points
-        chi = self._curve(codes, "susceptibility", h[0])
+        T, field = points
+        chi = self._curve(codes, "susceptibility", field[0])
         values = chi(T)
         k = int(np.argmax(values))
         if k in (0, len(T) - 1):
@@ -588,8 +602,8 @@ def _per_replica(values, name: str, n_replica: int, positive: bool) -> np.ndarra
     return array
 
 
-def histograms(energy_per_spin, order, *, T, n_sites: int, h=0.0, blocks: int = 20,
-               min_overlap: float = MIN_OVERLAP) -> Histograms:
+def histograms(energy_per_spin, order_parameter, *, T, n_sites: int, field=0.0, blocks: int = 20,
+               min_effective_fraction: float = MIN_EFFECTIVE_FRACTION) -> Histograms:
     """Collect energy and order-parameter series for reweighting to other temperatures and fields.
 
     Parameters
@@ -597,19 +611,21 @@ def histograms(energy_per_spin, order, *, T, n_sites: int, h=0.0, blocks: int = 
     energy_per_spin : array_like
         ``(replica, time)`` or ``(time,)``: H/N of each recorded configuration,
         with the field term at the replica's own field (as :func:`isinghop.montecarlo.sample` records it).
-    order : array_like
-        The order parameter conjugate to ``h``, same shape: the magnetisation
-        for a uniform field, or the overlap with the pattern the field lies along.
+    order_parameter : array_like
+        The order parameter m conjugate to ``field``, same shape: the
+        magnetisation for a uniform field, or the overlap ``m_ξ`` with the
+        pattern the field lies along.
     T : float or array_like
-        Temperature of each replica (> 0); replicas at one ``(T, h)`` pool into one state.
+        Temperature of each replica (> 0); replicas at one ``(T, field)`` pool into one state.
         A Tempering's ladder and series fit directly (its order parameter is
         the magnetisation: reweight it in a uniform field only).
     n_sites : int
-    h : float or array_like
-        The field of each replica (default 0).
+    field : float or array_like
+        The field amplitude h of each replica (energy units, default 0): the
+        site fields are ``h_i = h`` (uniform) or ``h_i = h ξ_i`` (along the pattern ξ).
     blocks : int
         Jackknife blocks along the time axis (each should be much longer than τ_int).
-    min_overlap : float
+    min_effective_fraction : float
         Least effective sample fraction of a trusted value, in (0, 1].
 
     Returns
@@ -618,24 +634,26 @@ def histograms(energy_per_spin, order, *, T, n_sites: int, h=0.0, blocks: int = 
         Several sampled states are joined by MBAR (pymbar).
     """
     energy = _record_series(energy_per_spin, "energy_per_spin")
-    order = _record_series(order, "order")
-    if order.shape != energy.shape:
-        raise ValueError(f"order: shape {order.shape} differs from energy_per_spin's {energy.shape}")
+    order_parameter = _record_series(order_parameter, "order_parameter")
+    if order_parameter.shape != energy.shape:
+        raise ValueError(f"order_parameter: shape {order_parameter.shape} differs from energy_per_spin's "
+                         f"{energy.shape}")
     n_sites = positive_int(n_sites, "n_sites")
-    for name, values in (("energy_per_spin", energy), ("order", order)):
+    for name, values in (("energy_per_spin", energy), ("order_parameter", order_parameter)):
         if np.abs(values).max() > _LARGEST_TOTAL / n_sites:
             raise ValueError(f"{name}: records up to {np.abs(values).max():g} times n_sites = {n_sites} exceed "
                              f"{_LARGEST_TOTAL:g}, beyond what reweighting factors exp(−ΔβE) can hold in float64")
     blocks = positive_int(blocks, "blocks", minimum=2)
     if energy.shape[1] < blocks:
         raise ValueError(f"blocks: each series has {energy.shape[1]} records, fewer than blocks = {blocks}")
-    min_overlap = number(min_overlap, "min_overlap", low=0.0, high=1.0, low_open=True)
+    min_effective_fraction = number(min_effective_fraction, "min_effective_fraction", low=0.0, high=1.0,
+                                    low_open=True)
     replica_T = _per_replica(T, "T", energy.shape[0], positive=True)
-    replica_h = _per_replica(h, "h", energy.shape[0], positive=False)
-    return Histograms(energy, order, replica_T, replica_h, n_sites, blocks, min_overlap)
+    replica_field = _per_replica(field, "field", energy.shape[0], positive=False)
+    return Histograms(energy, order_parameter, replica_T, replica_field, n_sites, blocks, min_effective_fraction)
 
 
-def binder_crossing(small: Histograms, large: Histograms, T_low: float, T_high: float, h=None) -> Crossing:
+def binder_crossing(small: Histograms, large: Histograms, T_low: float, T_high: float, field=None) -> Crossing:
     """Temperature where the reweighted Binder cumulants of two sizes cross, and U₄ there.
 
     The root of ``U₄,small(T) − U₄,large(T)`` in ``[T_low, T_high]`` (Brent),
@@ -648,8 +666,9 @@ def binder_crossing(small: Histograms, large: Histograms, T_low: float, T_high: 
         The two sizes (same number of jackknife blocks).
     T_low, T_high : float
         A bracket of the crossing inside both trusted ranges.
-    h : float, optional
-        The field; default the sampled field when all states share one.
+    field : float, optional
+        The field amplitude h (energy units); default the sampled field when
+        all states share one.
 
     Returns
     -------
@@ -659,17 +678,18 @@ def binder_crossing(small: Histograms, large: Histograms, T_low: float, T_high: 
         raise TypeError("small, large: expected Histograms from isinghop.stats.reweighting.histograms")
     if small is large or small.n_sites == large.n_sites:
         raise ValueError(f"large: the two histograms must be of two sizes, got N = {small.n_sites} twice")
-    if h is None and small._sampled(1) != large._sampled(1):
-        raise ValueError(f"h: the sizes were sampled at fields {small._sampled(1)} and {large._sampled(1)}; name h")
+    if field is None and small._sampled(1) != large._sampled(1):
+        raise ValueError(f"field: the sizes were sampled at fields {small._sampled(1)} and {large._sampled(1)}; "
+                         "name the field")
     if small.blocks != large.blocks:
         raise ValueError(f"large: jackknife blocks differ ({small.blocks} and {large.blocks}); build both with one blocks")
-    points = [hist._interval(T_low, T_high, h, 3) for hist in (small, large)]
+    points = [hist._interval(T_low, T_high, field, 3) for hist in (small, large)]
     ends = (points[0][0][0], points[0][0][-1])
-    field = points[0][1][0]
+    target_field = points[0][1][0]
 
     def crossing(codes_small, codes_large):
-        u_small = small._curve(codes_small, "binder", field)
-        u_large = large._curve(codes_large, "binder", field)
+        u_small = small._curve(codes_small, "binder", target_field)
+        u_large = large._curve(codes_large, "binder", target_field)
         gap = lambda t: (u_small(t) - u_large(t))[0]  # noqa: E731
         if not gap(ends[0]) * gap(ends[1]) < 0:
             raise ValueError(f"T_low, T_high: the Binder cumulants do not cross between {ends[0]:g} and {ends[1]:g}")

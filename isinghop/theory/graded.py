@@ -14,17 +14,19 @@ one-bit memory: an input pulse above the coercive input λ h_sp(T = 1/λ)
 a weaker pulse never does, and the time needed diverges as the amplitude
 comes down to the coercive input.
 
-**Network** on couplings J and field h at gain β (β = 1/T):
+**Network** on couplings J and field h at gain g (the slope of a neuron's
+response at the origin, in inverse units of J):
 
-    τ dv_i/dt = −v_i + tanh(β(Σ_j J_ij v_j + h_i)).
+    τ dv_i/dt = −v_i + tanh(g(Σ_j J_ij v_j + h_i)).
 
 Its fixed points solve the naive mean-field (TAP without the Onsager term)
-equations ``v = tanh(β(J v + h))``. The origin (h = 0) loses stability when
-β λ_max(J) = 1; for Hebbian J with zero diagonal λ_max → 1 + 2√α
+equations ``v = tanh(g(J v + h))`` of the Ising network at inverse
+temperature β = g. The origin (h = 0) loses stability when
+g λ_max(J) = 1; for Hebbian J with zero diagonal λ_max → 1 + 2√α
 (Marchenko–Pastur edge (1 + √α)² minus the removed diagonal α), which is
 not the spin-glass line T_g = 1 + √α of the Ising network. For one pattern
-the fixed points are v = m ξ with ``m = tanh(β(1 − 1/N) m)``: Curie–Weiss
-at β(1 − 1/N). As β → ∞, tanh becomes sgn and the stable fixed points
+the fixed points are v = m ξ with ``m = tanh(g(1 − 1/N) m)``: Curie–Weiss
+at g(1 − 1/N). As g → ∞, tanh becomes sgn and the stable fixed points
 approach the memories of the zero-temperature network.
 
 Times are in units of τ; fields, couplings and λ in the units of J.
@@ -234,13 +236,13 @@ class GradedTrajectory:
         ``(time,)`` in units of τ.
     v : numpy.ndarray
         ``(time, site)`` the graded states v_i ∈ (−1, 1).
-    beta : float
-        The gain β = 1/T.
+    gain : float
+        The gain g.
     """
 
     times: np.ndarray
     v: np.ndarray
-    beta: float
+    gain: float
 
     def overlaps(self, patterns) -> np.ndarray:
         """``m_μ(t) = (1/N) Σ_i ξ_i^μ v_i(t)``.
@@ -257,8 +259,8 @@ class GradedTrajectory:
         return self.v @ xi.T / self.v.shape[1]
 
 
-def graded_trajectory(model: IsingModel, v0, *, beta: float, times, tau: float = 1.0) -> GradedTrajectory:
-    """Integrate ``τ dv_i/dt = −v_i + tanh(β(Σ_j J_ij v_j + h_i))`` (RK45, rtol 1e-9).
+def graded_trajectory(model: IsingModel, v0, *, gain: float, times, tau: float = 1.0) -> GradedTrajectory:
+    """Integrate ``τ dv_i/dt = −v_i + tanh(g(Σ_j J_ij v_j + h_i))`` (RK45, rtol 1e-9).
 
     J acts through its storage (pattern storage: O(NP) per evaluation,
     never an N × N matrix).
@@ -269,8 +271,8 @@ def graded_trajectory(model: IsingModel, v0, *, beta: float, times, tau: float =
         Symmetric couplings J (self-couplings included when stored) and field h.
     v0 : array_like
         ``(site,)`` start, entries in [−1, 1].
-    beta : float
-        Gain β ≥ 0 (β = 1/T).
+    gain : float
+        Gain g ≥ 0 (inverse units of J): the naive mean-field equations at β = g.
     times : array_like
         Increasing output times (units of τ), the first being the start.
     tau : float
@@ -280,34 +282,34 @@ def graded_trajectory(model: IsingModel, v0, *, beta: float, times, tau: float =
     -------
     GradedTrajectory
     """
-    product, v0, beta, tau = _network(model, v0, beta, tau)
+    product, v0, gain, tau = _network(model, v0, gain, tau)
     times = _times(times, tau)
     h = model.h
 
     def velocity(t, v):
-        return (-v + np.tanh(beta * (product(v) + h))) / tau
+        return (-v + np.tanh(gain * (product(v) + h))) / tau
 
-    return GradedTrajectory(times=times, v=_piecewise(velocity, v0, times, np.empty(0)), beta=beta)
+    return GradedTrajectory(times=times, v=_piecewise(velocity, v0, times, np.empty(0)), gain=gain)
 
 
-def graded_fixed_point(model: IsingModel, v0, *, beta: float, tol: float = 1e-10, max_time: float = 1e5,
+def graded_fixed_point(model: IsingModel, v0, *, gain: float, residual_tol: float = 1e-10, max_time: float = 1e5,
                        tau: float = 1.0) -> tuple[np.ndarray, bool]:
     """Follow the graded dynamics from ``v0`` until it rests: a stable fixed point of
-    ``v = tanh(β(J v + h))`` (the naive mean-field equations).
+    ``v = tanh(g(J v + h))`` (the naive mean-field equations).
 
     The flow is integrated over growing spans until the residual
-    ``max_i |tanh(β(Jv + h)_i) − v_i|`` is below 1e-6 (the integration
+    ``max_i |tanh(g(Jv + h)_i) − v_i|`` is below 1e-6 (the integration
     itself cannot do much better), then the fixed point it is approaching
-    is solved to ``tol`` by Newton–Krylov iteration (matrix-free, O(NP) per
+    is solved to ``residual_tol`` by Newton–Krylov iteration (matrix-free, O(NP) per
     step for pattern storage). Near a bifurcation the approach slows down
     (critical slowing down) and may need a large ``max_time``.
 
     Parameters
     ----------
-    model, v0, beta, tau
+    model, v0, gain, tau
         As in :func:`graded_trajectory`.
-    tol : float
-        Largest residual ``|v − tanh(β(Jv + h))|`` accepted.
+    residual_tol : float
+        Largest residual ``|v − tanh(g(Jv + h))|`` accepted.
     max_time : float
         Give up after this time (units of τ).
 
@@ -316,15 +318,15 @@ def graded_fixed_point(model: IsingModel, v0, *, beta: float, tol: float = 1e-10
     v : numpy.ndarray
         ``(site,)`` the state reached.
     converged : bool
-        Whether the residual fell below ``tol``.
+        Whether the residual fell below ``residual_tol``.
     """
-    product, v, beta, tau = _network(model, v0, beta, tau)
-    tol = number(tol, "tol", low=0.0, low_open=True)
+    product, v, gain, tau = _network(model, v0, gain, tau)
+    residual_tol = number(residual_tol, "residual_tol", low=0.0, low_open=True)
     max_time = number(max_time, "max_time", low=0.0, low_open=True)
     h = model.h
 
     def residual(state):
-        return np.tanh(beta * (product(state) + h)) - state
+        return np.tanh(gain * (product(state) + h)) - state
 
     def velocity(t, state):
         return residual(state) / tau
@@ -332,24 +334,24 @@ def graded_fixed_point(model: IsingModel, v0, *, beta: float, tol: float = 1e-10
     if max_time > _MAX_SPAN:
         raise ValueError(f"max_time: at most {_MAX_SPAN:.0e} tau, got {max_time}")
     elapsed, span, limit = 0.0, 10.0 * tau, max_time * tau
-    while np.abs(residual(v)).max() >= max(tol, _CLOSE):
+    while np.abs(residual(v)).max() >= max(residual_tol, _CLOSE):
         if elapsed >= limit:
             return v, False
         step = min(span, limit - elapsed)
         v = _piecewise(velocity, v, np.array([0.0, step]), np.empty(0))[-1]
         elapsed += step
         span *= 2.0
-    if np.abs(residual(v)).max() < tol:
+    if np.abs(residual(v)).max() < residual_tol:
         return v, True
     try:
-        polished = scipy.optimize.newton_krylov(residual, v, f_tol=tol, maxiter=100)
+        polished = scipy.optimize.newton_krylov(residual, v, f_tol=residual_tol, maxiter=100)
     except (scipy.optimize.NoConvergence, ValueError, np.linalg.LinAlgError):
         return v, False
     close = np.abs(polished - v).max() < 100 * _CLOSE  # the fixed point the flow was approaching
     return (polished, True) if close else (v, False)
 
 
-def origin_growth_rate(model: IsingModel, *, beta: float, time: float = 600.0, segment: float = 20.0,
+def origin_growth_rate(model: IsingModel, *, gain: float, time: float = 600.0, segment: float = 20.0,
                        amplitude: float = 1e-4, tau: float = 1.0, rng=None) -> float:
     """Growth rate of a small state near v = 0 under the full graded flow (its leading Lyapunov
     exponent there), measured by integration with renormalisation.
@@ -358,12 +360,12 @@ def origin_growth_rate(model: IsingModel, *, beta: float, time: float = 600.0, s
     rescaled to ``amplitude``, and so on for ``time``; the rate is the mean
     of ``ln(|v_end| / |v_start|)`` per unit time over the second half, where the
     fastest-growing mode dominates. Linear theory gives
-    ``(β λ_max − 1)/τ`` (h = 0): its sign says whether the origin is stable.
-    Modes within δλ of λ_max are told apart only when ``time`` ≫ 1/(β δλ).
+    ``(g λ_max − 1)/τ`` (h = 0): its sign says whether the origin is stable.
+    Modes within δλ of λ_max are told apart only when ``time`` ≫ 1/(g δλ).
 
     Parameters
     ----------
-    model, beta, tau
+    model, gain, tau
         As in :func:`graded_trajectory` (h should vanish: the origin is then a fixed point).
     time : float
         Total integration time (units of τ).
@@ -381,7 +383,7 @@ def origin_growth_rate(model: IsingModel, *, beta: float, time: float = 600.0, s
     """
     from isinghop.rng import as_generator
 
-    product, _, beta, tau = _network(model, np.zeros(model.n_sites), beta, tau)
+    product, _, gain, tau = _network(model, np.zeros(model.n_sites), gain, tau)
     time = number(time, "time", low=0.0, low_open=True)
     segment = number(segment, "segment", low=0.0, low_open=True)
     amplitude = number(amplitude, "amplitude", low=0.0, high=1e-2, low_open=True)
@@ -390,7 +392,7 @@ def origin_growth_rate(model: IsingModel, *, beta: float, time: float = 600.0, s
     h = model.h
 
     def velocity(t, v):
-        return (-v + np.tanh(beta * (product(v) + h))) / tau
+        return (-v + np.tanh(gain * (product(v) + h))) / tau
 
     v = as_generator(rng).standard_normal(model.n_sites)
     v *= amplitude / np.linalg.norm(v)
@@ -406,7 +408,7 @@ def origin_growth_rate(model: IsingModel, *, beta: float, time: float = 600.0, s
 
 def largest_coupling_eigenvalue(model: IsingModel) -> float:
     """λ_max of the symmetric couplings J (diagonal as stored): the origin of the graded network
-    at h = 0 is stable for β λ_max < 1 and unstable beyond.
+    at h = 0 is stable for g λ_max < 1 and unstable beyond.
 
     Computed by Lanczos iteration (scipy ``eigsh``) on J acting through its
     storage; dense eigenvalues below 64 sites.
@@ -449,7 +451,7 @@ def _coupling_product(model: IsingModel):
     return lambda x: np.asarray(matrix @ np.asarray(x, dtype=np.float64), dtype=np.float64) / scale
 
 
-def _network(model, v0, beta, tau):
+def _network(model, v0, gain, tau):
     check_model(model)
     if not model.couplings.symmetric:
         raise ValueError("model: the graded network needs symmetric couplings (a Lyapunov function exists then)")
@@ -458,9 +460,9 @@ def _network(model, v0, beta, tau):
         raise ValueError(f"v0: expected shape ({model.n_sites},), got {v0.shape}")
     if np.any(np.abs(v0) > 1):
         raise ValueError("v0: graded states lie in [-1, 1]")
-    beta = number(beta, "beta", low=0.0)
+    gain = number(gain, "gain", low=0.0)
     tau = number(tau, "tau", low=0.0, low_open=True)
-    return _coupling_product(model), v0, beta, tau
+    return _coupling_product(model), v0, gain, tau
 
 
 def _times(times, tau: float) -> np.ndarray:

@@ -198,7 +198,7 @@ def curie_weiss_finite(n_sites: int, T, h=0.0) -> FiniteCurieWeiss:
     Parameters
     ----------
     n_sites : int
-        N.
+        The number of sites N.
     T : float or array_like
         Temperature(s) > 0.
     h : float or array_like

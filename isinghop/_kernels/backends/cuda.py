@@ -39,10 +39,32 @@ import numpy as np
 from numba import cuda, uint64
 from numba.core.dispatcher import Dispatcher
 
+from isinghop._kernels.loader import load_sweeps, storage_name
+from isinghop.model import DenseCouplings, PatternCouplings
+
+#: What this backend runs.
+RUNS = "dense and Hebbian pattern couplings"
+
 #: Threads per block: one replica each.
 THREADS_PER_BLOCK = 64
 #: Monte Carlo sweeps per launch at most: a display's watchdog kills long launches, and Ctrl-C waits for one.
 SWEEPS_PER_LAUNCH = 100
+
+
+def unsupported(couplings) -> str | None:
+    """``None`` for dense and Hebbian pattern couplings (the storages with a device version); else what ``couplings`` is."""
+    if isinstance(couplings, DenseCouplings) or (isinstance(couplings, PatternCouplings) and couplings.matrix is None):
+        return None
+    if isinstance(couplings, PatternCouplings):
+        return "pattern couplings with a pattern matrix A"
+    return type(couplings).__name__
+
+
+def check_available() -> None:
+    """Raise ``RuntimeError`` unless a GPU (or numba's simulator, ``NUMBA_ENABLE_CUDASIM=1``) can run the kernels."""
+    if not cuda.is_available():
+        raise RuntimeError("backend: 'cuda' needs an NVIDIA GPU, its driver and numba-cuda "
+                           "(pip install 'isinghop[cuda]'); NUMBA_ENABLE_CUDASIM=1 runs numba's CUDA simulator")
 
 
 @functools.cache
@@ -60,8 +82,6 @@ def device(function):
 
 def _replica_loops(init, field, flip):
     """sweeps.py loaded for the device, with the general and with the plain numerator."""
-    from isinghop._kernels.storage import load_sweeps, storage_name
-
     functions = (device(init), device(field), device(flip))
     name = f"cuda_sweeps_{storage_name(field)}"
     compile_device = cuda.jit(device=True)
@@ -154,17 +174,17 @@ def relax_runner(init, field, flip):
     return run
 
 
-def sample_runner(init, field, flip):
+def sample_runner(init, field, flip, plain: bool = False):
     """``run(shared, per_replica)``: Monte Carlo of one chain set-up on the device, with the CPU kernel's
-    arguments (:func:`isinghop._kernels.sweeps.sample`); the couplings and other shared arrays are uploaded once."""
+    arguments (:func:`isinghop._kernels.sweeps.sample`; ``plain``: the model has neither field nor
+    self-couplings); the couplings and other shared arrays are uploaded once."""
     kernel = sample_kernel(init, field, flip)
     uploaded = {}
 
     def run(shared: tuple, per_replica: tuple) -> None:
-        hs, raw_diagonal, patterns = shared[1], shared[2], shared[10]
-        is_plain = bool(np.all(hs == 0.0) and np.all(raw_diagonal == 0.0))
+        patterns = shared[10]
         n_replica, n = per_replica[0].shape
-        _launch(kernel, (*shared, is_plain), per_replica,
+        _launch(kernel, (*shared, plain), per_replica,
                 (cuda.device_array((n_replica, n), np.int64), cuda.device_array((n_replica, n), np.int8),
                  cuda.device_array((n_replica, max(1, patterns.shape[1])), np.int64)), uploaded)
 

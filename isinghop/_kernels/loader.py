@@ -1,4 +1,4 @@
-"""One compiled copy of the sweep kernels per coupling storage, kept in numba's on-disk cache.
+"""The loader every backend shares: sweeps.py compiled once per coupling storage, under names numba's on-disk cache cannot confuse.
 
 The kernels of :mod:`isinghop._kernels.sweeps` call their storage's ``init``, ``field`` and ``flip``
 as module globals, so that numba inlines them (no function-typed dispatch). For each storage that
@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from numba import njit
+from numba.core import event
 from numba.core.dispatcher import Dispatcher
 
 _HERE = Path(__file__).parent
@@ -30,15 +31,15 @@ _OUTSIDE_IMPORT = re.compile(r"^from (isinghop(?:\.\w+)+) import", re.MULTILINE)
 
 @functools.cache
 def source_hash() -> str:
-    """A hash of every source the kernels are compiled from: the kernel files and every isinghop module
-    they import from (the vocabularies, whose codes the kernels bake in as constants); any change in
-    one compiles afresh."""
+    """A hash of every source the kernels are compiled from: the files of this package and every isinghop
+    module that a file compiling with ``njit`` imports from (the vocabularies, whose codes the kernels bake
+    in as constants); any change in one compiles afresh."""
     digest = hashlib.sha256()
     read = set()
-    for path in sorted(_HERE.glob("*.py")):
+    for path in sorted(_HERE.rglob("*.py")):
         source = path.read_text()
-        digest.update(path.name.encode() + b"\0" + source.encode())
-        for module in _OUTSIDE_IMPORT.findall(source):
+        digest.update(str(path.relative_to(_HERE)).encode() + b"\0" + source.encode())
+        for module in _OUTSIDE_IMPORT.findall(source) if "njit" in source else ():
             origin = importlib.util.find_spec(module).origin
             if not module.startswith("isinghop._kernels") and origin not in read:
                 read.add(origin)
@@ -83,34 +84,29 @@ def load_sweeps(name: str, plain: bool, init, field, flip, compile_helper, trans
     return module
 
 
-@functools.cache
-def kernels(init, field, flip):
-    """The sweep kernels compiled for the storage of ``init``, ``field``, ``flip``: ``relax``, ``sample``
-    and ``sample_plain``, the Monte Carlo of a model without field and self-couplings, loaded with the
-    plain numerator (each compiles on its first call only)."""
-    storage = storage_name(field)
-    inline = njit(inline="always")
-    module = load_sweeps(f"sweeps_{storage}", False, init, field, flip, inline)
-    plain = load_sweeps(f"sweeps_{storage}", True, init, field, flip, inline)
-    for name, source, function in (("relax", module, "relax"), ("sample", module, "sample"),
-                                   ("sample_plain", plain, "sample")):
-        python = getattr(source, function)
-        python.__qualname__ = f"{name}_{storage}_{source_hash()}"
-        setattr(module, name, njit(nogil=True, cache=True)(python))
-    return module
+class _CompileNotice(event.Listener):
+    """Says once per process, in one line on stderr, that numba is compiling (a cache hit compiles nothing)."""
+
+    said = False
+
+    def on_start(self, event_data) -> None:
+        if not _CompileNotice.said:
+            _CompileNotice.said = True
+            print("isinghop: compiling the kernels for this storage (once; numba caches them on disk) ...",
+                  file=sys.stderr, flush=True)
+
+    def on_end(self, event_data) -> None:
+        pass
 
 
-def runner(kernel: str, backend: str, init, field, flip, plain: bool = False):
-    """``run(shared, per_replica)``: the kernel ``"relax"`` or ``"sample"`` of one storage on ``backend``,
-    run on every replica, with the arguments of :func:`isinghop._kernels.sweeps.relax` or
-    :func:`~isinghop._kernels.sweeps.sample` (``plain``: the model has neither field nor
-    self-couplings). The CPU splits the replicas over threads; the GPU
-    (:mod:`isinghop._kernels.cuda`) runs a thread per replica."""
-    if backend == "cuda":
-        from isinghop._kernels import cuda
+def announced(function):
+    """``function`` (a call into compiled kernels) that says so in one line when that call compiles them."""
 
-        return getattr(cuda, f"{kernel}_runner")(init, field, flip)
-    from isinghop._kernels.threads import over_replicas
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        if _CompileNotice.said:
+            return function(*args, **kwargs)
+        with event.install_listener("numba:compile", _CompileNotice()):
+            return function(*args, **kwargs)
 
-    name = "sample_plain" if kernel == "sample" and plain else kernel
-    return functools.partial(over_replicas, getattr(kernels(init, field, flip), name))
+    return call

@@ -23,7 +23,7 @@ TIMING_ATTRS = ("start_time", "end_time", "wall_time_s", "history", "compute_tim
 def _git_describe() -> str:
     """``git describe`` of the project's own checkout, or "" (an installed copy, or a repository that
     merely encloses site-packages)."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # isinghop/runtime/provenance.py: the checkout holds isinghop/
 
     def git(*arguments) -> str:
         try:

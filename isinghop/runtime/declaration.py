@@ -1,0 +1,295 @@
+"""The declaration of a study: named configurations of a parameter grid, a function of one grid point, a figure.
+
+A study declares named configurations (``quick``: seconds, for tests and CI;
+``full``: the paper's figures), each an ordered grid of swept coordinates
+and fixed parameters, and a function ``run_point(point, fixed, disorder,
+thermal, checkpoint)`` that returns an ``xarray.Dataset`` for one grid point,
+its variables labelled with units, a long name and a description
+(:func:`labelled`, CF-valid through :func:`cf_attrs`). Studies are found by
+name: the modules of ``isinghop.studies`` and the entry-point group
+``isinghop.studies`` (:func:`load_study`, :func:`study_names`).
+
+Each point's random streams come from the root ``SeedSequence`` and a stable
+key made of the point's coordinate values (:func:`point_key`; never its
+position in the grid or when it ran), split into a *disorder* stream
+(patterns, couplings) and a *thermal* stream (dynamics, Monte Carlo):
+:meth:`Study.streams`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import importlib
+import itertools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["Config", "Study", "labelled", "Checkpoint", "load_study", "study_names", "point_key", "cf_attrs",
+           "CF_CONVENTIONS", "REDUCED_UNITS"]
+
+#: The package of the built-in studies (the folder ``studies/`` of the source tree).
+STUDY_PACKAGE = "isinghop.studies"
+#: Entry-point group through which other packages add studies (each entry: a Study, or a module with ``STUDY``).
+ENTRY_POINT_GROUP = "isinghop.studies"
+
+#: The version of the CF conventions that study Datasets follow (their ``Conventions`` attribute).
+CF_CONVENTIONS = "CF-1.11"
+
+#: The model's own units. A study variable in one of them is dimensionless for CF (``units = "1"``, as
+#: UDUNITS reads it) and names its model unit in the attribute ``reduced_units``: energies, fields,
+#: thresholds and temperatures (k_B = 1) are in the energy unit of the couplings J.
+REDUCED_UNITS = {
+    "energy": "energy (the unit of J and h; temperatures too, k_B = 1)",
+    "1/energy": "1/energy (the inverse unit of J and h, k_B = 1)",
+    "energy/sweep": "energy per sweep (a field changing with Monte Carlo time)",
+    "sweeps": "sweeps (N update attempts each)",
+    "sites": "sites",
+    "frames": "frames of an animation",
+    "tau": "tau (the time constant of the graded neuron)",
+    "1/tau": "1/tau (a rate of the graded neuron)",
+}
+
+
+def cf_attrs(attrs: dict) -> dict:
+    """A variable's attributes with its ``units`` made CF-valid.
+
+    Parameters
+    ----------
+    attrs : dict
+        Attributes with ``units`` either a UDUNITS string (kept) or a key of
+        :data:`REDUCED_UNITS` (written as ``units = "1"`` plus ``reduced_units``).
+
+    Returns
+    -------
+    dict
+        A new dict of attributes.
+    """
+    units = attrs.get("units")
+    if units in REDUCED_UNITS:
+        return {**attrs, "units": "1", "reduced_units": REDUCED_UNITS[units]}
+    return dict(attrs)
+
+
+def labelled(dims, values, units: str, long_name: str, description: str) -> tuple:
+    """A Dataset variable with the attributes every study variable carries.
+
+    Parameters
+    ----------
+    dims : str or tuple of str
+    values : array_like
+    units : str
+        A UDUNITS string (``"1"`` for dimensionless) or a model unit of
+        :data:`REDUCED_UNITS` (``"energy"``, ``"1/energy"``, ``"sweeps"``, …).
+    long_name, description : str
+
+    Returns
+    -------
+    tuple
+        ``(dims, numpy array, attrs)`` with ``units``, ``long_name`` and
+        ``description`` (and ``reduced_units``, see :func:`cf_attrs`), for
+        the ``data_vars`` or ``coords`` of an ``xarray.Dataset``.
+    """
+    return dims, np.asarray(values), cf_attrs({"units": units, "long_name": long_name, "description": description})
+
+
+@dataclass(frozen=True)
+class Config:
+    """One configuration of a study: an ordered grid of swept coordinates and fixed parameters.
+
+    Attributes
+    ----------
+    grid : dict
+        Coordinate name → tuple of values, in the order of the Dataset's dims.
+    fixed : dict
+        Parameters shared by every point (JSON-serialisable).
+    description : str
+        One line: what this configuration is for.
+    """
+
+    grid: dict
+    fixed: dict
+    description: str = ""
+
+    def points(self) -> list[dict]:
+        """Every grid point, as ``{coordinate: value}``.
+
+        Returns
+        -------
+        list of dict
+            One dict per point, coordinates in grid order, last coordinate varying fastest.
+        """
+        names = list(self.grid)
+        return [dict(zip(names, values)) for values in itertools.product(*self.grid.values())]
+
+
+@dataclass(frozen=True)
+class Study:
+    """A study: its configurations, its function of one point and its figure.
+
+    ``run_point(point, fixed, disorder, thermal, checkpoint)`` gets the point's
+    coordinate values, the fixed parameters, two ``SeedSequence`` objects and
+    a :class:`Checkpoint`, and returns an ``xarray.Dataset`` without the grid
+    dimensions. ``plot(dataset)``
+    returns a matplotlib Figure drawn from the merged Dataset alone.
+    ``coordinates`` maps each swept coordinate to its ``units``, ``long_name``
+    and ``description`` attrs. ``disorder_keys`` and ``thermal_keys`` name the
+    coordinates that key the point's disorder and thermal streams (default:
+    all of them): with ``disorder_keys=("alpha",)`` points that differ only
+    in other coordinates draw the same patterns. ``sections`` names grid
+    coordinates whose values are separate experiments of one study: each
+    computes its own variables (distinct names), so those coordinates key the
+    point but are not made dimensions of the merged Dataset.
+    ``animate(dataset, directory)``, when given, writes animations drawn
+    from the merged Dataset into ``directory`` and returns their paths.
+    ``findings(dataset)``, when given, returns the results the paper quotes,
+    computed from the merged Dataset alone: a dict of name →
+    :class:`isinghop.stats.report.Number` or :class:`isinghop.stats.report.Claim`.
+    """
+
+    name: str
+    description: str
+    configs: dict
+    run_point: Callable
+    plot: Callable
+    coordinates: dict
+    disorder_keys: tuple | None = None
+    thermal_keys: tuple | None = None
+    sections: tuple = ()
+    animate: Callable | None = None
+    findings: Callable | None = None
+
+    def streams(self, root: np.random.SeedSequence, point: dict) -> tuple:
+        """The disorder and thermal ``SeedSequence`` of a point, from the root seed and the keyed coordinates.
+
+        Returns
+        -------
+        tuple of numpy.random.SeedSequence
+            ``(disorder, thermal)``; they depend on the root and on the values
+            of the keyed coordinates only (never on the grid position or the time).
+        """
+        def keyed(names):
+            return point_key(point if names is None else {name: point[name] for name in names})
+
+        return _point_streams(root, keyed(self.disorder_keys), keyed(self.thermal_keys))
+
+
+class Checkpoint:
+    """Partial results of one running point, so that a crash inside a long point loses little.
+
+    A point that runs for minutes saves what it has after each stage (a
+    disorder sample, a segment of a chain: spins and ``rng_state`` continue
+    a chain exactly) and, when started again, loads it and goes on. Files
+    are written under a temporary name and renamed; the runner removes them
+    once the point's Dataset is written.
+    """
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+
+    def save(self, name: str, **arrays) -> None:
+        """Store ``arrays`` under ``name`` (replacing an earlier save)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        temporary = self.directory / f"{name}.{os.getpid()}.tmp.npz"
+        np.savez(temporary, **arrays)
+        os.replace(temporary, self.directory / f"{name}.npz")
+
+    def load(self, name: str) -> dict | None:
+        """The arrays saved under ``name``, or None if there are none.
+
+        Returns
+        -------
+        dict or None
+            Array name → ``numpy.ndarray`` as passed to :meth:`save`; None if nothing is saved.
+        """
+        path = self.directory / f"{name}.npz"
+        if not path.exists():
+            return None
+        with np.load(path) as saved:
+            return {key: saved[key] for key in saved.files}
+
+
+def _built_in_names() -> list[str]:
+    from importlib import resources
+
+    return sorted(p.stem for p in resources.files(STUDY_PACKAGE).iterdir()
+                  if p.suffix == ".py" and not p.stem.startswith("_"))
+
+
+def _entry_points() -> dict:
+    from importlib.metadata import entry_points
+
+    return {entry.name: entry for entry in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def study_names() -> list[str]:
+    """Names of the built-in studies (``isinghop.studies``, one module each) and of those other
+    packages add through the entry-point group ``isinghop.studies``.
+
+    Returns
+    -------
+    list of str
+        Sorted names; a built-in name hides an entry point of the same name.
+    """
+    return sorted(set(_built_in_names()) | set(_entry_points()))
+
+
+def load_study(name: str) -> Study:
+    """The study ``name``: the ``STUDY`` of ``isinghop.studies.<name>``, or what its entry point gives.
+
+    Returns
+    -------
+    Study
+        The study object.
+    """
+    if name in _built_in_names():
+        return importlib.import_module(f"{STUDY_PACKAGE}.{name}").STUDY
+    entry = _entry_points().get(name)
+    if entry is None:
+        close = difflib.get_close_matches(str(name), study_names(), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(f"study: unknown study {name!r}; {hint}choose from {', '.join(study_names())}")
+    loaded = entry.load()
+    study = loaded if isinstance(loaded, Study) else getattr(loaded, "STUDY", None)
+    if not isinstance(study, Study):
+        raise TypeError(f"study: the entry point {name!r} ({entry.value}) gives neither a Study nor a module "
+                        "with a STUDY")
+    return study
+
+
+def _plain(value):
+    """A coordinate value as a plain Python value: NumPy scalars become int, float, bool or str."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def point_key(point: dict) -> str:
+    """Stable text key of a grid point from its coordinate values (order of the grid).
+
+    Values are normalised to plain Python values first, so the key (the
+    point's file name and random streams) is the same under every NumPy
+    version: ``np.float64(0.02)`` and ``0.02`` both give ``alpha=0.02``.
+
+    Returns
+    -------
+    str
+        ``"name=repr(value),..."`` in the point's order.
+    """
+    return ",".join(f"{name}={_plain(value)!r}" for name, value in point.items())
+
+
+def _point_streams(root: np.random.SeedSequence, disorder_key: str, thermal_key: str):
+    """Disorder and thermal SeedSequences, derived from the root and their keys only."""
+    def stream(key: str, which: int) -> np.random.SeedSequence:
+        words = np.frombuffer(hashlib.sha256(key.encode()).digest()[:16], dtype=np.uint32)
+        return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, *(int(w) for w in words), which))
+
+    return stream(disorder_key, 0), stream(thermal_key, 1)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)

@@ -1,0 +1,270 @@
+"""The runner of a study: every missing point computed and written to the store, resumably.
+
+:func:`run_study` computes the points of a configuration that its store
+lacks, in this process, a local process pool or a dask cluster, and returns
+the merged Dataset. It adds each point's coordinates as length-one
+dimensions, so the points merge by coordinates.
+
+Reproducibility: each point draws from its own streams
+(:meth:`~isinghop.runtime.declaration.Study.streams`: the root seed and the
+point's coordinate values, never its position in the grid or when it ran).
+So the merged Dataset is the same for one process, a process pool or a dask
+cluster, and adding values to a grid reuses every finished point. Processes
+that share a store share its points: each point is computed under an
+``fcntl`` lock (``locks/<key hash>.lock``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+from isinghop._validate import positive_int
+from isinghop.runtime.declaration import CF_CONVENTIONS, Checkpoint, Study, cf_attrs, load_study
+from isinghop.runtime.provenance import collect, stamp
+from isinghop.runtime.store import (
+    STUDY_FILE, StoreFullError, _digest, _grid_keys, _json_value, _prepare_store, _read_record, _sound_points,
+    _write_atomically, _write_point, load_store,
+)
+
+__all__ = ["run_study"]
+
+
+def _root_seed(rng) -> np.random.SeedSequence:
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if rng is None:
+        return np.random.SeedSequence()
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
+        return np.random.SeedSequence(int(rng))
+    raise TypeError(f"rng: a study's root seed is an int >= 0, a SeedSequence or None, got {rng!r}")
+
+
+def _lock_path(path) -> Path:
+    """The lock of a point: ``locks/<key hash>.lock``, held by the process computing it."""
+    path = Path(path)
+    return path.parent.parent / "locks" / f"{path.stem}.lock"
+
+
+def _locked_point(run_point, point: dict, fixed: dict, key: str, streams, path: str, **attrs) -> str | None:
+    """:func:`_compute_point` under the point's lock, so that processes sharing a store share the work.
+
+    Returns None, computing nothing, when another process holds the lock (it
+    is computing the point). The lock is an ``fcntl`` lock: the system
+    releases it when its process ends, even by SIGKILL, so a dead process
+    never blocks a resume.
+    """
+    import fcntl
+
+    lock = _lock_path(path)
+    lock.parent.mkdir(exist_ok=True)
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        if Path(path).exists():  # another process finished it since this run listed its tasks
+            return key
+        return _compute_point(run_point, point, fixed, key, streams, path, **attrs)
+
+
+def _wait_for_lock(path) -> None:
+    """Block until no process holds the lock of the point written to ``path``."""
+    import fcntl
+
+    with open(_lock_path(path), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+
+
+def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path: str, coordinates: dict,
+                   provenance: dict, sections: tuple = ()) -> str:
+    """Run one point and write its self-describing file atomically, its checksum first (runs in a worker).
+
+    The file carries the point's coordinates as length-one dimensions with
+    their attrs, the provenance and fixed parameters of the run, and
+    ``point_key``; ``xarray.open_mfdataset`` on the point files merges them.
+    """
+    import shutil
+
+    checkpoints = Path(path).parent.parent / "checkpoints" / Path(path).stem
+    begin = time.perf_counter()
+    dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints))
+    provenance = provenance | {"compute_time_s": time.perf_counter() - begin}
+    for name in reversed([name for name in point if name not in sections]):
+        dataset = dataset.expand_dims({name: [point[name]]})
+        dataset[name].attrs.update(cf_attrs(coordinates.get(name, {})))
+    _write_point(stamp(dataset, provenance | {"point_key": key}), path)
+    shutil.rmtree(checkpoints, ignore_errors=True)
+    return key
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a pool worker: exit as soon as ``parent`` is gone (a SIGKILLed parent cannot stop its workers).
+
+    A daemon thread polls the parent process id twice a second; when the
+    worker is re-parented, it ends the process at once.
+    """
+    import threading
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="isinghop-parent-watch", daemon=True).start()
+
+
+def run_study(study: Study | str, config: str, store, *, scheduler=None, workers: int | None = None, rng=0,
+              progress: bool | None = None):
+    """Run every missing point of ``study``'s configuration into ``store`` and return the merged Dataset.
+
+    Parameters
+    ----------
+    study : Study or str
+        The study or its name (see :func:`~isinghop.runtime.declaration.study_names`).
+    config : str
+        Configuration name (``quick``, ``full``).
+    store : path
+        Directory of the point files; a second run resumes, running only
+        missing or failed points. Refused if the store holds another study,
+        configuration, fixed parameters or root seed.
+    scheduler : str or distributed.Client, optional
+        A dask.distributed scheduler address or client: points run on that cluster.
+    workers : int, optional
+        Run points in a local pool of this many processes (default: in this process).
+    rng : int, SeedSequence or None
+        Root seed of the study.
+    progress : bool, optional
+        Show a progress bar over points (default: only on a terminal).
+
+    Returns
+    -------
+    xarray.Dataset
+        Merged over every finished point, provenance stamped last; attribute
+        ``failed_points`` lists keys of points that raised (their errors are in
+        ``store/failed/``).
+    """
+    from tqdm.auto import tqdm
+
+    study = load_study(study) if isinstance(study, str) else study
+    if config not in study.configs:
+        raise ValueError(f"config: unknown configuration {config!r} of study {study.name!r}; "
+                         f"choose from {', '.join(study.configs)}")
+    if workers is not None:
+        workers = positive_int(workers, "workers")
+    if scheduler is not None and workers is not None:
+        raise ValueError("scheduler, workers: give a dask scheduler or a number of local workers, not both")
+    chosen = study.configs[config]
+    root = _root_seed(rng)
+    store = Path(store)
+    _prepare_store(store, study, config, chosen, root)
+    start = time.time()
+    provenance = collect(seed_entropy=root.entropy, parameters={"grid": chosen.grid, "fixed": chosen.fixed}) | {
+        "study": study.name, "config": config, "Conventions": CF_CONVENTIONS,
+        "title": f"{study.name} ({config}): {study.description}"} | _fixed_attrs(chosen.fixed)
+    provenance["source"] = f"isinghop {provenance['isinghop_version']}"
+    keys = _grid_keys(chosen.grid)
+    sound = _sound_points(store, keys)
+    tasks = [(point, key, study.streams(root, point), str(store / "points" / f"{_digest(key)}.nc"))
+             for point, key in zip(chosen.points(), keys) if key not in sound]
+    if sound and tasks:
+        print(f"{study.name} ({config}): resuming: {len(sound)} of {len(keys)} points done", file=sys.stderr)
+    failed = []
+    bar = tqdm(total=len(keys), initial=len(keys) - len(tasks), desc=f"{study.name} ({config})", unit="point",
+               disable=(not progress) if progress is not None else None)
+
+    busy = []
+
+    def finished(key, error=None, computing_elsewhere=False):
+        if computing_elsewhere:  # another process holds the point's lock: wait for it at the end
+            busy.append(key)
+            return
+        error_path = store / "failed" / f"{_digest(key)}.txt"
+        if error is None:
+            error_path.unlink(missing_ok=True)
+        else:
+            failed.append(key)
+            _write_atomically(error_path, f"{key}\n{error}")
+        bar.update()
+
+    compute = partial(_locked_point, coordinates=study.coordinates, provenance=provenance, sections=study.sections)
+    try:
+        _execute(tasks, compute, study.run_point, chosen.fixed, scheduler, workers, finished)
+        for point, key, streams, path in tasks:  # points other processes were computing: wait, then check
+            if key in busy:
+                _wait_for_lock(path)
+                _execute([(point, key, streams, path)], compute, study.run_point, chosen.fixed, None, None,
+                         finished)
+    finally:
+        bar.close()
+    record = _read_record(store)
+    start_time = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start))
+    record["provenance"] = provenance | {
+        "failed_points": json.dumps(failed),
+        "start_time": start_time,
+        "end_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "wall_time_s": float(time.time() - start),
+        "history": f"{start_time} isinghop.run_study({study.name!r}, {config!r}, rng={root.entropy})",
+    }
+    _write_atomically(store / STUDY_FILE, json.dumps(record, indent=1, default=_json_value))
+    return load_store(store)
+
+
+def _fixed_attrs(fixed: dict) -> dict:
+    """The fixed parameters as flat netCDF attributes ``fixed_<name>`` (numbers and strings; others as JSON)."""
+    return {f"fixed_{name}": value if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            else json.dumps(value, default=_json_value) for name, value in fixed.items()}
+
+
+def _execute(tasks, compute, run_point, fixed, scheduler, workers, finished) -> None:
+    """Run the tasks with ``compute`` (:func:`_compute_point` with the run's attrs) in this process, a
+    process pool or a dask cluster; report each as it ends."""
+    if scheduler is not None:
+        from distributed import Client, as_completed
+
+        client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+        futures = {client.submit(compute, run_point, point, fixed, key, streams, path, pure=False): key
+                   for point, key, streams, path in tasks}
+        for future in as_completed(futures):
+            error = None if future.status == "finished" else future.exception()
+            if isinstance(error, StoreFullError):
+                client.cancel(list(futures))
+                raise error
+            finished(futures[future], None if error is None else "".join(traceback.format_exception(error)),
+                     error is None and future.result() is None)
+        return
+    if workers is None:
+        for point, key, streams, path in tasks:
+            try:
+                result = compute(run_point, point, fixed, key, streams, path)
+            except StoreFullError:
+                raise
+            except Exception:  # a failing point is recorded; the others go on
+                finished(key, traceback.format_exc())
+            else:
+                finished(key, None, result is None)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+        futures = {pool.submit(compute, run_point, point, fixed, key, streams, path): key
+                   for point, key, streams, path in tasks}
+        for future in as_completed(futures):
+            error = future.exception()
+            if isinstance(error, StoreFullError):
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise error
+            finished(futures[future], None if error is None else "".join(traceback.format_exception(error)),
+                     error is None and future.result() is None)
+
+
+def __dir__():
+    """The public names only (``__all__``), not the imports a module uses."""
+    return sorted(__all__)
