@@ -27,11 +27,9 @@ from isinghop import exact, io, observables, paper, runtime, stats, theory, voca
 from isinghop.theory.torus import ising_torus_log_partition, ising_torus_thermodynamics
 from isinghop.viz.playground import playground
 from isinghop.montecarlo import Chain, FieldSweep, Tempering, geometric_anneal, linear_anneal, sample, sweep_field, tempering
+from isinghop.couplings import DenseCouplings, PatternCouplings, SparseCouplings
 from isinghop.model import (
-    DenseCouplings,
     IsingModel,
-    PatternCouplings,
-    SparseCouplings,
     delta_energy,
     dense_model,
     energy,

@@ -80,3 +80,16 @@ def site_order(order, n_sites: int) -> np.ndarray:
     ):
         raise ValueError(f"order: expected a permutation of 0..{n_sites - 1}, got {values!r}")
     return values.astype(np.int64)
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """``array`` itself, made read-only (the arrays a frozen result or storage holds)."""
+    array.flags.writeable = False
+    return array
+
+
+def flag(value, name: str) -> bool:
+    """``value`` as a bool; ``TypeError`` naming ``name`` unless it is one (no truthy stand-ins)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, got {value!r}")
+    return bool(value)

@@ -24,18 +24,9 @@ import warnings
 
 import numpy as np
 
-from isinghop._validate import choice, number, positive_int
-from isinghop.model import (
-    MAX_DENSE_SITES,
-    DenseCouplings,
-    IsingModel,
-    PatternCouplings,
-    _flag,
-    _read_only,
-    _unchecked,
-    dense_guard,
-    site_major_patterns,
-)
+from isinghop._validate import choice, flag, number, positive_int, read_only
+from isinghop.couplings import MAX_DENSE_SITES, DenseCouplings, PatternCouplings, _unchecked, dense_guard, site_major_patterns
+from isinghop.model import IsingModel
 from isinghop.rng import RngLike, as_generator
 
 __all__ = ["hebbian", "covariance_rule", "pseudo_inverse", "storkey", "random_patterns", "balanced_patterns", "correlated_patterns",
@@ -97,8 +88,8 @@ def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns",
     Returns
     -------
     IsingModel
-        h = 0; :class:`~isinghop.model.PatternCouplings` or integer
-        :class:`~isinghop.model.DenseCouplings` (``K``, scale N): exact ties.
+        h = 0; :class:`~isinghop.couplings.PatternCouplings` or integer
+        :class:`~isinghop.couplings.DenseCouplings` (``K``, scale N): exact ties.
 
     Examples
     --------
@@ -112,11 +103,11 @@ def hebbian(patterns, *, self_coupling: bool = False, storage: str = "patterns",
     [True, True, True]
     """
     storage = choice(storage, "storage", STORAGES)
-    self_coupling = _flag(self_coupling, "self_coupling")
+    self_coupling = flag(self_coupling, "self_coupling")
     max_sites = positive_int(max_sites, "max_sites")
     site = _patterns(patterns)
     if storage == "patterns":
-        return IsingModel(_unchecked(PatternCouplings, site_patterns=_read_only(site), matrix=None,
+        return IsingModel(_unchecked(PatternCouplings, site_patterns=read_only(site), matrix=None,
                                      self_coupling=self_coupling), None)
     dense_guard(site.shape[0], 2, max_sites, "hebbian(storage='dense')")
     return IsingModel(_dense_hebbian(site, self_coupling), None)
@@ -148,7 +139,7 @@ def covariance_rule(patterns, activity=None, *, self_coupling: bool = False) -> 
     Returns
     -------
     IsingModel
-        h = 0; :class:`~isinghop.model.PatternCouplings` whose patterns are
+        h = 0; :class:`~isinghop.couplings.PatternCouplings` whose patterns are
         ``(ξ¹, …, ξᴾ, 1)`` (so a run's default overlaps end with the
         magnetisation) and whose matrix is A.
     """
@@ -167,7 +158,7 @@ def covariance_rule(patterns, activity=None, *, self_coupling: bool = False) -> 
     extended = np.empty((n_sites, n_patterns + 1), dtype=np.int8)
     extended[:, :n_patterns] = site
     extended[:, n_patterns] = 1
-    return IsingModel(PatternCouplings(extended, matrix=matrix, self_coupling=_flag(self_coupling, "self_coupling")),
+    return IsingModel(PatternCouplings(extended, matrix=matrix, self_coupling=flag(self_coupling, "self_coupling")),
                       None)
 
 
@@ -190,8 +181,8 @@ def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "pat
     Returns
     -------
     IsingModel
-        h = 0; :class:`~isinghop.model.PatternCouplings` (A = C⁻¹) or float64
-        :class:`~isinghop.model.DenseCouplings`.
+        h = 0; :class:`~isinghop.couplings.PatternCouplings` (A = C⁻¹) or float64
+        :class:`~isinghop.couplings.DenseCouplings`.
 
     Raises
     ------
@@ -200,9 +191,9 @@ def pseudo_inverse(patterns, *, self_coupling: bool = False, storage: str = "pat
         e.g. repeated or linearly dependent patterns, or P > N.
     """
     storage = choice(storage, "storage", STORAGES)
-    self_coupling = _flag(self_coupling, "self_coupling")
+    self_coupling = flag(self_coupling, "self_coupling")
     max_sites = positive_int(max_sites, "max_sites")
-    site = _read_only(_patterns(patterns))
+    site = read_only(_patterns(patterns))
     n_sites, n_patterns = site.shape
     if storage == "dense":
         dense_guard(n_sites, 8, max_sites, "pseudo_inverse(storage='dense')")
@@ -249,7 +240,7 @@ def storkey(patterns, *, max_sites: int = MAX_DENSE_SITES) -> IsingModel:
     Returns
     -------
     IsingModel
-        h = 0; float64 :class:`~isinghop.model.DenseCouplings`, zero diagonal.
+        h = 0; float64 :class:`~isinghop.couplings.DenseCouplings`, zero diagonal.
     """
     site = _patterns(patterns)
     n_sites = site.shape[0]

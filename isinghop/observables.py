@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from isinghop._moments import binder_from_moments, specific_heat_from_variance, susceptibility_from_moments
 from isinghop._validate import finite_array, number, positive_int
 from isinghop.model import IsingModel, energy
 from isinghop.spins import as_spins
@@ -242,18 +243,6 @@ def classify_states(spins, patterns, *, retrieval: float = 0.7, mixture: float =
                         overlaps=m, replica_overlap=q_rms)
 
 
-def _binder_from_moments(m2, m4):
-    return 1.0 - m4 / (3.0 * m2**2)
-
-
-def _susceptibility_from_moments(beta, n_sites: int, m2, abs_m):
-    return beta * n_sites * (m2 - abs_m**2)
-
-
-def _specific_heat_from_variance(beta, n_sites: int, variance):
-    return beta**2 * n_sites * variance
-
-
 def binder_cumulant(m) -> float:
     """``U₄ = 1 − ⟨m⁴⟩ / (3 ⟨m²⟩²)`` from samples of m (all axes averaged).
 
@@ -263,7 +252,7 @@ def binder_cumulant(m) -> float:
         Dimensionless (2/3 for a perfectly ordered sample, 0 for Gaussian m).
     """
     m2, m4, _ = _moments(m)
-    return float(_binder_from_moments(m2, m4))
+    return float(binder_from_moments(m2, m4))
 
 
 def _beta(T) -> float:
@@ -279,7 +268,7 @@ def susceptibility(m, T: float, n_sites: int) -> float:
         χ in inverse energy units (k_B = 1), all axes of ``m`` averaged.
     """
     m2, _, abs_m = _moments(m)
-    return float(_susceptibility_from_moments(_beta(T), positive_int(n_sites, "n_sites"), m2, abs_m))
+    return float(susceptibility_from_moments(_beta(T), positive_int(n_sites, "n_sites"), m2, abs_m))
 
 
 def symmetric_susceptibility(m, T: float, n_sites: int) -> float:
@@ -303,7 +292,7 @@ def specific_heat(e, T: float, n_sites: int) -> float:
         C per spin, dimensionless (k_B = 1), all axes of ``e`` averaged.
     """
     e = finite_array(e, "e").astype(np.float64)
-    return float(_specific_heat_from_variance(_beta(T), positive_int(n_sites, "n_sites"), np.var(e)))
+    return float(specific_heat_from_variance(_beta(T), positive_int(n_sites, "n_sites"), np.var(e)))
 
 
 def __dir__():

@@ -9,7 +9,7 @@ import pytest
 
 import isinghop as ih
 
-MODULES = ["isinghop", "isinghop.model", "isinghop.learning", "isinghop.spins", "isinghop.dynamics",
+MODULES = ["isinghop", "isinghop.model", "isinghop.couplings", "isinghop.learning", "isinghop.spins", "isinghop.dynamics",
            "isinghop.montecarlo", "isinghop.observables", "isinghop.exact", "isinghop.exact.enumeration",
            "isinghop.exact.transitions", "isinghop.exact.landscape", "isinghop.theory", "isinghop.theory.meanfield",
            "isinghop.theory.graded", "isinghop.theory.torus",

@@ -9,7 +9,8 @@ import numpy as np
 from isinghop._kernels.backends import KernelBackend
 from isinghop._kernels.backends import backend as kernel_backend
 from isinghop._validate import choice, site_order
-from isinghop.model import IsingModel, PatternCouplings
+from isinghop.couplings import PatternCouplings
+from isinghop.model import IsingModel
 from isinghop.rng import RngLike, replica_states
 from isinghop.spins import spin_batch
 from isinghop.vocabulary import SCHEDULE_CODES, SCHEDULES, scaled_tolerance, tie_tolerance

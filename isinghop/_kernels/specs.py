@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse
 
 from isinghop._kernels import dense, patterns, sparse
-from isinghop.model import DenseCouplings, PatternCouplings, SparseCouplings
+from isinghop.couplings import DenseCouplings, PatternCouplings, SparseCouplings
 
 #: Hebbian pattern fields are summed in 32 bits while P·N is below this (no partial sum can overflow).
 NARROW_FIELD_LIMIT = 2**31

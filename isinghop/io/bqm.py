@@ -25,8 +25,8 @@ import numpy as np
 import scipy.sparse
 
 from isinghop._validate import choice, numeric_array, positive_int
-from isinghop.model import (MAX_EXACT_FIELD, IsingModel, SparseCouplings, check_model, dense_model, sparse_model,
-                            to_dense)
+from isinghop.couplings import MAX_EXACT_FIELD, SparseCouplings
+from isinghop.model import IsingModel, check_model, dense_model, sparse_model, to_dense
 from isinghop.montecarlo import geometric_anneal, sample
 
 __all__ = ["ImportedBQM", "to_bqm", "from_bqm", "VARTYPES", "DENSE_FRACTION", "IsinghopSampler", "default_beta_range"]  # noqa: F822 (IsinghopSampler is built on first use)
@@ -161,7 +161,7 @@ def to_bqm(model: IsingModel, *, vartype: str = "SPIN", labels=None):
     dimod.BinaryQuadraticModel
         Linear biases −h_i, quadratic biases −J_ij for i < j, offset 0 (SPIN).
         Pattern storage is expanded to its N(N−1)/2 pairs (refused above
-        :data:`isinghop.model.MAX_DENSE_SITES` sites).
+        :data:`isinghop.couplings.MAX_DENSE_SITES` sites).
 
     Examples
     --------
@@ -227,7 +227,7 @@ def from_bqm(bqm) -> ImportedBQM:
         :data:`DENSE_FRACTION` of the pairs interact, sparse otherwise. When
         the SPIN biases times 1 (SPIN) or 4 (BINARY) are all integers and every
         field stays exact (``|scale·h_i| + Σ_j |scale·J_ij| < 2^53``, see
-        ``isinghop.model.MAX_EXACT_FIELD``), the couplings are kept as
+        ``isinghop.couplings.MAX_EXACT_FIELD``), the couplings are kept as
         those integers with that scale (ties exact); otherwise as float64
         with scale 1, so a BQM of any size of bias imports.
 

@@ -21,10 +21,9 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse
 
+from isinghop.couplings import PatternCouplings, SparseCouplings
 from isinghop.model import (
     IsingModel,
-    PatternCouplings,
-    SparseCouplings,
     check_model,
     dense_model,
     sparse_model,

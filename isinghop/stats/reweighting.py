@@ -52,8 +52,8 @@ import numpy as np
 import scipy.optimize
 import scipy.special
 
+from isinghop._moments import binder_from_moments, specific_heat_from_variance, susceptibility_from_moments
 from isinghop._validate import finite_array, number, positive_int
-from isinghop.observables import _binder_from_moments, _specific_heat_from_variance, _susceptibility_from_moments
 from isinghop.stats.errors import integrated_time, jackknife
 
 __all__ = ["Histograms", "Reweighted", "Peak", "Crossing", "histograms", "binder_crossing"]
@@ -276,12 +276,12 @@ class Histograms:
             m4 = w @ m**4 / norm
             beta = 1.0 / T[sl]
             results[0, sl] = mean_e
-            results[1, sl] = _specific_heat_from_variance(beta, self.n_sites, var_e)
+            results[1, sl] = specific_heat_from_variance(beta, self.n_sites, var_e)
             results[2, sl] = w @ m / norm
             results[3, sl] = abs_m
-            results[4, sl] = _susceptibility_from_moments(beta, self.n_sites, m2, abs_m)
+            results[4, sl] = susceptibility_from_moments(beta, self.n_sites, m2, abs_m)
             with np.errstate(divide="ignore", invalid="ignore"):  # m ≡ 0: U₄ is undefined (NaN)
-                results[5, sl] = _binder_from_moments(m2, m4)
+                results[5, sl] = binder_from_moments(m2, m4)
             # Kish's effective sample size: a distinct pair of multiplicity c and weight w/c per record
             results[6, sl] = norm**2 / (w**2 / histogram.multiplicity).sum(axis=1) / histogram.per_state
         return results

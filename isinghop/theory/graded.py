@@ -44,7 +44,8 @@ from scipy.optimize import brentq
 
 from isinghop._validate import finite_array, number
 from isinghop.theory.meanfield import curie_weiss
-from isinghop.model import DenseCouplings, IsingModel, PatternCouplings, check_model
+from isinghop.couplings import DenseCouplings, PatternCouplings
+from isinghop.model import IsingModel, check_model
 
 __all__ = [
     "NeuronFixedPoints",

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln
 
+from isinghop._moments import binder_from_moments, susceptibility_from_moments
 from isinghop._validate import choice, finite_array, number, positive_int
-from isinghop.observables import _binder_from_moments, _susceptibility_from_moments
 
 __all__ = ["CurieWeissBranches", "FiniteCurieWeiss", "curie_weiss", "curie_weiss_spinodal", "AGS_BRANCHES",
            "AGSBranches", "AGSZeroTemperature", "MixtureState", "ags", "ags_zero_temperature", "ags_capacity",
@@ -226,8 +226,8 @@ def curie_weiss_finite(n_sites: int, T, h=0.0) -> FiniteCurieWeiss:
         abs_magnetisation=abs_m,
         magnetisation_2=m2,
         magnetisation_4=m4,
-        binder=_binder_from_moments(m2, m4),
-        susceptibility=_susceptibility_from_moments(1.0 / T, n, m2, abs_m),
+        binder=binder_from_moments(m2, m4),
+        susceptibility=susceptibility_from_moments(1.0 / T, n, m2, abs_m),
         energy_per_spin=np.sum(p * energy, axis=-1),
     )
 

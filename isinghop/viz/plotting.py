@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from isinghop._validate import finite_array, number, positive_int
-from isinghop.model import IsingModel, PatternCouplings, energy
+from isinghop.couplings import PatternCouplings
+from isinghop.model import IsingModel, energy
 from isinghop.spins import spin_batch
 
 __all__ = ["draw_spins", "animate_frames", "animate_recall"]

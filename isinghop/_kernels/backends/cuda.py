@@ -40,7 +40,7 @@ from numba import cuda, uint64
 from numba.core.dispatcher import Dispatcher
 
 from isinghop._kernels.loader import load_sweeps, storage_name
-from isinghop.model import DenseCouplings, PatternCouplings
+from isinghop.couplings import DenseCouplings, PatternCouplings
 
 #: What this backend runs.
 RUNS = "dense and Hebbian pattern couplings"
