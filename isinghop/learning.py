@@ -25,7 +25,8 @@ import warnings
 import numpy as np
 
 from isinghop._validate import choice, flag, number, positive_int, read_only
-from isinghop.couplings import MAX_DENSE_SITES, DenseCouplings, PatternCouplings, _unchecked, dense_guard, site_major_patterns
+from isinghop.couplings import (MAX_DENSE_SITES, DenseCouplings, PatternCouplings, _unchecked, dense_guard,
+                                site_major_patterns)
 from isinghop.model import IsingModel
 from isinghop.rng import RngLike, as_generator
 

@@ -43,11 +43,12 @@ from isinghop.vocabulary import (
     Schedule,
 )
 
-__all__ = ["Chain", "Tempering", "FieldSweep", "sample", "tempering", "sweep_field", "linear_anneal", "geometric_anneal"]
+__all__ = ["Chain", "Tempering", "FieldSweep", "sample", "tempering", "sweep_field", "linear_anneal", "geometric_anneal",
+           "DEFAULT_RECORD", "MAX_TABLE", "MAX_TABLE_BYTES"]
 
 #: What :func:`sample` records unless told otherwise.
 DEFAULT_RECORD = ("energy_per_spin", "magnetisation")
-#: Most entries each side of a probability table (Metropolis: ΔE·scale = 0..size; Glauber: |φ·scale| ≤ size).
+#: Most entries each side of a probability table (Metropolis: ``ΔE·scale = 0..size``; Glauber: ``|φ·scale| ≤ size``).
 MAX_TABLE = 1 << 14
 #: Most bytes of all the probability tables of one run (one row per distinct temperature).
 MAX_TABLE_BYTES = 1 << 24
@@ -447,8 +448,7 @@ def _ladder(T) -> np.ndarray:
 
 
 def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedule: Schedule = "permutation",
-              sweeps: int, exchange_every: int = 10, burn_in: int = 0, order=None, tol: float | None = None,
-              patterns=None, record: Recordable | tuple = DEFAULT_RECORD, progress: bool | None = None,
+              sweeps: int, exchange_every: int = 10, burn_in: int = 0, order=None, patterns=None, record: Recordable | tuple = DEFAULT_RECORD, progress: bool | None = None,
               backend: Backend = "cpu", rng: RngLike = None) -> Tempering:
     """Parallel tempering (replica exchange) over a temperature ladder.
 
@@ -477,8 +477,9 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
         Sweeps between exchange rounds.
     burn_in : int
         Sweeps (with exchanges) before recording, ≥ 0; a multiple of ``exchange_every``.
-    order, tol, patterns :
-        As in :func:`sample`.
+    order, patterns :
+        As in :func:`sample`. (No ``tol``: every rung is at T > 0, where a
+        zero field is no tie.)
     record : str or tuple of str
         What to record after every exchange round past the burn-in, as in :func:`sample`.
     progress : bool, optional
@@ -518,7 +519,7 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
     if batch.ndim == 2 and len(batch) != n_temps:
         raise ValueError(f"spins: expected one configuration per temperature ({n_temps}), got {len(batch)}")
     states = replica_states(rng, n_temps + 1)
-    args = prepare(model, batch, schedule=schedule, order=order, tol=tol, patterns=patterns, record=names,
+    args = prepare(model, batch, schedule=schedule, order=order, tol=None, patterns=patterns, record=names,
                    rng=states[:-1], allowed_schedules=SINGLE_SITE_SCHEDULES, backend=backend)
     exchange_state = states[-1]
     running = _fresh_state(model, args.batch) if continued is None else _RunningState(

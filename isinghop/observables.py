@@ -1,6 +1,6 @@
 """Order parameters and fluctuation estimators (k_B = 1, β = 1/T), and the classes of final states.
 
-Conventions (DESIGN.md):
+Conventions (the package's conventions page):
 
 * overlaps ``m_μ = (1/N) Σ_i ξ_i^μ s_i``; magnetisation ``m = (1/N) Σ_i s_i``;
 * replica overlap ``q_ab = (1/N) Σ_i s_i^a s_i^b`` between replicas that share
@@ -31,7 +31,7 @@ __all__ = [
     "magnetisation",
     "energy_per_spin",
     "replica_overlaps",
-    "overlap_histogram",
+    "replica_overlap_histogram",
     "edwards_anderson",
     "STATE_CLASSES",
     "StateClasses",
@@ -99,8 +99,9 @@ def replica_overlaps(spins) -> np.ndarray:
     return (batch @ batch.T / batch.shape[1])[upper]
 
 
-def overlap_histogram(q, n_sites: int) -> tuple[np.ndarray, np.ndarray]:
-    """Empirical P(q) on the N + 1 values ``−1, −1 + 2/N, …, 1`` (as :func:`isinghop.exact.enumeration.overlap_distribution`).
+def replica_overlap_histogram(q, n_sites: int) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical P(q) of the replica overlap on the N + 1 values ``−1, −1 + 2/N, …, 1``
+    (as :func:`isinghop.exact.enumeration.replica_overlap_distribution`).
 
     Returns
     -------

@@ -74,8 +74,8 @@ SCHEDULE_CODES = {name: code for code, name in enumerate(SCHEDULES)}
 TIE_CODES = {name: code for code, name in enumerate(TIE_RULES)}
 RULE_CODES = {name: code for code, name in enumerate(RULES)}
 
-#: Default tie tolerance of a model that is not exact, relative to its field scale
-#: ``max_i (Σ_j |J_ij| + |h_i|)`` (about 1e−9, some 10⁷ roundings of a field); exact models use 0.
+#: Default tie tolerance of a model that is not exact, relative to its field scale ``field_scale / scale``,
+#: a bound on ``max_i (Σ_j |J_ij| + |h_i|)`` (about 1e−9, some 10⁷ roundings of a field); exact models use 0.
 DEFAULT_TIE_RTOL = 2.0**-30
 
 
@@ -84,9 +84,10 @@ def tie_tolerance(model: IsingModel, tol: float | None) -> float:
 
     ``None`` means exact (0) for an exact model (integer couplings and an
     integral ``scale · h``: :attr:`~isinghop.model.IsingModel.exact`) and
-    ``DEFAULT_TIE_RTOL`` times the field scale ``max_i (Σ_j |J_ij| + |h_i|)``
-    otherwise: far above the rounding of any field, whatever the units of the
-    couplings. A tie-rule flip can then raise the energy by at most
+    ``DEFAULT_TIE_RTOL`` times the field scale otherwise, ``field_scale / scale``
+    (:attr:`~isinghop.model.IsingModel.field_scale` is in raw units), an
+    upper bound on ``max_i (Σ_j |J_ij| + |h_i|)`` in the units of J: far
+    above the rounding of any field, whatever the units of the couplings. A tie-rule flip can then raise the energy by at most
     ``2·tol``. Every route compares the field numerator ``scale · φ_i`` with
     ``scale · tol`` (:func:`scaled_tolerance`); a ``tol`` given below the
     rounding of the fields (``tol=0`` on float couplings) lets routes that

@@ -33,19 +33,19 @@ from isinghop.stats.errors import binomial_error
 from isinghop.viz.pictures import letter_patterns
 from isinghop.runtime import labelled
 
-RULES = ih.learning.LEARNING_RULES
+LEARNING_RULES = ih.learning.LEARNING_RULES
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: End states kept per rule (the commonest ones reached from noisy letters).
 END_STATES = 8
 
 QUICK = ih.Config(
-    grid={"learning_rule": tuple(RULES)},
+    grid={"learning_rule": tuple(LEARNING_RULES)},
     fixed={"side": 12, "noise": [0.1, 0.25], "trials": 20, "basin_flips": list(range(0, 73, 4)),
            "animated_letter": "R", "animation_noise": 0.25, "animation_sweeps": 5},
     description="26 letters at 12 x 12, 3 rules, 20 cues per letter and noise, basins every 4 flips: seconds",
 )
 FULL = ih.Config(
-    grid={"learning_rule": tuple(RULES)},
+    grid={"learning_rule": tuple(LEARNING_RULES)},
     fixed={"side": 12, "noise": [0.1, 0.25], "trials": 400, "basin_flips": list(range(0, 73)),
            "animated_letter": "R", "animation_noise": 0.25, "animation_sweeps": 5},
     description="400 cues per letter and noise, basins at every flip count",
@@ -57,7 +57,7 @@ def run_point(point, fixed, disorder, thermal, checkpoint):
     side, trials = fixed["side"], fixed["trials"]
     xi = letter_patterns(LETTERS, side)
     n_letters, n_sites = xi.shape
-    model = RULES[point["learning_rule"]](xi)
+    model = LEARNING_RULES[point["learning_rule"]](xi)
     xi64 = xi.astype(np.int64)
     fields = ih.local_fields(model, xi)
     against = (xi * fields < 0).sum(axis=1)

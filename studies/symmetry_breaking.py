@@ -416,7 +416,7 @@ def _plateau_centre(theta, recall, tolerance=0.01):
 def _biased(fixed, disorder, thermal):
     n, activities, loads = fixed["bias_sites"], fixed["bias_a"], fixed["bias_alpha"]
     samples, replicas, noise = fixed["bias_samples"], fixed["bias_replicas"], fixed["bias_noise"]
-    rules = ("hebb", "covariance")
+    rules = ("hebbian", "covariance_rule")  # the learning functions' names, as in letters
     offsets = np.linspace(-1.5, 1.5, fixed["bias_theta"])
     shape = (len(rules), len(activities), len(loads), samples)
     scan = np.empty(shape + (len(offsets),))
@@ -618,12 +618,12 @@ def _panel_hopfield(ax, ds):
 def _panel_biased(ax, ds):
     alpha = ds["bias_alpha"].values.min()
     for a, colour in zip(ds["bias_a"].values, ("C0", "C1", "C2", "C3")):
-        for rule, style in (("hebb", "--"), ("covariance", "-")):
+        for rule, style in (("hebbian", "--"), ("covariance_rule", "-")):
             here = dict(learning_rule=rule, bias_a=a, bias_alpha=alpha)
             mean, error = ih.stats.disorder_average(ds["recall_scan"].sel(**here), dim="bias_sample",
                                                           replica_dim=None)
             theta = ds["theta_offset"].values + float(ds["theta_centre"].sel(**here).mean())
-            ax.plot(theta, mean, style, color=colour, lw=1, label=f"a = {a:g}, {rule}")
+            ax.plot(theta, mean, style, color=colour, lw=1, label=f"a = {a:g}, {rule.replace('_', ' ')}")
             ax.fill_between(theta, mean - error, mean + error, color=colour, alpha=0.2)
     ax.set_xlim(-2, 2)
     ax.set_xlabel("uniform threshold θ (energy)")
@@ -637,11 +637,11 @@ def _panel_best_theta(ax, ds):
     n = ds.attrs.get("fixed_bias_sites", 0)
     fine = np.linspace(a.min(), a.max(), 50)
     for k, alpha in enumerate(ds["bias_alpha"].values):
-        for rule, marker in (("hebb", "s"), ("covariance", "o")):
+        for rule, marker in (("hebbian", "s"), ("covariance_rule", "o")):
             mean, error = ih.stats.disorder_average(ds["best_theta"].sel(learning_rule=rule, bias_alpha=alpha),
                                                           dim="bias_sample", replica_dim=None)
             ax.errorbar(a + 0.01 * k, mean, yerr=error, fmt=marker, color=f"C{k}", capsize=2, ms=4,
-                        mfc="none" if rule == "hebb" else f"C{k}", label=f"{rule}, α = {alpha:g}")
+                        mfc="none" if rule == "hebbian" else f"C{k}", label=f"{rule.replace('_', ' ')}, α = {alpha:g}")
         if n:
             ax.plot(fine, (round(alpha * n) - 1) * fine**3, "--", color=f"C{k}", lw=0.8)
     ax.plot(fine, -fine * (1 - fine**2), "k-", lw=0.8, label="covariance signal: −a(1 − a²)")
@@ -709,9 +709,9 @@ def findings(dataset):
         "bias_alpha": Number(biased["bias_alpha"]),
         "bias_noise": Number(dataset.attrs["fixed_bias_noise"]),
         "bias_samples": Number(dataset.sizes["bias_sample"]),
-        "bias_hebb_site": mean_error(biased.sel(learning_rule="hebb", named_theta="mean_field"), "bias_sample"),
-        "bias_hebb_uniform": mean_error(biased.sel(learning_rule="hebb", named_theta="mean_field_constant"), "bias_sample"),
-        "bias_covariance_uniform": mean_error(biased.sel(learning_rule="covariance", named_theta="mean_field_constant"),
+        "bias_hebb_site": mean_error(biased.sel(learning_rule="hebbian", named_theta="mean_field"), "bias_sample"),
+        "bias_hebb_uniform": mean_error(biased.sel(learning_rule="hebbian", named_theta="mean_field_constant"), "bias_sample"),
+        "bias_covariance_uniform": mean_error(biased.sel(learning_rule="covariance_rule", named_theta="mean_field_constant"),
                                               "bias_sample"),
     }
 

@@ -29,7 +29,7 @@ def test_free_spins_in_a_field(T):
     distribution = np.array([1.0])
     for t in np.tanh(h / T) ** 2:
         distribution = np.convolve(distribution, [(1 - t) / 2, (1 + t) / 2])
-    q, p = ih.overlap_distribution(model, T=T)
+    q, p = ih.replica_overlap_distribution(model, T=T)
     np.testing.assert_allclose(q, np.linspace(-1, 1, 11), atol=1e-15)
     np.testing.assert_allclose(p, distribution, atol=1e-12)
 
@@ -75,7 +75,7 @@ def test_mattis_model_is_finite_size_curie_weiss(T):
     assert averages.replica_overlap == pytest.approx(0.0, abs=1e-12)
     # <q^2> = (1/N^2) sum_ij <s_i s_j>^2, with <s_i s_j> (i != j) fixed by <m^2> = (N + N(N-1) c)/N^2
     c = (n * n * exact["m2"] - n) / (n * (n - 1))
-    q, p = ih.overlap_distribution(model, T=T)
+    q, p = ih.replica_overlap_distribution(model, T=T)
     assert p @ q**2 == pytest.approx((n + n * (n - 1) * c**2) / n**2, rel=1e-10)
 
 
@@ -87,7 +87,7 @@ def test_overlap_distribution_equals_double_sum():
     states = ih.state_spins(np.arange(256), 8).astype(float)
     q_matrix = states @ states.T / 8
     weights = np.outer(probabilities, probabilities)
-    q, p = ih.overlap_distribution(model, T=0.8)
+    q, p = ih.replica_overlap_distribution(model, T=0.8)
     for value, prob in zip(q, p):
         assert prob == pytest.approx(weights[np.isclose(q_matrix, value)].sum(), abs=1e-14)
 

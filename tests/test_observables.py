@@ -66,7 +66,7 @@ def test_replica_overlaps_and_histogram():
     spins = np.array([[1, 1, 1, 1], [1, 1, -1, -1], [-1, -1, -1, -1]])
     np.testing.assert_array_equal(ob.replica_overlaps(spins), [0.0, -1.0, 0.0])
     assert ob.edwards_anderson(spins) == pytest.approx(np.sqrt(1 / 3))
-    q, p = ob.overlap_histogram(ob.replica_overlaps(spins), 4)
+    q, p = ob.replica_overlap_histogram(ob.replica_overlaps(spins), 4)
     np.testing.assert_array_equal(q, [-1, -0.5, 0, 0.5, 1])
     np.testing.assert_allclose(p, [1 / 3, 0, 2 / 3, 0, 0])
     xi = np.array([[1, -1, 1, -1]])

@@ -64,7 +64,7 @@ def test_the_rule_choice_changes_the_couplings():
     session.load_letters("ABC")
     couplings = {}
     for label in ("hebbian", "storkey", "pseudo inverse"):
-        session._controls["rule"].set_active(["hebbian", "storkey", "pseudo inverse"].index(label))
+        session._controls["learning_rule"].set_active(["hebbian", "storkey", "pseudo inverse"].index(label))
         assert session.model is None  # a new rule wants a new training
         _press_button(session, "train")
         couplings[label] = ih.to_dense(session.model)
@@ -103,5 +103,5 @@ def test_bad_playground_input():
         session.paint(2, 0, 0)
     with pytest.raises(ValueError, match="^row, column"):
         session.paint(0, 6, 0)
-    with pytest.raises(ValueError, match="^rule"):
-        session.set_rule("oja")
+    with pytest.raises(ValueError, match="^learning_rule"):
+        session.set_learning_rule("oja")

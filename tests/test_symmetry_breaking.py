@@ -97,9 +97,9 @@ def test_coercive_field_limits_and_field_selection(quick):
     # biased patterns: without a threshold Hebb loses a = 0.6 patterns; the covariance rule's best threshold is
     # negative (the signal is (1 - a)(1 - a^2) on +1 sites and -(1 + a)(1 - a^2) on -1 sites), Hebb's positive
     best = quick["best_theta"].mean("bias_sample")
-    assert bool((best.sel(learning_rule="covariance", bias_a=[0.2, 0.4, 0.6]) < 0).all())
-    assert bool((best.sel(learning_rule="hebb", bias_a=[0.4, 0.6]) > 0).all())
-    recall_at_zero = quick["recall_named"].sel(learning_rule="hebb", bias_a=0.6, named_theta="mean_field_constant")
+    assert bool((best.sel(learning_rule="covariance_rule", bias_a=[0.2, 0.4, 0.6]) < 0).all())
+    assert bool((best.sel(learning_rule="hebbian", bias_a=[0.4, 0.6]) > 0).all())
+    recall_at_zero = quick["recall_named"].sel(learning_rule="hebbian", bias_a=0.6, named_theta="mean_field_constant")
     assert float(recall_at_zero.mean()) < 0.5
 
 

@@ -90,7 +90,7 @@ def test_drawing_marks_fixed_points_red():
 
 def test_size_limit():
     with pytest.raises(ValueError, match="N <= 16"):
-        ih.transition_graph(ih.hebbian(np.ones((1, 17))))
+        ih.transition_graph(ih.hebbian(np.ones((1, 17))), schedule="random")
 
 
 def test_absorption_rows_sum_to_one_and_symmetric_keep_has_only_fixed_points():

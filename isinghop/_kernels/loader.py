@@ -92,7 +92,7 @@ class _CompileNotice(event.Listener):
     def on_start(self, event_data) -> None:
         if not _CompileNotice.said:
             _CompileNotice.said = True
-            print("isinghop: compiling the kernels for this storage (once; numba caches them on disk) ...",
+            print("isinghop: compiling kernels (the CPU's are cached on disk: later runs skip this) ...",
                   file=sys.stderr, flush=True)
 
     def on_end(self, event_data) -> None:

@@ -14,9 +14,9 @@ re-exported by the top-level package.
 
 from isinghop.exact import enumeration, landscape, transitions
 from isinghop.exact.enumeration import (
-    MAX_SITES, MAX_INDEX_SITES, MAX_MATRIX_SITES, MAX_MATRIX_BYTES, STOCHASTIC_ATOL, ExactAverages,
+    MAX_SITES, MAX_INDEX_SITES, MAX_MATRIX_SITES, MAX_MATRIX_BYTES, GROUND_STATE_RTOL, STOCHASTIC_ATOL, ExactAverages,
     state_spins, state_index, energies, log_partition_function, free_energy, boltzmann, thermal_averages,
-    overlap_distribution, ground_states, fixed_points, sweep_matrix, equilibration_sweeps,
+    replica_overlap_distribution, ground_states, fixed_points, sweep_matrix, equilibration_sweeps,
     sweep_matrix_bytes, stationary_distribution,
 )
 from isinghop.exact.transitions import (

@@ -30,6 +30,7 @@ __all__ = [
     "MAX_INDEX_SITES",
     "MAX_MATRIX_SITES",
     "MAX_MATRIX_BYTES",
+    "GROUND_STATE_RTOL",
     "STOCHASTIC_ATOL",
     "ExactAverages",
     "state_spins",
@@ -39,7 +40,7 @@ __all__ = [
     "free_energy",
     "boltzmann",
     "thermal_averages",
-    "overlap_distribution",
+    "replica_overlap_distribution",
     "ground_states",
     "fixed_points",
     "sweep_matrix",
@@ -284,7 +285,8 @@ def _overlap_from_probabilities(probabilities: np.ndarray, n_sites: int) -> tupl
     return q_values[::-1].copy(), np.clip(by_distance[::-1], 0.0, None)
 
 
-def overlap_distribution(model: IsingModel, *, T: float, chunk_size: int = DEFAULT_CHUNK) -> tuple[np.ndarray, np.ndarray]:
+def replica_overlap_distribution(model: IsingModel, *, T: float,
+                                 chunk_size: int = DEFAULT_CHUNK) -> tuple[np.ndarray, np.ndarray]:
     """Exact P(q) of the overlap ``q_ab = (1/N) Σ_i s_i^a s_i^b`` of two independent replicas.
 
     Returns
@@ -323,7 +325,7 @@ class ExactAverages:
     replica_overlap : float
         ⟨q_ab⟩ = (1/N) Σ_i ⟨s_i⟩² for two independent replicas.
     q_values, q_distribution : numpy.ndarray
-        The exact P(q) (see :func:`overlap_distribution`).
+        The exact P(q) (see :func:`replica_overlap_distribution`).
     """
 
     T: float

@@ -102,7 +102,7 @@ def _step(model, states, schedule, tie, order, tol_s):
     return moves
 
 
-def transition_graph(model: IsingModel, *, schedule: Schedule = "permutation", tie: TieRule = "keep", order=None,
+def transition_graph(model: IsingModel, *, schedule: Schedule, tie: TieRule = "keep", order=None,
                      tol: float | None = None):
     """Every state of a small network with its successors under the zero-T update.
 
@@ -112,7 +112,8 @@ def transition_graph(model: IsingModel, *, schedule: Schedule = "permutation", t
         At most ``MAX_GRAPH_SITES`` sites; asymmetric couplings are allowed
         (nodes then carry no energy).
     schedule : {"random", "permutation", "sequential", "synchronous"}
-        What one step is (see the module docstring).
+        What one step is (see the module docstring); no default: the step,
+        and with it the graph, differs from schedule to schedule.
     tie : {"keep", "up", "down", "flip", "random"}
         Rule for a zero field φ_i = 0.
     order : array_like of int, optional
@@ -185,7 +186,7 @@ def _checked(model: IsingModel, schedule: str, tie: str, order) -> tuple[str, st
     return schedule, tie
 
 
-def transition_matrix(model: IsingModel, *, schedule: Schedule = "permutation", tie: TieRule = "keep", order=None,
+def transition_matrix(model: IsingModel, *, schedule: Schedule, tie: TieRule = "keep", order=None,
                       tol: float | None = None):
     """One step of the zero-T dynamics as a sparse row-stochastic matrix on the 2^N states.
 
@@ -312,7 +313,7 @@ def _absorb(matrix, coo, component: np.ndarray, between: np.ndarray, attractor_o
     return probabilities, steps
 
 
-def absorption(model: IsingModel, *, schedule: Schedule = "permutation", tie: TieRule = "keep", order=None,
+def absorption(model: IsingModel, *, schedule: Schedule, tie: TieRule = "keep", order=None,
                tol: float | None = None) -> Absorption:
     """Exact absorption probabilities and times of the zero-T dynamics, from every one of the 2^N states.
 

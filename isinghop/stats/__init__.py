@@ -23,7 +23,7 @@ from isinghop.stats.finite_size import (
     disorder_average, disorder_jackknife, level_crossing, extrapolate_in_size, sample_mean_error,
 )
 from isinghop.stats.reweighting import (
-    Histograms, Reweighted, Peak, Crossing, histograms, binder_crossing,
+    Histograms, Reweighted, Peak, Crossing, histograms, binder_crossing, MIN_EFFECTIVE_FRACTION, T_REACH, FIELD_REACH,
 )
 from isinghop.stats.report import (
     Number, Claim, SIZE, MINUS, SUPERSCRIPTS, format_value, agreement, chi2_agreement, combined_p_value,

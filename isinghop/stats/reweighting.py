@@ -4,7 +4,7 @@ The Hamiltonian is split as ``H = H₀ − h N m``, where m is the order
 parameter and h the amplitude of the field conjugate to it (the ``field``
 argument, energy units): m is the magnetisation for a uniform field
 ``h_i = h``, the pattern overlap ``m_ξ`` for a field along a pattern ξ,
-``h_i = h ξ_i`` (DESIGN.md: h = −θ). A sample drawn at ``(T_k, h_k)`` whose
+``h_i = h ξ_i`` (θ = −h; see the conventions page). A sample drawn at ``(T_k, h_k)`` whose
 energy per spin is e (H/N at h_k) has ``H₀ = N (e + h_k m)``; its reduced
 energy at (T, h) is ``u(T, h) = (H₀ − h N m) / T`` (k_B = 1).
 
@@ -56,7 +56,8 @@ from isinghop._moments import binder_from_moments, specific_heat_from_variance, 
 from isinghop._validate import finite_array, number, positive_int
 from isinghop.stats.errors import integrated_time, jackknife
 
-__all__ = ["Histograms", "Reweighted", "Peak", "Crossing", "histograms", "binder_crossing"]
+__all__ = ["Histograms", "Reweighted", "Peak", "Crossing", "histograms", "binder_crossing", "MIN_EFFECTIVE_FRACTION",
+           "T_REACH", "FIELD_REACH"]
 
 #: Default least effective sample fraction of a trusted reweighted value (a Gaussian histogram shifted by 1.5 σ).
 MIN_EFFECTIVE_FRACTION = 0.1
@@ -617,8 +618,9 @@ def histograms(energy_per_spin, order_parameter, *, T, n_sites: int, field=0.0, 
         pattern the field lies along.
     T : float or array_like
         Temperature of each replica (> 0); replicas at one ``(T, field)`` pool into one state.
-        A Tempering's ladder and series fit directly (its order parameter is
-        the magnetisation: reweight it in a uniform field only).
+        A Tempering's ladder and series fit directly: its ``magnetisation``
+        for a uniform field, its ``overlaps[..., k]`` (``record="overlaps"``)
+        for a field along pattern k.
     n_sites : int
     field : float or array_like
         The field amplitude h of each replica (energy units, default 0): the

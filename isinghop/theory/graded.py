@@ -29,7 +29,8 @@ the fixed points are v = m ξ with ``m = tanh(g(1 − 1/N) m)``: Curie–Weiss
 at g(1 − 1/N). As g → ∞, tanh becomes sgn and the stable fixed points
 approach the memories of the zero-temperature network.
 
-Times are in units of τ; fields, couplings and λ in the units of J.
+Times are absolute, in the unit τ is given in (with the default τ = 1, units
+of τ), rates per that unit; fields, couplings and λ are in the units of J.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def neuron_velocity(v, lam, h=0.0, *, tau: float = 1.0) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        ``broadcast(v, lam, h)`` float64, in units of 1/τ.
+        ``broadcast(v, lam, h)`` float64, per unit time (the unit of τ).
     """
     tau = number(tau, "tau", low=0.0, low_open=True)
     return (-np.asarray(v, dtype=np.float64) + np.tanh(np.asarray(h, dtype=np.float64)
@@ -145,7 +146,7 @@ def neuron_velocity(v, lam, h=0.0, *, tau: float = 1.0) -> np.ndarray:
 @dataclass(frozen=True)
 class PulseTrain:
     """An input made of rectangular pulses: ``h(t) = base + Σ_k amplitudes[k]`` over
-    ``onsets[k] ≤ t < onsets[k] + width`` (times in units of τ).
+    ``onsets[k] ≤ t < onsets[k] + width`` (times in the unit of τ).
 
     Attributes
     ----------
@@ -234,7 +235,7 @@ class GradedTrajectory:
     Attributes
     ----------
     times : numpy.ndarray
-        ``(time,)`` in units of τ.
+        ``(time,)`` in the unit of τ.
     v : numpy.ndarray
         ``(time, site)`` the graded states v_i ∈ (−1, 1).
     gain : float
@@ -275,7 +276,7 @@ def graded_trajectory(model: IsingModel, v0, *, gain: float, times, tau: float =
     gain : float
         Gain g ≥ 0 (inverse units of J): the naive mean-field equations at β = g.
     times : array_like
-        Increasing output times (units of τ), the first being the start.
+        Increasing output times (in the unit of τ), the first being the start.
     tau : float
         Time constant τ > 0.
 
@@ -312,7 +313,7 @@ def graded_fixed_point(model: IsingModel, v0, *, gain: float, residual_tol: floa
     residual_tol : float
         Largest residual ``|v − tanh(g(Jv + h))|`` accepted.
     max_time : float
-        Give up after this time (units of τ).
+        Give up after this time (in the unit of τ).
 
     Returns
     -------
@@ -332,9 +333,9 @@ def graded_fixed_point(model: IsingModel, v0, *, gain: float, residual_tol: floa
     def velocity(t, state):
         return residual(state) / tau
 
-    if max_time > _MAX_SPAN:
-        raise ValueError(f"max_time: at most {_MAX_SPAN:.0e} tau, got {max_time}")
-    elapsed, span, limit = 0.0, 10.0 * tau, max_time * tau
+    if max_time / tau > _MAX_SPAN:
+        raise ValueError(f"max_time: at most {_MAX_SPAN:.0e} tau = {_MAX_SPAN * tau:.3g}, got {max_time}")
+    elapsed, span, limit = 0.0, 10.0 * tau, max_time
     while np.abs(residual(v)).max() >= max(residual_tol, _CLOSE):
         if elapsed >= limit:
             return v, False
@@ -369,9 +370,9 @@ def origin_growth_rate(model: IsingModel, *, gain: float, time: float = 600.0, s
     model, gain, tau
         As in :func:`graded_trajectory` (h should vanish: the origin is then a fixed point).
     time : float
-        Total integration time (units of τ).
+        Total integration time (in the unit of τ).
     segment : float
-        Time between renormalisations (units of τ).
+        Time between renormalisations (in the unit of τ).
     amplitude : float
         Norm of the state after each renormalisation (small: the linear regime).
     rng : int, Generator or None
@@ -380,7 +381,7 @@ def origin_growth_rate(model: IsingModel, *, gain: float, time: float = 600.0, s
     Returns
     -------
     float
-        The rate, in units of 1/τ.
+        The rate per unit time (the unit of τ).
     """
     from isinghop.rng import as_generator
 

@@ -94,15 +94,16 @@ def _roots_between(beta, h, low, high):
     return np.where(valid, 0.5 * (low + high), np.nan)
 
 
-def curie_weiss(T, h=0.0) -> CurieWeissBranches:
-    """All solutions of the Curie–Weiss mean-field equation ``m = tanh(β(m + h))``.
+def curie_weiss(T, field=0.0) -> CurieWeissBranches:
+    """All solutions of the Curie–Weiss mean-field equation ``m = tanh(β(m + h))`` at the field amplitude h.
 
     Parameters
     ----------
     T : float or array_like
         Temperature(s) > 0 (k_B = 1; T_c = 1).
-    h : float or array_like
-        Field(s) along the pattern (θ = −h); broadcast against ``T``.
+    field : float or array_like
+        Field amplitude(s) h along the pattern (``h_i = h ξ_i``, uniform for
+        a ferromagnet; θ = −h), energy units; broadcast against ``T``.
 
     Returns
     -------
@@ -120,7 +121,7 @@ def curie_weiss(T, h=0.0) -> CurieWeissBranches:
     [-0.9575  0.      0.9575]
     """
     T = _temperatures(T)
-    h = finite_array(h, "h").astype(np.float64)
+    h = finite_array(field, "field").astype(np.float64)
     T, h = np.broadcast_arrays(T, h)
     beta = 1.0 / T
     # g(m) = m − tanh(β(m + h)) is increasing except between its extrema, where β(1 − m²) = 1, i.e.
@@ -192,7 +193,7 @@ class FiniteCurieWeiss:
     energy_per_spin: np.ndarray
 
 
-def curie_weiss_finite(n_sites: int, T, h=0.0) -> FiniteCurieWeiss:
+def curie_weiss_finite(n_sites: int, T, field=0.0) -> FiniteCurieWeiss:
     """Exact averages of the N-spin Curie–Weiss model by the binomial sum over m (in logarithms).
 
     Parameters
@@ -201,8 +202,9 @@ def curie_weiss_finite(n_sites: int, T, h=0.0) -> FiniteCurieWeiss:
         The number of sites N.
     T : float or array_like
         Temperature(s) > 0.
-    h : float or array_like
-        Uniform field(s) along the pattern; broadcast against ``T``.
+    field : float or array_like
+        Field amplitude(s) h along the pattern (``h_i = h ξ_i``), energy
+        units; broadcast against ``T``.
 
     Returns
     -------
@@ -211,7 +213,7 @@ def curie_weiss_finite(n_sites: int, T, h=0.0) -> FiniteCurieWeiss:
     """
     n = positive_int(n_sites, "n_sites")
     T = _temperatures(T)
-    h = finite_array(h, "h").astype(np.float64)
+    h = finite_array(field, "field").astype(np.float64)
     T, h = np.broadcast_arrays(T, h)
     k = np.arange(n + 1)
     m = (2.0 * k - n) / n

@@ -66,7 +66,7 @@ class Playground:
         n = self.side**2
         self.patterns = -np.ones((n_patterns, n), dtype=np.int8)
         self.cue = -np.ones(n, dtype=np.int8)
-        self.rule = "hebbian"
+        self.learning_rule = "hebbian"
         self.model = None
         self.recall_run = None
         self.frame = 0
@@ -117,11 +117,11 @@ class Playground:
         self._edited(slot)
         return name
 
-    def set_rule(self, rule: str) -> None:
+    def set_learning_rule(self, learning_rule: str) -> None:
         """Choose the learning rule (``hebbian``, ``storkey`` or ``pseudo_inverse``); train again to use it."""
-        self.rule = choice(rule, "rule", tuple(LEARNING_RULES))
+        self.learning_rule = choice(learning_rule, "learning_rule", tuple(LEARNING_RULES))
         self.model = None
-        self._status(f"rule: {self.rule.replace('_', ' ')} (press train)")
+        self._status(f"learning rule: {self.learning_rule.replace('_', ' ')} (press train)")
 
     def train(self):
         """Store the pattern slots with the chosen rule.
@@ -132,12 +132,12 @@ class Playground:
             The trained model (also ``self.model``).
         """
         try:
-            self.model = LEARNING_RULES[self.rule](self.patterns)
+            self.model = LEARNING_RULES[self.learning_rule](self.patterns)
         except ValueError as error:  # e.g. the pseudo-inverse of repeated patterns
             self.model = None
             self._status(f"cannot train: {error}")
             raise
-        self._status(f"trained {len(self.patterns)} patterns, {self.rule.replace('_', ' ')}")
+        self._status(f"trained {len(self.patterns)} patterns, {self.learning_rule.replace('_', ' ')}")
         return self.model
 
     def copy_to_cue(self, slot: int = 0) -> None:
@@ -240,8 +240,8 @@ class Playground:
             self._controls[name] = control
 
         radio = RadioButtons(fig.add_axes((0.03, 0.05, 0.14, 0.25)), [name.replace("_", " ") for name in LEARNING_RULES])
-        radio.on_clicked(lambda label: self._guarded(lambda: self.set_rule(label.replace(" ", "_"))))
-        self._controls["rule"] = radio
+        radio.on_clicked(lambda label: self._guarded(lambda: self.set_learning_rule(label.replace(" ", "_"))))
+        self._controls["learning_rule"] = radio
         button("train", (0.2, 0.22, 0.1, 0.08), "train", self.train)
         button("recall", (0.2, 0.08, 0.1, 0.08), "recall", self.recall)
         for slot in range(k):

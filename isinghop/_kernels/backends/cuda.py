@@ -39,7 +39,7 @@ import numpy as np
 from numba import cuda, uint64
 from numba.core.dispatcher import Dispatcher
 
-from isinghop._kernels.loader import load_sweeps, storage_name
+from isinghop._kernels.loader import announced, load_sweeps, storage_name
 from isinghop.couplings import DenseCouplings, PatternCouplings
 
 #: What this backend runs.
@@ -171,7 +171,7 @@ def relax_runner(init, field, flip):
         _launch(kernel, shared, per_replica,
                 (cuda.device_array((n_replica, n), np.int64), cuda.device_array((n_replica, n), np.int8)), uploaded)
 
-    return run
+    return announced(run)
 
 
 def sample_runner(init, field, flip, plain: bool = False):
@@ -188,4 +188,4 @@ def sample_runner(init, field, flip, plain: bool = False):
                 (cuda.device_array((n_replica, n), np.int64), cuda.device_array((n_replica, n), np.int8),
                  cuda.device_array((n_replica, max(1, patterns.shape[1])), np.int64)), uploaded)
 
-    return run
+    return announced(run)
