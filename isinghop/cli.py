@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="local worker processes")
     run.add_argument("--scheduler", help="dask.distributed scheduler address, e.g. tcp://host:8786")
     run.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    run.add_argument("--reuse-stale", action="store_true",
+                     help="keep points computed by other code instead of computing them again (they are listed)")
     plot = commands.add_parser("plot", help="draw a store's figure (and its animations)")
     plot.add_argument("store")
     plot.add_argument("--out", help="PNG to write (default STORE/STUDY.png)")
@@ -73,7 +75,14 @@ def _save_figure(store: Path, out) -> Path:
               f" points are missing from {store}", file=sys.stderr)
     path = Path(out) if out else store / f"{study.name}.png"
     figure = study.plot(dataset)
-    figure.savefig(path, dpi=120)
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")  # the suffix names the format
+    try:
+        figure.savefig(temporary, dpi=120)
+        os.replace(temporary, path)  # a reader sees the old figure or the new one, never half of one
+    except OSError as error:
+        raise type(error)(error.errno, error.strerror, str(path)) from None  # name the file asked for
+    finally:
+        temporary.unlink(missing_ok=True)
     if study.animate is not None:
         for animation in study.animate(dataset, path.parent):
             print(f"animation written to {animation}")
@@ -81,7 +90,7 @@ def _save_figure(store: Path, out) -> Path:
 
 
 def _run(args) -> None:
-    from isinghop.runtime import load_study, run_study
+    from isinghop.runtime import load_study, run_study, write_dataset
 
     study = load_study(args.study)
     if args.config not in study.configs:
@@ -89,17 +98,23 @@ def _run(args) -> None:
     store = Path(args.store or f"runs/{args.study}-{args.config}")
     try:
         dataset = run_study(study, args.config, store, scheduler=args.scheduler, workers=args.workers,
-                            rng=args.seed)
+                            rng=args.seed, reuse_stale=args.reuse_stale)
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished points are kept in {store}; run again to resume", file=sys.stderr)
         raise SystemExit(130) from None
+    merged, figure = store / f"{study.name}.nc", store / f"{study.name}.png"
+    if dataset.attrs["points_computed"] == 0 and merged.exists() and figure.exists():
+        print(f"{study.name} ({args.config}): nothing to compute; {merged} and {figure} are up to date")
+        return
     failed = json.loads(dataset.attrs["failed_points"])
     print(f"{study.name} ({args.config}): {len(json.loads(dataset.attrs['point_keys']))} points in {store} "
           f"({dataset.attrs['wall_time_s']:.1f} s this run)")
     if failed:
         print(f"{len(failed)} failed point(s), errors in {store / 'failed'}: {', '.join(failed)}")
-    dataset.to_netcdf(store / f"{study.name}.nc", engine="h5netcdf")
-    print(f"dataset written to {store / f'{study.name}.nc'}")
+    if dataset.attrs["code_fingerprint"] == "mixed":
+        print(f"warning: the points were computed by different code: {dataset.attrs['code_fingerprints']}",
+              file=sys.stderr)
+    print(f"dataset written to {write_dataset(dataset, merged)}")
     print(f"figure written to {_save_figure(store, None)}")
 
 
@@ -127,6 +142,11 @@ def _info(store: Path) -> None:
         print(f"  failed: {key}")
     for name in status["damaged"]:
         print(f"  damaged (moved aside): {store / 'damaged' / name}")
+    fingerprints = status["code_fingerprints"]
+    if len(fingerprints) > 1:
+        print(f"points computed by {len(fingerprints)} versions of the code (code_fingerprint: points):")
+        for fingerprint, keys in fingerprints.items():
+            print(f"  {fingerprint or '(none recorded)'}: {len(keys)}")
     for name, value in record.get("provenance", {}).items():
         print(f"  {name}: {value}")
     if status["stale"]:

@@ -84,6 +84,7 @@ def test_a_store_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypatc
     from matplotlib.figure import Figure
 
     ih.run_study("retrieval", "quick", tmp_path / "store", rng=1)
+    capsys.readouterr()
 
     def read_only(self, path, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
@@ -93,7 +94,7 @@ def test_a_store_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypatc
         main(["plot", str(tmp_path / "store")])
     error = capsys.readouterr().err
     assert exit_info.value.code == 1 and error.count("\n") == 1 and "Permission denied" in error
-    assert "pass --out" in error
+    assert "pass --out" in error and f"{tmp_path / 'store' / 'retrieval.png'}" in error  # the file asked for
 
 
 def test_a_mistyped_command_or_study_gets_a_suggestion(capsys):

@@ -255,6 +255,7 @@ def test_version_and_no_backend_changes(tmp_path, capsys):
 def test_point_files_describe_themselves_and_load_store_returns_what_run_returned(tmp_path):
     returned = ih.run_study("retrieval", "quick", tmp_path, rng=11)
     loaded = ih.load_store(tmp_path)
+    assert returned.attrs.pop("points_computed") == 12  # what this call computed: the one attribute it adds
     xr.testing.assert_identical(loaded, returned)
     assert_study_dataset(loaded, dims=("sample", "replica"))
     one = xr.open_dataset(next((tmp_path / "points").glob("*.nc")), engine="h5netcdf")
@@ -294,7 +295,7 @@ def test_damaged_and_swapped_point_files_are_moved_aside_and_recomputed(tmp_path
     assert main(["info", str(tmp_path)]) == 0
     assert "3 damaged" in capsys.readouterr().out
     again = ih.run_study(toy_study.STUDY, "quick", tmp_path, rng=12)  # recomputes the three, merges nothing damaged
-    assert "resuming: 3 of 6 points done" in capsys.readouterr().err
+    assert "3 task(s) to compute, 3 of 6 points done" in capsys.readouterr().err
     xr.testing.assert_identical(comparable(again), comparable(first))
 
 
@@ -312,8 +313,8 @@ def test_a_full_disk_stops_the_run_with_one_line_and_keeps_finished_points(tmp_p
     store = tmp_path / "store"
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "toy", "--store", str(store)])
-    error = capsys.readouterr().err
-    assert exit_info.value.code == 1 and error.count("\n") == 1
+    error = capsys.readouterr().err  # the task count the run starts with, then the error in one line
+    assert exit_info.value.code == 1 and error.count("\n") == 2 and error.startswith("toy (quick): 6 task(s)")
     assert f"store: {store} is full: a point file needs about" in error and "0.00 MB are free" in error
     assert len(list((store / "points").glob("*.nc"))) == 2 and not list(store.rglob("*.tmp"))
     # the write itself runs out of space: the same error, and no temporary file is left
@@ -385,6 +386,7 @@ def test_sections_are_separate_experiments_not_a_dimension(tmp_path):
     assert "part" not in merged.dims and merged["value_a"].dims == ("x", "index_a")
     assert merged["value_b"].dims == ("x", "index_b") and not merged["value_b"].isnull().any()
     assert_study_dataset(merged, dims=("x",))
+    assert merged.attrs.pop("points_computed") == 4
     xr.testing.assert_identical(ih.load_store(tmp_path / "store"), merged)
 
 

@@ -21,9 +21,9 @@ from isinghop.runtime.declaration import (
     Config, Study, labelled, Checkpoint, load_study, study_names, point_key, cf_attrs, CF_CONVENTIONS,
     REDUCED_UNITS,
 )
-from isinghop.runtime.provenance import collect, cpu_model, stamp, TIMING_ATTRS
+from isinghop.runtime.provenance import collect, code_fingerprint, cpu_model, stamp, NOT_PHYSICS, TIMING_ATTRS
 from isinghop.runtime.runner import run_study
-from isinghop.runtime.store import StoreWarning, StoreFullError, load_store, store_status, tidy
+from isinghop.runtime.store import StoreWarning, StoreFullError, load_store, store_status, tidy, write_dataset
 
 __all__ = [
     "declaration",

@@ -185,15 +185,26 @@ class Checkpoint:
     disorder sample, a segment of a chain: spins and ``rng_state`` continue
     a chain exactly) and, when started again, loads it and goes on. Files
     are written under a temporary name and renamed; the runner removes them
-    once the point's Dataset is written.
+    once the point's Dataset is written. Partial state saved by other code
+    (another ``fingerprint``, see
+    :func:`~isinghop.runtime.provenance.code_fingerprint`) is discarded.
     """
 
-    def __init__(self, directory):
+    def __init__(self, directory, fingerprint: str = ""):
         self.directory = Path(directory)
+        self.fingerprint = str(fingerprint)
+        mark = self.directory / "code_fingerprint"
+        if self.directory.is_dir() and (not mark.exists() or mark.read_text() != self.fingerprint):
+            for saved in self.directory.glob("*.npz"):  # partial state of other code: start afresh
+                saved.unlink()
+            mark.unlink(missing_ok=True)
 
     def save(self, name: str, **arrays) -> None:
         """Store ``arrays`` under ``name`` (replacing an earlier save)."""
         self.directory.mkdir(parents=True, exist_ok=True)
+        mark = self.directory / "code_fingerprint"
+        if not mark.exists():
+            mark.write_text(self.fingerprint)
         temporary = self.directory / f"{name}.{os.getpid()}.tmp.npz"
         np.savez(temporary, **arrays)
         os.replace(temporary, self.directory / f"{name}.npz")

@@ -12,6 +12,11 @@ So the merged Dataset is the same for one process, a process pool or a dask
 cluster, and adding values to a grid reuses every finished point. Processes
 that share a store share its points: each point is computed under an
 ``fcntl`` lock (``locks/<key hash>.lock``).
+
+A store never mixes code silently: each point records the
+:func:`~isinghop.runtime.provenance.code_fingerprint` of the code that
+computed it, and a run with other code recomputes those points (or keeps
+them when asked, ``reuse_stale=True``, and says which).
 """
 
 from __future__ import annotations
@@ -28,10 +33,10 @@ import numpy as np
 
 from isinghop._validate import positive_int
 from isinghop.runtime.declaration import CF_CONVENTIONS, Checkpoint, Study, cf_attrs, load_study
-from isinghop.runtime.provenance import collect, stamp
+from isinghop.runtime.provenance import code_fingerprint, collect, stamp
 from isinghop.runtime.store import (
-    STUDY_FILE, StoreFullError, _digest, _grid_keys, _json_value, _prepare_store, _read_record, _sound_points,
-    _write_atomically, _write_point, load_store,
+    STUDY_FILE, StoreFullError, _digest, _grid_keys, _json_value, _point_fingerprint, _prepare_store, _read_record,
+    _sound_points, _write_atomically, _write_point, load_store, store_lock,
 )
 
 __all__ = ["run_study"]
@@ -53,13 +58,14 @@ def _lock_path(path) -> Path:
     return path.parent.parent / "locks" / f"{path.stem}.lock"
 
 
-def _locked_point(run_point, point: dict, fixed: dict, key: str, streams, path: str, **attrs) -> str | None:
+def _locked_point(run_point, point: dict, fixed: dict, key: str, streams, path: str, **attrs) -> str:
     """:func:`_compute_point` under the point's lock, so that processes sharing a store share the work.
 
-    Returns None, computing nothing, when another process holds the lock (it
-    is computing the point). The lock is an ``fcntl`` lock: the system
-    releases it when its process ends, even by SIGKILL, so a dead process
-    never blocks a resume.
+    Returns ``"computed"``; ``"busy"``, computing nothing, when another
+    process holds the lock (it is computing the point); ``"found"`` when
+    another process wrote the point since this run listed its tasks. The
+    lock is an ``fcntl`` lock: the system releases it when its process
+    ends, even by SIGKILL, so a dead process never blocks a resume.
     """
     import fcntl
 
@@ -69,9 +75,9 @@ def _locked_point(run_point, point: dict, fixed: dict, key: str, streams, path: 
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return None
-        if Path(path).exists():  # another process finished it since this run listed its tasks
-            return key
+            return "busy"
+        if Path(path).exists() and _point_fingerprint(path) == attrs["provenance"]["code_fingerprint"]:
+            return "found"  # another process finished it since this run listed its tasks
         return _compute_point(run_point, point, fixed, key, streams, path, **attrs)
 
 
@@ -95,14 +101,14 @@ def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path:
 
     checkpoints = Path(path).parent.parent / "checkpoints" / Path(path).stem
     begin = time.perf_counter()
-    dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints))
+    dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints, provenance["code_fingerprint"]))
     provenance = provenance | {"compute_time_s": time.perf_counter() - begin}
     for name in reversed([name for name in point if name not in sections]):
         dataset = dataset.expand_dims({name: [point[name]]})
         dataset[name].attrs.update(cf_attrs(coordinates.get(name, {})))
     _write_point(stamp(dataset, provenance | {"point_key": key}), path)
     shutil.rmtree(checkpoints, ignore_errors=True)
-    return key
+    return "computed"
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -122,7 +128,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def run_study(study: Study | str, config: str, store, *, scheduler=None, workers: int | None = None, rng=0,
-              progress: bool | None = None):
+              reuse_stale: bool = False, progress: bool | None = None):
     """Run every missing point of ``study``'s configuration into ``store`` and return the merged Dataset.
 
     Parameters
@@ -141,6 +147,10 @@ def run_study(study: Study | str, config: str, store, *, scheduler=None, workers
         Run points in a local pool of this many processes (default: in this process).
     rng : int, SeedSequence or None
         Root seed of the study.
+    reuse_stale : bool
+        Keep the points that other code computed (another ``code_fingerprint``)
+        instead of computing them again; they are listed on stderr, and the
+        merged Dataset says it mixes code.
     progress : bool, optional
         Show a progress bar over points (default: only on a terminal).
 
@@ -149,7 +159,8 @@ def run_study(study: Study | str, config: str, store, *, scheduler=None, workers
     xarray.Dataset
         Merged over every finished point, provenance stamped last; attribute
         ``failed_points`` lists keys of points that raised (their errors are in
-        ``store/failed/``).
+        ``store/failed/``), ``points_computed`` the points this call
+        computed (0: nothing to compute, and the store was left untouched).
     """
     from tqdm.auto import tqdm
 
@@ -170,22 +181,34 @@ def run_study(study: Study | str, config: str, store, *, scheduler=None, workers
         "study": study.name, "config": config, "Conventions": CF_CONVENTIONS,
         "title": f"{study.name} ({config}): {study.description}"} | _fixed_attrs(chosen.fixed)
     provenance["source"] = f"isinghop {provenance['isinghop_version']}"
+    fingerprint = provenance["code_fingerprint"] = code_fingerprint(study.run_point)
     keys = _grid_keys(chosen.grid)
     sound = _sound_points(store, keys)
+    stale = [key for key in keys if key in sound and sound[key] != fingerprint]
+    done = {key for key in sound if key not in stale or reuse_stale}
     tasks = [(point, key, study.streams(root, point), str(store / "points" / f"{_digest(key)}.nc"))
-             for point, key in zip(chosen.points(), keys) if key not in sound]
-    if sound and tasks:
-        print(f"{study.name} ({config}): resuming: {len(sound)} of {len(keys)} points done", file=sys.stderr)
+             for point, key in zip(chosen.points(), keys) if key not in done]
+    name = f"{study.name} ({config})"
+    if stale:
+        print(f"{name}: {len(stale)} point(s) computed by other code (now {fingerprint}): "
+              + ("kept (reuse_stale): " + ", ".join(stale) if reuse_stale else "computing them again"), file=sys.stderr)
+    if not tasks:
+        print(f"{name}: nothing to compute: all {len(keys)} points are in {store}", file=sys.stderr)
+        return stamp(load_store(store), {"points_computed": 0})
+    print(f"{name}: {len(tasks)} task(s) to compute, {len(keys) - len(tasks)} of {len(keys)} points done",
+          file=sys.stderr)
     failed = []
     bar = tqdm(total=len(keys), initial=len(keys) - len(tasks), desc=f"{study.name} ({config})", unit="point",
                disable=(not progress) if progress is not None else None)
 
-    busy = []
+    busy, computed = [], []
 
-    def finished(key, error=None, computing_elsewhere=False):
-        if computing_elsewhere:  # another process holds the point's lock: wait for it at the end
+    def finished(key, error=None, outcome=None):
+        if outcome == "busy":  # another process holds the point's lock: wait for it at the end
             busy.append(key)
             return
+        if outcome == "computed":
+            computed.append(key)
         error_path = store / "failed" / f"{_digest(key)}.txt"
         if error is None:
             error_path.unlink(missing_ok=True)
@@ -204,17 +227,18 @@ def run_study(study: Study | str, config: str, store, *, scheduler=None, workers
                          finished)
     finally:
         bar.close()
-    record = _read_record(store)
     start_time = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start))
-    record["provenance"] = provenance | {
-        "failed_points": json.dumps(failed),
-        "start_time": start_time,
-        "end_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "wall_time_s": float(time.time() - start),
-        "history": f"{start_time} isinghop.run_study({study.name!r}, {config!r}, rng={root.entropy})",
-    }
-    _write_atomically(store / STUDY_FILE, json.dumps(record, indent=1, default=_json_value))
-    return load_store(store)
+    with store_lock(store):
+        record = _read_record(store)
+        record["provenance"] = provenance | {
+            "failed_points": json.dumps(failed),
+            "start_time": start_time,
+            "end_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "wall_time_s": float(time.time() - start),
+            "history": f"{start_time} isinghop.run_study({study.name!r}, {config!r}, rng={root.entropy})",
+        }
+        _write_atomically(store / STUDY_FILE, json.dumps(record, indent=1, default=_json_value))
+    return stamp(load_store(store), {"points_computed": len(computed)})
 
 
 def _fixed_attrs(fixed: dict) -> dict:
@@ -230,15 +254,19 @@ def _execute(tasks, compute, run_point, fixed, scheduler, workers, finished) -> 
         from distributed import Client, as_completed
 
         client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-        futures = {client.submit(compute, run_point, point, fixed, key, streams, path, pure=False): key
-                   for point, key, streams, path in tasks}
-        for future in as_completed(futures):
-            error = None if future.status == "finished" else future.exception()
-            if isinstance(error, StoreFullError):
-                client.cancel(list(futures))
-                raise error
-            finished(futures[future], None if error is None else "".join(traceback.format_exception(error)),
-                     error is None and future.result() is None)
+        try:
+            futures = {client.submit(compute, run_point, point, fixed, key, streams, path, pure=False): key
+                       for point, key, streams, path in tasks}
+            for future in as_completed(futures):
+                error = None if future.status == "finished" else future.exception()
+                if isinstance(error, StoreFullError):
+                    client.cancel(list(futures))
+                    raise error
+                finished(futures[future], None if error is None else "".join(traceback.format_exception(error)),
+                         None if error is not None else future.result())
+        finally:
+            if client is not scheduler:  # made here from an address: closed here
+                client.close()
         return
     if workers is None:
         for point, key, streams, path in tasks:
@@ -249,7 +277,7 @@ def _execute(tasks, compute, run_point, fixed, scheduler, workers, finished) -> 
             except Exception:  # a failing point is recorded; the others go on
                 finished(key, traceback.format_exc())
             else:
-                finished(key, None, result is None)
+                finished(key, None, result)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -262,7 +290,7 @@ def _execute(tasks, compute, run_point, fixed, scheduler, workers, finished) -> 
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise error
             finished(futures[future], None if error is None else "".join(traceback.format_exception(error)),
-                     error is None and future.result() is None)
+                     None if error is not None else future.result())
 
 
 def __dir__():

@@ -4,9 +4,11 @@ Every file is written under a temporary name and renamed, so a crash never
 leaves half a file. Layout:
 
 * ``study.json`` — study, configuration, grid, fixed parameters, root seed,
-  and the provenance of the last run;
+  and the provenance of the last run (changed under ``locks/study.lock``);
 * ``points/<key hash>.nc`` per finished point, self-describing (coordinates
-  with their attrs, provenance, fixed parameters, ``point_key``);
+  with their attrs, provenance, fixed parameters, ``point_key``, and the
+  ``code_fingerprint`` of the code that computed it:
+  :func:`~isinghop.runtime.provenance.code_fingerprint`);
 * ``checksums/<key hash>.sha256`` — the SHA-256 of each point file, written
   before the file is renamed into place; a file that fails it (or does not
   open, or holds another point) is moved to ``damaged/`` and recomputed;
@@ -14,15 +16,20 @@ leaves half a file. Layout:
 * ``locks/<key hash>.lock`` — the ``fcntl`` lock held by the process that
   computes the point, so processes that share a store share its points;
 * ``checkpoints/<key hash>/`` where a running point keeps its partial state
-  (removed once the point's file is written).
+  (removed once the point's file is written; discarded when the code changed);
+* ``<study>.nc`` and ``<study>.png``, the merged Dataset and its figure,
+  written by the command line (:func:`write_dataset`: replaced whole, never
+  truncated under a reader).
 
-:func:`load_store` merges the points of the current grid into one Dataset,
+:func:`load_store` merges the points of the current grid into one Dataset
+(saying which provenance, code included, differs between points),
 :func:`store_status` says what a store holds, :func:`tidy` turns a merged
 Dataset into a pandas DataFrame.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -33,9 +40,9 @@ from pathlib import Path
 import numpy as np
 
 from isinghop.runtime.declaration import Config, Study, _plain, point_key
-from isinghop.runtime.provenance import stamp
+from isinghop.runtime.provenance import TIMING_ATTRS, stamp
 
-__all__ = ["StoreWarning", "StoreFullError", "load_store", "store_status", "tidy"]
+__all__ = ["StoreWarning", "StoreFullError", "load_store", "store_status", "tidy", "write_dataset"]
 
 STUDY_FILE = "study.json"
 
@@ -96,7 +103,7 @@ def _write_point(dataset, path) -> None:
         checksum = _checksum_path(path)
         checksum.parent.mkdir(exist_ok=True)
         _write_atomically(checksum, _sha256(temporary))
-        os.replace(temporary, path)
+        _durable_replace(temporary, Path(path))
     except OSError as error:
         if error.errno in (errno.ENOSPC, errno.EDQUOT):
             raise StoreFullError(store, needed) from None
@@ -121,20 +128,74 @@ def _json_value(value):
     return _plain(value) if isinstance(value, np.generic) else str(value)
 
 
+def _durable_replace(temporary: Path, path: Path) -> None:
+    """Flush ``temporary`` to disk, rename it to ``path`` and flush the directory: after a crash the store
+    holds the old file or the new one, whole."""
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
 def _write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename: readers see the old or the new file."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         temporary.write_text(text)
-        os.replace(temporary, path)
+        _durable_replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def write_dataset(dataset, path) -> Path:
+    """Write ``dataset`` to the netCDF file ``path`` under a temporary name, then rename it into place.
+
+    A reader that has the old file open keeps reading it whole (the rename
+    replaces the name, not the data); two runs writing the same file both
+    finish, the last rename wins; a crash leaves the old file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        dataset.to_netcdf(temporary, engine="h5netcdf")
+        _durable_replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+@contextlib.contextmanager
+def store_lock(store):
+    """Hold the store's lock (``locks/study.lock``, an ``fcntl`` lock) while ``study.json`` is read and changed."""
+    import fcntl
+
+    locks = Path(store) / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / "study.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def _prepare_store(store: Path, study: Study, config_name: str, config: Config, root) -> None:
     record = {"study": study.name, "config": config_name, "fixed": config.fixed, "seed_entropy": str(root.entropy),
               "spawn_key": list(root.spawn_key)}
     path = store / STUDY_FILE
+    store.mkdir(parents=True, exist_ok=True)
+    with store_lock(store):
+        _check_and_record(store, path, record, config)
+
+
+def _check_and_record(store: Path, path: Path, record: dict, config: Config) -> None:
+    """Refuse a store that holds another run; write ``study.json`` unless it already says the same."""
     if path.exists():
         previous = _read_record(store)
         differences = [name for name in record if previous.get(name) != json.loads(json.dumps(record[name]))]
@@ -143,23 +204,28 @@ def _prepare_store(store: Path, study: Study, config_name: str, config: Config, 
             raise ValueError(f"store: {store} holds a different run ({detail}); use another store to start afresh")
     (store / "points").mkdir(parents=True, exist_ok=True)
     (store / "failed").mkdir(exist_ok=True)
-    _write_atomically(path, json.dumps(record | {"grid": {k: list(v) for k, v in config.grid.items()}}, indent=1,
-                                       default=_json_value))
+    grid = {k: list(v) for k, v in config.grid.items()}
+    if path.exists() and _read_record(store).get("grid") == json.loads(json.dumps(grid, default=_json_value)):
+        return  # the same run: leave the file (and its last provenance) as it is
+    previous = _read_record(store) if path.exists() else {}
+    kept = {"provenance": previous["provenance"]} if "provenance" in previous else {}
+    _write_atomically(path, json.dumps(record | {"grid": grid} | kept, indent=1, default=_json_value))
 
 
 class StoreWarning(UserWarning):
     """A point file of a store was damaged, or belongs to another point: it was moved aside and is recomputed."""
 
 
-def _sound_points(store: Path, keys: list[str]) -> set[str]:
-    """The keys whose point files are sound; a damaged file is moved to ``damaged/`` with a warning naming it.
+def _sound_points(store: Path, keys: list[str]) -> dict[str, str]:
+    """The keys whose point files are sound, each with the ``code_fingerprint`` of its file ("" if it has
+    none); a damaged file is moved to ``damaged/`` with a warning naming it.
 
     Sound: the checksum kept in ``checksums/`` matches, the file opens, and
     its ``point_key`` is the key its name stands for.
     """
     import xarray as xr
 
-    sound = set()
+    sound = {}
     for key in keys:
         path = store / "points" / f"{_digest(key)}.nc"
         if not path.exists():
@@ -173,13 +239,13 @@ def _sound_points(store: Path, keys: list[str]) -> set[str]:
         else:
             try:
                 with xr.open_dataset(path, engine="h5netcdf") as part:
-                    stored = part.attrs.get("point_key")
+                    stored, fingerprint = part.attrs.get("point_key"), str(part.attrs.get("code_fingerprint", ""))
             except (OSError, ValueError) as error:
                 stored, reason = None, f"does not open ({error})"
             if reason is None and stored != key:
                 reason = f"holds point {stored!r}, not {key!r}"
         if reason is None:
-            sound.add(key)
+            sound[key] = fingerprint
             continue
         damaged = store / "damaged"
         damaged.mkdir(exist_ok=True)
@@ -213,6 +279,11 @@ def load_store(store):
         provenance; attributes ``point_keys`` and ``missing_points`` (JSON
         lists) and ``compute_time_s``, the seconds spent computing the
         finished points (NaN for points written before it was recorded).
+        Provenance that differs between points is reported, not
+        overwritten: ``differing_provenance`` (JSON: attribute → value →
+        number of points); ``code_fingerprint`` is ``"mixed"`` when points
+        were computed by different code, and ``code_fingerprints`` (JSON:
+        fingerprint → point keys) lists them.
     """
     import xarray as xr
 
@@ -229,6 +300,7 @@ def load_store(store):
             with xr.open_dataset(store / "points" / f"{_digest(key)}.nc", engine="h5netcdf") as part:
                 parts.append(part.load())
             compute_time += float(parts[-1].attrs.get("compute_time_s", np.nan))
+    differing = _differing_provenance(parts)
     merged = xr.merge(parts, join="outer", compat="no_conflicts", combine_attrs="drop_conflicts")
     dims = [name for name in record["grid"] if name in merged.dims]  # section coordinates are not dims
     merged = merged.reindex({name: record["grid"][name] for name in dims})
@@ -237,7 +309,35 @@ def load_store(store):
     merged.attrs.pop("point_key", None)
     attrs = record.get("provenance", {}) | {"compute_time_s": compute_time, "point_keys": json.dumps([k for k in keys if k in sound]),
                                             "missing_points": json.dumps([k for k in keys if k not in sound])}
+    fingerprints = _by_fingerprint(sound)
+    attrs["code_fingerprint"] = next(iter(fingerprints)) if len(fingerprints) == 1 else "mixed"
+    if len(fingerprints) > 1:
+        attrs["code_fingerprints"] = json.dumps(fingerprints)
+    if differing:
+        attrs["differing_provenance"] = json.dumps(differing, sort_keys=True)
     return stamp(merged, attrs)
+
+
+def _by_fingerprint(fingerprints: dict[str, str]) -> dict[str, list[str]]:
+    """Point keys grouped by the fingerprint of the code that computed them ("" for none recorded)."""
+    groups = {}
+    for key, fingerprint in fingerprints.items():
+        groups.setdefault(fingerprint, []).append(key)
+    return groups
+
+
+def _differing_provenance(parts) -> dict:
+    """The per-point attributes whose values differ between points: attribute → value → number of points.
+
+    Timings, keys and ``parameters`` (which hold the grid of the run that computed the point: a grown grid
+    is no difference in the points) aside."""
+    names = set().union(*(part.attrs for part in parts)) - set(TIMING_ATTRS) - {"point_key", "parameters"}
+    differing = {}
+    for name in sorted(names):
+        values = [str(part.attrs.get(name, "")) for part in parts]
+        if len(set(values)) > 1:
+            differing[name] = {value: values.count(value) for value in sorted(set(values))}
+    return differing
 
 
 def tidy(dataset, *variables):
@@ -302,7 +402,10 @@ def store_status(store) -> dict:
         (lists of point keys, in grid order; ``done`` counts files present,
         verified when loaded); ``stale`` (names of point files that belong to
         no point of the current grid: kept, never merged); ``damaged`` (files
-        moved to ``damaged/``); ``checkpoints`` (points with partial state).
+        moved to ``damaged/``); ``checkpoints`` (points with partial state);
+        ``code_fingerprints`` (fingerprint of the code that computed them →
+        keys of the done points; more than one entry: the points were computed
+        by different code).
     """
     store = Path(store)
     record = _read_record(store)
@@ -314,8 +417,20 @@ def store_status(store) -> dict:
     stale = sorted(path.name for path in (store / "points").glob("*.nc") if path.name not in current)
     damaged = sorted(path.name for path in (store / "damaged").glob("*.nc"))
     checkpoints = sorted(path.name for path in (store / "checkpoints").glob("*") if path.is_dir())
+    fingerprints = _by_fingerprint({key: _point_fingerprint(store / "points" / f"{_digest(key)}.nc") for key in done})
     return {"record": record, "done": done, "missing": missing, "failed": failed, "stale": stale,
-            "damaged": damaged, "checkpoints": checkpoints}
+            "damaged": damaged, "checkpoints": checkpoints, "code_fingerprints": fingerprints}
+
+
+def _point_fingerprint(path) -> str:
+    """The ``code_fingerprint`` a point file records ("" if none, or if it does not open)."""
+    import xarray as xr
+
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as part:
+            return str(part.attrs.get("code_fingerprint", ""))
+    except (OSError, ValueError):
+        return ""
 
 
 def __dir__():
