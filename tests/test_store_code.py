@@ -172,3 +172,14 @@ def test_two_runs_on_one_store_both_finish_and_share_the_points(tmp_path):
     assert sum(int(out.split()[-1]) for out, _ in outputs) == 6  # each point computed once, by one of them
     with xr.open_dataset(tmp_path / "toy.nc", engine="h5netcdf") as merged:
         xr.testing.assert_equal(merged.load()["value"], ih.load_store(tmp_path)["value"])
+
+
+@pytest.mark.parametrize("study_name", ["toy", "small_networks", "symmetry_breaking"])
+def test_points_placed_on_the_grid_equal_the_general_merge(tmp_path, monkeypatch, study_name):
+    """load_store places complete points straight into arrays of the grid's shape (memory O(grid)); the result
+    is the Dataset the point-by-point outer merge gives, sections and all."""
+    study = _toy(monkeypatch).STUDY if study_name == "toy" else ih.runtime.load_study(study_name)
+    ih.run_study(study, "quick", tmp_path, rng=9)
+    fast = ih.load_store(tmp_path)
+    monkeypatch.setattr(ih.runtime.store, "_tiled", lambda parts, grid: None)
+    xr.testing.assert_identical(fast, ih.load_store(tmp_path))
