@@ -72,7 +72,7 @@ def test_a_library_edit_changes_the_fingerprint_and_a_visual_one_does_not(monkey
     from isinghop.runtime import provenance
 
     study = ih.runtime.load_study("retrieval")
-    base = code_fingerprint(study.run_point)
+    base = code_fingerprint(study.compute)
     real = provenance._module_digest.__wrapped__
 
     def edited(target):
@@ -84,7 +84,7 @@ def test_a_library_edit_changes_the_fingerprint_and_a_visual_one_does_not(monkey
     for target, changes in (("isinghop.montecarlo", True), ("isinghop._kernels.sweeps", True),
                             ("isinghop.viz.plotting", False)):
         monkeypatch.setattr(provenance, "_module_digest", edited(target))
-        assert (code_fingerprint(study.run_point) != base) is changes, target
+        assert (code_fingerprint(study.compute) != base) is changes, target
     monkeypatch.undo()
 
 

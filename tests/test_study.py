@@ -43,8 +43,10 @@ def test_retrieval_recalls_below_capacity_and_its_figure_does_not_mislead(tmp_pa
     assert "T" not in dataset["overlap_recall"].dims and dataset.sizes["alpha"] >= 6
     # the patterns depend on alpha only: both noise levels (and all T) recall from the same pattern sets
     root = np.random.SeedSequence(2)
-    low, high = (study.streams(root, {"alpha": 0.1, "noise": noise}) for noise in (0.1, 0.3))
+    low, high = (study.streams(root, {"alpha": 0.1, "noise": noise, "sample": 0}) for noise in (0.1, 0.3))
     assert low[0].spawn_key == high[0].spawn_key and low[1].spawn_key != high[1].spawn_key
+    other = study.streams(root, {"alpha": 0.1, "noise": 0.1, "sample": 1})  # samples are independent draws
+    assert other[0].spawn_key != low[0].spawn_key
     figure = study.plot(dataset)
     recall_axes, thermal_axes = figure.axes
     assert recall_axes.containers and thermal_axes.containers  # error bars on both panels
@@ -151,7 +153,7 @@ def test_command_line(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "figure written to" in printed and (tmp_path / "retrieval.png").stat().st_size > 10_000
     assert main(["info", str(tmp_path)]) == 0
-    assert "12 done, 0 missing, 0 failed" in capsys.readouterr().out
+    assert "48 done, 0 missing, 0 failed" in capsys.readouterr().out  # 12 points × 4 samples
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "retrieval", "--config", "huge", "--store", str(tmp_path)])
     assert exit_info.value.code == 2
@@ -186,7 +188,7 @@ def test_point_keys_do_not_depend_on_the_numpy_version():
     full = ih.load_study("retrieval").configs["full"]
     point = full.points()[1]  # alpha comes from np.round(np.arange(...)): a NumPy float64
     # the key names the file and seeds the point's streams: pinned, as plain Python values print
-    assert point_key(point) == "alpha=0.02,noise=0.3"
+    assert point_key(point) == "alpha=0.02,noise=0.1,sample=1"
     assert point_key({"N": np.int64(500), "c": np.float32(0.5), "rule": np.str_("hebb")}) == "N=500,c=0.5,rule='hebb'"
 
 
@@ -255,12 +257,12 @@ def test_version_and_no_backend_changes(tmp_path, capsys):
 def test_point_files_describe_themselves_and_load_store_returns_what_run_returned(tmp_path):
     returned = ih.run_study("retrieval", "quick", tmp_path, rng=11)
     loaded = ih.load_store(tmp_path)
-    assert returned.attrs.pop("points_computed") == 12  # what this call computed: the one attribute it adds
+    assert returned.attrs.pop("points_computed") == 48  # 12 points × 4 samples: the one attribute the call adds
     xr.testing.assert_identical(loaded, returned)
     assert_study_dataset(loaded, dims=("sample", "replica"))
     one = xr.open_dataset(next((tmp_path / "points").glob("*.nc")), engine="h5netcdf")
     assert one.attrs["study"] == "retrieval" and one.attrs["point_key"].startswith("alpha=")
-    assert one["alpha"].attrs["long_name"] == "load α" and one.attrs["fixed_n_sites"] == 200
+    assert one["alpha"].attrs["long_name"] == "load α = P/N" and one.attrs["fixed_n_sites"] == 200  # common attrs
     with xr.open_mfdataset(sorted((tmp_path / "points").glob("*.nc")), engine="h5netcdf") as merged:
         xr.testing.assert_allclose(merged["overlap_recall"].load(), returned["overlap_recall"])
 

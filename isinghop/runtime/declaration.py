@@ -24,13 +24,13 @@ import importlib
 import itertools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Config", "Study", "labelled", "Checkpoint", "load_study", "study_names", "point_key", "cf_attrs",
-           "CF_CONVENTIONS", "REDUCED_UNITS"]
+__all__ = ["Config", "Study", "Output", "labelled", "Checkpoint", "load_study", "study_names", "point_key",
+           "cf_attrs", "common_attrs", "COMMON_ATTRS", "CF_CONVENTIONS", "REDUCED_UNITS"]
 
 #: The package of the built-in studies (the folder ``studies/`` of the source tree).
 STUDY_PACKAGE = "isinghop.studies"
@@ -53,6 +53,49 @@ REDUCED_UNITS = {
     "tau": "tau (the time constant of the graded neuron)",
     "1/tau": "1/tau (a rate of the graded neuron)",
 }
+
+
+#: Units, long name and description of the names many studies share: a study declares only what is new
+#: to it (:func:`common_attrs`). Units as in :func:`labelled`.
+COMMON_ATTRS = {
+    "T": ("energy", "temperature T", "Boltzmann temperature (k_B = 1)"),
+    "alpha": ("1", "load α = P/N", "stored patterns per site"),
+    "n_sites": ("1", "N", "number of sites"),
+    "n_patterns": ("1", "P", "number of stored patterns"),
+    "sample": ("1", "disorder sample", "an independent draw of the patterns or couplings"),
+    "replica": ("1", "replica", "an independent start and dynamics on one disorder sample"),
+    "sweep": ("sweeps", "sweep", "Monte Carlo time, N update attempts a sweep"),
+    "noise": ("1", "cue noise", "fraction of the cue's sites flipped from the stored pattern"),
+    "field": ("energy", "field amplitude h", "the field along the pattern, h_i = h ξ_i"),
+    "theta": ("energy", "threshold θ", "the Hopfield threshold θ = −h"),
+    "overlap": ("1", "overlap m", "m = (1/N) Σ_i ξ_i s_i with the stored pattern"),
+    "magnetisation": ("1", "magnetisation m", "m = (1/N) Σ_i s_i"),
+    "energy_per_spin": ("energy", "energy per spin", "H/N"),
+    "sweeps": ("sweeps", "sweeps", "sweeps the dynamics used"),
+}
+
+
+def common_attrs(name: str, given: dict | None = None) -> dict:
+    """The attributes of a variable or coordinate: ``given`` over the :data:`COMMON_ATTRS` of ``name``,
+    CF-valid (:func:`cf_attrs`).
+
+    Returns
+    -------
+    dict
+        ``units``, ``long_name``, ``description`` (and ``reduced_units``).
+
+    Raises
+    ------
+    ValueError
+        A name that is not common and is declared without all three.
+    """
+    units, long_name, description = COMMON_ATTRS.get(name, (None, None, None))
+    attrs = {"units": units, "long_name": long_name, "description": description} | {
+        key: value for key, value in (given or {}).items() if value is not None}
+    missing = [key for key in ("units", "long_name", "description") if attrs.get(key) is None]
+    if missing:
+        raise ValueError(f"{name}: not a common name (COMMON_ATTRS); declare its {', '.join(missing)}")
+    return cf_attrs(attrs)
 
 
 def cf_attrs(attrs: dict) -> dict:
@@ -109,22 +152,44 @@ class Config:
         Parameters shared by every point (JSON-serialisable).
     description : str
         One line: what this configuration is for.
+    samples : int, optional
+        Independent disorder samples, for a declared study (``Study(compute=...)``):
+        the runner adds the ``sample`` axis, and each (grid point, sample) is
+        one task, the unit of checkpointing, resuming and parallel work.
+    batch : dict
+        Axes one call computes together (replicas, the temperatures of one
+        chain set-up): name → values, or a count n for 0..n−1. They give
+        the coordinates of the outputs' dims of those names.
     """
 
     grid: dict
     fixed: dict
     description: str = ""
+    samples: int | None = None
+    batch: dict = field(default_factory=dict)
+
+    @property
+    def tasks(self) -> dict:
+        """The grid the runner runs: ``grid`` and, for a declared study (``samples`` given), the ``sample``
+        axis, whose values are the unit of checkpointing, resuming and parallel tasks.
+
+        Returns
+        -------
+        dict
+            Coordinate → tuple of values.
+        """
+        return self.grid if self.samples is None else self.grid | {"sample": tuple(range(self.samples))}
 
     def points(self) -> list[dict]:
-        """Every grid point, as ``{coordinate: value}``.
+        """Every task of :attr:`tasks`, as ``{coordinate: value}``.
 
         Returns
         -------
         list of dict
             One dict per point, coordinates in grid order, last coordinate varying fastest.
         """
-        names = list(self.grid)
-        return [dict(zip(names, values)) for values in itertools.product(*self.grid.values())]
+        names = list(self.tasks)
+        return [dict(zip(names, values)) for values in itertools.product(*self.tasks.values())]
 
 
 @dataclass(frozen=True)
@@ -154,14 +219,42 @@ class Study:
     name: str
     description: str
     configs: dict
-    run_point: Callable
     plot: Callable
-    coordinates: dict
+    run_point: Callable | None = None
+    coordinates: dict = field(default_factory=dict)
     disorder_keys: tuple | None = None
     thermal_keys: tuple | None = None
     sections: tuple = ()
     animate: Callable | None = None
     findings: Callable | None = None
+    compute: Callable | None = None
+    outputs: dict | None = None
+    theory: Callable | None = None
+
+    def __post_init__(self):
+        if (self.run_point is None) == (self.compute is None):
+            raise ValueError(f"study {self.name!r}: give either run_point (a Dataset per point) or compute and "
+                             "outputs (arrays per point and sample), not both")
+        if self.compute is not None:
+            if not self.outputs:
+                raise ValueError(f"outputs: study {self.name!r} computes arrays; declare their dims (Output)")
+            for config_name, config in self.configs.items():
+                if config.samples is None:
+                    raise ValueError(f"configs: {config_name!r} of the declared study {self.name!r} needs samples=")
+            for keys in ("disorder_keys", "thermal_keys"):  # samples are independent draws in every stream
+                names = getattr(self, keys)
+                if names is not None and "sample" not in names:
+                    object.__setattr__(self, keys, (*names, "sample"))
+
+    def coordinate_attrs(self, name: str) -> dict:
+        """The attributes of a coordinate: declared in ``coordinates``, or common (:data:`COMMON_ATTRS`).
+
+        Returns
+        -------
+        dict
+            CF-valid ``units``, ``long_name``, ``description``.
+        """
+        return common_attrs(name, self.coordinates.get(name))
 
     def streams(self, root: np.random.SeedSequence, point: dict) -> tuple:
         """The disorder and thermal ``SeedSequence`` of a point, from the root seed and the keyed coordinates.
@@ -176,6 +269,59 @@ class Study:
             return point_key(point if names is None else {name: point[name] for name in names})
 
         return _point_streams(root, keyed(self.disorder_keys), keyed(self.thermal_keys))
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output of a declared study's ``compute``: its dims (beyond the grid and ``sample``) and attrs.
+
+    Attributes left out come from :data:`COMMON_ATTRS` when the output's name is common there.
+
+    Attributes
+    ----------
+    dims : tuple of str
+        The dims of the array ``compute`` returns, in order (``()`` for a scalar).
+    units, long_name, description : str, optional
+        As in :func:`labelled`.
+    """
+
+    dims: tuple = ()
+    units: str | None = None
+    long_name: str | None = None
+    description: str | None = None
+
+
+def declared_point(compute, outputs: dict, batch: dict, coordinates: dict, point, fixed, disorder, thermal,
+                   checkpoint):
+    """The Dataset of one task of a declared study: ``compute``'s arrays labelled by ``outputs``, with the
+    coordinates of the batch axes (the runner adds the grid and ``sample`` coordinates).
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    import xarray as xr
+
+    values = compute(point, fixed | batch, disorder, thermal, checkpoint)  # compute sees the batch with the fixed
+    if not isinstance(values, dict) or set(values) != set(outputs):
+        got = sorted(values) if isinstance(values, dict) else type(values).__name__
+        raise ValueError(f"compute: expected a dict of the outputs {sorted(outputs)}, got {got}")
+    data, sizes = {}, {}
+    for name, output in outputs.items():
+        array = np.asarray(values[name])
+        if array.ndim != len(output.dims):
+            raise ValueError(f"{name}: declared dims {output.dims}, but compute returned shape {array.shape}")
+        sizes.update(zip(output.dims, array.shape))
+        data[name] = (output.dims, array, common_attrs(name, {"units": output.units, "long_name": output.long_name,
+                                                              "description": output.description}))
+    coords = {}
+    for dim, size in sizes.items():
+        if dim in batch:
+            labels = np.arange(batch[dim]) if isinstance(batch[dim], int) else np.asarray(batch[dim])
+            if len(labels) != size:
+                raise ValueError(f"{dim}: the batch has {len(labels)} values, compute returned {size}")
+            coords[dim] = (dim, labels, coordinates[dim])
+    return xr.Dataset(data, coords=coords)
 
 
 class Checkpoint:

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from isinghop._validate import positive_int
-from isinghop.runtime.declaration import CF_CONVENTIONS, Checkpoint, Study, cf_attrs, load_study
+from isinghop.runtime.declaration import CF_CONVENTIONS, Checkpoint, Study, common_attrs, declared_point, load_study
 from isinghop.runtime.provenance import code_fingerprint, collect, stamp
 from isinghop.runtime.store import (
     STUDY_FILE, StoreFullError, _digest, _grid_keys, _json_value, _point_fingerprint, _prepare_store, _read_record,
@@ -105,7 +105,7 @@ def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path:
     provenance = provenance | {"compute_time_s": time.perf_counter() - begin}
     for name in reversed([name for name in point if name not in sections]):
         dataset = dataset.expand_dims({name: [point[name]]})
-        dataset[name].attrs.update(cf_attrs(coordinates.get(name, {})))
+        dataset[name].attrs.update(coordinates.get(name, {}))
     _write_point(stamp(dataset, provenance | {"point_key": key}), path)
     shutil.rmtree(checkpoints, ignore_errors=True)
     return "computed"
@@ -181,8 +181,9 @@ def run_study(study: Study | str, config: str, store, *, scheduler=None, workers
         "study": study.name, "config": config, "Conventions": CF_CONVENTIONS,
         "title": f"{study.name} ({config}): {study.description}"} | _fixed_attrs(chosen.fixed)
     provenance["source"] = f"isinghop {provenance['isinghop_version']}"
-    fingerprint = provenance["code_fingerprint"] = code_fingerprint(study.run_point)
-    keys = _grid_keys(chosen.grid)
+    fingerprint = provenance["code_fingerprint"] = code_fingerprint(study.compute or study.run_point)
+    _write_theory(study, chosen, store)
+    keys = _grid_keys(chosen.tasks)
     sound = _sound_points(store, keys)
     stale = [key for key in keys if key in sound and sound[key] != fingerprint]
     done = {key for key in sound if key not in stale or reuse_stale}
@@ -217,14 +218,16 @@ def run_study(study: Study | str, config: str, store, *, scheduler=None, workers
             _write_atomically(error_path, f"{key}\n{error}")
         bar.update()
 
-    compute = partial(_locked_point, coordinates=study.coordinates, provenance=provenance, sections=study.sections)
+    coordinates = {name: study.coordinate_attrs(name) for name in [*chosen.tasks, *chosen.batch]}
+    compute = partial(_locked_point, coordinates=coordinates, provenance=provenance, sections=study.sections)
+    run_point = study.run_point if study.compute is None else partial(
+        declared_point, study.compute, study.outputs, chosen.batch, coordinates)
     try:
-        _execute(tasks, compute, study.run_point, chosen.fixed, scheduler, workers, finished)
+        _execute(tasks, compute, run_point, chosen.fixed, scheduler, workers, finished)
         for point, key, streams, path in tasks:  # points other processes were computing: wait, then check
             if key in busy:
                 _wait_for_lock(path)
-                _execute([(point, key, streams, path)], compute, study.run_point, chosen.fixed, None, None,
-                         finished)
+                _execute([(point, key, streams, path)], compute, run_point, chosen.fixed, None, None, finished)
     finally:
         bar.close()
     start_time = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start))
@@ -239,6 +242,24 @@ def run_study(study: Study | str, config: str, store, *, scheduler=None, workers
         }
         _write_atomically(store / STUDY_FILE, json.dumps(record, indent=1, default=_json_value))
     return stamp(load_store(store), {"points_computed": len(computed)})
+
+
+def _write_theory(study: Study, config, store: Path) -> None:
+    """The study's theory for this configuration, computed once into ``theory.nc`` (again only when its code
+    changed); :func:`~isinghop.runtime.store.load_store` merges it on the matching coordinates."""
+    if study.theory is None:
+        return
+    from isinghop.runtime.store import write_dataset
+
+    path = store / "theory.nc"
+    fingerprint = code_fingerprint(study.theory)
+    if path.exists() and _point_fingerprint(path) == fingerprint:
+        return
+    theory = study.theory(config)
+    for name in theory.dims:  # the theory's own attrs, else the study's, else the common ones
+        if name in theory.coords:
+            theory[name].attrs = common_attrs(name, study.coordinates.get(name, {}) | dict(theory[name].attrs))
+    write_dataset(stamp(theory, {"code_fingerprint": fingerprint}), path)
 
 
 def _fixed_attrs(fixed: dict) -> dict:

@@ -204,7 +204,7 @@ def _check_and_record(store: Path, path: Path, record: dict, config: Config) -> 
             raise ValueError(f"store: {store} holds a different run ({detail}); use another store to start afresh")
     (store / "points").mkdir(parents=True, exist_ok=True)
     (store / "failed").mkdir(exist_ok=True)
-    grid = {k: list(v) for k, v in config.grid.items()}
+    grid = {k: list(v) for k, v in config.tasks.items()}
     if path.exists() and _read_record(store).get("grid") == json.loads(json.dumps(grid, default=_json_value)):
         return  # the same run: leave the file (and its last provenance) as it is
     previous = _read_record(store) if path.exists() else {}
@@ -308,6 +308,12 @@ def load_store(store):
     merged.attrs.pop("point_key", None)
     attrs = record.get("provenance", {}) | {"compute_time_s": compute_time, "point_keys": json.dumps([k for k in keys if k in sound]),
                                             "missing_points": json.dumps([k for k in keys if k not in sound])}
+    theory = store / "theory.nc"
+    if theory.exists():  # the study's theory, merged on the coordinates it shares with the points
+        with xr.open_dataset(theory, engine="h5netcdf") as computed:
+            values = computed.load()
+        values.attrs = {}
+        merged = xr.merge([merged, values], join="left", combine_attrs="override")
     fingerprints = _by_fingerprint(sound)
     attrs["code_fingerprint"] = next(iter(fingerprints)) if len(fingerprints) == 1 else "mixed"
     if len(fingerprints) > 1:

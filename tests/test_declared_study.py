@@ -1,0 +1,69 @@
+"""Declared studies: the runner owns the sample axis and builds the Dataset from plain arrays.
+
+A declared study gives its grid, a number of disorder samples, batch axes one call computes together, and
+its outputs with their dims; ``compute`` returns plain arrays for one grid point and one sample. Each
+(point, sample) is a task with streams keyed by coordinate values, so a grid that grows keeps every number.
+"""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import isinghop as ih
+from conftest import run_quick
+from isinghop.runtime import Config, Output
+
+
+def _compute(point, fixed, disorder, thermal, checkpoint):
+    draws = np.random.default_rng(disorder).random(fixed["replica"])
+    return {"overlap": draws * point["x"], "energy_per_spin": -np.ones((len(fixed["T"]), fixed["replica"]))}
+
+
+def _study(**changes):
+    settings = dict(name="declared", description="declared study test",
+                    configs={"quick": Config(grid={"x": (1.0, 2.0)}, fixed={}, samples=3,
+                                             batch={"T": (0.5, 1.0), "replica": 2})},
+                    compute=_compute, plot=lambda dataset: None,
+                    outputs={"overlap": Output(("replica",)), "energy_per_spin": Output(("T", "replica"))},
+                    coordinates={"x": {"units": "1", "long_name": "x", "description": "a swept number"}})
+    return ih.Study(**(settings | changes))
+
+
+def test_the_runner_builds_the_dataset_with_the_sample_axis_and_common_attrs(tmp_path):
+    dataset = ih.run_study(_study(), "quick", tmp_path, rng=1)
+    assert dataset["overlap"].dims == ("x", "sample", "replica")
+    assert dataset["energy_per_spin"].dims == ("x", "sample", "T", "replica")
+    assert dataset.attrs["points_computed"] == 6  # 2 grid points × 3 samples: the tasks
+    assert dataset["T"].attrs["long_name"] == "temperature T" and dataset["T"].attrs["reduced_units"]
+    assert dataset["sample"].attrs["long_name"] == "disorder sample"
+    assert dataset["overlap"].attrs["description"].startswith("m = (1/N)")
+    draws = dataset["overlap"].sel(x=2.0) / 2.0
+    assert len({tuple(row) for row in draws.values}) == 3  # each sample draws its own numbers
+
+
+def test_bad_declarations_and_bad_outputs_are_named(tmp_path):
+    with pytest.raises(ValueError, match="either run_point"):
+        _study(run_point=lambda *args: None)
+    with pytest.raises(ValueError, match="needs samples="):
+        _study(configs={"quick": Config(grid={"x": (1.0,)}, fixed={})})
+    with pytest.raises(ValueError, match="x_new: not a common name"):
+        ih.runtime.common_attrs("x_new")
+    wrong = _study(outputs={"overlap": Output(("replica", "T")), "energy_per_spin": Output(("T", "replica"))})
+    with pytest.raises(ValueError, match="no finished points"):  # every task failed ...
+        ih.run_study(wrong, "quick", tmp_path / "wrong", rng=1)
+    error = next((tmp_path / "wrong" / "failed").glob("*.txt")).read_text()  # ... and said why
+    assert "overlap: declared dims ('replica', 'T'), but compute returned shape (2,)" in error
+
+
+def test_a_sample_and_its_streams_are_keyed_by_values_so_a_grown_grid_keeps_every_number(tmp_path, quick_stores):
+    """The retrieval quick grid without α = 0.14 computes the same numbers at every other point."""
+    full = run_quick(quick_stores, "retrieval")
+    study = ih.runtime.load_study("retrieval")
+    quick = study.configs["quick"]
+    fewer = Config(grid=quick.grid | {"alpha": tuple(a for a in quick.grid["alpha"] if a != 0.14)},
+                   fixed=quick.fixed, samples=quick.samples, batch=quick.batch)
+    smaller = ih.run_study(ih.Study(**{**vars(study), "configs": {"quick": fewer}}), "quick", tmp_path, rng=0)
+    for alpha, noise in ((0.06, 0.3), (0.18, 0.1)):
+        here = dict(alpha=alpha, noise=noise)
+        for name in ("overlap_recall", "overlap_thermal", "recall_sweeps"):
+            xr.testing.assert_identical(smaller[name].sel(here), full[name].sel(here))
