@@ -24,82 +24,70 @@ import xarray as xr
 
 import isinghop as ih
 from isinghop.stats.finite_size import disorder_jackknife, extrapolate_in_size, level_crossing
-from isinghop.runtime import labelled
+from isinghop.runtime import Config, Output, labelled
 
 #: A recall counts as successful when the final overlap is at least this.
 SUCCESS = 0.9
 
-QUICK = ih.Config(
-    grid={"n_sites": (250, 500, 1000), "alpha": (0.06, 0.1, 0.13, 0.16, 0.22)},
-    fixed={"samples": 4, "probes": 8, "cue_noise": 0.1, "max_sweeps": 50},
+QUICK = Config(
+    grid={"n_sites": (250, 500, 1000), "alpha": (0.06, 0.1, 0.13, 0.16, 0.22)}, samples=4,
+    fixed={"probes": 8, "cue_noise": 0.1, "max_sweeps": 50},
     description="N = 250-1000, 5 loads, 4 pattern sets of 8 probes: seconds",
 )
-FULL = ih.Config(
+FULL = Config(
     grid={"n_sites": (500, 1000, 2000, 4000, 8000, 16000),
           "alpha": (0.08, 0.1, 0.11, 0.12, 0.125, 0.13, 0.135, 0.14, 0.145, 0.15, 0.155, 0.16, 0.17, 0.18, 0.2)},
-    fixed={"samples": 8, "probes": 16, "cue_noise": 0.1, "max_sweeps": 200},
+    samples=8, fixed={"probes": 16, "cue_noise": 0.1, "max_sweeps": 200},
     description="N = 500-16000, 15 loads (every 0.005 near the crossing), 8 pattern sets of 16 probes",
 )
-HUGE = ih.Config(
-    grid={"n_sites": (32000, 64000, 100000), "alpha": (0.12, 0.13, 0.14, 0.15, 0.16)},
-    fixed={"samples": 4, "probes": 8, "cue_noise": 0.1, "max_sweeps": 200},
-    description="N = 32000-100000: independent points for a dask.distributed cluster (--scheduler)",
+HUGE = Config(
+    grid={"n_sites": (32000, 64000, 100000), "alpha": (0.12, 0.13, 0.14, 0.15, 0.16)}, samples=4,
+    fixed={"probes": 8, "cue_noise": 0.1, "max_sweeps": 200},
+    description="N = 32000-100000: independent tasks for a dask.distributed cluster (--scheduler)",
 )
 
 
-def run_point(point, fixed, disorder, thermal, checkpoint):
-    """Recall from stored patterns and from 10 % cues at one (N, α), over independent pattern sets."""
-    n, samples, probes = point["n_sites"], fixed["samples"], fixed["probes"]
+def compute(point, fixed, disorder, thermal, checkpoint):
+    """Recall from stored patterns and from 10 % cues at one (N, α), for one pattern set."""
+    n = point["n_sites"]
     n_patterns = max(1, round(point["alpha"] * n))
-    probes = min(probes, n_patterns)
-    saved = checkpoint.load("samples") or {
-        "from_pattern": np.full((samples, probes), np.nan), "from_cue": np.full((samples, probes), np.nan),
-        "fixed_point": np.zeros((samples, probes), dtype=bool), "sweeps": np.zeros((samples, probes), dtype=np.int64),
-        "done": np.array(0)}
-    for s, (pattern_seed, dynamics_seed) in enumerate(zip(disorder.spawn(samples), thermal.spawn(samples))):
-        if s < int(saved["done"]):
-            continue
-        xi = ih.random_patterns(n_patterns, n, rng=pattern_seed)
-        model = ih.hebbian(xi)
-        cue_seed, pattern_run, cue_run = dynamics_seed.spawn(3)
-        stored = xi[:probes]
-        fields = ih.local_fields(model, stored)
-        saved["fixed_point"][s] = (stored * fields > 0).all(axis=1)  # ties keep, but a zero field is no margin
-        run = ih.relax(model, stored, schedule="permutation", tie="keep", max_sweeps=fixed["max_sweeps"],
-                       rng=pattern_run)
-        weights = stored.astype(np.int64)
-        saved["from_pattern"][s] = np.einsum("ps,ps->p", run.spins.astype(np.int64), weights) / n
-        saved["sweeps"][s] = run.sweeps
-        cues = ih.flip_fraction(stored, fixed["cue_noise"], rng=cue_seed)
-        run = ih.relax(model, cues, schedule="permutation", tie="keep", max_sweeps=fixed["max_sweeps"], rng=cue_run)
-        saved["from_cue"][s] = np.einsum("ps,ps->p", run.spins.astype(np.int64), weights) / n
-        saved["done"] = np.array(s + 1)
-        checkpoint.save("samples", **saved)
-    theory = ih.theory.ags_zero_temperature(point["alpha"])
-    dims = ("sample", "probe")
+    xi = ih.random_patterns(n_patterns, n, rng=disorder)
+    model = ih.hebbian(xi)
+    cue_seed, pattern_run, cue_run = thermal.spawn(3)
+    stored = xi[: min(fixed["probes"], n_patterns)]
+    weights = stored.astype(np.int64)
+    from_pattern = ih.relax(model, stored, schedule="permutation", tie="keep", max_sweeps=fixed["max_sweeps"],
+                            rng=pattern_run)
+    cues = ih.flip_fraction(stored, fixed["cue_noise"], rng=cue_seed)
+    from_cue = ih.relax(model, cues, schedule="permutation", tie="keep", max_sweeps=fixed["max_sweeps"], rng=cue_run)
+    overlap = np.einsum("ps,ps->p", from_pattern.spins.astype(np.int64), weights) / n
+    return {"overlap_from_pattern": overlap, "wrong_bits": (1 - overlap) / 2, "recall_sweeps": from_pattern.sweeps,
+            "overlap_from_cue": np.einsum("ps,ps->p", from_cue.spins.astype(np.int64), weights) / n,
+            "fixed_point": (stored * ih.local_fields(model, stored) > 0).all(axis=1)}  # a zero field is no margin
+
+
+OUTPUTS = {
+    "overlap_from_pattern": Output(("probe",), "1", "final overlap from ξ",
+                                   "m after zero-T relaxation started at the stored pattern"),
+    "overlap_from_cue": Output(("probe",), "1", "final overlap from a cue",
+                               "m after relaxation from the pattern with cue_noise of its sites flipped"),
+    "fixed_point": Output(("probe",), "1", "pattern is a fixed point",
+                          "every site of the stored pattern is aligned with its field"),
+    "wrong_bits": Output(("probe",), "1", "fraction of wrong bits", "(1 - m)/2 after relaxation from the pattern"),
+    "recall_sweeps": Output(("probe",), "sweeps", "sweeps", "sweeps of the relaxation from the stored pattern"),
+}
+
+
+def theory(config):
+    """The replica-symmetric AGS retrieval state at T = 0 at every load of the grid (NaN above α_c)."""
+    alpha = np.asarray(config.grid["alpha"], dtype=np.float64)
+    states = [ih.theory.ags_zero_temperature(a) for a in alpha]
     return xr.Dataset(
-        {
-            "overlap_from_pattern": labelled(dims, saved["from_pattern"], "1", "final overlap from ξ",
-                                             "m after zero-T relaxation started at the stored pattern"),
-            "overlap_from_cue": labelled(dims, saved["from_cue"], "1", "final overlap from a cue",
-                                         "m after relaxation from the pattern with cue_noise of its sites flipped"),
-            "fixed_point": labelled(dims, saved["fixed_point"], "1", "pattern is a fixed point",
-                                    "every site of the stored pattern is aligned with its field"),
-            "wrong_bits": labelled(dims, (1 - saved["from_pattern"]) / 2, "1", "fraction of wrong bits",
-                                   "(1 - m)/2 after relaxation from the stored pattern"),
-            "recall_sweeps": labelled(dims, saved["sweeps"], "sweeps", "sweeps",
-                                      "sweeps of the relaxation from the stored pattern"),
-            "theory_overlap": labelled((), theory.m, "1", "AGS overlap",
-                                       "replica-symmetric T = 0 retrieval overlap (NaN above alpha_c = 0.1379)"),
-            "theory_wrong_bits": labelled((), theory.wrong_bits, "1", "AGS wrong bits", "(1 - m)/2 of the RS theory"),
-        },
-        coords={
-            "sample": ("sample", np.arange(samples), {"units": "1", "long_name": "disorder sample",
-                                                      "description": "independent pattern set"}),
-            "probe": ("probe", np.arange(probes), {"units": "1", "long_name": "probe",
-                                                   "description": "which stored pattern is recalled"}),
-        },
-    )
+        {"theory_overlap": labelled("alpha", [s.m for s in states], "1", "AGS overlap",
+                                    "replica-symmetric T = 0 retrieval overlap (NaN above alpha_c = 0.1379)"),
+         "theory_wrong_bits": labelled("alpha", [s.wrong_bits for s in states], "1", "AGS wrong bits",
+                                       "(1 - m)/2 of the RS theory")},
+        coords={"alpha": alpha})
 
 
 def _fittable(sizes, values, errors):
@@ -257,11 +245,10 @@ STUDY = ih.Study(
     name="capacity",
     description="zero-temperature recall against the load for N = 250-16000 beside the AGS T = 0 theory",
     configs={"quick": QUICK, "full": FULL, "huge": HUGE},
-    run_point=run_point,
+    compute=compute,
+    outputs=OUTPUTS,
+    theory=theory,
     plot=plot,
-    coordinates={
-        "n_sites": {"units": "1", "long_name": "N", "description": "number of sites"},
-        "alpha": {"units": "1", "long_name": "load α", "description": "stored patterns per site, P/N"},
-    },
+    coordinates={"probe": {"units": "1", "long_name": "probe", "description": "which stored pattern is recalled"}},
     findings=findings,
 )

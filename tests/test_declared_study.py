@@ -55,15 +55,30 @@ def test_bad_declarations_and_bad_outputs_are_named(tmp_path):
     assert "overlap: declared dims ('replica', 'T'), but compute returned shape (2,)" in error
 
 
-def test_a_sample_and_its_streams_are_keyed_by_values_so_a_grown_grid_keeps_every_number(tmp_path, quick_stores):
-    """The retrieval quick grid without α = 0.14 computes the same numbers at every other point."""
-    full = run_quick(quick_stores, "retrieval")
-    study = ih.runtime.load_study("retrieval")
+DECLARED = [name for name in ih.runtime.study_names() if ih.runtime.load_study(name).compute is not None]
+
+
+@pytest.mark.parametrize("name", DECLARED)
+def test_a_grown_grid_keeps_every_number(tmp_path, quick_stores, name):
+    """Streams are keyed by coordinate values and the sample, never by list position: the quick grid without
+    one value of its first axis computes the same numbers at the other points (two of them checked)."""
+    full = run_quick(quick_stores, name)
+    study = ih.runtime.load_study(name)
     quick = study.configs["quick"]
-    fewer = Config(grid=quick.grid | {"alpha": tuple(a for a in quick.grid["alpha"] if a != 0.14)},
-                   fixed=quick.fixed, samples=quick.samples, batch=quick.batch)
+    axis, values = next(iter(quick.grid.items()))
+    fewer = Config(grid=quick.grid | {axis: values[1:]}, fixed=quick.fixed, samples=quick.samples, batch=quick.batch)
     smaller = ih.run_study(ih.Study(**{**vars(study), "configs": {"quick": fewer}}), "quick", tmp_path, rng=0)
-    for alpha, noise in ((0.06, 0.3), (0.18, 0.1)):
-        here = dict(alpha=alpha, noise=noise)
-        for name in ("overlap_recall", "overlap_thermal", "recall_sweeps"):
-            xr.testing.assert_identical(smaller[name].sel(here), full[name].sel(here))
+    points = fewer.points()
+    for point in (points[0], points[-1]):
+        here = dict(point)
+        for variable in study.outputs:
+            xr.testing.assert_identical(smaller[variable].sel(here), full[variable].sel(here))
+
+
+@pytest.mark.parametrize("name", DECLARED)
+def test_every_full_configuration_has_work_for_a_cluster(name):
+    """At least 32 independent tasks (grid points × samples), unless the configuration declares itself under a
+    minute of work: a 64-core cluster must not wait on a handful of long tasks."""
+    for config_name, config in ih.runtime.load_study(name).configs.items():
+        if config_name != "quick" and not (config.minutes is not None and config.minutes < 1):
+            assert len(config.points()) >= 32, (config_name, len(config.points()))

@@ -160,6 +160,9 @@ class Config:
         Axes one call computes together (replicas, the temperatures of one
         chain set-up): name → values, or a count n for 0..n−1. They give
         the coordinates of the outputs' dims of those names.
+    minutes : float, optional
+        The configuration's estimated work in minutes on one core; a
+        configuration under a minute may have fewer than 32 tasks.
     """
 
     grid: dict
@@ -167,6 +170,7 @@ class Config:
     description: str = ""
     samples: int | None = None
     batch: dict = field(default_factory=dict)
+    minutes: float | None = None
 
     @property
     def tasks(self) -> dict:
@@ -293,8 +297,8 @@ class Output:
 
 def declared_point(compute, outputs: dict, batch: dict, coordinates: dict, point, fixed, disorder, thermal,
                    checkpoint):
-    """The Dataset of one task of a declared study: ``compute``'s arrays labelled by ``outputs``, with the
-    coordinates of the batch axes (the runner adds the grid and ``sample`` coordinates).
+    """The Dataset of one task of a declared study: ``compute``'s arrays labelled by ``outputs``, each dim
+    with a coordinate (a batch axis's values, else 0..size−1; the runner adds the grid and ``sample``).
 
     Returns
     -------
@@ -315,12 +319,13 @@ def declared_point(compute, outputs: dict, batch: dict, coordinates: dict, point
         data[name] = (output.dims, array, common_attrs(name, {"units": output.units, "long_name": output.long_name,
                                                               "description": output.description}))
     coords = {}
-    for dim, size in sizes.items():
+    for dim, size in sizes.items():  # every dim labelled: the batch's values, else 0..size−1
+        labels = np.arange(size)
         if dim in batch:
             labels = np.arange(batch[dim]) if isinstance(batch[dim], int) else np.asarray(batch[dim])
             if len(labels) != size:
                 raise ValueError(f"{dim}: the batch has {len(labels)} values, compute returned {size}")
-            coords[dim] = (dim, labels, coordinates[dim])
+        coords[dim] = (dim, labels, coordinates[dim])
     return xr.Dataset(data, coords=coords)
 
 

@@ -218,7 +218,9 @@ def run_study(study: Study | str, config: str, store, *, scheduler=None, workers
             _write_atomically(error_path, f"{key}\n{error}")
         bar.update()
 
-    coordinates = {name: study.coordinate_attrs(name) for name in [*chosen.tasks, *chosen.batch]}
+    output_dims = [dim for output in (study.outputs or {}).values() for dim in output.dims]
+    coordinates = {name: study.coordinate_attrs(name) for name in dict.fromkeys([*chosen.tasks, *chosen.batch,
+                                                                                 *output_dims])}
     compute = partial(_locked_point, coordinates=coordinates, provenance=provenance, sections=study.sections)
     run_point = study.run_point if study.compute is None else partial(
         declared_point, study.compute, study.outputs, chosen.batch, coordinates)
