@@ -82,3 +82,19 @@ def test_every_full_configuration_has_work_for_a_cluster(name):
     for config_name, config in ih.runtime.load_study(name).configs.items():
         if config_name != "quick" and not (config.minutes is not None and config.minutes < 1):
             assert len(config.points()) >= 32, (config_name, len(config.points()))
+
+
+def _numbers(dataset):
+    """The Dataset without the run's provenance and timings."""
+    return dataset.drop_attrs(deep=False)
+
+
+def test_a_declared_study_gives_one_dataset_in_one_process_two_workers_and_a_dask_cluster(tmp_path, quick_stores):
+    distributed = pytest.importorskip("distributed")
+    serial = run_quick(quick_stores, "retrieval")
+    pooled = ih.run_study("retrieval", "quick", tmp_path / "pool", workers=2, rng=0)
+    xr.testing.assert_identical(_numbers(pooled), _numbers(serial))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        clustered = ih.run_study("retrieval", "quick", tmp_path / "cluster", scheduler=client, rng=0)
+    xr.testing.assert_identical(_numbers(clustered), _numbers(serial))
