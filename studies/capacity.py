@@ -12,11 +12,12 @@ m(α) and (1 − m)/2 for α < α_c = 0.1379.
 Finite-size analysis (in the figure): the apparent capacity α_c(N) where
 the mean final overlap falls through 0.9, and where the fraction of
 successful recalls (final m ≥ 0.9) falls through 1/2, each with a jackknife
-error over pattern sets, extrapolated as α_c(N) = α_c(∞) + b N^(−1/2). The
-figure also lists α_c(∞) for every criterion of :data:`CRITERIA` (mean m
-at 0.8, 0.9, 0.95; half the recalls at m ≥ 0.9, 0.95) and for the
-exponents 1/2 and 1: their spread is the systematic error of the
-extrapolation, larger than the statistical one.
+error over pattern sets, extrapolated as α_c(N) = α_c(∞) + b N^(−1/2).
+:func:`extrapolations` gives α_c(∞) for every criterion of :data:`CRITERIA`
+(mean m at 0.8, 0.9, 0.95; half the recalls at m ≥ 0.9, 0.95) and for the
+exponents 1/2 and 1: their spread, the systematic error of the
+extrapolation (larger than the statistical one), enters the paper's
+number (:func:`findings`).
 """
 
 import numpy as np
@@ -147,70 +148,49 @@ def extrapolations(dataset, exponents=(0.5, 1.0)):
 
 
 def plot(dataset):
-    """Final overlap and wrong bits against α for each N beside AGS; fixed-point fraction; α_c(N)."""
+    """Recall against α for each N beside AGS (overlap, wrong bits, successful recalls) and α_c(N)
+    extrapolated in N^(−1/2): four panels, readable at the paper's column width."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(17, 9), layout="constrained")
-    (overlap, wrong, fixed), (success, cue, sizes_ax) = fig.subplots(2, 3)
+    fig = Figure(figsize=(7.0, 5.4), layout="constrained")
+    (overlap, wrong), (success, sizes_ax) = fig.subplots(2, 2)
     alpha = dataset["alpha"].values
     fine = np.linspace(alpha.min(), alpha.max(), 300)
     rs = np.array([ih.theory.ags_zero_temperature(a).m for a in fine])
     capacity = ih.theory.ags_capacity(0.0)
     for k, n in enumerate(dataset["n_sites"].values):
-        here = dataset.sel(n_sites=n)
-        color = f"C{k}"
-        for axis, variable in ((overlap, "overlap_from_pattern"), (wrong, "wrong_bits"), (cue, "overlap_from_cue")):
-            mean, error = ih.stats.disorder_average(here[variable].mean("probe"), replica_dim=None)
-            axis.errorbar(alpha, mean, yerr=error, marker="o", ms=3, capsize=2, color=color, label=f"N = {n}")
-        for axis, data in ((fixed, here["fixed_point"].astype(float)),
+        here, style = dataset.sel(n_sites=n), dict(marker="o", ms=3, capsize=2, color=f"C{k}", label=f"N = {n}")
+        for axis, data in ((overlap, here["overlap_from_pattern"]), (wrong, here["wrong_bits"]),
                            (success, (here["overlap_from_pattern"] >= SUCCESS).astype(float))):
             mean, error = ih.stats.disorder_average(data.mean("probe"), replica_dim=None)
-            axis.errorbar(alpha, mean, yerr=error, marker="o", ms=3, capsize=2, color=color, label=f"N = {n}")
-    overlap.plot(fine, rs, "k-", lw=1.5, label="AGS (RS), T = 0")
-    wrong.plot(fine, (1 - rs) / 2, "k-", lw=1.5, label="AGS (RS) (1 − m)/2")
-    cue.plot(fine, rs, "k-", lw=1.5, label="AGS (RS), T = 0")
-    for axis in (overlap, wrong, fixed, success, cue):
+            axis.errorbar(alpha, mean, yerr=error, **style)
+    overlap.plot(fine, rs, "k-", lw=1.2, label="AGS (RS), T = 0")
+    wrong.plot(fine, (1 - rs) / 2, "k-", lw=1.2, label="AGS (RS)")
+    success.axhline(0.5, color="0.6", lw=0.8)
+    for axis, ylabel, title in ((overlap, "final overlap m from ξ", "recall from the stored pattern"),
+                                (wrong, "wrong bits (1 − m)/2", "wrong bits after recall"),
+                                (success, f"fraction of recalls with m ≥ {SUCCESS}", "successful recalls")):
         axis.axvline(capacity, color="0.5", ls=":", lw=1)
-        axis.set_xlabel("load α = P/N")
-        axis.legend(fontsize=7)
-    overlap.set_ylabel("final overlap m from ξ (mean ± error over pattern sets)")
-    overlap.set_title(f"recall from the stored pattern; α_c(RS) = {capacity:.4f} (dotted)", fontsize=10)
+        axis.set(xlabel="load α = P/N", ylabel=ylabel)
+        axis.set_title(title, fontsize=9)
+        axis.legend(fontsize=7.5, loc="lower left" if axis is not wrong else "upper left")
     wrong.set_yscale("log")
-    wrong.set_ylabel("fraction of wrong bits (1 − m)/2")
-    wrong.set_title("wrong bits after recall", fontsize=10)
-    fixed.set_ylabel("fraction of stored patterns that are fixed points")
-    fixed.set_title("stored patterns that are exact fixed points", fontsize=10)
-    success.axhline(0.5, color="0.6", lw=1)
-    success.set_ylabel(f"fraction of recalls with m ≥ {SUCCESS}")
-    success.set_title("successful recalls", fontsize=10)
-    cue.set_ylabel("final overlap from a 10 % cue")
-    cue.set_title("recall from a cue with 10 % of its sites flipped", fontsize=10)
     for label, variable, level, transform, marker in (
             (f"mean m = {SUCCESS}", "overlap_from_pattern", SUCCESS, None, "o"),
-            ("half the recalls succeed", "overlap_from_pattern", 0.5, lambda d: (d >= SUCCESS).astype(float), "s")):
+            ("half succeed", "overlap_from_pattern", 0.5, lambda d: (d >= SUCCESS).astype(float), "s")):
         sizes, values, errors = apparent_capacity(dataset, variable, level, transform)
-        sizes_ax.errorbar(sizes ** -0.5, values, yerr=errors, fmt=marker, capsize=3, label=f"α_c(N): {label}")
+        points = sizes_ax.errorbar(sizes ** -0.5, values, yerr=errors, fmt=marker, capsize=2, label=f"α_c(N): {label}")
         if len(_fittable(sizes, values, errors)[0]) >= 3:
-            limit, limit_error, slope, chi2 = extrapolate_in_size(*_fittable(sizes, values, errors))
+            limit, limit_error, slope, _ = extrapolate_in_size(*_fittable(sizes, values, errors))
             x = np.linspace(0, sizes.min() ** -0.5, 50)
-            sizes_ax.plot(x, limit + slope * x, "--", lw=1,
-                          label=f"fit: α_c(∞) = {limit:.4f} ± {limit_error:.4f} (χ²/dof {chi2:.1f})")
-    sizes_ax.axhline(capacity, color="k", lw=1, label=f"RS theory {capacity:.4f} (replica-symmetry breaking "
-                                                      "shifts it slightly up)")
-    table = "\n".join(f"{label:<17} N^-{exponent:g}: {limit:.4f} ± {error:.4f} (χ²/dof {chi2:.1f})"
-                      for label, exponent, limit, error, chi2 in extrapolations(dataset))
-    if table:
-        sizes_ax.set_ylim(bottom=capacity - 0.022)  # room for the table below the RS line
-        sizes_ax.text(0.02, 0.02, "α_c(∞), every criterion and exponent:\n" + table, transform=sizes_ax.transAxes,
-                      fontsize=6, family="monospace", va="bottom")
-    sizes_ax.set_xlabel("N^(−1/2)")
-    sizes_ax.set_ylabel("apparent capacity α_c(N)")
-    sizes_ax.set_xlim(left=0)
-    sizes_ax.set_title("finite-size capacity, extrapolated in N^(−1/2)", fontsize=10)
-    sizes_ax.legend(fontsize=7, loc="upper left")
-    samples = dataset.sizes["sample"]
-    fig.suptitle(f"Hebbian storage capacity at T = 0: simulation against AGS theory; error bars from {samples} "
-                 "independent pattern sets", fontsize=12)
+            sizes_ax.plot(x, limit + slope * x, "--", lw=1, color=points[0].get_color(),
+                          label=f"fit: α_c(∞) = {limit:.3f} ± {limit_error:.3f}")
+    sizes_ax.axhline(capacity, color="k", lw=1, label=f"RS theory {capacity:.4f}")
+    sizes_ax.set(xlabel="N^(−1/2)", ylabel="apparent capacity α_c(N)", xlim=(0, None))
+    sizes_ax.set_title("finite-size capacity", fontsize=9)
+    sizes_ax.legend(fontsize=7.5, loc="upper left")
+    fig.suptitle(f"Hebbian capacity at T = 0 against AGS; error bars from {dataset.sizes['sample']} pattern sets "
+                 "(dotted: α_c)", fontsize=10)
     return fig
 
 
