@@ -560,13 +560,12 @@ def tempering(model: IsingModel, spins, *, T, rule: Rule = "metropolis", schedul
                 last_end[configuration] = 1
         bar.update(exchange_every)
         if (round_number + 1) * exchange_every > burn_in:
-            configurations = running.spins[at]
-            for name, value in (("energy_per_spin", lambda: energy_now[at] / n_sites),
-                                ("magnetisation", lambda: configurations.sum(axis=1) / n_sites),
-                                ("overlaps", lambda: configurations.astype(np.int64) @ args.recorded / n_sites),
-                                ("snapshots", configurations.copy)):
-                if name in names:
-                    records[name].append(value())
+            configurations = running.spins[at]  # a fancy-indexed copy: the snapshot itself
+            now = {"energy_per_spin": energy_now[at] / n_sites, "snapshots": configurations,
+                   "magnetisation": configurations.sum(axis=1) / n_sites,
+                   "overlaps": configurations.astype(np.int64) @ args.recorded / n_sites}
+            for name in names:
+                records[name].append(now[name])
     bar.close()
     by_temperature = np.argsort(position)
     by_rung = _RunningState(model, running.spins[by_temperature], running.aux[by_temperature],

@@ -212,8 +212,8 @@ def code_fingerprint(function) -> str:
             continue
         seen.add(name)
         pending.extend(sorted(_module_digest(name)[1]))
-        if name.startswith(_LOADED_BY_PATH) and not _has_all_kernels(seen):
-            pending.extend(_package_modules(_LOADED_BY_PATH))
+        if name.startswith(_LOADED_BY_PATH):  # one kernel module brings every file the loader reads by path
+            pending.extend(module for module in _package_modules(_LOADED_BY_PATH) if module not in seen)
     for name in sorted(seen):  # the order of the walk must not matter
         digest.update(f"\0{name}\0{_module_digest(name)[0]}".encode())
     return digest.hexdigest()[:16]
@@ -222,11 +222,6 @@ def code_fingerprint(function) -> str:
 #: The kernels are compiled from files the loader reads by path (no import names them): one of them in a
 #: fingerprint brings all.
 _LOADED_BY_PATH = "isinghop._kernels"
-
-
-def _has_all_kernels(seen: set) -> bool:
-    """Whether every module of the kernel package is already in ``seen``."""
-    return set(_package_modules(_LOADED_BY_PATH)) <= seen
 
 
 @functools.cache

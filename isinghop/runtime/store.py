@@ -196,18 +196,16 @@ def _prepare_store(store: Path, study: Study, config_name: str, config: Config, 
 
 def _check_and_record(store: Path, path: Path, record: dict, config: Config) -> None:
     """Refuse a store that holds another run; write ``study.json`` unless it already says the same."""
-    if path.exists():
-        previous = _read_record(store)
-        differences = [name for name in record if previous.get(name) != json.loads(json.dumps(record[name]))]
-        if differences:
-            detail = "; ".join(f"{name}: stored {previous.get(name)!r}, asked {record[name]!r}" for name in differences)
-            raise ValueError(f"store: {store} holds a different run ({detail}); use another store to start afresh")
+    previous = _read_record(store) if path.exists() else {}
+    differences = [name for name in record if previous and previous.get(name) != json.loads(json.dumps(record[name]))]
+    if differences:
+        detail = "; ".join(f"{name}: stored {previous.get(name)!r}, asked {record[name]!r}" for name in differences)
+        raise ValueError(f"store: {store} holds a different run ({detail}); use another store to start afresh")
     (store / "points").mkdir(parents=True, exist_ok=True)
     (store / "failed").mkdir(exist_ok=True)
     grid = {k: list(v) for k, v in config.tasks.items()}
-    if path.exists() and _read_record(store).get("grid") == json.loads(json.dumps(grid, default=_json_value)):
+    if previous.get("grid") == json.loads(json.dumps(grid, default=_json_value)):
         return  # the same run: leave the file (and its last provenance) as it is
-    previous = _read_record(store) if path.exists() else {}
     kept = {"provenance": previous["provenance"]} if "provenance" in previous else {}
     _write_atomically(path, json.dumps(record | {"grid": grid} | kept, indent=1, default=_json_value))
 
