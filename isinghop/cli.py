@@ -11,7 +11,7 @@ from pathlib import Path
 
 from isinghop.viz.demo import plot_demo, recall_demo
 from isinghop.paper import PaperError
-from isinghop.runtime import StoreFullError, study_names
+from isinghop.runtime import StoreFullError, study_groups, study_names
 
 #: The subcommands, for a suggestion when one is mistyped.
 COMMANDS = ("list", "run", "plot", "info", "paper", "demo")
@@ -25,9 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("list", help="studies and their configurations")
     run = commands.add_parser("run", help="run a study (resumes an existing store)")
-    run.add_argument("study", help=f"one of {', '.join(study_names())}")
+    run.add_argument("study", help=f"a study, one of {', '.join(study_names())}; or a group of studies, one of "
+                                   f"{', '.join(study_groups())}")
     run.add_argument("--config", default="quick", help="configuration (default quick)")
-    run.add_argument("--store", help="store directory (default runs/STUDY-CONFIG)")
+    run.add_argument("--store", help="store directory (default runs/STUDY-CONFIG; for a group, STORE/STUDY each)")
     run.add_argument("--workers", type=int, help="local worker processes")
     run.add_argument("--scheduler", help="dask.distributed scheduler address, e.g. tcp://host:8786")
     run.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
@@ -61,7 +62,9 @@ def _list() -> None:
         study = load_study(name)
         print(f"{name}: {study.description}")
         for config, settings in study.configs.items():
-            print(f"  --config {config}: {len(settings.points())} points; {settings.description}")
+            print(f"  --config {config}: {len(settings.points())} tasks; {settings.description}")
+    for group, members in study_groups().items():
+        print(f"{group} (a group: isinghop run {group} runs {', '.join(members)})")
 
 
 def _save_figure(store: Path, out) -> Path:
@@ -90,12 +93,23 @@ def _save_figure(store: Path, out) -> Path:
 
 
 def _run(args) -> None:
-    from isinghop.runtime import load_study, run_study, write_dataset
+    from isinghop.runtime import load_study
 
-    study = load_study(args.study)
-    if args.config not in study.configs:
-        raise ValueError(f"--config: unknown configuration {args.config!r}; choose from {', '.join(study.configs)}")
-    store = Path(args.store or f"runs/{args.study}-{args.config}")
+    members = study_groups().get(args.study)
+    studies = [load_study(name) for name in members] if members else [load_study(args.study)]
+    for study in studies:  # every configuration checked before anything runs
+        if args.config not in study.configs:
+            raise ValueError(f"--config: unknown configuration {args.config!r} of {study.name}; choose from "
+                             f"{', '.join(study.configs)}")
+    for study in studies:
+        store = Path(args.store) / study.name if members and args.store else Path(
+            args.store or f"runs/{study.name}-{args.config}")
+        _run_study(study, store, args)
+
+
+def _run_study(study, store: Path, args) -> None:
+    from isinghop.runtime import run_study, write_dataset
+
     try:
         dataset = run_study(study, args.config, store, scheduler=args.scheduler, workers=args.workers,
                             rng=args.seed, reuse_stale=args.reuse_stale)

@@ -42,8 +42,9 @@ from isinghop.stats.report import Claim, Number
 __all__ = ["PaperError", "PAPER_STUDIES", "CONFIGS", "findings", "build", "paper_source"]
 
 #: The studies the paper quotes, in the order of its sections.
-PAPER_STUDIES = ("small_networks", "validation", "dynamics_vs_thermal", "symmetry_breaking", "capacity", "phase_diagram",
-                 "retrieval", "image_memory", "letters", "single_neuron")
+PAPER_STUDIES = ("small_networks", "validation", "dynamics_vs_thermal", "finite_size", "exact_mirror", "tie_rules",
+                 "hysteresis", "biased_patterns", "capacity", "phase_diagram", "retrieval", "image_memory", "letters",
+                 "single_neuron")
 #: The configurations the paper builds from (``quick``: the same document in minutes).
 CONFIGS = ("quick", "full")
 #: The benchmark scripts whose JSON output the paper reads (``benchmarks/results/<name>.json``).
@@ -269,8 +270,9 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
     for name, dataset in datasets.items():
         say(f"figure {name}")
         with matplotlib.rc_context({"svg.hashsalt": "isinghop"}):
-            load_study(name).plot(dataset).savefig(out / "figures" / f"{name}.svg", metadata={"Date": None})
-        figures[name] = {"path": f"figures/{name}.svg",
+            figure = load_study(name).plot(dataset)
+            figure.savefig(out / "figures" / f"{name}.svg", metadata={"Date": None})
+        figures[name] = {"path": f"figures/{name}.svg", "width_in": float(figure.get_figwidth()),
                          "provenance": f"study {name}, config {config}, root seed {int(seed)}"}
     content = {"config": config, "seed": int(seed), "numbers": numbers, "figures": figures,
                "benchmarks": _benchmarks(store, source), "provenance": _provenance(datasets, config, int(seed))}

@@ -118,3 +118,20 @@ def test_a_reader_that_stops_early_is_not_an_error(monkeypatch):
     stdout = io.TextIOWrapper(os.fdopen(write, "wb", buffering=0), write_through=True)
     monkeypatch.setattr("sys.stdout", stdout)
     assert main(["list"]) == 141
+
+
+@pytest.mark.slow
+def test_a_group_runs_each_member_into_its_own_store(tmp_path, capsys, quick_stores):
+    import isinghop as ih
+    from conftest import run_quick
+
+    members = ih.runtime.study_groups()["symmetry_breaking"]
+    for name in members:  # each member's store is the shared quick store: all of them resume
+        run_quick(quick_stores, name)
+        (tmp_path / name).symlink_to(quick_stores / f"{name}-quick")
+    assert main(["run", "symmetry_breaking", "--store", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert [line.split(" ")[0] for line in out.splitlines() if "(quick)" in line] == list(members)
+    assert all((tmp_path / name / f"{name}.png").exists() for name in members)
+    assert main(["list"]) == 0
+    assert "symmetry_breaking (a group: isinghop run symmetry_breaking runs exact_mirror" in capsys.readouterr().out

@@ -71,8 +71,9 @@ def test_a_grown_grid_keeps_every_number(tmp_path, quick_stores, name):
     points = fewer.points()
     for point in (points[0], points[-1]):
         here = dict(point)
-        for variable in study.outputs:
-            xr.testing.assert_identical(smaller[variable].sel(here), full[variable].sel(here))
+        for variable, output in study.outputs.items():
+            if not output.theory:
+                xr.testing.assert_identical(smaller[variable].sel(here), full[variable].sel(here))
 
 
 @pytest.mark.parametrize("name", DECLARED)

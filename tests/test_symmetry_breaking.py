@@ -16,90 +16,106 @@ from isinghop.exact.transitions import transition_graph
 from conftest import run_quick
 
 
-@pytest.fixture(scope="module")
-def quick(quick_stores):
-    return run_quick(quick_stores, "symmetry_breaking")
+MEMBERS = ("exact_mirror", "tie_rules", "curie_weiss_field", "hysteresis", "finite_size", "hopfield_field",
+           "biased_patterns")
+
+
+def test_the_group_runs_its_members():
+    assert ih.runtime.study_groups()["symmetry_breaking"] == MEMBERS
+    with pytest.raises(ValueError, match="a group of studies"):
+        ih.load_study("symmetry_breaking")
 
 
 @pytest.mark.slow
-def test_quick_config_meets_the_study_contract_and_draws(quick):
-    assert_study_dataset(quick)
-    assert "section" not in quick.dims  # sections are separate experiments, not a dimension
-    figure = ih.load_study("symmetry_breaking").plot(quick)
-    assert len([ax for ax in figure.axes if ax.has_data()]) == 11
+@pytest.mark.parametrize("name", MEMBERS)
+def test_each_member_meets_the_study_contract_and_draws_at_most_two_panels(quick_stores, name):
+    dataset = run_quick(quick_stores, name)
+    assert_study_dataset(dataset)
+    figure = ih.load_study(name).plot(dataset)
+    assert 1 <= len([ax for ax in figure.axes if ax.has_data()]) <= 2
+    assert figure.get_figwidth() <= 6.5  # the paper's text width: printed at least at its own size
 
 
 @pytest.mark.slow
-def test_mirror_basins_are_equal_at_zero_field_and_the_mirror_symmetry_holds(quick):
-    basin = quick["basin"]
-    gap = basin.sel(target="xi") - basin.sel(target="mirror")
+def test_mirror_basins_are_equal_at_zero_field_and_the_mirror_symmetry_holds(quick_stores):
+    quick = run_quick(quick_stores, "exact_mirror")
+    gap = quick["basin"].sel(target="xi") - quick["basin"].sel(target="mirror")
     # keep and flip commute with s -> -s: the basins of xi and -xi are equal without a field
     assert float(abs(gap.sel(theta_N=0.0, tie=["keep", "flip"])).max()) < 1e-12
     # up and down are infinitesimal fields: equal basins where parity forbids zero fields (P(N - 1) odd) ...
-    no_ties = ~quick["net_ties_possible"]
-    assert float(abs(gap.sel(theta_N=0.0).where(no_ties, 0.0)).max()) < 1e-12
-    # ... and unequal on the P = 1, N = 13 net, where zero fields occur
-    mattis_13 = (quick["net_patterns"] == 1) & (quick["net_sites"] == 13)
-    assert float(abs(gap.sel(theta_N=0.0, tie="up").where(mattis_13, 0.0)).max()) > 1e-3
+    no_ties = (quick["n_patterns"] * (quick["n_sites"] - 1)) % 2 == 1
+    assert bool(no_ties.any()) and float(abs(gap.sel(theta_N=0.0).where(no_ties, 0.0)).max()) < 1e-12
+    # ... and unequal on the single-pattern net with N odd, where zero fields occur
+    mattis = gap.sel(theta_N=0.0, tie="up", n_patterns=1, n_sites=11)
+    assert float(abs(mattis).min()) >= 2.0**-11  # basins are counts of the 2^N starts: at least one start
     # s -> -s maps (theta, up) to (-theta, down) and keep/flip to themselves: exact antisymmetry in theta
     reflected = gap.sel(theta_N=-quick["theta_N"].values).assign_coords(theta_N=quick["theta_N"].values)
     flipped_tie = reflected.sel(tie=["keep", "flip", "down", "up"]).assign_coords(tie=["keep", "flip", "up", "down"])
     assert float(abs(gap + flipped_tie).max()) < 1e-12
-    # a field of one quantum (theta = 1/N) breaks the symmetry of the single-pattern nets
-    single = quick["net_patterns"] == 1
-    assert float(abs(gap.sel(theta_N=1.0, tie="keep")).where(single, 1.0).min()) > 1e-3
+    # a field of one quantum (theta = 1/N) along the pattern breaks the symmetry of the single-pattern nets (a
+    # uniform one need not: it cannot tell xi from -xi when sum_i xi_i = 0)
+    assert float(abs(gap.sel(theta_N=1.0, tie="keep", n_patterns=1, field_kind="pattern")).min()) >= 2.0**-12
 
 
 @pytest.mark.slow
-def test_tie_rules_are_infinitesimal_fields_edge_for_edge(quick):
-    assert quick.sizes["tie_net"] >= 20
-    assert bool(quick["graphs_identical"].all()) and int(quick["graph_edges"].min()) > 0
-    assert np.all((quick["tie_net_patterns"] * (quick["tie_net_sites"] - 1)) % 2 == 0)
-
-
-@pytest.mark.slow
-@pytest.mark.statistical
-def test_binder_crossing_and_susceptibility_peaks_against_the_binomial_sums(quick):
-    for name in ("crossing_T", "crossing_binder", "chi_peak_T"):
-        error = quick[f"{name}_error"]
-        assert float(error.max()) < 0.01
-        assert bool((abs(quick[name] - quick[f"{name}_exact"]) < 4 * error).all()), name
+def test_tie_rules_are_infinitesimal_fields_edge_for_edge(quick_stores):
+    quick = run_quick(quick_stores, "tie_rules")
+    zero = quick["zero_fields"]
+    assert int(zero.sum()) >= 10  # nets on which the tie rule matters
+    assert bool(quick["graphs_identical"].where(zero, True).all()) and int(quick["graph_edges"].min()) > 0
+    # a local field is a sum of P(N - 1) terms ±1/N: zero fields need P(N - 1) even
+    assert not bool((zero & ((quick["n_patterns"] * (quick["n_sites"] - 1)) % 2 == 1)).any())
 
 
 @pytest.mark.slow
 @pytest.mark.statistical
-def test_paramagnetic_curie_weiss_overlap_against_the_binomial_sums(quick):
+def test_binder_crossing_and_susceptibility_peaks_against_the_binomial_sums(quick_stores):
+    from isinghop.studies.symmetry_breaking import binder_crossing
+
+    quick = run_quick(quick_stores, "finite_size")
+    mean, error = ih.stats.disorder_average(quick["peak_T"], replica_dim=None)
+    assert float(error.max()) < 0.01 and bool((abs(mean - quick["peak_T_exact"]) < 4 * error).all())
+    small, large = quick["n_sites"].values
+    crossing = binder_crossing(quick, small, large)
+    assert crossing.error < 0.01
+    assert abs(crossing.value - float(quick["crossing_T_exact"].sel(n_sites=small))) < 4 * crossing.error
+
+
+@pytest.mark.slow
+@pytest.mark.statistical
+def test_paramagnetic_curie_weiss_overlap_against_the_binomial_sums(quick_stores):
     # T = 1.5: m relaxes at rate 1 - 1/T per sweep, so 2 tau_int <= 2/(1 - 1/T) + 1 = 7 sweeps; the error of
-    # the mean over sweeps x replicas records is sqrt(var(m) 2 tau_int / records), var(m) from the binomial sums
-    T = 1.5
-    sweeps, replicas = quick.attrs["fixed_cw_sweeps"], quick.attrs["fixed_cw_replicas"]
-    for n in quick["cw_sites"].values:
-        h = quick["cw_h"].values
-        exact = curie_weiss_finite(int(n), T, h)
-        variance = exact.magnetisation_2 - exact.magnetisation**2
-        error = np.sqrt(variance * (2 / (1 - 1 / T) + 1) / (sweeps * replicas))
+    # the mean over sweeps x samples records is sqrt(var(m) 2 tau_int / records), var(m) from the binomial sums
+    quick = run_quick(quick_stores, "curie_weiss_field")
+    T, records = 1.5, quick.attrs["fixed_sweeps"] * quick.sizes["sample"]
+    for n in quick["n_sites"].values:
+        exact = curie_weiss_finite(int(n), T, quick["field"].values)
+        error = np.sqrt((exact.magnetisation_2 - exact.magnetisation**2) * (2 / (1 - 1 / T) + 1) / records)
+        measured = quick["overlap"].sel(n_sites=n, T=T).mean("sample")
         for start in ("xi", "mirror"):
-            measured = quick["cw_overlap"].sel(cw_sites=n, cw_start=start, cw_T=T).values
-            assert np.all(np.abs(measured - exact.magnetisation) < 5 * error), (n, start)
+            assert np.all(np.abs(measured.sel(start=start) - exact.magnetisation) < 5 * error), (n, start)
 
 
 @pytest.mark.slow
-def test_coercive_field_limits_and_field_selection(quick):
-    h_c = quick["coercive_field"].mean(("direction", "hys_replica"))
-    fast, slow = quick["hys_rate"].values.max(), quick["hys_rate"].values.min()
+def test_coercive_field_limits_and_field_selection(quick_stores):
+    hysteresis = run_quick(quick_stores, "hysteresis")
+    h_c = hysteresis["coercive_field"].mean(("direction", "sample"))
+    fast, slow = hysteresis["sweeps_per_field"].values.min(), hysteresis["sweeps_per_field"].values.max()
     # at fixed N a slower sweep lets the system nucleate earlier; at a fixed rate a larger N holds out longer
-    assert bool((h_c.sel(hys_rate=slow) < h_c.sel(hys_rate=fast)).all())
-    assert float(h_c.sel(hys_rate=slow).diff("hys_sites").min()) > 0
+    assert bool((h_c.sel(sweeps_per_field=slow) < h_c.sel(sweeps_per_field=fast)).all())
+    assert float(h_c.sel(sweeps_per_field=slow).diff("n_sites").min()) > 0
     # P > 1 at T = 0: a cue near -xi^1 stays at -xi^1 without a field and goes to xi^1 in a strong one
-    fraction = quick["hop_fraction"].sel(hop_start="mirror_cue", hop_T=0.0).mean("hop_sample")
-    assert float(fraction.sel(hop_h=0.0, state_class="mirror_xi1")) >= 0.9
-    assert float(fraction.sel(hop_h=1.0, state_class="xi1")) == 1.0
+    hopfield = run_quick(quick_stores, "hopfield_field")
+    fraction = hopfield["fraction"].sel(start="mirror_cue", T=0.0).mean("sample")
+    assert float(fraction.sel(field=0.0, state_class="mirror_xi1")) >= 0.9
+    assert float(fraction.sel(field=1.0, state_class="xi1")) == 1.0
     # biased patterns: without a threshold Hebb loses a = 0.6 patterns; the covariance rule's best threshold is
     # negative (the signal is (1 - a)(1 - a^2) on +1 sites and -(1 + a)(1 - a^2) on -1 sites), Hebb's positive
-    best = quick["best_theta"].mean("bias_sample")
-    assert bool((best.sel(learning_rule="covariance_rule", bias_a=[0.2, 0.4, 0.6]) < 0).all())
-    assert bool((best.sel(learning_rule="hebbian", bias_a=[0.4, 0.6]) > 0).all())
-    recall_at_zero = quick["recall_named"].sel(learning_rule="hebbian", bias_a=0.6, named_theta="mean_field_constant")
+    biased = run_quick(quick_stores, "biased_patterns")
+    best = biased["best_theta"].mean("sample")
+    assert bool((best.sel(learning_rule="covariance_rule", bias=[0.2, 0.4, 0.6]) < 0).all())
+    assert bool((best.sel(learning_rule="hebbian", bias=[0.4, 0.6]) > 0).all())
+    recall_at_zero = biased["recall_named"].sel(learning_rule="hebbian", bias=0.6, named_theta="mean_field_constant")
     assert float(recall_at_zero.mean()) < 0.5
 
 

@@ -18,7 +18,8 @@ top level (``ih.run_study("retrieval", "quick", "runs/retrieval-quick")``).
 
 from isinghop.runtime import declaration, provenance, runner, store
 from isinghop.runtime.declaration import (
-    Config, Study, Output, labelled, Checkpoint, load_study, study_names, point_key, cf_attrs, common_attrs,
+    Config, Study, Output, labelled, Checkpoint, load_study, study_names, study_groups, point_key, cf_attrs,
+    common_attrs,
     COMMON_ATTRS, CF_CONVENTIONS,
     REDUCED_UNITS,
 )

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Config", "Study", "Output", "labelled", "Checkpoint", "load_study", "study_names", "point_key",
+__all__ = ["Config", "Study", "Output", "labelled", "Checkpoint", "load_study", "study_names", "study_groups",
+           "point_key",
            "cf_attrs", "common_attrs", "COMMON_ATTRS", "CF_CONVENTIONS", "REDUCED_UNITS"]
 
 #: The package of the built-in studies (the folder ``studies/`` of the source tree).
@@ -72,6 +73,9 @@ COMMON_ATTRS = {
     "magnetisation": ("1", "magnetisation m", "m = (1/N) Σ_i s_i"),
     "energy_per_spin": ("energy", "energy per spin", "H/N"),
     "sweeps": ("sweeps", "sweeps", "sweeps the dynamics used"),
+    "schedule": ("1", "schedule", "the order of updates (isinghop.vocabulary.SCHEDULES)"),
+    "tie": ("1", "tie rule", "update of a spin whose local field is zero (isinghop.vocabulary.TIES)"),
+    "learning_rule": ("1", "learning rule", "how the couplings are built from the patterns"),
 }
 
 
@@ -205,8 +209,8 @@ class Study:
     a :class:`Checkpoint`, and returns an ``xarray.Dataset`` without the grid
     dimensions. ``plot(dataset)``
     returns a matplotlib Figure drawn from the merged Dataset alone.
-    ``coordinates`` maps each swept coordinate to its ``units``, ``long_name``
-    and ``description`` attrs. ``disorder_keys`` and ``thermal_keys`` name the
+    ``coordinates`` maps each coordinate that is not common (:data:`COMMON_ATTRS`) to its
+    ``units``, ``long_name`` and ``description``: a dict, or a tuple in that order. ``disorder_keys`` and ``thermal_keys`` name the
     coordinates that key the point's disorder and thermal streams (default:
     all of them): with ``disorder_keys=("alpha",)`` points that differ only
     in other coordinates draw the same patterns. ``sections`` names grid
@@ -258,7 +262,20 @@ class Study:
         dict
             CF-valid ``units``, ``long_name``, ``description``.
         """
-        return common_attrs(name, self.coordinates.get(name))
+        return common_attrs(name, self.declared_attrs(name))
+
+    def declared_attrs(self, name: str) -> dict:
+        """The attributes ``coordinates`` declares for ``name``.
+
+        Returns
+        -------
+        dict
+            ``units``, ``long_name``, ``description`` as declared (a tuple read in that order); empty if none.
+        """
+        given = self.coordinates.get(name, {})
+        if isinstance(given, tuple):  # (units, long_name, description), as in COMMON_ATTRS
+            given = dict(zip(("units", "long_name", "description"), given))
+        return dict(given)
 
     def streams(self, root: np.random.SeedSequence, point: dict) -> tuple:
         """The disorder and thermal ``SeedSequence`` of a point, from the root seed and the keyed coordinates.
@@ -287,12 +304,26 @@ class Output:
         The dims of the array ``compute`` returns, in order (``()`` for a scalar).
     units, long_name, description : str, optional
         As in :func:`labelled`.
+    theory : bool
+        The study's ``theory`` gives it (once per configuration), not ``compute``.
     """
 
     dims: tuple = ()
     units: str | None = None
     long_name: str | None = None
     description: str | None = None
+    theory: bool = False
+
+    @property
+    def attrs(self) -> dict:
+        """The declared ``units``, ``long_name`` and ``description``.
+
+        Returns
+        -------
+        dict
+            The three names; None where not declared.
+        """
+        return {"units": self.units, "long_name": self.long_name, "description": self.description}
 
 
 def declared_point(compute, outputs: dict, batch: dict, coordinates: dict, point, fixed, disorder, thermal,
@@ -306,25 +337,42 @@ def declared_point(compute, outputs: dict, batch: dict, coordinates: dict, point
     """
     import xarray as xr
 
+    outputs = {name: output for name, output in outputs.items() if not output.theory}
     values = compute(point, fixed | batch, disorder, thermal, checkpoint)  # compute sees the batch with the fixed
     if not isinstance(values, dict) or set(values) != set(outputs):
         got = sorted(values) if isinstance(values, dict) else type(values).__name__
         raise ValueError(f"compute: expected a dict of the outputs {sorted(outputs)}, got {got}")
+    return labelled_arrays({name: (outputs[name].dims, value) for name, value in values.items()}, outputs, batch,
+                           coordinates, "compute")
+
+
+def labelled_arrays(arrays: dict, outputs: dict, axes: dict, coordinates: dict, source: str):
+    """A Dataset of plain arrays ``{name: (dims, values)}``: attrs from the declared ``outputs`` (else
+    :data:`COMMON_ATTRS`), every dim with a coordinate (an entry of ``arrays`` of that name, else the
+    values in ``axes``, a count n meaning 0..n−1, else 0..size−1) labelled by ``coordinates[dim]``.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    import xarray as xr
+
     data, sizes = {}, {}
-    for name, output in outputs.items():
-        array = np.asarray(values[name])
-        if array.ndim != len(output.dims):
-            raise ValueError(f"{name}: declared dims {output.dims}, but compute returned shape {array.shape}")
-        sizes.update(zip(output.dims, array.shape))
-        data[name] = (output.dims, array, common_attrs(name, {"units": output.units, "long_name": output.long_name,
-                                                              "description": output.description}))
+    for name, (dims, values) in arrays.items():
+        array = np.asarray(values)
+        dims = (dims,) if isinstance(dims, str) else tuple(dims)
+        if array.ndim != len(dims):
+            raise ValueError(f"{name}: declared dims {dims}, but {source} returned shape {array.shape}")
+        sizes.update(zip(dims, array.shape))
+        if dims != (name,):
+            data[name] = (dims, array, common_attrs(name, outputs[name].attrs if name in outputs else None))
     coords = {}
-    for dim, size in sizes.items():  # every dim labelled: the batch's values, else 0..size−1
-        labels = np.arange(size)
-        if dim in batch:
-            labels = np.arange(batch[dim]) if isinstance(batch[dim], int) else np.asarray(batch[dim])
+    for dim, size in sizes.items():
+        labels = np.asarray(arrays[dim][1]) if dim in arrays else np.arange(size)
+        if dim in axes and dim not in arrays:
+            labels = np.arange(axes[dim]) if isinstance(axes[dim], int) else np.asarray(axes[dim])
             if len(labels) != size:
-                raise ValueError(f"{dim}: the batch has {len(labels)} values, compute returned {size}")
+                raise ValueError(f"{dim}: the configuration has {len(labels)} values, {source} returned {size}")
         coords[dim] = (dim, labels, coordinates[dim])
     return xr.Dataset(data, coords=coords)
 
@@ -388,31 +436,62 @@ def _entry_points() -> dict:
     return {entry.name: entry for entry in entry_points(group=ENTRY_POINT_GROUP)}
 
 
+def _built_in() -> dict:
+    """Built-in study name → Study: a module's ``STUDY``, or each of a group module's ``STUDIES``."""
+    found = {}
+    for module_name in _built_in_names():
+        module = importlib.import_module(f"{STUDY_PACKAGE}.{module_name}")
+        for study in getattr(module, "STUDIES", None) or (module.STUDY,):
+            found[study.name] = study
+    return found
+
+
+def study_groups() -> dict:
+    """The groups of built-in studies: a module of ``isinghop.studies`` that declares several studies
+    (``STUDIES``, one experiment each) is a group of that module's name; ``isinghop run GROUP`` runs them all.
+
+    Returns
+    -------
+    dict
+        Group name → tuple of its studies' names.
+    """
+    groups = {}
+    for module_name in _built_in_names():
+        members = getattr(importlib.import_module(f"{STUDY_PACKAGE}.{module_name}"), "STUDIES", None)
+        if members:
+            groups[module_name] = tuple(study.name for study in members)
+    return groups
+
+
 def study_names() -> list[str]:
-    """Names of the built-in studies (``isinghop.studies``, one module each) and of those other
-    packages add through the entry-point group ``isinghop.studies``.
+    """Names of the built-in studies (``isinghop.studies``: a module's ``STUDY`` or each of its ``STUDIES``)
+    and of those other packages add through the entry-point group ``isinghop.studies``.
 
     Returns
     -------
     list of str
         Sorted names; a built-in name hides an entry point of the same name.
     """
-    return sorted(set(_built_in_names()) | set(_entry_points()))
+    return sorted(set(_built_in()) | set(_entry_points()))
 
 
 def load_study(name: str) -> Study:
-    """The study ``name``: the ``STUDY`` of ``isinghop.studies.<name>``, or what its entry point gives.
+    """The study ``name``: built in (``isinghop.studies``), or what its entry point gives.
 
     Returns
     -------
     Study
         The study object.
     """
-    if name in _built_in_names():
-        return importlib.import_module(f"{STUDY_PACKAGE}.{name}").STUDY
+    built_in = _built_in()
+    if name in built_in:
+        return built_in[name]
+    groups = study_groups()
+    if name in groups:
+        raise ValueError(f"study: {name!r} is a group of studies ({', '.join(groups[name])}); load one of them")
     entry = _entry_points().get(name)
     if entry is None:
-        close = difflib.get_close_matches(str(name), study_names(), n=1)
+        close = difflib.get_close_matches(str(name), study_names() + list(groups), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise ValueError(f"study: unknown study {name!r}; {hint}choose from {', '.join(study_names())}")
     loaded = entry.load()

@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from isinghop._validate import positive_int
-from isinghop.runtime.declaration import CF_CONVENTIONS, Checkpoint, Study, common_attrs, declared_point, load_study
+from isinghop.runtime.declaration import (CF_CONVENTIONS, Checkpoint, Study, common_attrs, declared_point,
+                                         labelled_arrays, load_study)
 from isinghop.runtime.provenance import code_fingerprint, collect, stamp
 from isinghop.runtime.store import (
     STUDY_FILE, StoreFullError, _digest, _grid_keys, _json_value, _point_fingerprint, _prepare_store, _read_record,
@@ -218,7 +219,7 @@ def run_study(study: Study | str, config: str, store, *, scheduler=None, workers
             _write_atomically(error_path, f"{key}\n{error}")
         bar.update()
 
-    output_dims = [dim for output in (study.outputs or {}).values() for dim in output.dims]
+    output_dims = [dim for output in (study.outputs or {}).values() if not output.theory for dim in output.dims]
     coordinates = {name: study.coordinate_attrs(name) for name in dict.fromkeys([*chosen.tasks, *chosen.batch,
                                                                                  *output_dims])}
     compute = partial(_locked_point, coordinates=coordinates, provenance=provenance, sections=study.sections)
@@ -258,9 +259,13 @@ def _write_theory(study: Study, config, store: Path) -> None:
     if path.exists() and _point_fingerprint(path) == fingerprint:
         return
     theory = study.theory(config)
+    if isinstance(theory, dict):  # plain arrays {name: (dims, values)}, labelled by the declared outputs
+        dims = {dim for entry in theory.values() for dim in ((entry[0],) if isinstance(entry[0], str) else entry[0])}
+        theory = labelled_arrays(theory, study.outputs or {}, config.grid | config.batch,
+                                 {dim: study.coordinate_attrs(dim) for dim in dims}, "theory")
     for name in theory.dims:  # the theory's own attrs, else the study's, else the common ones
         if name in theory.coords:
-            theory[name].attrs = common_attrs(name, study.coordinates.get(name, {}) | dict(theory[name].attrs))
+            theory[name].attrs = common_attrs(name, study.declared_attrs(name) | dict(theory[name].attrs))
     write_dataset(stamp(theory, {"code_fingerprint": fingerprint}), path)
 
 

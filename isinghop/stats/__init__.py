@@ -20,7 +20,7 @@ from isinghop.stats.errors import (
     compare_halves, distribution_p_value,
 )
 from isinghop.stats.finite_size import (
-    disorder_average, disorder_jackknife, level_crossing, extrapolate_in_size, sample_mean_error,
+    disorder_average, disorder_jackknife, level_crossing, curves_crossing, extrapolate_in_size, sample_mean_error,
 )
 from isinghop.stats.reweighting import (
     Histograms, Reweighted, Peak, Crossing, histograms, binder_crossing, MIN_EFFECTIVE_FRACTION, T_REACH, FIELD_REACH,

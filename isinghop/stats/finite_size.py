@@ -24,7 +24,8 @@ import numpy as np
 from isinghop._validate import number
 from isinghop.stats.errors import jackknife
 
-__all__ = ["disorder_average", "disorder_jackknife", "level_crossing", "extrapolate_in_size", "sample_mean_error"]
+__all__ = ["disorder_average", "disorder_jackknife", "level_crossing", "curves_crossing", "extrapolate_in_size",
+           "sample_mean_error"]
 
 #: Samples whose spread is at most this many ulps of their largest magnitude agree but for rounding: error 0.
 ROUNDING_ULPS = 16
@@ -189,6 +190,45 @@ def level_crossing(x, values, level: float) -> float:
         if values[k] >= level > values[k + 1]:
             return float(x[k] + (values[k] - level) * (x[k + 1] - x[k]) / (values[k] - values[k + 1]))
     return np.nan
+
+
+def curves_crossing(x_low, low, x_high, high, *, dim: str = "sample"):
+    """Where the sample means of two curves cross, with the jackknife error over samples.
+
+    ``high`` starts above ``low`` and falls through it: the crossing is the first x where
+    ``mean(high) − mean(low)`` turns negative (``low`` interpolated linearly onto ``x_high``, which must lie
+    inside ``x_low``'s range), as for the Binder cumulants of a larger size (``high``) and a smaller one
+    against T. The error is the leave-one-sample-out jackknife (samples of the two curves left out
+    together: they must be independent of each other, sample k of one with sample k of the other).
+
+    Parameters
+    ----------
+    x_low, x_high : array_like
+        Increasing abscissae of the two curves.
+    low, high : xarray.DataArray
+        The curves per sample: dims ``(x, dim)`` in any order, the same number of samples.
+    dim : str
+        The dim of independent samples.
+
+    Returns
+    -------
+    tuple of float
+        ``(x, error)``; NaN where the mean curves do not cross.
+    """
+    import xarray as xr
+
+    x_low, x_high = np.asarray(x_low, dtype=np.float64), np.asarray(x_high, dtype=np.float64)
+    if x_high.min() < x_low.min() or x_high.max() > x_low.max():
+        raise ValueError(f"x_high: [{x_high.min():g}, {x_high.max():g}] must lie inside x_low's range "
+                         f"[{x_low.min():g}, {x_low.max():g}]")
+
+    def crossing(curves):  # (curve, x, sample) → the crossing of the sample means
+        mean = curves.mean(axis=-1)
+        return level_crossing(x_high, mean[1] - np.interp(x_high, x_low, mean[0]), 0.0)
+
+    pair = [curve.transpose(..., dim).values for curve in (low, high)]
+    stacked = xr.DataArray(np.stack(pair), dims=("curve", "x", dim))
+    return disorder_jackknife(crossing, stacked, dim=dim, replica_dim=None)
 
 
 def extrapolate_in_size(sizes, values, errors, *, exponent: float = 0.5) -> tuple[float, float, float, float]:

@@ -12,7 +12,8 @@ Every name is available here (``ih.theory.ags``).
 
 from isinghop.theory import graded, meanfield, torus
 from isinghop.theory.meanfield import (
-    CurieWeissBranches, FiniteCurieWeiss, curie_weiss, curie_weiss_spinodal, AGS_BRANCHES, AGSBranches,
+    CurieWeissBranches, FiniteCurieWeiss, curie_weiss, curie_weiss_spinodal, curie_weiss_binder_crossing,
+    AGS_BRANCHES, AGSBranches,
     AGSZeroTemperature, MixtureState, ags, ags_zero_temperature, ags_capacity, ags_retrieval_temperature,
     ags_global_retrieval_load, ags_almeida_thouless_temperature, spin_glass_temperature, mixture_state,
     mixture_stability_temperature, curie_weiss_finite,

@@ -34,7 +34,8 @@ from scipy.special import gammaln
 from isinghop._moments import binder_from_moments, susceptibility_from_moments
 from isinghop._validate import choice, finite_array, number, positive_int
 
-__all__ = ["CurieWeissBranches", "FiniteCurieWeiss", "curie_weiss", "curie_weiss_spinodal", "AGS_BRANCHES",
+__all__ = ["CurieWeissBranches", "FiniteCurieWeiss", "curie_weiss", "curie_weiss_spinodal", "curie_weiss_binder_crossing",
+           "AGS_BRANCHES",
            "AGSBranches", "AGSZeroTemperature", "MixtureState", "ags", "ags_zero_temperature", "ags_capacity",
            "ags_retrieval_temperature", "ags_global_retrieval_load", "ags_almeida_thouless_temperature",
            "spin_glass_temperature", "mixture_state", "mixture_stability_temperature",
@@ -232,6 +233,41 @@ def curie_weiss_finite(n_sites: int, T, field=0.0) -> FiniteCurieWeiss:
         susceptibility=susceptibility_from_moments(1.0 / T, n, m2, abs_m),
         energy_per_spin=np.sum(p * energy, axis=-1),
     )
+
+
+def curie_weiss_binder_crossing(small: int, large: int) -> tuple[float, float]:
+    """Where the exact Binder cumulants of two sizes of the Curie–Weiss model cross, nearest T_c = 1.
+
+    The root of ``U₄(small, T) − U₄(large, T)`` (binomial sums, :func:`curie_weiss_finite`) nearest
+    T = 1 among the sign changes on a grid of 0.8 ≤ T ≤ 1.2, refined by Brent's method; it tends to
+    T_c = 1 as the sizes grow.
+
+    Parameters
+    ----------
+    small, large : int
+        Two different numbers of sites.
+
+    Returns
+    -------
+    tuple of float
+        ``(T, U₄)``: the crossing temperature (energy units) and the cumulant there.
+    """
+    import scipy.optimize
+
+    small, large = positive_int(small, "small"), positive_int(large, "large")
+    if small == large:
+        raise ValueError(f"large: two different sizes cross, got N = {small} twice")
+
+    def gap(T):
+        return float(curie_weiss_finite(small, T).binder - curie_weiss_finite(large, T).binder)
+
+    grid = np.linspace(0.8, 1.2, 401)
+    changes = np.flatnonzero(np.diff(np.sign([gap(T) for T in grid])))
+    if len(changes) == 0:
+        raise ValueError(f"small, large: the cumulants of N = {small} and {large} do not cross in 0.8 <= T <= 1.2")
+    k = changes[np.argmin(abs(grid[changes] - 1.0))]
+    T = scipy.optimize.brentq(gap, grid[k], grid[k + 1], xtol=1e-12)
+    return float(T), float(curie_weiss_finite(small, T).binder)
 
 
 # --- the Hopfield model at extensive load: Amit–Gutfreund–Sompolinsky, replica symmetric -------------

@@ -4,6 +4,8 @@
   matplotlib ships;
 * :mod:`isinghop.viz.plotting` — spins as images, recall animations (GIF,
   HTML);
+* :mod:`isinghop.viz.figures` — study figures: panels sized for the paper,
+  sample means with their errors;
 * :mod:`isinghop.viz.diagrams` — state-transition graphs and disconnectivity
   trees of the exact methods;
 * :mod:`isinghop.viz.playground` — the interactive memory playground;
@@ -13,13 +15,14 @@ Every name is available here (``ih.viz.animate_recall``), except the playground 
 :func:`isinghop.viz.playground.playground` (``isinghop.playground`` at the top level).
 """
 
-from isinghop.viz import demo, diagrams, pictures, playground, plotting
+from isinghop.viz import demo, diagrams, figures, pictures, playground, plotting
 from isinghop.viz.pictures import (
     SAMPLE_PICTURES, Picture, sample_picture, picture_pattern, letter_patterns,
 )
 from isinghop.viz.plotting import (
     draw_spins, animate_frames, animate_recall,
 )
+from isinghop.viz.figures import panels, sample_errorbar, sample_band, TEXT_WIDTH
 from isinghop.viz.diagrams import (
     draw_transition_graph, draw_disconnectivity,
 )
@@ -31,11 +34,13 @@ from isinghop.viz.demo import (
 __all__ = [
     "pictures",
     "plotting",
+    "figures",
     "diagrams",
     "playground",
     "demo",
     *pictures.__all__,
     *plotting.__all__,
+    *figures.__all__,
     *diagrams.__all__,
     "Playground",
     *demo.__all__,
