@@ -335,8 +335,6 @@ def declared_point(compute, outputs: dict, batch: dict, coordinates: dict, point
     -------
     xarray.Dataset
     """
-    import xarray as xr
-
     outputs = {name: output for name, output in outputs.items() if not output.theory}
     values = compute(point, fixed | batch, disorder, thermal, checkpoint)  # compute sees the batch with the fixed
     if not isinstance(values, dict) or set(values) != set(outputs):
