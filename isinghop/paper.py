@@ -43,8 +43,8 @@ __all__ = ["PaperError", "PAPER_STUDIES", "CONFIGS", "findings", "build", "paper
 
 #: The studies the paper quotes, in the order of its sections.
 PAPER_STUDIES = ("small_networks", "validation", "dynamics_vs_thermal", "finite_size", "exact_mirror", "tie_rules",
-                 "hysteresis", "biased_patterns", "capacity", "phase_diagram", "retrieval", "image_memory", "letters",
-                 "single_neuron")
+                 "hysteresis", "biased_patterns", "capacity", "thermal_retrieval", "mixtures", "retrieval",
+                 "image_memory", "letters", "single_neuron")
 #: The configurations the paper builds from (``quick``: the same document in minutes).
 CONFIGS = ("quick", "full")
 #: The benchmark scripts whose JSON output the paper reads (``benchmarks/results/<name>.json``).

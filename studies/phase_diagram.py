@@ -1,5 +1,8 @@
 """Phase diagram: thermal retrieval of Hebbian memories over load α and temperature T, against AGS theory.
 
+A group of two studies: ``thermal_retrieval`` (tasks N × α × pattern set; every T and replica
+of a task run together) and ``mixtures`` (tasks N × n × pattern set).
+
 **Retrieval.** At each size N, load α and temperature T, Metropolis chains
 (random order each sweep) start at pattern ξ¹ of P = αN random patterns
 (pattern storage, zero diagonal). After ``burn_in`` sweeps the overlap m₁
@@ -46,262 +49,115 @@ second half; a chain *keeps its mixture* when their spread is at most half
 their mean and the mean is at least 0.1.
 """
 
-from functools import lru_cache
-
 import numpy as np
 import xarray as xr
 
 import isinghop as ih
-from isinghop.stats.finite_size import disorder_average, disorder_jackknife, level_crossing
-from isinghop.theory.meanfield import (
-    ags,
-    ags_almeida_thouless_temperature,
-    ags_capacity,
-    ags_global_retrieval_load,
-    ags_retrieval_temperature,
-    mixture_stability_temperature,
-    mixture_state,
-    spin_glass_temperature,
-)
 from isinghop.observables import replica_overlaps
+from isinghop.runtime import Config, Output
 from isinghop.stats.errors import compare_halves
-from isinghop.runtime import labelled
+from isinghop.stats.finite_size import disorder_average, disorder_jackknife, level_crossing
+from isinghop.stats.report import Number, agreement, mean_error
+from isinghop.theory import meanfield
+from isinghop.viz.figures import panels, sample_errorbar
 
 #: A chain is still retrieved when its mean m₁ over the last tenth of the run is at least this.
 RETRIEVED = 0.3
-
-QUICK = ih.Config(
-    grid={"part": ("retrieval", "mixtures"), "n_sites": (200, 400)},
-    fixed={"alpha": [0.03, 0.1], "T": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0], "samples": 6, "replicas": 2,
-           "burn_in": 50, "sweeps": 200, "blocks": 4,
-           "theory_T": [round(t, 2) for t in np.arange(0.05, 1.0001, 0.05)],
-           "line_alpha": [0.05, 0.12], "line_T": [0.0, 0.5],
-           "mixtures": [3, 5], "mixture_patterns": 5, "T_mixture": [0.2, 0.35, 0.45, 0.55, 0.7]},
-    description="N = 200 and 400, 2 loads, 8 temperatures, 6 pattern sets: about half a minute",
-)
-FULL = ih.Config(
-    grid={"part": ("retrieval", "mixtures"), "n_sites": (1000, 2000, 4000)},
-    fixed={"alpha": [0.01, 0.025, 0.05, 0.075, 0.1, 0.125],
-           "T": [round(t, 2) for t in np.arange(0.05, 1.0501, 0.05)], "samples": 4, "replicas": 4,
-           "burn_in": 500, "sweeps": 1500, "blocks": 30,
-           "theory_T": [round(t, 3) for t in np.arange(0.01, 1.0501, 0.01)],
-           "line_alpha": [0.001, 0.003, 0.01, 0.02, 0.035, 0.05, 0.065, 0.08, 0.095, 0.11, 0.12, 0.13, 0.135, 0.137],
-           "line_T": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-           "mixtures": [3, 5], "mixture_patterns": 5,
-           "T_mixture": [0.1, 0.2, 0.3, 0.35, 0.38, 0.41, 0.44, 0.47, 0.5, 0.55, 0.6, 0.7, 0.8]},
-    description="N = 1000-4000, 6 loads, 21 temperatures, 4 pattern sets of 4 replicas; mixtures n = 3, 5",
-)
-
-
-def run_point(point, fixed, disorder, thermal, checkpoint):
-    """The retrieval chains over (α, T) at one N with the AGS theory, or the mixture chains at α → 0."""
-    _check(fixed)
-    if point["part"] == "retrieval":
-        return xr.merge([_retrieval(point["n_sites"], fixed, disorder, thermal, checkpoint), _theory(fixed)])
-    return _mixtures(point["n_sites"], fixed, disorder, thermal, checkpoint)
 
 
 def _check(fixed):
     """Refuse parameters the chains cannot honour, before any of them runs."""
     if fixed["burn_in"] < 1 or fixed["blocks"] < 4 or fixed["sweeps"] % fixed["blocks"]:
-        raise ValueError(f"fixed: need burn_in >= 1 and blocks >= 4 dividing sweeps, got burn_in = "
-                         f"{fixed['burn_in']}, blocks = {fixed['blocks']}, sweeps = {fixed['sweeps']}")
-    if fixed["replicas"] < 2:
-        raise ValueError(f"fixed: replica overlaps need replicas >= 2, got {fixed['replicas']}")
-    if any(order < 3 or order % 2 == 0 or order > fixed["mixture_patterns"] for order in fixed["mixtures"]):
-        raise ValueError(f"fixed: mixtures must be odd, >= 3 and <= mixture_patterns = {fixed['mixture_patterns']}, "
-                         f"got {fixed['mixtures']}")
-
-
-def _keyed(seed, *values):
-    """A child stream of ``seed`` keyed by values (not by list positions): the same α and sample draw the same
-    patterns whatever else the configuration lists."""
-    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *values))
+        raise ValueError(
+            f"fixed: need burn_in >= 1 and blocks >= 4 dividing sweeps, got burn_in = "
+            f"{fixed['burn_in']}, blocks = {fixed['blocks']}, sweeps = {fixed['sweeps']}"
+        )
+    if fixed["replica"] < 2:
+        raise ValueError(f"fixed: replica overlaps need replica >= 2, got {fixed['replica']}")
 
 
 def _chains(model, starts, T, fixed, patterns, rng):
-    """Metropolis from ``starts``: m with each of ``patterns`` every sweep ``(chain, sweep, pattern)`` after
-    the burn-in, and the spins at the end of each of ``blocks`` equal blocks ``(block, chain, site)``."""
+    """Metropolis from ``starts``: m with each of ``patterns`` every sweep ``(chain, sweep, pattern)``
+    after the burn-in, and the spins at the end of each of ``blocks`` equal blocks."""
     chain = ih.sample(model, starts, T=T, sweeps=fixed["burn_in"], record=(), rng=rng)
-    length = fixed["sweeps"] // fixed["blocks"]
     series, snapshots = [], []
     for _ in range(fixed["blocks"]):
-        chain = ih.sample(model, chain, T=T, sweeps=length, record="overlaps", patterns=patterns)
+        chain = ih.sample(
+            model,
+            chain,
+            T=T,
+            sweeps=fixed["sweeps"] // fixed["blocks"],
+            record="overlaps",
+            patterns=patterns,
+        )
         series.append(chain.overlaps)
         snapshots.append(chain.spins)
     return np.concatenate(series, axis=1), np.array(snapshots)
 
 
-def _retrieval(n, fixed, disorder, thermal, checkpoint):
-    loads, temperatures = fixed["alpha"], np.asarray(fixed["T"], dtype=np.float64)
-    samples, replicas = fixed["samples"], fixed["replicas"]
-    pairs = np.triu_indices(replicas, k=1)
-    shape = (len(loads), len(temperatures), samples)
-    saved = checkpoint.load("retrieval") or {
-        "overlap": np.full((*shape, replicas), np.nan), "end": np.full((*shape, replicas), np.nan),
-        "tau": np.full((*shape, replicas), np.nan), "z": np.full((*shape, replicas), np.nan),
-        "q": np.full((*shape, len(pairs[0])), np.nan), "q_z": np.full((*shape, len(pairs[0])), np.nan),
-        "done": np.array(0)}
-    for k in range(len(loads) * samples):
-        if k < int(saved["done"]):
-            continue
-        a, s = divmod(k, samples)
-        key = (round(loads[a] * 10**6), s)
-        xi = ih.random_patterns(max(1, round(loads[a] * n)), n, rng=_keyed(disorder, *key))
-        starts = np.repeat(xi[:1], len(temperatures) * replicas, axis=0)
-        m, snapshots = _chains(ih.hebbian(xi), starts, np.repeat(temperatures, replicas), fixed, xi[:1],
-                               _keyed(thermal, *key))
-        m = m[..., 0].reshape(len(temperatures), replicas, -1)
-        check = compare_halves(m)
-        saved["overlap"][a, :, s] = m.mean(axis=-1)
-        saved["end"][a, :, s] = m[..., -max(1, m.shape[-1] // 10):].mean(axis=-1)
-        saved["tau"][a, :, s], saved["z"][a, :, s] = check.tau, check.z
-        spins = snapshots.reshape(len(snapshots), len(temperatures), replicas, n)
-        q = np.array([[replica_overlaps(block) for block in instant] for instant in spins])  # (block, T, pair)
-        saved["q"][a, :, s] = q.mean(axis=0)
-        saved["q_z"][a, :, s] = compare_halves(np.moveaxis(q, 0, -1)).z
-        saved["done"] = np.array(k + 1)
-        checkpoint.save("retrieval", **saved)
-    dims, pair_dims = ("alpha", "T", "sample", "replica"), ("alpha", "T", "sample", "pair")
-    coords = {**_coords("T", temperatures, fixed), **_load_coords(fixed),
-              "pair": ("pair", np.arange(len(pairs[0])), {"units": "1", "long_name": "replica pair",
-                                                          "description": "pair (replica_a, replica_b), a < b"}),
-              "replica_a": ("pair", pairs[0], {"units": "1", "long_name": "first replica of the pair",
-                                               "description": "replica index a"}),
-              "replica_b": ("pair", pairs[1], {"units": "1", "long_name": "second replica of the pair",
-                                               "description": "replica index b"})}
-    return xr.Dataset(
-        {
-            "overlap": labelled(dims, saved["overlap"], "1", "overlap m₁", "m_1 averaged over the recorded sweeps"),
-            "retrieved": labelled(dims, saved["end"] >= RETRIEVED, "1", "still retrieved",
-                                  f"mean m_1 over the last tenth of the chain >= {RETRIEVED}"),
-            "tau_overlap": labelled(dims, saved["tau"], "sweeps", "τ_int of m₁",
-                                    "integrated autocorrelation time of m_1 (Sokal window, c = 5)"),
-            "half_chain_z": labelled(dims, saved["z"], "1", "half-chain z of m₁",
-                                     "(first-half mean - second-half mean) / combined error of m_1"),
-            "replica_overlap": labelled(pair_dims, saved["q"], "1", "replica overlap q_ab",
-                                        "(1/N) sum_i s_i^a s_i^b averaged over the block ends: estimates "
-                                        "(1/N) sum_i <s_i>^2 of the state"),
-            "replica_overlap_z": labelled(pair_dims, saved["q_z"], "1", "half-chain z of q_ab",
-                                          "first- against second-half mean of q_ab over the block ends"),
-        },
-        coords=coords,
-    )
+# --- retrieval over (α, T) -----------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _theory_values(loads, temperatures, theory_T, line_alpha, line_T):
-    def branch(alpha, T):
-        branches = ags(alpha, T)
-        return branches.m[0], branches.q[0]  # the stable retrieval branch (NaN if none)
-
-    at_points = np.array([[branch(alpha, T) for T in temperatures] for alpha in loads])
-    on_line = np.array([[branch(alpha, T) for T in theory_T] for alpha in loads])
-    return (at_points, on_line, [ags_retrieval_temperature(a) for a in loads],
-            [ags_retrieval_temperature(a) for a in line_alpha], [ags_almeida_thouless_temperature(a) for a in line_alpha],
-            [ags_global_retrieval_load(T) for T in line_T])
-
-
-def _theory(fixed):
-    """The AGS replica-symmetric theory at the simulated (α, T) and along lines of the phase diagram."""
-    loads, line_alpha, theory_T = fixed["alpha"], fixed["line_alpha"], fixed["theory_T"]
-    at_points, on_line, t_m, line_t_m, line_at, line_global = (
-        np.array(value, dtype=np.float64) for value in _theory_values(
-            tuple(loads), tuple(fixed["T"]), tuple(theory_T), tuple(line_alpha), tuple(fixed["line_T"])))
-    return xr.Dataset(
-        {
-            "ags_overlap": labelled(("alpha", "T"), at_points[..., 0], "1", "AGS m",
-                                    "RS retrieval overlap (NaN: no retrieval state)"),
-            "ags_q": labelled(("alpha", "T"), at_points[..., 1], "1", "AGS q", "RS q of the retrieval state"),
-            "ags_overlap_line": labelled(("alpha", "theory_T"), on_line[..., 0], "1", "AGS m",
-                                         "RS retrieval overlap on the fine T line (NaN: no retrieval state)"),
-            "ags_q_line": labelled(("alpha", "theory_T"), on_line[..., 1], "1", "AGS q",
-                                   "RS q of the retrieval state on the fine T line"),
-            "ags_retrieval_temperature": labelled("alpha", t_m, "energy", "T_M",
-                                                  "RS temperature above which no retrieval state exists"),
-            "spin_glass_temperature": labelled("alpha", spin_glass_temperature(np.asarray(loads)),
-                                               "energy", "T_g", "spin-glass transition 1 + sqrt(alpha)"),
-            "line_retrieval_temperature": labelled("line_alpha", line_t_m, "energy", "T_M on a line",
-                                                   "RS T_M(alpha) on the load line"),
-            "line_almeida_thouless": labelled("line_alpha", line_at, "energy", "T_AT on a line",
-                                              "below it the RS retrieval solution is unstable (replica symmetry "
-                                              "breaks)"),
-            "line_global_load": labelled("line_T", line_global, "1", "α where retrieval is global",
-                                         "below this load retrieval states are the global minima of the RS free "
-                                         "energy"),
-        },
-        coords={
-            "theory_T": labelled("theory_T", np.asarray(theory_T, dtype=np.float64), "energy", "T (theory line)",
-                                 "temperatures of the AGS m, q"),
-            "line_alpha": ("line_alpha", np.asarray(line_alpha, dtype=np.float64),
-                           {"units": "1", "long_name": "load α (theory line)", "description": "loads of the AGS lines"}),
-            "line_T": labelled("line_T", np.asarray(fixed["line_T"], dtype=np.float64), "energy", "T (theory line)",
-                               "temperatures of the global-minimum line"),
-        },
-    )
-
-
-def _mixtures(n, fixed, disorder, thermal, checkpoint):
-    orders, temperatures = fixed["mixtures"], np.asarray(fixed["T_mixture"], dtype=np.float64)
-    samples, replicas = fixed["samples"], fixed["replicas"]
-    shape = (len(orders), len(temperatures), samples, replicas)
-    saved = checkpoint.load("mixtures") or {"mean": np.full(shape, np.nan), "spread": np.full(shape, np.nan),
-                                            "done": np.array(0)}
-    for s in range(samples):
-        if s < int(saved["done"]):
-            continue
-        xi = ih.balanced_patterns(fixed["mixture_patterns"], n, rng=_keyed(disorder, s))
-        model = ih.hebbian(xi)
-        for k, order in enumerate(orders):
-            mixture = np.sign(xi[:order].sum(axis=0)).astype(np.int8)
-            starts = np.repeat(mixture[None], len(temperatures) * replicas, axis=0)
-            m, _ = _chains(model, starts, np.repeat(temperatures, replicas), fixed, xi[:order],
-                           _keyed(thermal, order, s))
-            late = m[:, m.shape[1] // 2:].mean(axis=1).reshape(len(temperatures), replicas, order)
-            saved["mean"][k, :, s] = late.mean(axis=-1)
-            saved["spread"][k, :, s] = late.max(axis=-1) - late.min(axis=-1)
-        saved["done"] = np.array(s + 1)
-        checkpoint.save("mixtures", **saved)
-    theory = [[mixture_state(order, T) for T in temperatures] for order in orders]
-    dims = ("mixture", "T_mixture", "sample", "replica")
-    kept = (saved["spread"] <= 0.5 * saved["mean"]) & (saved["mean"] >= 0.1)
-    return xr.Dataset(
-        {
-            "mixture_overlap": labelled(dims, saved["mean"], "1", "component overlap",
-                                        "mean of the n component overlaps over the second half"),
-            "mixture_spread": labelled(dims, saved["spread"], "1", "component spread",
-                                       "largest minus smallest component overlap over the second half"),
-            "mixture_kept": labelled(dims, kept, "1", "keeps the mixture",
-                                     "spread <= half the mean component overlap, and mean >= 0.1"),
-            "theory_mixture_overlap": labelled(dims[:2], [[state.m for state in row] for row in theory], "1",
-                                               "mixture m (α = 0)",
-                                               "symmetric n-mixture overlap at alpha = 0 (0: no mixture)"),
-            "theory_mixture_stable": labelled(dims[:2], [[state.stable for state in row] for row in theory], "1",
-                                              "mixture stable (α = 0)",
-                                              "the mixture is a local minimum of the alpha = 0 free energy"),
-            "mixture_stability_temperature": labelled("mixture", [mixture_stability_temperature(k) for k in orders],
-                                                      "energy", "T_n", "the n-mixture is stable below it"),
-        },
-        coords={"mixture": ("mixture", np.asarray(orders), {"units": "1", "long_name": "n",
-                                                          "description": "patterns in the symmetric mixture"}),
-                **_coords("T_mixture", temperatures, fixed)},
-    )
-
-
-def _coords(name, temperatures, fixed):
+def retrieval_compute(point, fixed, disorder, thermal, checkpoint):
+    """Chains of every T and replica from ξ¹ of one pattern set at (N, α)."""
+    _check(fixed)
+    n, T, replicas = point["n_sites"], np.asarray(fixed["T"], dtype=np.float64), fixed["replica"]
+    xi = ih.random_patterns(max(1, round(point["alpha"] * n)), n, rng=disorder)
+    starts = np.repeat(xi[:1], len(T) * replicas, axis=0)
+    m, snapshots = _chains(ih.hebbian(xi), starts, np.repeat(T, replicas), fixed, xi[:1], thermal)
+    m = m[..., 0].reshape(len(T), replicas, -1)
+    check = compare_halves(m)
+    spins = snapshots.reshape(len(snapshots), len(T), replicas, n)
+    q = np.array(
+        [[replica_overlaps(block) for block in instant] for instant in spins]
+    )  # (block, T, pair)
     return {
-        name: labelled(name, np.asarray(temperatures, dtype=np.float64), "energy", "temperature",
-                       "Metropolis temperature"),
-        "sample": ("sample", np.arange(fixed["samples"]), {"units": "1", "long_name": "disorder sample",
-                                                           "description": "independent pattern set"}),
-        "replica": ("replica", np.arange(fixed["replicas"]), {"units": "1", "long_name": "replica",
-                                                              "description": "independent chain on one pattern set"}),
+        "overlap": m.mean(axis=-1),
+        "retrieved": m[..., -max(1, m.shape[-1] // 10) :].mean(axis=-1) >= RETRIEVED,
+        "tau_overlap": check.tau,
+        "half_chain_z": check.z,
+        "replica_overlap": q.mean(axis=0),
+        "replica_overlap_z": compare_halves(np.moveaxis(q, 0, -1)).z,
     }
 
 
-def _load_coords(fixed):
-    return {"alpha": ("alpha", np.asarray(fixed["alpha"], dtype=np.float64),
-                      {"units": "1", "long_name": "load α", "description": "stored patterns per site, P/N"})}
+def retrieval_theory(config):
+    """The AGS replica-symmetric theory at the simulated (α, T) and along lines of the phase diagram."""
+    fixed, loads, T = config.fixed, config.grid["alpha"], config.batch["T"]
+
+    def branch(alpha, temperatures):  # the stable retrieval branch (NaN where there is none)
+        return np.array(
+            [[ags.m[0], ags.q[0]] for ags in (meanfield.ags(alpha, t) for t in temperatures)]
+        )
+
+    at_points = np.array([branch(alpha, T) for alpha in loads])
+    line = np.array([branch(alpha, fixed["theory_T"]) for alpha in loads])
+    return {
+        "ags_overlap": (("alpha", "T"), at_points[..., 0]),
+        "ags_q": (("alpha", "T"), at_points[..., 1]),
+        "theory_T": ("theory_T", fixed["theory_T"]),
+        "line_alpha": ("line_alpha", fixed["line_alpha"]),
+        "line_T": ("line_T", fixed["line_T"]),
+        "ags_overlap_line": (("alpha", "theory_T"), line[..., 0]),
+        "ags_q_line": (("alpha", "theory_T"), line[..., 1]),
+        "ags_retrieval_temperature": (
+            "alpha",
+            [meanfield.ags_retrieval_temperature(a) for a in loads],
+        ),
+        "spin_glass_temperature": ("alpha", meanfield.spin_glass_temperature(np.asarray(loads))),
+        "line_retrieval_temperature": (
+            "line_alpha",
+            [meanfield.ags_retrieval_temperature(a) for a in fixed["line_alpha"]],
+        ),
+        "line_almeida_thouless": (
+            "line_alpha",
+            [meanfield.ags_almeida_thouless_temperature(a) for a in fixed["line_alpha"]],
+        ),
+        "line_global_load": (
+            "line_T",
+            [meanfield.ags_global_retrieval_load(t) for t in fixed["line_T"]],
+        ),
+    }
 
 
 def escape_temperature(dataset, n_sites, alpha):
@@ -312,162 +168,441 @@ def escape_temperature(dataset, n_sites, alpha):
     every pattern set crosses between the same two temperatures the jackknife
     alone would be zero. NaN when the fraction never falls through 1/2.
     """
-    temperatures = dataset["T"].values
-    data = dataset["retrieved"].sel(n_sites=n_sites, alpha=alpha).astype(float).transpose("T", "sample", "replica")
-    value, error = disorder_jackknife(lambda block: level_crossing(temperatures, block.mean(axis=-1), 0.5), data)
+    T = dataset["T"].values
+    data = dataset["retrieved"].sel(n_sites=n_sites, alpha=alpha).astype(float)
+    value, error = disorder_jackknife(
+        lambda block: level_crossing(T, block.mean(axis=-1), 0.5),
+        data.transpose("T", "sample", "replica"),
+    )
     if not np.isfinite(value):
         return np.nan, np.nan
-    spacing = np.diff(temperatures)[min(np.searchsorted(temperatures, value) - 1, len(temperatures) - 2)]
+    spacing = np.diff(T)[min(np.searchsorted(T, value) - 1, len(T) - 2)]
     return value, float(np.hypot(error, spacing / np.sqrt(12)))
 
 
-def plot(dataset):
-    """Phase diagram with AGS lines; m₁ and q against T beside AGS; fraction retrieved; τ_int; mixtures."""
-    from matplotlib.figure import Figure
+def _diagram(ax, ds):
+    """The (α, T) plane: the AGS lines and the escape temperatures of every N."""
+    line_alpha, loads = ds["line_alpha"].values, ds["alpha"].values
+    alpha_c = meanfield.ags_capacity(0.0)
+    ax.plot(
+        np.r_[0.0, line_alpha, alpha_c],
+        np.r_[1.0, ds["line_retrieval_temperature"], 0.0],
+        "k-",
+        lw=1.5,
+        label="T_M",
+    )
+    ax.plot(
+        np.r_[ds["line_global_load"], 0.0], np.r_[ds["line_T"], 1.0], "k--", lw=1.2, label="T_c"
+    )
+    fine = np.linspace(0, max(0.16, loads.max()), 100)
+    ax.plot(fine, meanfield.spin_glass_temperature(fine), "k:", lw=1.2, label="T_g = 1 + √α")
+    ax.plot(line_alpha, ds["line_almeida_thouless"], "k-.", lw=1, label="T_AT")
+    for k, n in enumerate(ds["n_sites"].values):
+        found = np.array([escape_temperature(ds, n, a) for a in loads])
+        ax.errorbar(
+            loads + 0.001 * (k - 1),
+            found[:, 0],
+            found[:, 1],
+            fmt="o",
+            ms=3,
+            capsize=2,
+            color=f"C{k}",
+            label=f"escape, N = {n}",
+        )
+    ax.set(
+        xlim=(0, fine.max()),
+        ylim=(0, 1.4),
+        xlabel="load α = P/N",
+        ylabel="temperature T (energy)",
+        title="AGS lines; points: escape T",
+    )
+    ax.legend(fontsize=7, ncol=2)
 
-    fig = Figure(figsize=(17, 10), layout="constrained")
-    (diagram, overlap_ax, q_ax), (fraction_ax, tau_ax, mixture_ax) = fig.subplots(2, 3)
-    sizes = dataset["n_sites"].values
-    largest = dataset.sel(n_sites=sizes.max())
-    theory = dataset.isel(n_sites=0)
-    loads, temperatures = dataset["alpha"].values, dataset["T"].values
-    sweeps = dataset.attrs.get("fixed_sweeps", "")
-    _diagram_panel(diagram, dataset, theory, loads, sizes, sweeps)
-    still = largest["retrieved"] == 1  # stored as 0.0 / 1.0 after the merge of the sections
-    pair_still = still.isel(replica=largest["replica_a"]) & still.isel(replica=largest["replica_b"])
-    for a, alpha in enumerate(loads):
-        color = f"C{a}"
-        here = largest.sel(alpha=alpha)
-        for axis, data, line in (
-                (overlap_ax, here["overlap"].where(still.sel(alpha=alpha)), "ags_overlap_line"),
-                (q_ax, here["replica_overlap"].where(pair_still.sel(alpha=alpha)), "ags_q_line")):
-            # over replicas (pairs) still retrieved first; a pattern set with none left is missing (NaN)
-            mean, error = disorder_average(data, replica_dim=data.dims[-1])
-            axis.errorbar(temperatures, mean, yerr=error, fmt="o", ms=3, capsize=2, color=color, label=f"α = {alpha:g}")
-            axis.plot(theory["theory_T"], theory[line].sel(alpha=alpha), "-", color=color, lw=1)
+
+def retrieval_plot(ds):
+    """The phase diagram; m₁ and q_ab of chains still retrieved against T beside AGS; the fraction still
+    retrieved for every N."""
+    fig, (diagram, overlap_ax, q_ax, fraction_ax) = panels(2, 2)
+    _diagram(diagram, ds)
+    sizes, T = ds["n_sites"].values, ds["T"].values
+    largest = ds.sel(n_sites=sizes.max())
+    still = largest["retrieved"] == 1
+    first, second = (
+        xr.DataArray(k, dims="pair") for k in np.triu_indices(largest.sizes["replica"], k=1)
+    )
+    pair_still = still.isel(replica=first) & still.isel(replica=second)
+    for a, alpha in enumerate(ds["alpha"].values):
+        here, color = largest.sel(alpha=alpha), f"C{a}"
+        for ax, data, line, within in (
+            (
+                overlap_ax,
+                here["overlap"].where(still.sel(alpha=alpha)),
+                "ags_overlap_line",
+                "replica",
+            ),
+            (
+                q_ax,
+                here["replica_overlap"].where(pair_still.sel(alpha=alpha)),
+                "ags_q_line",
+                "pair",
+            ),
+        ):
+            mean, error = disorder_average(
+                data, replica_dim=within
+            )  # chains (pairs) still retrieved
+            ax.errorbar(
+                T, mean, error, fmt="o", ms=3, capsize=2, color=color, label=f"α = {alpha:g}"
+            )
+            ax.plot(ds["theory_T"], ds[line].sel(alpha=alpha), "-", color=color, lw=1)
         for k, n in enumerate(sizes):
-            mean, error = disorder_average(dataset["retrieved"].sel(n_sites=n, alpha=alpha).astype(float))
-            fraction_ax.errorbar(temperatures, mean, yerr=error, fmt="os^"[k % 3] + "-", ms=3, lw=0.8, capsize=2,
-                                 color=color, alpha=0.4 + 0.6 * (k + 1) / len(sizes),
-                                 label=f"α = {alpha:g}" if n == sizes.max() else None)
-        fraction_ax.axvline(float(here["ags_retrieval_temperature"]), color=color, ls=":", lw=1)
-        tau = here["tau_overlap"].median(("sample", "replica"))
-        disagree = (np.abs(here["half_chain_z"]) >= 3).mean(("sample", "replica"))
-        tau_ax.plot(temperatures, tau, "o-", ms=3, color=color, label=f"α = {alpha:g}")
-        bad = disagree.values > 0.1
-        tau_ax.plot(temperatures[bad], tau.values[bad], "x", ms=8, color=color)
-    overlap_ax.set_ylabel("overlap m₁ of chains still retrieved (mean ± error over pattern sets)")
-    overlap_ax.set_title(f"retrieval overlap, N = {sizes.max()}; lines: AGS (RS)", fontsize=10)
-    q_ax.set_ylabel("replica overlap q_ab of pairs still retrieved")
-    q_ax.set_title(f"q within the retrieval state, N = {sizes.max()}; lines: AGS (RS) q", fontsize=10)
-    fraction_ax.axhline(0.5, color="0.6", lw=1)
-    fraction_ax.set_ylabel(f"fraction of chains with m₁ ≥ {RETRIEVED} at the end")
-    fraction_ax.set_title(f"still retrieved after {sweeps} sweeps, N = {', '.join(map(str, sizes))} (faint → dark); "
-                          "dotted: AGS T_M", fontsize=9)
-    tau_ax.set_yscale("log")
-    tau_ax.set_ylabel("τ_int of m₁ (sweeps, median over chains)")
-    tau_ax.set_title(f"equilibration, N = {sizes.max()}; ×: > 10 % of chains' halves disagree (|z| ≥ 3)", fontsize=9)
-    for axis in (overlap_ax, q_ax, fraction_ax, tau_ax):
-        axis.set_xlabel("temperature T (k_B = 1)")
-        axis.legend(fontsize=7)
-    _mixture_panel(mixture_ax, dataset)
-    samples = dataset.sizes["sample"]
-    fig.suptitle(f"Hebbian network, Metropolis from a stored pattern against Amit–Gutfreund–Sompolinsky theory; "
-                 f"error bars from {samples} independent pattern sets", fontsize=12)
+            fraction = ds["retrieved"].sel(n_sites=n, alpha=alpha).astype(float).mean("replica")
+            sample_errorbar(
+                fraction_ax,
+                T,
+                fraction,
+                color=color,
+                alpha=0.4 + 0.6 * (k + 1) / len(sizes),
+                label=f"α = {alpha:g}" if n == sizes.max() else None,
+            )
+        fraction_ax.axvline(
+            float(ds["ags_retrieval_temperature"].sel(alpha=alpha)), color=color, ls=":", lw=1
+        )
+    overlap_ax.set(
+        ylabel="overlap m₁", title=f"retrieved chains, N = {sizes.max()}"
+    )
+    q_ax.set(
+        ylabel="replica overlap q_ab", title=f"retrieved pairs, N = {sizes.max()}"
+    )
+    fraction_ax.set(
+        ylabel=f"fraction with final m₁ ≥ {RETRIEVED}",
+        title=f"{ds.attrs['fixed_sweeps']} sweeps; faint: smaller N",
+    )
+    for ax in (overlap_ax, q_ax, fraction_ax):
+        ax.set_xlabel("temperature T (energy)")
+        ax.legend(fontsize=7)
     return fig
 
 
-def _diagram_panel(axis, dataset, theory, loads, sizes, sweeps):
-    line_alpha = theory["line_alpha"].values
-    axis.plot(np.concatenate([[0.0], line_alpha, [ags_capacity(0.0)]]),
-              np.concatenate([[1.0], theory["line_retrieval_temperature"].values, [0.0]]), "k-", lw=1.5,
-              label="T_M: retrieval states exist below (AGS)")
-    axis.plot(np.append(theory["line_global_load"].values, 0.0), np.append(theory["line_T"].values, 1.0), "k--",
-              lw=1.2, label="T_c: retrieval is global below")  # line_T ascending, ending at α → 0, T → 1
-    fine = np.linspace(0, max(0.16, loads.max()), 100)
-    axis.plot(fine, spin_glass_temperature(fine), "k:", lw=1.2, label="T_g = 1 + √α")
-    axis.plot(line_alpha, theory["line_almeida_thouless"].values, "k-.", lw=1,
-              label=f"T_AT of retrieval (≤ {np.nanmax(theory['line_almeida_thouless'].values):.3f})")
-    for k, n in enumerate(sizes):
-        found = np.array([escape_temperature(dataset, n, a) for a in loads])
-        axis.errorbar(loads + 0.001 * (k - 1), found[:, 0], yerr=found[:, 1], fmt="o", ms=4, capsize=2,
-                      color=f"C{k}", label=f"escape T within {sweeps} sweeps, N = {n}")
-    axis.set_xlim(0, fine.max())
-    axis.set_ylim(0, 1.4)
-    axis.set_xlabel("load α = P/N")
-    axis.set_ylabel("temperature T (k_B = 1)")
-    axis.set_title("(α, T) phase diagram: AGS lines; points: half the chains have left ξ¹", fontsize=10)
-    axis.legend(fontsize=7)
-
-
-def _mixture_panel(axis, dataset):
-    temperatures = dataset["T_mixture"].values
-    fine = np.linspace(temperatures.min(), temperatures.max(), 200)
-    sizes = dataset["n_sites"].values
-    largest = dataset.sel(n_sites=sizes.max())
-    for k, order in enumerate(dataset["mixture"].values):
-        color = f"C{k + 3}"
-        here = largest.sel(mixture=order)
-        for j, n in enumerate(sizes):
-            mean, error = disorder_average(dataset["mixture_kept"].sel(n_sites=n, mixture=order).astype(float))
-            axis.errorbar(temperatures, mean, yerr=error, fmt="os^"[j % 3] + "-", ms=4, lw=0.8, capsize=2, color=color,
-                          alpha=0.4 + 0.6 * (j + 1) / len(sizes), label=f"{order}-mixture kept, N = {n}")
-        mean, error = disorder_average(here["mixture_overlap"])
-        axis.errorbar(temperatures, mean, yerr=error, fmt="D", ms=3, mfc="none", capsize=2, color=color,
-                      label=f"{order}-mixture: mean component overlap, N = {sizes.max()}")
-        states = [mixture_state(int(order), T) for T in fine]
-        m = np.array([state.m for state in states])
-        stable = np.array([state.stable for state in states])
-        axis.plot(fine, np.where(stable, m, np.nan), "-", color=color, lw=1.5, label=f"{order}-mixture m at α = 0 (stable)")
-        axis.plot(fine, np.where(stable, np.nan, m), "--", color=color, lw=1,
-                  label=f"{order}-mixture m at α = 0 (unstable)")
-        axis.axvline(float(here["mixture_stability_temperature"]), color=color, ls=":", lw=1)
-    axis.set_xlabel("temperature T (k_B = 1)")
-    axis.set_ylabel("fraction kept / component overlap")
-    axis.set_ylim(-0.05, 1.05)
-    axis.set_title(f"symmetric mixtures at α → 0 (P = {dataset.attrs.get('fixed_mixture_patterns', '')} balanced "
-                   "patterns); dotted: T_n", fontsize=10)
-    axis.legend(fontsize=7)
-
-
-def findings(dataset):
-    """The paper's numbers: the AGS retrieval temperatures of both loads, the mixtures' stability
-    temperatures, and the overlap of the largest N at the smaller load, at the grid temperature nearest
-    T_M/2, against AGS (one temperature: those of one pattern set are correlated)."""
-    from isinghop.stats.report import Number, agreement, mean_error
-
-    largest = dataset.sel(n_sites=dataset["n_sites"].max())
+def retrieval_findings(ds):
+    """The AGS retrieval temperatures of both loads and the overlap of the largest N at the smaller
+    load, at the grid temperature nearest T_M/2, against AGS (one temperature: those of one pattern
+    set are correlated)."""
+    largest = ds.sel(n_sites=ds["n_sites"].max())
     low, high = largest["alpha"].values.min(), largest["alpha"].values.max()
     here = largest.sel(alpha=low)
     T = float(here["T"].sel(T=0.5 * float(here["ags_retrieval_temperature"]), method="nearest"))
     measured = mean_error(here["overlap"].sel(T=T))
-    mixtures = largest["mixture_stability_temperature"]
     return {
-        "alpha_low": Number(low), "alpha_high": Number(high),
+        "alpha_low": Number(low),
+        "alpha_high": Number(high),
         "T_M_low": Number(largest["ags_retrieval_temperature"].sel(alpha=low)),
         "T_M_high": Number(largest["ags_retrieval_temperature"].sel(alpha=high)),
         "T_g_high": Number(largest["spin_glass_temperature"].sel(alpha=high)),
-        "T_3": Number(mixtures.sel(mixture=3)), "T_5": Number(mixtures.sel(mixture=5)),
         "largest_sites": Number(largest["n_sites"]),
         "overlap_T": Number(T),
-        "samples": Number(dataset.attrs["fixed_samples"]),
-        "replicas": Number(dataset.attrs["fixed_replicas"]),
-        "sweeps": Number(dataset.attrs["fixed_sweeps"]),
+        "samples": Number(ds.sizes["sample"]),
+        "replicas": Number(ds.sizes["replica"]),
+        "sweeps": Number(ds.attrs["fixed_sweeps"]),
         "overlap": measured,
-        "overlap_agreement": agreement(measured, float(here["ags_overlap"].sel(T=T)), "the AGS overlap"),
+        "overlap_agreement": agreement(
+            measured, float(here["ags_overlap"].sel(T=T)), "the AGS overlap"
+        ),
     }
 
 
-STUDY = ih.Study(
-    name="phase_diagram",
-    description="Metropolis from a stored pattern over (alpha, T) and mixtures at alpha -> 0, beside AGS theory",
-    configs={"quick": QUICK, "full": FULL},
-    run_point=run_point,
-    plot=plot,
-    coordinates={
-        "part": {"units": "1", "long_name": "part", "description": "retrieval over (alpha, T), or mixtures"},
-        "n_sites": {"units": "1", "long_name": "N", "description": "number of sites"},
+def _retrieval(sizes, loads, T, samples, replicas, burn_in, sweeps, blocks, theory_T, lines, text):
+    fixed = {"burn_in": burn_in, "sweeps": sweeps, "blocks": blocks, "theory_T": theory_T}
+    fixed |= {"line_alpha": lines[0], "line_T": lines[1]}
+    batch = {"T": T, "replica": replicas, "pair": replicas * (replicas - 1) // 2}
+    return Config({"n_sites": sizes, "alpha": loads}, fixed, text, samples=samples, batch=batch)
+
+
+def _steps(start, stop, step, digits=3):
+    return tuple(round(t, digits) for t in np.arange(start, stop + step / 100, step))
+
+
+THERMAL_RETRIEVAL = ih.Study(
+    name="thermal_retrieval",
+    description="Metropolis from a stored pattern over (alpha, T) beside the AGS phase diagram",
+    configs={
+        "quick": _retrieval(
+            (200, 400),
+            (0.03, 0.1),
+            (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0),
+            6,
+            2,
+            50,
+            200,
+            4,
+            _steps(0.05, 1.0, 0.05),
+            ((0.05, 0.12), (0.0, 0.5)),
+            "N = 200, 400; 2 loads, 8 temperatures",
+        ),
+        "full": _retrieval(
+            (1000, 2000, 4000),
+            (0.01, 0.025, 0.05, 0.075, 0.1, 0.125),
+            _steps(0.05, 1.05, 0.05, 2),
+            4,
+            4,
+            500,
+            1500,
+            30,
+            _steps(0.01, 1.05, 0.01),
+            (
+                (
+                    0.001,
+                    0.003,
+                    0.01,
+                    0.02,
+                    0.035,
+                    0.05,
+                    0.065,
+                    0.08,
+                    0.095,
+                    0.11,
+                    0.12,
+                    0.13,
+                    0.135,
+                    0.137,
+                ),
+                _steps(0.0, 0.9, 0.1, 1),
+            ),
+            "N = 1000-4000, 6 loads, 21 temperatures",
+        ),
     },
-    sections=("part",),
-    findings=findings,
+    compute=retrieval_compute,
+    theory=retrieval_theory,
+    outputs={
+        "overlap": Output(("T", "replica"), description="m_1 averaged over the recorded sweeps"),
+        "retrieved": Output(
+            ("T", "replica"),
+            "1",
+            "still retrieved",
+            f"mean m_1 over the last tenth of the chain >= {RETRIEVED}",
+        ),
+        "tau_overlap": Output(("T", "replica"), "sweeps", "τ_int of m₁", "Sokal window, c = 5"),
+        "half_chain_z": Output(
+            ("T", "replica"),
+            "1",
+            "half-chain z of m₁",
+            "(first-half mean - second-half mean) / combined error",
+        ),
+        "replica_overlap": Output(
+            ("T", "pair"),
+            "1",
+            "replica overlap q_ab",
+            "(1/N) sum_i s_i^a s_i^b over the block ends",
+        ),
+        "replica_overlap_z": Output(
+            ("T", "pair"), "1", "half-chain z of q_ab", "over the block ends"
+        ),
+        "ags_overlap": Output(
+            ("alpha", "T"), "1", "AGS m", "RS retrieval overlap (NaN: none)", True
+        ),
+        "ags_q": Output(("alpha", "T"), "1", "AGS q", "RS q of the retrieval state", True),
+        "ags_overlap_line": Output(("alpha", "theory_T"), "1", "AGS m", "on the fine T line", True),
+        "ags_q_line": Output(("alpha", "theory_T"), "1", "AGS q", "on the fine T line", True),
+        "ags_retrieval_temperature": Output(
+            ("alpha",), "energy", "T_M", "RS retrieval ends above", True
+        ),
+        "spin_glass_temperature": Output(("alpha",), "energy", "T_g", "1 + sqrt(alpha)", True),
+        "line_retrieval_temperature": Output(
+            ("line_alpha",), "energy", "T_M", "RS T_M(alpha)", True
+        ),
+        "line_almeida_thouless": Output(
+            ("line_alpha",), "energy", "T_AT", "RS unstable below", True
+        ),
+        "line_global_load": Output(
+            ("line_T",),
+            "1",
+            "α where retrieval is global",
+            "retrieval states are the global minima below this load",
+            True,
+        ),
+    },
+    coordinates={
+        "pair": ("1", "replica pair", "pairs (a, b), a < b, in observables.replica_pairs order"),
+        "theory_T": ("energy", "T (theory line)", "temperatures of the AGS m, q"),
+        "line_alpha": ("1", "load α (theory line)", "loads of the AGS lines"),
+        "line_T": ("energy", "T (theory line)", "temperatures of the global-minimum line"),
+    },
+    plot=retrieval_plot,
+    findings=retrieval_findings,
 )
+
+
+# --- symmetric mixtures at α → 0 -----------------------------------------------------------------
+
+
+def mixtures_compute(point, fixed, disorder, thermal, checkpoint):
+    """Chains of every T and replica from the symmetric n-mixture of one balanced pattern set."""
+    _check(fixed)
+    n, order, T, replicas = (
+        point["n_sites"],
+        point["mixture"],
+        np.asarray(fixed["T"]),
+        fixed["replica"],
+    )
+    if order < 3 or order % 2 == 0 or order > fixed["patterns"]:
+        raise ValueError(f"mixture: odd, >= 3 and <= patterns = {fixed['patterns']}, got {order}")
+    xi = ih.balanced_patterns(fixed["patterns"], n, rng=disorder)
+    starts = np.repeat(
+        np.sign(xi[:order].sum(axis=0)).astype(np.int8)[None], len(T) * replicas, axis=0
+    )
+    m, _ = _chains(ih.hebbian(xi), starts, np.repeat(T, replicas), fixed, xi[:order], thermal)
+    late = m[:, m.shape[1] // 2 :].mean(axis=1).reshape(len(T), replicas, order)
+    mean, spread = late.mean(axis=-1), late.max(axis=-1) - late.min(axis=-1)
+    return {
+        "mixture_overlap": mean,
+        "mixture_spread": spread,
+        "mixture_kept": (spread <= 0.5 * mean) & (mean >= 0.1),
+    }
+
+
+def mixtures_theory(config):
+    """The α = 0 mixture overlap and its stability on a fine T line, and T_n."""
+    orders, T = config.grid["mixture"], config.batch["T"]
+    fine = np.linspace(min(T), max(T), 200)
+    states = [[meanfield.mixture_state(order, t) for t in fine] for order in orders]
+    return {
+        "T_curve": ("T_curve", fine),
+        "theory_mixture_overlap": (("mixture", "T_curve"), [[s.m for s in row] for row in states]),
+        "theory_mixture_stable": (
+            ("mixture", "T_curve"),
+            [[s.stable for s in row] for row in states],
+        ),
+        "mixture_stability_temperature": (
+            "mixture",
+            [meanfield.mixture_stability_temperature(k) for k in orders],
+        ),
+    }
+
+
+def mixtures_plot(ds):
+    """The fraction of chains that keep the mixture and its component overlap against T, beside the
+    α = 0 theory."""
+    fig, (ax,) = panels(width=4.6, height=3.4)
+    T, sizes = ds["T"].values, ds["n_sites"].values
+    for k, order in enumerate(ds["mixture"].values):
+        color = f"C{k}"
+        for j, n in enumerate(sizes):
+            kept = ds["mixture_kept"].sel(n_sites=n, mixture=order).astype(float).mean("replica")
+            sample_errorbar(
+                ax,
+                T,
+                kept,
+                color=color,
+                alpha=0.4 + 0.6 * (j + 1) / len(sizes),
+                label=f"n = {order}, kept" if n == sizes.max() else None,
+            )
+        overlap = ds["mixture_overlap"].sel(n_sites=sizes.max(), mixture=order).mean("replica")
+        sample_errorbar(
+            ax,
+            T,
+            overlap,
+            ls="",
+            marker="D",
+            mfc="none",
+            color=color,
+            label=f"n = {order}, component overlap",
+        )
+        m, stable = (
+            ds["theory_mixture_overlap"].sel(mixture=order),
+            ds["theory_mixture_stable"].sel(mixture=order).astype(bool),
+        )
+        ax.plot(
+            ds["T_curve"],
+            m.where(stable),
+            "-",
+            ds["T_curve"],
+            m.where(~stable),
+            "--",
+            color=color,
+            lw=1,
+        )
+        ax.axvline(
+            float(ds["mixture_stability_temperature"].sel(mixture=order)), color=color, ls=":", lw=1
+        )
+    ax.set(
+        xlabel="temperature T (energy)",
+        ylabel="fraction kept / component overlap",
+        ylim=(-0.05, 1.05),
+        title=f"P = {ds.attrs['fixed_patterns']} balanced patterns; lines: α = 0",
+    )
+    ax.legend(fontsize=7)
+    return fig
+
+
+def mixtures_findings(ds):
+    """The mixtures' stability temperatures."""
+    T_n = ds["mixture_stability_temperature"]
+    return {"T_3": Number(T_n.sel(mixture=3)), "T_5": Number(T_n.sel(mixture=5))}
+
+
+def _mixtures(sizes, T, samples, burn_in, sweeps, blocks, text):
+    fixed = {"patterns": 5, "burn_in": burn_in, "sweeps": sweeps, "blocks": blocks}
+    grid = {"n_sites": sizes, "mixture": (3, 5)}
+    return Config(grid, fixed, text, samples=samples, batch={"T": T, "replica": 2})
+
+
+MIXTURES = ih.Study(
+    name="mixtures",
+    description="symmetric 3- and 5-mixtures at alpha -> 0 against their stability temperatures",
+    configs={
+        "quick": _mixtures((200, 400), (0.2, 0.35, 0.45, 0.55, 0.7), 3, 50, 200, 4, "N = 200, 400"),
+        "full": _mixtures(
+            (1000, 2000, 4000),
+            (0.1, 0.2, 0.3, 0.35, 0.38, 0.41, 0.44, 0.47, 0.5, 0.55, 0.6, 0.7, 0.8),
+            6,
+            500,
+            1500,
+            30,
+            "N = 1000-4000",
+        ),
+    },
+    compute=mixtures_compute,
+    theory=mixtures_theory,
+    outputs={
+        "mixture_overlap": Output(
+            ("T", "replica"),
+            "1",
+            "component overlap",
+            "mean of the n component overlaps over the second half",
+        ),
+        "mixture_spread": Output(
+            ("T", "replica"), "1", "component spread", "largest minus smallest"
+        ),
+        "mixture_kept": Output(
+            ("T", "replica"),
+            "1",
+            "keeps the mixture",
+            "spread <= half the mean component overlap, and mean >= 0.1",
+        ),
+        "theory_mixture_overlap": Output(
+            ("mixture", "T_curve"),
+            "1",
+            "mixture m (α = 0)",
+            "symmetric n-mixture overlap (0: none)",
+            True,
+        ),
+        "theory_mixture_stable": Output(
+            ("mixture", "T_curve"),
+            "1",
+            "mixture stable (α = 0)",
+            "a local minimum of the alpha = 0 free energy",
+            True,
+        ),
+        "mixture_stability_temperature": Output(
+            ("mixture",), "energy", "T_n", "stable below", True
+        ),
+    },
+    coordinates={
+        "mixture": ("1", "n", "patterns in the symmetric mixture"),
+        "T_curve": ("energy", "temperature", "fine line of the theory"),
+    },
+    disorder_keys=("n_sites",),
+    plot=mixtures_plot,
+    findings=mixtures_findings,
+)
+
+STUDIES = (THERMAL_RETRIEVAL, MIXTURES)

@@ -90,12 +90,25 @@ def _numbers(dataset):
     return dataset.drop_attrs(deep=False)
 
 
-def test_a_declared_study_gives_one_dataset_in_one_process_two_workers_and_a_dask_cluster(tmp_path, quick_stores):
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DECLARED)
+def test_a_declared_study_gives_one_dataset_in_one_process_and_on_two_workers(tmp_path, quick_stores, name):
+    pooled = ih.run_study(name, "quick", tmp_path, workers=2, rng=0)
+    xr.testing.assert_identical(_numbers(pooled), _numbers(run_quick(quick_stores, name)))
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A dask LocalCluster of two worker processes (after the process-pool tests: the two do not share a
+    parent well)."""
     distributed = pytest.importorskip("distributed")
-    serial = run_quick(quick_stores, "retrieval")
-    pooled = ih.run_study("retrieval", "quick", tmp_path / "pool", workers=2, rng=0)
-    xr.testing.assert_identical(_numbers(pooled), _numbers(serial))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        clustered = ih.run_study("retrieval", "quick", tmp_path / "cluster", scheduler=client, rng=0)
-    xr.testing.assert_identical(_numbers(clustered), _numbers(serial))
+        yield client
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DECLARED)
+def test_a_declared_study_gives_one_dataset_on_a_dask_cluster(tmp_path, quick_stores, cluster, name):
+    clustered = ih.run_study(name, "quick", tmp_path, scheduler=cluster, rng=0)
+    xr.testing.assert_identical(_numbers(clustered), _numbers(run_quick(quick_stores, name)))

@@ -16,27 +16,31 @@ __all__ = ["panels", "sample_errorbar", "sample_band", "TEXT_WIDTH"]
 TEXT_WIDTH = 6.5
 
 
-def panels(columns: int = 1, *, width: float = 3.2, height: float = 2.9):
-    """A figure with one row of ``columns`` panels, each ``width`` × ``height`` inches, titles at 9 pt.
+def panels(columns: int = 1, rows: int = 1, *, width: float = 3.2, height: float = 2.9):
+    """A figure of ``rows`` × ``columns`` panels, each ``width`` × ``height`` inches, titles at 9 pt.
 
     Parameters
     ----------
-    columns : int
-        Panels side by side (at most two keep the figure within :data:`TEXT_WIDTH` at the default width).
+    columns, rows : int
+        Panels side by side and above each other (at most two columns keep the figure within
+        :data:`TEXT_WIDTH` at the default width; at most six panels in all).
     width, height : float
         Inches per panel.
 
     Returns
     -------
     tuple
-        ``(figure, axes)``: a matplotlib ``Figure`` (constrained layout) and a 1-D array of its axes.
+        ``(figure, axes)``: a matplotlib ``Figure`` (constrained layout) and a 1-D array of its axes,
+        row by row.
     """
     from matplotlib.figure import Figure
 
     if width * columns > TEXT_WIDTH:
         raise ValueError(f"width: {columns} panels of {width} in exceed the text width {TEXT_WIDTH} in")
-    figure = Figure(figsize=(width * columns, height), layout="constrained")
-    axes = figure.subplots(1, columns, squeeze=False)[0]
+    if rows * columns > 6:
+        raise ValueError(f"rows: {rows} × {columns} panels; a figure a reader can follow has at most 6")
+    figure = Figure(figsize=(width * columns, height * rows), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
     for ax in axes:
         ax.title.set_fontsize(9)
     return figure, axes
