@@ -41,6 +41,15 @@ def test_the_runner_builds_the_dataset_with_the_sample_axis_and_common_attrs(tmp
     assert len({tuple(row) for row in draws.values}) == 3  # each sample draws its own numbers
 
 
+def test_a_configuration_of_numpy_scalars_resumes(tmp_path):
+    numpy_grid = Config(grid={"x": tuple(np.array([1.0, 2.0]))}, fixed={"times": tuple(np.arange(3))}, samples=2,
+                        batch={"T": (0.5, 1.0), "replica": 2})
+    study = _study(configs={"quick": numpy_grid})
+    first = ih.run_study(study, "quick", tmp_path, rng=1)
+    again = ih.run_study(study, "quick", tmp_path, rng=1)  # the stored record compares equal: nothing to do
+    assert again.attrs["points_computed"] == 0 and first.attrs["points_computed"] == 4
+
+
 def test_bad_declarations_and_bad_outputs_are_named(tmp_path):
     with pytest.raises(ValueError, match="either run_point"):
         _study(run_point=lambda *args: None)

@@ -197,7 +197,8 @@ def _prepare_store(store: Path, study: Study, config_name: str, config: Config, 
 def _check_and_record(store: Path, path: Path, record: dict, config: Config) -> None:
     """Refuse a store that holds another run; write ``study.json`` unless it already says the same."""
     previous = _read_record(store) if path.exists() else {}
-    differences = [name for name in record if previous and previous.get(name) != json.loads(json.dumps(record[name]))]
+    differences = [name for name in record
+                   if previous and previous.get(name) != json.loads(json.dumps(record[name], default=_json_value))]
     if differences:
         detail = "; ".join(f"{name}: stored {previous.get(name)!r}, asked {record[name]!r}" for name in differences)
         raise ValueError(f"store: {store} holds a different run ({detail}); use another store to start afresh")
