@@ -18,17 +18,19 @@ expected sweeps to get there. The seeds:
 * the frustrated triangle (w₁₂ = w₂₃ = +1, w₁₃ = −1) and its sign-flipped
   twin: 6 against 2 fixed points under ``keep``, 1 against 2 under ``up``/``down``.
 
-The ``self_coupling`` section counts, by enumeration, the fixed points and
+A group of two studies: ``seed_networks`` (a task per net, schedule and tie rule) and
+``self_coupling``, which counts, by enumeration, the fixed points and
 the spurious ones (neither a pattern nor its mirror) of Hebbian nets of P
 random patterns with and without the diagonal J_ii = P/N, over N.
 """
 
 import numpy as np
-import xarray as xr
 
 import isinghop as ih
-from isinghop.runtime import labelled
 from isinghop.exact.landscape import label_minima
+from isinghop.runtime import Config, Output
+from isinghop.stats.report import Number, mean_error
+from isinghop.viz.figures import panels, sample_errorbar
 from isinghop.vocabulary import SCHEDULES, TIE_RULES
 
 SEEDS = {
@@ -43,17 +45,6 @@ SEEDS = {
 }
 MAX_STATES = 8
 
-QUICK = ih.Config(
-    grid={"section": ("seeds", "self_coupling")},
-    fixed={"sc_sites": [8, 10, 12], "sc_patterns": 3, "sc_samples": 3},
-    description="8 seed nets x 4 schedules x 5 tie rules, self-couplings at N = 8-12: seconds",
-)
-FULL = ih.Config(
-    grid={"section": ("seeds", "self_coupling")},
-    fixed={"sc_sites": [8, 9, 10, 11, 12, 13, 14, 15, 16], "sc_patterns": 3, "sc_samples": 10},
-    description="8 seed nets, self-couplings at N = 8-16 with 10 pattern sets each",
-)
-
 
 def seed_model(name):
     """The IsingModel of a seed network (Hebbian, zero diagonal; or the given couplings)."""
@@ -64,167 +55,187 @@ def seed_model(name):
     return ih.dense_model(J, allow_asymmetric=not np.array_equal(J, J.T))
 
 
-def _seeds(fixed, disorder, thermal):
-    names = list(SEEDS)
-    shape = (len(names), len(SCHEDULES), len(TIE_RULES))
-    fixed_points = np.zeros(shape, dtype=np.int64)
-    closed = np.zeros(shape, dtype=np.int64)
-    attractor_state = np.full(shape + (MAX_STATES,), -1, dtype=np.int64)
-    attractor_size = np.zeros(shape + (MAX_STATES,), dtype=np.int64)
-    probability = np.full(shape + (MAX_STATES, MAX_STATES), np.nan)
-    sweeps = np.full(shape + (MAX_STATES,), np.nan)
-    couplings = np.zeros((len(names), 3, 3))
-    sites = np.zeros(len(names), dtype=np.int64)
-    for k, name in enumerate(names):
-        model = seed_model(name)
-        n = model.n_sites
-        sites[k] = n
-        couplings[k, :n, :n] = model.couplings.to_dense()
-        for s, schedule in enumerate(SCHEDULES):
-            for t, tie in enumerate(TIE_RULES):
-                found = ih.absorption(model, schedule=schedule, tie=tie)
-                count = len(found.attractors)
-                fixed_points[k, s, t] = len(found.fixed_points)
-                closed[k, s, t] = count - len(found.fixed_points)
-                attractor_state[k, s, t, :count] = [c[0] for c in found.attractors]
-                attractor_size[k, s, t, :count] = [len(c) for c in found.attractors]
-                probability[k, s, t, : 2**n, :count] = found.probabilities
-                sweeps[k, s, t, : 2**n] = found.sweeps
-    dims = ("net", "schedule", "tie")
-    coords = {
-        "net": labelled("net", names, "1", "network", "a seed network of the lecture notes"),
-        "net_description": labelled("net", [SEEDS[n][0] for n in names], "1", "couplings", "what the network is"),
-        "net_sites": labelled("net", sites, "1", "N", "units of the network"),
-        "schedule": labelled("schedule", list(SCHEDULES), "1", "schedule",
-                       "synchronous/sequential: one sweep; permutation: one sweep in a random order; "
-                       "random: attempts at random units (sweeps = attempts / N)"),
-        "tie": labelled("tie", list(TIE_RULES), "1", "tie rule", "update of a unit whose local field is zero"),
-        "state": labelled("state", np.arange(MAX_STATES), "1", "state index", "sum_i 2^i [s_i = +1] (as isinghop.exact)"),
-        "attractor": labelled("attractor", np.arange(MAX_STATES), "1", "attractor", "closed class, fixed points first"),
-        "site_i": labelled("site_i", np.arange(3), "1", "unit i", "row of J"),
-        "site_j": labelled("site_j", np.arange(3), "1", "unit j", "column of J"),
+def seeds_compute(point, fixed, disorder, thermal, checkpoint):
+    """The closed classes of one seed net under one schedule and tie rule, and the exact probabilities
+    and sweeps of ending in each from every start."""
+    model = seed_model(point["net"])
+    n = model.n_sites
+    found = ih.absorption(model, schedule=point["schedule"], tie=point["tie"])
+    count = len(found.attractors)
+    state, size = np.full(MAX_STATES, -1), np.zeros(MAX_STATES, dtype=int)
+    state[:count], size[:count] = (
+        [c[0] for c in found.attractors],
+        [len(c) for c in found.attractors],
+    )
+    probability, sweeps = np.full((MAX_STATES, MAX_STATES), np.nan), np.full(MAX_STATES, np.nan)
+    probability[: 2**n, :count], sweeps[: 2**n] = found.probabilities, found.sweeps
+    couplings = np.zeros((3, 3))
+    couplings[:n, :n] = model.couplings.to_dense()
+    return {
+        "fixed_points": len(found.fixed_points),
+        "cycles": count - len(found.fixed_points),
+        "attractor_state": state,
+        "attractor_size": size,
+        "absorption": probability,
+        "absorption_sweeps": sweeps,
+        "couplings": couplings,
+        "net_sites": n,
     }
-    return xr.Dataset({
-        "fixed_points": labelled(dims, fixed_points, "1", "fixed points", "single-state closed classes"),
-        "cycles": labelled(dims, closed, "1", "larger closed classes",
-                     "closed classes of more than one state (limit cycles, tie-driven wandering)"),
-        "attractor_state": labelled(dims + ("attractor",), attractor_state, "1", "first state",
-                              "smallest state index of each closed class (-1: none)"),
-        "attractor_size": labelled(dims + ("attractor",), attractor_size, "1", "states", "states in each closed class"),
-        "absorption": labelled(dims + ("state", "attractor"), probability, "1", "absorption probability",
-                         "exact probability of ending in each closed class from each start (NaN: no such state)"),
-        "absorption_sweeps": labelled(dims + ("state",), sweeps, "sweeps", "expected sweeps",
-                                "exact expected sweeps until the state lies in a closed class"),
-        "couplings": labelled(("net", "site_i", "site_j"), couplings, "energy", "J", "couplings J_ij (zero-padded)"),
-    }, coords=coords)
 
 
-def _self_coupling(fixed, disorder, thermal):
-    sizes, n_patterns, samples = fixed["sc_sites"], fixed["sc_patterns"], fixed["sc_samples"]
-    counts = np.zeros((len(sizes), samples, 2, 2), dtype=np.int64)
-    seeds = disorder.spawn(len(sizes) * samples)
-    for k, n in enumerate(sizes):
-        for s in range(samples):
-            xi = ih.random_patterns(n_patterns, n, rng=seeds[k * samples + s])
-            for d, diagonal in enumerate((False, True)):
-                points = ih.fixed_points(ih.hebbian(xi, self_coupling=diagonal), tie="keep")
-                labels = label_minima(points, xi) if len(points) else []
-                counts[k, s, d] = len(points), sum(not label.lstrip("−").startswith("ξ") for label in labels)
-    coords = {
-        "sc_sites": labelled("sc_sites", sizes, "1", "N", "units"),
-        "sc_sample": labelled("sc_sample", np.arange(samples), "1", "disorder sample", "independent pattern set"),
-        "diagonal": labelled("diagonal", ["zero", "P/N"], "1", "self-coupling", "J_ii = 0, or J_ii = P/N (Hebb's diagonal)"),
-        "count_kind": labelled("count_kind", ["fixed_points", "spurious"], "1", "what is counted",
-                         "all fixed points (tie keep), or those that are neither a pattern nor its mirror"),
-    }
-    return xr.Dataset({
-        "self_coupling_counts": labelled(("sc_sites", "sc_sample", "diagonal", "count_kind"), counts, "1", "count",
-                                   f"by enumeration of all 2^N states, P = {n_patterns} random patterns"),
-    }, coords=coords)
+DRAWN = [
+    ("hebb_2_minus_plus", "synchronous", "keep"),
+    ("hebb_3_two", "random", "keep"),
+    ("hebb_3_two", "random", "up"),
+    ("asymmetric_pair", "synchronous", "keep"),
+    ("frustrated_triangle", "random", "keep"),
+]
 
 
-def run_point(point, fixed, disorder, thermal, checkpoint):
-    """The variables of one section: ``seeds`` or ``self_coupling``."""
-    return {"seeds": _seeds, "self_coupling": _self_coupling}[point["section"]](fixed, disorder, thermal)
-
-
-DRAWN = [("hebb_2_minus_plus", "synchronous", "keep"), ("hebb_2_minus_plus", "random", "keep"),
-         ("hebb_3_two", "random", "keep"), ("hebb_3_two", "random", "up"),
-         ("asymmetric_pair", "synchronous", "keep"), ("frustrated_triangle", "random", "keep")]
-
-
-def plot(dataset):
-    """Transition graphs of six seed/schedule/tie cases, the fixed-point counts, and the self-coupling counts."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(16, 13))
-    axes = fig.subplots(3, 3).ravel()
-    if "fixed_points" in dataset:
-        for ax, (name, schedule, tie) in zip(axes[:6], DRAWN):
-            n = int(dataset["net_sites"].sel(net=name))
-            J = dataset["couplings"].sel(net=name).values[:n, :n]
-            model = ih.dense_model(J, allow_asymmetric=not np.array_equal(J, J.T))
-            ih.draw_transition_graph(ih.transition_graph(model, schedule=schedule, tie=tie), ax=ax)
-            ax.set_title(f"{dataset['net_description'].sel(net=name).item()}\n{schedule}, tie {tie}; "
-                         "fixed points red", fontsize=8)
-        ax = axes[6]
-        counts = dataset["fixed_points"].sel(schedule="random")
-        for t, tie in enumerate(dataset["tie"].values):
-            ax.bar(np.arange(dataset.sizes["net"]) + 0.16 * t, counts.sel(tie=tie), width=0.16, label=f"tie {tie}")
-        ax.set_xticks(np.arange(dataset.sizes["net"]) + 0.32, dataset["net"].values, rotation=60, fontsize=6,
-                      ha="right")
-        ax.set_ylabel("fixed points (asynchronous)")
-        ax.set_title("fixed points of each seed net by tie rule", fontsize=9)
-        ax.legend(fontsize=6)
-    if "self_coupling_counts" in dataset:
-        ax = axes[7]
-        n = dataset["sc_sites"].values
-        for diagonal, marker in (("zero", "o"), ("P/N", "s")):
-            for kind, style in (("fixed_points", "-"), ("spurious", "--")):
-                values = dataset["self_coupling_counts"].sel(diagonal=diagonal, count_kind=kind)
-                mean, error = ih.stats.disorder_average(values, dim="sc_sample", replica_dim=None)
-                ax.errorbar(n, mean, yerr=error, fmt=style, marker=marker, capsize=3,
-                            label=f"{kind.replace('_', ' ')}, J_ii {diagonal}")
-        ax.set_yscale("log")
-        ax.set_xlabel("N")
-        ax.set_ylabel("count (mean over pattern sets ± error)")
-        ax.set_title(f"self-couplings stabilise spurious states (P = {dataset.attrs.get('fixed_sc_patterns', '')})",
-                     fontsize=9)
-        ax.legend(fontsize=6)
-    for ax in axes:
-        if not ax.has_data():
-            ax.set_axis_off()
-    fig.suptitle("Small networks: exact zero-temperature dynamics")
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
+def seeds_plot(ds):
+    """Transition graphs of five seed/schedule/tie cases, and the fixed points of every net by tie rule."""
+    fig, axes = panels(2, 3, height=2.6)
+    ds = ds.isel(sample=0)  # the nets are exact: one sample
+    for ax, (name, schedule, tie) in zip(axes, DRAWN):
+        here = ds.sel(net=name, schedule=schedule, tie=tie)
+        n = int(here["net_sites"])
+        J = here["couplings"].values[:n, :n]
+        model = ih.dense_model(J, allow_asymmetric=not np.array_equal(J, J.T))
+        ih.draw_transition_graph(ih.transition_graph(model, schedule=schedule, tie=tie), ax=ax)
+        ax.set_title(f"{SEEDS[name][0]}\n{schedule}, tie {tie}", fontsize=8)
+    ax, where = axes[-1], np.arange(ds.sizes["net"])
+    for t, tie in enumerate(ds["tie"].values):
+        counts = ds["fixed_points"].sel(schedule="random", tie=tie)
+        ax.bar(where + 0.16 * t, counts, width=0.16, label=tie)
+    ax.set_xticks(
+        where + 0.32,
+        [name.replace("_", " ") for name in ds["net"].values],
+        rotation=60,
+        fontsize=7,
+        ha="right",
+    )
+    ax.set(ylabel="fixed points (asynchronous)", title="fixed points by tie rule")
+    ax.legend(fontsize=7, ncol=2)
     return fig
 
 
-def findings(dataset):
-    """The paper's numbers: fixed points of the frustrated triangle and of the two-pattern net under the
-    tie rules, the synchronous 2-cycle, and the spurious fixed points with and without self-coupling."""
-    from isinghop.stats.report import Number, mean_error
-
-    sequential = dataset.sel(schedule="sequential")
-    counts = dataset["self_coupling_counts"].sel(count_kind="spurious", sc_sites=dataset["sc_sites"].max())
+def seeds_findings(ds):
+    """Fixed points of the frustrated triangle and of the two-pattern net under the tie rules, and the
+    synchronous 2-cycle."""
+    ds = ds.isel(sample=0)  # the nets are exact: one sample
+    sequential = ds["fixed_points"].sel(schedule="sequential")
     return {
-        "triangle_keep": Number(sequential["fixed_points"].sel(net="frustrated_triangle", tie="keep")),
-        "triangle_up": Number(sequential["fixed_points"].sel(net="frustrated_triangle", tie="up")),
-        "two_patterns_keep": Number(sequential["fixed_points"].sel(net="hebb_3_two", tie="keep")),
-        "two_patterns_up": Number(sequential["fixed_points"].sel(net="hebb_3_two", tie="up")),
-        "synchronous_cycles": Number(dataset["cycles"].sel(net="hebb_2_minus_plus", schedule="synchronous",
-                                                           tie="keep")),
-        "spurious_sites": Number(dataset["sc_sites"].max()),
-        "spurious_zero": mean_error(counts.sel(diagonal="zero"), "sc_sample"),
-        "spurious_diagonal": mean_error(counts.sel(diagonal="P/N"), "sc_sample"),
+        "triangle_keep": Number(sequential.sel(net="frustrated_triangle", tie="keep")),
+        "triangle_up": Number(sequential.sel(net="frustrated_triangle", tie="up")),
+        "two_patterns_keep": Number(sequential.sel(net="hebb_3_two", tie="keep")),
+        "two_patterns_up": Number(sequential.sel(net="hebb_3_two", tie="up")),
+        "synchronous_cycles": Number(
+            ds["cycles"].sel(net="hebb_2_minus_plus", schedule="synchronous", tie="keep")
+        ),
     }
 
-STUDY = ih.Study(
-    name="small_networks",
-    description="the lecture notes' small networks: fixed points, cycles, exact absorption, self-couplings",
-    configs={"quick": QUICK, "full": FULL},
-    run_point=run_point,
-    plot=plot,
-    coordinates={"section": {"units": "1", "long_name": "section", "description": "one experiment of the study"}},
-    sections=("section",),
-    findings=findings,
+
+SEED_GRID = {"net": tuple(SEEDS), "schedule": SCHEDULES, "tie": TIE_RULES}
+SEED_NETWORKS = ih.Study(
+    name="seed_networks",
+    description="the lecture notes' small nets: fixed points, cycles and exact absorption, every update",
+    configs={
+        "quick": Config(
+            SEED_GRID, {}, "8 nets × 4 schedules × 5 tie rules", samples=1, minutes=0.1
+        ),
+        "full": Config(SEED_GRID, {}, "the same: the nets are exact", samples=1, minutes=0.1),
+    },
+    compute=seeds_compute,
+    outputs={
+        "fixed_points": Output((), "1", "fixed points", "single-state closed classes"),
+        "cycles": Output((), "1", "larger closed classes", "limit cycles, tie-driven wandering"),
+        "attractor_state": Output(
+            ("attractor",), "1", "first state", "smallest state of each class (-1: none)"
+        ),
+        "attractor_size": Output(("attractor",), "1", "states", "states in each closed class"),
+        "absorption": Output(
+            ("state", "attractor"),
+            "1",
+            "absorption probability",
+            "exact probability of ending in each class from each start (NaN: none)",
+        ),
+        "absorption_sweeps": Output(
+            ("state",), "sweeps", "expected sweeps", "until in a closed class"
+        ),
+        "couplings": Output(("site_i", "site_j"), "energy", "J", "couplings J_ij (zero-padded)"),
+        "net_sites": Output((), "1", "N", "units of the network"),
+    },
+    coordinates={
+        "net": ("1", "network", "a seed network of the lecture notes"),
+        "state": ("1", "state index", "sum_i 2^i [s_i = +1] (as isinghop.exact)"),
+        "attractor": ("1", "attractor", "closed class, fixed points first"),
+        "site_i": ("1", "unit i", "row of J"),
+        "site_j": ("1", "unit j", "column of J"),
+    },
+    plot=seeds_plot,
+    findings=seeds_findings,
 )
+
+
+def self_coupling_compute(point, fixed, disorder, thermal, checkpoint):
+    """Fixed points (tie keep) and spurious ones of one random Hebbian net, without and with J_ii = P/N."""
+    xi = ih.random_patterns(fixed["n_patterns"], point["n_sites"], rng=disorder)
+    counts = np.zeros((2, 2), dtype=int)
+    for d, diagonal in enumerate((False, True)):
+        points = ih.fixed_points(ih.hebbian(xi, self_coupling=diagonal), tie="keep")
+        labels = label_minima(points, xi) if len(points) else []
+        counts[d] = len(points), sum(not label.lstrip("−").startswith("ξ") for label in labels)
+    return {"counts": counts}
+
+
+def self_coupling_plot(ds):
+    """Fixed points and spurious ones against N, with and without the diagonal."""
+    fig, (ax,) = panels(width=4.2, height=3.2)
+    for diagonal, marker in (("zero", "o"), ("P/N", "s")):
+        for kind, style in (("fixed_points", "-"), ("spurious", "--")):
+            counts = ds["counts"].sel(diagonal=diagonal, count_kind=kind)
+            label = f"{kind.replace('_', ' ')}, J_ii {diagonal}"
+            sample_errorbar(ax, ds["n_sites"], counts, ls=style, marker=marker, label=label)
+    title = f"P = {ds.attrs['fixed_n_patterns']} random patterns, by enumeration"
+    ax.set(yscale="log", xlabel="N", ylabel="count (mean over pattern sets)", title=title)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def self_coupling_findings(ds):
+    """The spurious fixed points of the largest N without and with self-coupling."""
+    counts = ds["counts"].sel(count_kind="spurious", n_sites=ds["n_sites"].max())
+    return {
+        "sites": Number(ds["n_sites"].max()),
+        "zero": mean_error(counts.sel(diagonal="zero")),
+        "diagonal": mean_error(counts.sel(diagonal="P/N")),
+    }
+
+
+def _self_coupling(sizes, samples, text):
+    batch = {"diagonal": ("zero", "P/N"), "count_kind": ("fixed_points", "spurious")}
+    return Config({"n_sites": sizes}, {"n_patterns": 3}, text, samples=samples, batch=batch)
+
+
+SELF_COUPLING = ih.Study(
+    name="self_coupling",
+    description="fixed points and spurious states of Hebbian nets with and without self-coupling",
+    configs={
+        "quick": _self_coupling((8, 10, 12), 3, "N = 8-12, 9 tasks"),
+        "full": _self_coupling(tuple(range(8, 17)), 10, "N = 8-16, 90 tasks"),
+    },
+    compute=self_coupling_compute,
+    outputs={
+        "counts": Output(
+            ("diagonal", "count_kind"), "1", "count", "by enumeration of all 2^N states"
+        )
+    },
+    coordinates={
+        "diagonal": ("1", "self-coupling", "J_ii = 0, or J_ii = P/N (Hebb's diagonal)"),
+        "count_kind": ("1", "what is counted", "fixed points (tie keep), or the spurious ones"),
+    },
+    plot=self_coupling_plot,
+    findings=self_coupling_findings,
+)
+
+STUDIES = (SEED_NETWORKS, SELF_COUPLING)

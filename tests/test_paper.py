@@ -109,7 +109,7 @@ def test_a_failing_study_leaves_the_paper_unbuilt_and_names_it(tmp_path, monkeyp
     shutil.copytree(SOURCE, tmp_path / "paper", ignore=shutil.ignore_patterns("build"))
     with pytest.raises(paper.PaperError) as failure:
         paper.build("quick", tmp_path / "stores", source=tmp_path / "paper", say=lambda line: None)
-    assert str(failure.value) == "study small_networks (quick) failed: RuntimeError: disk on fire"
+    assert str(failure.value) == "study seed_networks (quick) failed: RuntimeError: disk on fire"
     assert not (tmp_path / "paper" / "build" / "isinghop-quick.pdf").exists()
 
 
@@ -126,7 +126,7 @@ def test_the_command_line_reports_a_failure_in_one_line(tmp_path, monkeypatch, c
     with pytest.raises(SystemExit) as exit_code:
         main(["paper", "--store", str(tmp_path)])
     assert exit_code.value.code == 1
-    assert capsys.readouterr().err.strip() == "isinghop: error: study small_networks (quick) failed: RuntimeError: boom"
+    assert capsys.readouterr().err.strip() == "isinghop: error: study seed_networks (quick) failed: RuntimeError: boom"
 
 
 def test_mean_error_is_the_standard_error_over_samples():

@@ -10,20 +10,25 @@ from conftest import run_quick
 
 @pytest.fixture(scope="module")
 def quick(quick_stores):
-    return run_quick(quick_stores, "small_networks")
+    return run_quick(quick_stores, "seed_networks").squeeze("sample")
 
 
 def _attractors(ds, net, schedule, tie):
     here = ds.sel(net=net, schedule=schedule, tie=tie)
-    n = int(ds["net_sites"].sel(net=net))
+    n = int(here["net_sites"])
     states = [int(k) for k in here["attractor_state"].values if k >= 0]
     sizes = [int(k) for k in here["attractor_size"].values[: len(states)]]
     return [(tuple(ih.state_spins(k, n)[0]), size) for k, size in zip(states, sizes)]
 
 
-def test_quick_config_meets_the_contract_and_draws(quick):
-    assert_study_dataset(quick)
-    assert ih.load_study("small_networks").plot(quick) is not None
+def test_quick_config_meets_the_contract_and_draws(quick, quick_stores):
+    assert ih.runtime.study_groups()["small_networks"] == ("seed_networks", "self_coupling")
+    dataset = run_quick(quick_stores, "seed_networks")
+    assert_study_dataset(dataset)
+    assert len(ih.load_study("seed_networks").plot(dataset).axes) == 6
+    counts = run_quick(quick_stores, "self_coupling")
+    assert_study_dataset(counts)
+    assert len(ih.load_study("self_coupling").plot(counts).axes) == 1
     rows = quick["absorption"].sum("attractor", skipna=True)
     valid = quick["absorption"].notnull().any("attractor")
     assert float(abs(rows.where(valid, 1.0) - 1.0).max()) < 1e-12
@@ -63,8 +68,8 @@ def test_asymmetric_pair_has_no_fixed_point(quick):
     assert {s for s, _ in symmetric} == {(1, -1), (-1, 1)}
 
 
-def test_self_couplings_add_spurious_fixed_points(quick):
-    counts = quick["self_coupling_counts"].mean("sc_sample")
+def test_self_couplings_add_spurious_fixed_points(quick_stores):
+    counts = run_quick(quick_stores, "self_coupling")["counts"].mean("sample")
     assert bool((counts.sel(diagonal="P/N", count_kind="spurious") > counts.sel(diagonal="zero",
                                                                              count_kind="spurious")).all())
     # every stored pattern and its mirror stay fixed points at P = 3, so the non-spurious count is at most 2P

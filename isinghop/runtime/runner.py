@@ -97,12 +97,18 @@ def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path:
     The file carries the point's coordinates as length-one dimensions with
     their attrs, the provenance and fixed parameters of the run, and
     ``point_key``; ``xarray.open_mfdataset`` on the point files merges them.
+    The point runs with BLAS and OpenMP limited to one thread (parallelism is
+    across points): a multithreaded eigensolver rounds differently with
+    another thread count, and dask workers run with one.
     """
     import shutil
 
+    from threadpoolctl import threadpool_limits
+
     checkpoints = Path(path).parent.parent / "checkpoints" / Path(path).stem
     begin = time.perf_counter()
-    dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints, provenance["code_fingerprint"]))
+    with threadpool_limits(limits=1):  # BLAS on one thread everywhere: its rounding then never depends on the route
+        dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints, provenance["code_fingerprint"]))
     provenance = provenance | {"compute_time_s": time.perf_counter() - begin}
     for name in reversed([name for name in point if name not in sections]):
         dataset = dataset.expand_dims({name: [point[name]]})
