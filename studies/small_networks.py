@@ -56,31 +56,35 @@ def seed_model(name):
 
 
 def seeds_compute(point, fixed, disorder, thermal, checkpoint):
-    """The closed classes of one seed net under one schedule and tie rule, and the exact probabilities
-    and sweeps of ending in each from every start."""
+    """The closed classes of one seed net under one schedule and every tie rule, and the exact
+    probabilities and sweeps of ending in each from every start."""
     model = seed_model(point["net"])
-    n = model.n_sites
-    found = ih.absorption(model, schedule=point["schedule"], tie=point["tie"])
-    count = len(found.attractors)
-    state, size = np.full(MAX_STATES, -1), np.zeros(MAX_STATES, dtype=int)
-    state[:count], size[:count] = (
-        [c[0] for c in found.attractors],
-        [len(c) for c in found.attractors],
-    )
-    probability, sweeps = np.full((MAX_STATES, MAX_STATES), np.nan), np.full(MAX_STATES, np.nan)
-    probability[: 2**n, :count], sweeps[: 2**n] = found.probabilities, found.sweeps
-    couplings = np.zeros((3, 3))
-    couplings[:n, :n] = model.couplings.to_dense()
-    return {
-        "fixed_points": len(found.fixed_points),
-        "cycles": count - len(found.fixed_points),
-        "attractor_state": state,
-        "attractor_size": size,
-        "absorption": probability,
-        "absorption_sweeps": sweeps,
-        "couplings": couplings,
+    n, ties = model.n_sites, len(fixed["tie"])
+    out = {
+        "fixed_points": np.zeros(ties, dtype=int),
+        "cycles": np.zeros(ties, dtype=int),
+        "attractor_state": np.full((ties, MAX_STATES), -1),
+        "attractor_size": np.zeros((ties, MAX_STATES), int),
+        "absorption": np.full((ties, MAX_STATES, MAX_STATES), np.nan),
+        "absorption_sweeps": np.full((ties, MAX_STATES), np.nan),
+        "couplings": np.zeros((3, 3)),
         "net_sites": n,
     }
+    for t, tie in enumerate(fixed["tie"]):
+        found = ih.absorption(model, schedule=point["schedule"], tie=tie)
+        count = len(found.attractors)
+        out["fixed_points"][t], out["cycles"][t] = (
+            len(found.fixed_points),
+            count - len(found.fixed_points),
+        )
+        out["attractor_state"][t, :count] = [c[0] for c in found.attractors]
+        out["attractor_size"][t, :count] = [len(c) for c in found.attractors]
+        out["absorption"][t, : 2**n, :count], out["absorption_sweeps"][t, : 2**n] = (
+            found.probabilities,
+            found.sweeps,
+        )
+    out["couplings"][:n, :n] = model.couplings.to_dense()
+    return out
 
 
 DRAWN = [
@@ -135,32 +139,36 @@ def seeds_findings(ds):
     }
 
 
-SEED_GRID = {"net": tuple(SEEDS), "schedule": SCHEDULES, "tie": TIE_RULES}
+SEED_GRID, SEED_BATCH = {"net": tuple(SEEDS), "schedule": SCHEDULES}, {"tie": TIE_RULES}
 SEED_NETWORKS = ih.Study(
     name="seed_networks",
     description="the lecture notes' small nets: fixed points, cycles and exact absorption, every update",
     configs={
         "quick": Config(
-            SEED_GRID, {}, "8 nets × 4 schedules × 5 tie rules", samples=1, minutes=0.1
+            SEED_GRID, {}, "8 nets × 4 schedules, 5 tie rules each", samples=1, batch=SEED_BATCH
         ),
-        "full": Config(SEED_GRID, {}, "the same: the nets are exact", samples=1, minutes=0.1),
+        "full": Config(SEED_GRID, {}, "the same: the nets are exact", samples=1, batch=SEED_BATCH),
     },
     compute=seeds_compute,
     outputs={
-        "fixed_points": Output((), "1", "fixed points", "single-state closed classes"),
-        "cycles": Output((), "1", "larger closed classes", "limit cycles, tie-driven wandering"),
-        "attractor_state": Output(
-            ("attractor",), "1", "first state", "smallest state of each class (-1: none)"
+        "fixed_points": Output(("tie",), "1", "fixed points", "single-state closed classes"),
+        "cycles": Output(
+            ("tie",), "1", "larger closed classes", "limit cycles, tie-driven wandering"
         ),
-        "attractor_size": Output(("attractor",), "1", "states", "states in each closed class"),
+        "attractor_state": Output(
+            ("tie", "attractor"), "1", "first state", "smallest state of each class (-1: none)"
+        ),
+        "attractor_size": Output(
+            ("tie", "attractor"), "1", "states", "states in each closed class"
+        ),
         "absorption": Output(
-            ("state", "attractor"),
+            ("tie", "state", "attractor"),
             "1",
             "absorption probability",
             "exact probability of ending in each class from each start (NaN: none)",
         ),
         "absorption_sweeps": Output(
-            ("state",), "sweeps", "expected sweeps", "until in a closed class"
+            ("tie", "state"), "sweeps", "expected sweeps", "until in a closed class"
         ),
         "couplings": Output(("site_i", "site_j"), "energy", "J", "couplings J_ij (zero-padded)"),
         "net_sites": Output((), "1", "N", "units of the network"),
