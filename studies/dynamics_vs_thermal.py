@@ -128,7 +128,7 @@ def routes_findings(ds):
 
 def _routes(nets, runs, sweeps, text):
     fixed = {"runs": runs, "low_T": 0.3, "mc_sweeps": sweeps}
-    return Config({"net": nets, "route": ROUTES}, fixed, text, samples=1, minutes=None)
+    return Config({"net": nets, "route": ROUTES}, fixed, text, samples=1)
 
 
 EXACT_ROUTES = ih.Study(
@@ -277,10 +277,10 @@ def tau_compute(point, fixed, disorder, thermal, checkpoint):
     }
 
 
-def arrhenius_barrier(T, tau):
-    """The slope of ln τ against 1/T at the three lowest temperatures."""
-    lowest = np.argsort(T)[:3]
-    return np.polyfit(1.0 / np.asarray(T)[lowest], np.log(np.asarray(tau)[lowest]), 1)[0]
+def arrhenius_barrier(T, times, count=3):
+    """The slope of ln(time) against 1/T at the ``count`` lowest temperatures."""
+    lowest = np.argsort(T)[:count]
+    return np.polyfit(1.0 / np.asarray(T)[lowest], np.log(np.asarray(times)[lowest]), 1)[0]
 
 
 def _arrhenius_line(ax, inverse, times, barrier, colour):
@@ -530,8 +530,8 @@ def escape_barrier(ds, n_patterns, sample):
     usable = np.isfinite(here["escape_time"].values)
     if usable.sum() < 2:
         return np.nan
-    inverse = 1.0 / here["escape_T"].values[usable]
-    return np.polyfit(inverse, np.log(here["escape_time"].values[usable]), 1)[0]
+    T, times = here["escape_T"].values[usable], here["escape_time"].values[usable]
+    return arrhenius_barrier(T, times, count=len(T))
 
 
 def escape_plot(ds):
