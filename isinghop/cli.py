@@ -25,8 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("list", help="studies and their configurations")
     run = commands.add_parser("run", help="run a study (resumes an existing store)")
-    run.add_argument("study", help=f"a study, one of {', '.join(study_names())}; or a group of studies, one of "
-                                   f"{', '.join(study_groups())}")
+    run.add_argument("study", help="a study, or a group of studies that runs each member ('isinghop list' "
+                                   "names them)")
     run.add_argument("--config", default="quick", help="configuration (default quick)")
     run.add_argument("--store", help="store directory (default runs/STUDY-CONFIG; for a group, STORE/STUDY each)")
     run.add_argument("--workers", type=int, help="local worker processes")

@@ -421,11 +421,13 @@ class Checkpoint:
             return {key: saved[key] for key in saved.files}
 
 
-def _built_in_names() -> list[str]:
+def _built_in_modules() -> dict:
+    """Module name → module, for every public module of ``isinghop.studies`` (imported once, then cached)."""
     from importlib import resources
 
-    return sorted(p.stem for p in resources.files(STUDY_PACKAGE).iterdir()
-                  if p.suffix == ".py" and not p.stem.startswith("_"))
+    names = sorted(p.stem for p in resources.files(STUDY_PACKAGE).iterdir()
+                   if p.suffix == ".py" and not p.stem.startswith("_"))
+    return {name: importlib.import_module(f"{STUDY_PACKAGE}.{name}") for name in names}
 
 
 def _entry_points() -> dict:
@@ -436,12 +438,8 @@ def _entry_points() -> dict:
 
 def _built_in() -> dict:
     """Built-in study name → Study: a module's ``STUDY``, or each of a group module's ``STUDIES``."""
-    found = {}
-    for module_name in _built_in_names():
-        module = importlib.import_module(f"{STUDY_PACKAGE}.{module_name}")
-        for study in getattr(module, "STUDIES", None) or (module.STUDY,):
-            found[study.name] = study
-    return found
+    return {study.name: study for module in _built_in_modules().values()
+            for study in getattr(module, "STUDIES", None) or (module.STUDY,)}
 
 
 def study_groups() -> dict:
@@ -453,12 +451,8 @@ def study_groups() -> dict:
     dict
         Group name → tuple of its studies' names.
     """
-    groups = {}
-    for module_name in _built_in_names():
-        members = getattr(importlib.import_module(f"{STUDY_PACKAGE}.{module_name}"), "STUDIES", None)
-        if members:
-            groups[module_name] = tuple(study.name for study in members)
-    return groups
+    return {name: tuple(study.name for study in module.STUDIES)
+            for name, module in _built_in_modules().items() if getattr(module, "STUDIES", None)}
 
 
 def study_names() -> list[str]:
