@@ -42,9 +42,10 @@ from isinghop.stats.report import Claim, Number
 __all__ = ["PaperError", "PAPER_STUDIES", "CONFIGS", "findings", "build", "paper_source"]
 
 #: The studies the paper quotes, in the order of its sections.
-PAPER_STUDIES = ("seed_networks", "self_coupling", "boltzmann_chi2", "curie_weiss_exact", "kaufman_torus", "exact_routes", "annealing", "relaxation_time", "heat_and_quench",
-                 "finite_size", "exact_mirror", "tie_rules", "hysteresis", "biased_patterns", "capacity",
-                 "thermal_retrieval", "mixtures", "retrieval", "image_memory", "letters", "single_neuron")
+PAPER_STUDIES = ("seed_networks", "self_coupling", "boltzmann_chi2", "curie_weiss_exact", "kaufman_torus",
+                 "exact_routes", "annealing", "relaxation_time", "heat_and_quench", "finite_size", "exact_mirror",
+                 "tie_rules", "hysteresis", "biased_patterns", "capacity", "thermal_retrieval", "mixtures",
+                 "retrieval", "picture_recall", "masked_pair", "letters", "single_neuron")
 #: The configurations the paper builds from (``quick``: the same document in minutes).
 CONFIGS = ("quick", "full")
 #: The benchmark scripts whose JSON output the paper reads (``benchmarks/results/<name>.json``).

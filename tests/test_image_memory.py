@@ -1,4 +1,4 @@
-"""The image_memory study and the picture patterns: recall, mirrors and 2-cycles, asserted from its Dataset."""
+"""The image_memory group and the picture patterns: recall, mirrors and 2-cycles, asserted from its Dataset."""
 
 import tracemalloc
 
@@ -12,63 +12,62 @@ from conftest import run_quick
 
 
 @pytest.fixture(scope="module")
-def quick(quick_stores):
-    return run_quick(quick_stores, "image_memory")
+def recall(quick_stores):
+    return run_quick(quick_stores, "picture_recall")
 
 
-def test_quick_config_meets_the_contract_and_draws(quick, tmp_path):
-    assert_study_dataset(quick)
-    study = ih.load_study("image_memory")
-    assert study.plot(quick) is not None
-    gif, html = study.animate(quick, tmp_path)
+@pytest.fixture(scope="module")
+def pair(quick_stores):
+    return run_quick(quick_stores, "masked_pair")
+
+
+def test_quick_configs_meet_the_contract_draw_and_animate(recall, pair, tmp_path):
+    assert_study_dataset(recall)
+    assert_study_dataset(pair)
+    assert ih.load_study("masked_pair").plot(pair) is not None
+    study = ih.load_study("picture_recall")
+    assert study.plot(recall) is not None
+    gif, html = study.animate(recall, tmp_path)
     from PIL import Image
 
-    assert Image.open(gif).n_frames == quick.sizes["frame"]
-    assert html.read_text().count("data:image/png;base64") == quick.sizes["frame"]
+    frames = Image.open(gif).n_frames
+    assert frames > 8 and html.read_text().count("data:image/png;base64") == frames
 
 
-def test_pictures_are_unbiased_and_sized_as_the_issue_asks(quick):
-    assert quick.sizes["single_site"] == 128 * 128 and quick.sizes["pair_site"] == 64 * 64
-    for memory in ("single", "pair"):
-        patterns = quick[f"{memory}_patterns"].values
-        np.testing.assert_array_equal(patterns.sum(axis=1), 0)  # exactly half +1: median threshold, ties by rank
-        np.testing.assert_array_equal(quick[f"{memory}_fraction_up"], 0.5)
+def test_pictures_are_unbiased_and_sized_as_the_issue_asks(recall, pair):
+    assert recall.sizes["site"] == 128 * 128 and pair.sizes["site"] == 64 * 64
+    for stored in (recall["stored"].values[None], pair["stored"].values):
+        np.testing.assert_array_equal(stored.sum(axis=1), 0)  # exactly half +1: median threshold, ties by rank
 
 
-def test_flipped_picture_is_recalled(quick):
-    final = quick["single_final_overlap"].sel(corruption="flip 0.2", single_pattern=0)
-    assert float(final.min()) >= 0.99  # every cue, both schedules
-    pair = quick["pair_final_overlap"].sel(corruption="flip 0.2", pair_pattern=0)
-    assert float(pair.min()) >= 0.99
+def test_flipped_picture_is_recalled(recall):
+    assert float(recall["final_overlap"].sel(corruption="flip 0.2").min()) >= 0.99  # every cue, both schedules
 
 
-def test_inverted_picture_is_a_fixed_point(quick):
-    for memory in ("single", "pair"):
-        inverted = quick[f"{memory}_final_overlap"].sel(corruption="inverted").isel({f"{memory}_pattern": 0})
-        assert (inverted == -1).all()
-        assert quick[f"{memory}_converged"].sel(corruption="inverted").all()
-        assert (quick[f"{memory}_sweeps"].sel(corruption="inverted") == 0).all()  # stable before any update
+def test_inverted_picture_is_a_fixed_point(recall):
+    inverted = recall.sel(corruption="inverted")
+    assert (inverted["final_overlap"] == -1).all() and inverted["converged"].all()
+    assert (inverted["sweeps"] == 0).all()  # stable before any update
 
 
-def test_half_inverted_picture_two_cycles_synchronously_and_settles_asynchronously(quick):
+def test_half_inverted_picture_two_cycles_synchronously_and_settles_asynchronously(recall):
     """m₁ = 0 exactly: every field opposes its spin (φ_i = −s_i/N), so the synchronous step inverts
     the state, again at m₁ = 0 — a 2-cycle. Asynchronously one flip breaks the tie: picture or mirror,
     each with probability 1/2; 16 cues give a fraction within 1/2 ± 3σ, σ = √(1/4/16) = 0.125."""
-    start = quick["single_overlap"].sel(corruption="half inverted", sweep=0)
-    assert (start == 0).all()
-    assert (quick["single_cycle_length"].sel(corruption="half inverted", schedule="synchronous") == 2).all()
-    final = quick["single_final_overlap"].sel(corruption="half inverted", schedule="permutation", single_pattern=0)
+    half = recall.sel(corruption="half inverted")
+    assert (half["overlap"].sel(sweep=0) == 0).all()
+    assert (half["cycle_length"].sel(schedule="synchronous") == 2).all()
+    final = half["final_overlap"].sel(schedule="permutation")
     assert float(abs(final).min()) >= 0.99
     assert 0.5 - 3 * 0.125 <= float((final > 0).mean()) <= 0.5 + 3 * 0.125
 
 
-def test_two_picture_recall_follows_the_larger_cue_overlap(quick):
+def test_two_picture_recall_follows_the_larger_cue_overlap(pair):
     """Hebb, P = 2: with M_μ = N m_μ, a site where ξ¹ and ξ² differ has φ = (ξ¹(M₁ − M₂) − 2s)/N and a
     shared one φ = (ξ¹(M₁ + M₂) − 2s)/N; each flip moves M₁ ∓ M₂ further the way its sign points.
     So when |M₁ ± M₂| > 2 the recall ends exactly at the picture of largest |m_μ|, with that sign."""
-    cue = quick["pair_mask_cue_overlap"].values
-    final = quick["pair_mask_final_overlap"].values
-    n = quick.sizes["pair_site"]
+    cue, final = pair["cue_overlap"].values, pair["final_overlap"].values
+    n = pair.sizes["site"]
     clear = (np.abs(cue[..., 0] + cue[..., 1]) * n > 2) & (np.abs(cue[..., 0] - cue[..., 1]) * n > 2)
     winner = np.argmax(np.abs(cue), axis=-1)
     sign = np.sign(np.take_along_axis(cue, winner[..., None], axis=-1))[..., 0]
@@ -76,7 +75,7 @@ def test_two_picture_recall_follows_the_larger_cue_overlap(quick):
     assert clear.sum() >= 0.9 * clear.size
     np.testing.assert_array_equal(reached[clear] * sign[clear], 1.0)
     # the heaviest mask (the whole picture noise) goes to the first picture for some cues
-    assert (final[-1, :, 0] >= 0.99).any()
+    assert (final[-1, ..., 0] >= 0.99).any()
 
 
 def test_single_picture_memory_needs_no_n_by_n_matrix():
