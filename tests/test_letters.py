@@ -21,7 +21,7 @@ def test_quick_config_meets_the_contract_draws_and_animates(quick, tmp_path):
     assert study.plot(quick) is not None
     one_rule = quick.sel(learning_rule=["pseudo_inverse"])  # each rule's animation is made the same way
     gif, html = study.animate(one_rule, tmp_path)
-    assert Image.open(gif).n_frames == int(one_rule["animation_length"].item())
+    assert Image.open(gif).n_frames > 12  # a frame every 12 attempts, a sweep or more
     assert html.read_text().count("data:image/png;base64,") == Image.open(gif).n_frames
 
 
@@ -40,18 +40,20 @@ def _couplings(xi, rule):
 @pytest.mark.parametrize("rule", ["hebbian", "pseudo_inverse"])
 def test_stability_of_each_letter_matches_its_fields(quick, rule):
     here = quick.sel(learning_rule=rule)
-    xi = here["patterns"].values
+    xi = quick["patterns"].values
     aligned = xi * (xi @ _couplings(xi, rule))
     np.testing.assert_array_equal(here["sites_against_field"], (aligned < -1e-9).sum(axis=1))
     np.testing.assert_array_equal(here["fixed_point"], (aligned > 1e-9).all(axis=1))
+    # a letter that is a fixed point is recalled from a cue with no flips, and one that is not never is
+    stable = here["basin_probability"].sel(flip_fraction=0.0).mean("sample")
+    np.testing.assert_array_equal(stable, here["fixed_point"].astype(float))
 
 
 def test_pseudo_inverse_stores_every_letter_and_recalls_at_least_as_many_as_hebb(quick):
     pinv, hebb = quick.sel(learning_rule="pseudo_inverse"), quick.sel(learning_rule="hebbian")
     assert bool(pinv["fixed_point"].all())
-    assert (pinv["basin_radius"] > 0).all()
-    recalled = {rule: int((quick["recall_probability"].sel(learning_rule=rule, noise=0.1) >= 0.5).sum())
-                for rule in quick["learning_rule"].values}
+    recalled = {rule: int((quick["recall_probability"].sel(learning_rule=rule, noise=0.1).mean("sample")
+                           >= 0.5).sum()) for rule in quick["learning_rule"].values}
     assert recalled["pseudo_inverse"] == 26 >= recalled["hebbian"]
     # Hebb's crosstalk: each letter's field is its signal plus sum_nu xi^nu C_nu,mu with C ~ 0.5
     assert int(hebb["fixed_point"].sum()) < 26
@@ -60,9 +62,11 @@ def test_pseudo_inverse_stores_every_letter_and_recalls_at_least_as_many_as_hebb
 def test_hebb_falls_into_the_average_letter(quick):
     """Letters are mostly paper (mean a ≈ −0.6): Hebb's J holds a ferromagnetic part of order P a²
     that pulls every cue towards the common state sgn(Σ_μ ξ^μ), not towards any one letter."""
-    hebb = quick.sel(learning_rule="hebbian")
-    commonest = hebb.isel(end_rank=0)
-    assert float(commonest["end_average_overlap"]) > float(commonest["end_letter_overlap"].max())
+    xi = quick["patterns"].values.astype(np.int64)
+    average = np.where(xi.sum(axis=0) > 0, 1, -1)
+    for sample in quick["sample"].values:
+        commonest = quick["end_state"].sel(learning_rule="hebbian", sample=sample, end_rank=0).values
+        assert commonest @ average / xi.shape[1] > (xi @ commonest / xi.shape[1]).max()
 
 
 def test_recall_curve_on_random_patterns_follows_signal_to_noise():
