@@ -77,10 +77,12 @@ def _save_figure(store: Path, out) -> Path:
         print(f"warning: the figure is partial: {len(missing)} of {len(missing) + len(json.loads(dataset.attrs['point_keys']))}"
               f" points are missing from {store}", file=sys.stderr)
     path = Path(out) if out else store / f"{study.name}.png"
-    figure = study.plot(dataset)
+    from isinghop.viz.figures import style
+
     temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")  # the suffix names the format
     try:
-        figure.savefig(temporary, dpi=120)
+        with style():
+            study.plot(dataset).savefig(temporary, dpi=120)
         os.replace(temporary, path)  # a reader sees the old figure or the new one, never half of one
     except OSError as error:
         raise type(error)(error.errno, error.strerror, str(path)) from None  # name the file asked for

@@ -250,6 +250,7 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
     import matplotlib
 
     from isinghop.runtime import load_study
+    from isinghop.viz.figures import style
 
     source = Path(source) if source is not None else paper_source()
     store = Path(store)
@@ -270,7 +271,7 @@ def build(config: str = "quick", store="runs", *, scheduler=None, workers: int |
     figures = {}
     for name, dataset in datasets.items():
         say(f"figure {name}")
-        with matplotlib.rc_context({"svg.hashsalt": "isinghop"}):
+        with style(), matplotlib.rc_context({"svg.hashsalt": "isinghop"}):
             figure = load_study(name).plot(dataset)
             figure.savefig(out / "figures" / f"{name}.svg", metadata={"Date": None})
         figures[name] = {"path": f"figures/{name}.svg", "width_in": float(figure.get_figwidth()),

@@ -22,7 +22,7 @@ from isinghop.viz.pictures import (
 from isinghop.viz.plotting import (
     draw_spins, animate_frames, animate_recall,
 )
-from isinghop.viz.figures import panels, sample_errorbar, sample_band, TEXT_WIDTH
+from isinghop.viz.figures import panels, sample_errorbar, sample_band, style, TEXT_WIDTH, STYLE
 from isinghop.viz.diagrams import (
     draw_transition_graph, draw_disconnectivity,
 )

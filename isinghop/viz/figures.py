@@ -10,14 +10,30 @@ from __future__ import annotations
 
 from isinghop.stats.finite_size import disorder_average
 
-__all__ = ["panels", "sample_errorbar", "sample_band", "TEXT_WIDTH"]
+__all__ = ["panels", "sample_errorbar", "sample_band", "style", "TEXT_WIDTH", "STYLE"]
 
 #: The paper's text width in inches (A4 with 2.2 cm margins): a figure no wider prints at its own size.
 TEXT_WIDTH = 6.5
+#: Text sizes (points) of every study figure: at its own size no text is smaller than 7 pt.
+STYLE = {"axes.titlesize": 9, "axes.labelsize": 9, "xtick.labelsize": 8, "ytick.labelsize": 8,
+         "legend.fontsize": 7, "legend.title_fontsize": 7, "figure.titlesize": 10}
+
+
+def style():
+    """A context in which a study's figure is drawn and saved with the text sizes of :data:`STYLE`.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        ``matplotlib.rc_context(STYLE)``.
+    """
+    import matplotlib
+
+    return matplotlib.rc_context(STYLE)
 
 
 def panels(columns: int = 1, rows: int = 1, *, width: float = 3.2, height: float = 2.9):
-    """A figure of ``rows`` × ``columns`` panels, each ``width`` × ``height`` inches, titles at 9 pt.
+    """A figure of ``rows`` × ``columns`` panels, each ``width`` × ``height`` inches.
 
     Parameters
     ----------
@@ -40,13 +56,10 @@ def panels(columns: int = 1, rows: int = 1, *, width: float = 3.2, height: float
     if rows * columns > 6:
         raise ValueError(f"rows: {rows} × {columns} panels; a figure a reader can follow has at most 6")
     figure = Figure(figsize=(width * columns, height * rows), layout="constrained")
-    axes = figure.subplots(rows, columns, squeeze=False).ravel()
-    for ax in axes:
-        ax.title.set_fontsize(9)
-    return figure, axes
+    return figure, figure.subplots(rows, columns, squeeze=False).ravel()
 
 
-def sample_errorbar(ax, x, data, *, dim: str = "sample", **style):
+def sample_errorbar(ax, x, data, *, dim: str = "sample", replica_dim: str | None = "replica", **style):
     """Draw the mean of ``data`` over ``dim`` against ``x`` with standard-error bars.
 
     Parameters
@@ -54,7 +67,9 @@ def sample_errorbar(ax, x, data, *, dim: str = "sample", **style):
     ax : matplotlib.axes.Axes
     x : array_like
     data : xarray.DataArray
-        One dim besides ``dim``, matching ``x``; ``dim`` holds independent samples.
+        One dim besides ``dim`` (and ``replica_dim``), matching ``x``; ``dim`` holds independent samples.
+    dim, replica_dim : str
+        As in :func:`isinghop.stats.finite_size.disorder_average`: replicas of one sample are averaged first.
     **style
         Passed to ``Axes.errorbar`` (default: round markers, capped bars).
 
@@ -62,11 +77,11 @@ def sample_errorbar(ax, x, data, *, dim: str = "sample", **style):
     -------
     matplotlib.container.ErrorbarContainer
     """
-    mean, error = disorder_average(data, dim=dim, replica_dim=None)
+    mean, error = disorder_average(data, dim=dim, replica_dim=replica_dim)
     return ax.errorbar(x, mean, error, **({"marker": "o", "ms": 3, "capsize": 2} | style))
 
 
-def sample_band(ax, x, data, *, dim: str = "sample", **style):
+def sample_band(ax, x, data, *, dim: str = "sample", replica_dim: str | None = "replica", **style):
     """Draw the mean of ``data`` over ``dim`` against ``x`` as a line in a ±1 standard-error band.
 
     Parameters
@@ -74,6 +89,7 @@ def sample_band(ax, x, data, *, dim: str = "sample", **style):
     ax : matplotlib.axes.Axes
     x : array_like
     data : xarray.DataArray
+    dim, replica_dim : str
         As in :func:`sample_errorbar`.
     **style
         Passed to ``Axes.plot``.
@@ -82,7 +98,7 @@ def sample_band(ax, x, data, *, dim: str = "sample", **style):
     -------
     matplotlib.lines.Line2D
     """
-    mean, error = disorder_average(data, dim=dim, replica_dim=None)
+    mean, error = disorder_average(data, dim=dim, replica_dim=replica_dim)
     (line,) = ax.plot(x, mean, **style)
     ax.fill_between(x, mean - error, mean + error, color=line.get_color(), alpha=0.25, lw=0)
     return line
