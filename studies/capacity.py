@@ -170,7 +170,7 @@ def plot(ds):
     ):
         ax.axvline(capacity, color="0.5", ls=":", lw=1)
         ax.set(xlabel="load α = P/N", ylabel=ylabel)
-        ax.legend(fontsize=7, loc="upper left" if ax is wrong else "lower left")
+        ax.legend(loc="upper left" if ax is wrong else "lower left")
     wrong.set_yscale("log")
     for label, level, criterion, marker in (
         (f"mean m = {SUCCESS}", SUCCESS, None, "o"),
@@ -191,7 +191,7 @@ def plot(ds):
             )
     sizes_ax.axhline(capacity, color="k", lw=1, label=f"RS theory {capacity:.4f}")
     sizes_ax.set(xlabel="N^(−1/2)", ylabel="apparent capacity α_c(N)", xlim=(0, None))
-    sizes_ax.legend(fontsize=7, loc="upper left")
+    sizes_ax.legend(loc="upper left")
     return fig
 
 

@@ -121,8 +121,8 @@ def recall_plot(ds):
         (ds["cycle_length"].sel(corruption="half inverted", schedule="synchronous") == 2).mean()
     )
     left.set(xlim=(0, 6), xlabel="sweep", ylabel="overlap m with ξ")
-    left.set_title(f"half inverted: m = 0; synchronous: {cycles:.0%} 2-cycles", fontsize=9)
-    left.legend(fontsize=7)
+    left.set_title(f"half inverted: m = 0; synchronous: {cycles:.0%} 2-cycles")
+    left.legend()
     final = ds["final_overlap"].sel(schedule="permutation")
     for c, name in enumerate(("half inverted", "inverted")):
         m = final.sel(corruption=name)
@@ -142,8 +142,8 @@ def recall_plot(ds):
     right.set(
         ylim=(-0.05, 1.05), ylabel=f"fraction of {final.sel(corruption='inverted').size} cues"
     )
-    right.set_title("asynchronous: where recall ends", fontsize=9)
-    right.legend(fontsize=7)
+    right.set_title("asynchronous: where recall ends")
+    right.legend()
     return fig
 
 
@@ -297,14 +297,14 @@ def pair_plot(ds):
     predicted = (cue.isel(picture=0) > abs(cue.isel(picture=1))).mean(("sample", "replica"))
     left.plot(fraction, predicted, "k--x", lw=1, ms=4, label="m₁ > |m₂| in the cue", zorder=5)
     left.set(xlabel="masked fraction of ξ²", ylabel="fraction of cues", ylim=(-0.05, 1.05))
-    left.legend(fontsize=7, loc="center left")
+    left.legend(loc="center left")
     margin = (cue.isel(picture=0) - abs(cue.isel(picture=1))).values.ravel()
     won = (final.isel(picture=0) >= RECALLED).values.ravel()
     jitter = 0.03 * np.random.default_rng(0).standard_normal(margin.size)
     right.scatter(margin, won + jitter, s=4, c=np.where(won, "C3", "C0"))
     right.axvline(0, color="0.5", lw=0.8)
     right.set(xlabel="m₁ − |m₂| of the cue", yticks=[0, 1])
-    right.set_title("ξ¹ wins iff m₁ > |m₂|", fontsize=9)
+    right.set_title("ξ¹ wins iff m₁ > |m₂|")
     right.set_yticklabels(["other", "ξ¹"])
     heavy = ds.sel(mask_fraction=fraction[fraction >= 0.95][0], sample=0)
     side = int(ds.attrs["fixed_side"])

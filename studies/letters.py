@@ -94,13 +94,13 @@ def plot(ds):
     letters, overlaps, stored, curves, against, ends = axes
     side, rules = int(ds.attrs["fixed_side"]), list(ds["learning_rule"].values)
     _montage(letters, ds["patterns"].values, side, 7)
-    letters.set_title(f"the 26 letters, N = {side}²", fontsize=9)
+    letters.set_title(f"the 26 letters, N = {side}²")
     off = ds["letter_overlap"].values[np.triu_indices(len(LETTERS), 1)]
     overlaps.hist(off, bins=20)
     random = 1 / np.sqrt(ds.sizes["site"])
     overlaps.axvspan(-random, random, color="0.8")
     overlaps.set(xlabel="overlap of two letters", ylabel="pairs")
-    overlaps.set_title(f"mean {off.mean():.2f}; grey: random ±1/√N", fontsize=9)
+    overlaps.set_title(f"mean {off.mean():.2f}; grey: random ±1/√N")
     width, low = 0.8 / len(rules), ds["noise"].min()
     for r, rule in enumerate(rules):
         here, name = ds.sel(learning_rule=rule), rule.replace("_", " ")
@@ -118,7 +118,7 @@ def plot(ds):
     stored.set(ylabel="letters fixed; recalled (p ≥ ½)", ylim=(0, 30), xlabel="cue noise")
     curves.axhline(0.5, color="0.6", ls=":", lw=0.8)
     curves.set(xlabel="flipped fraction of the cue", ylabel="recall probability")
-    curves.legend(fontsize=7)
+    curves.legend()
     against.set_xticks(np.arange(0, 26, 5) + width, LETTERS[::5])
     against.set(ylabel="sites with ξ_i φ_i < 0", xlabel="stored letter")
     hebb = ds.sel(learning_rule="hebbian", sample=0)
@@ -127,7 +127,7 @@ def plot(ds):
     share = hebb["end_count"].values[:4] / (len(LETTERS) * ds.attrs["fixed_trials"])
     labels = ["avg"] + [f"{s:.0%}" for s in share[: len(used)]]
     _montage(ends, np.concatenate([average[None], used]), side, len(labels), labels)
-    ends.set_title(f"Hebb, {low:.0%} noise: ends", fontsize=9)
+    ends.set_title(f"Hebb, {low:.0%} noise: ends")
     return fig
 
 

@@ -109,7 +109,7 @@ def plot(ds):
     right.set(title=f"Metropolis, {ds.attrs['fixed_sweeps']} sweeps, noise {lowest:g}")
     for ax in (left, right):
         ax.set(xlabel="load α = P/N", ylim=(-0.05, 1.05))
-        ax.legend(fontsize=7, loc="lower left" if ax is left else "upper right")
+        ax.legend(loc="lower left" if ax is left else "upper right")
     return fig
 
 

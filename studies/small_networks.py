@@ -73,16 +73,12 @@ def seeds_compute(point, fixed, disorder, thermal, checkpoint):
     for t, tie in enumerate(fixed["tie"]):
         found = ih.absorption(model, schedule=point["schedule"], tie=tie)
         count = len(found.attractors)
-        out["fixed_points"][t], out["cycles"][t] = (
-            len(found.fixed_points),
-            count - len(found.fixed_points),
-        )
+        out["fixed_points"][t] = len(found.fixed_points)
+        out["cycles"][t] = count - len(found.fixed_points)
         out["attractor_state"][t, :count] = [c[0] for c in found.attractors]
         out["attractor_size"][t, :count] = [len(c) for c in found.attractors]
-        out["absorption"][t, : 2**n, :count], out["absorption_sweeps"][t, : 2**n] = (
-            found.probabilities,
-            found.sweeps,
-        )
+        out["absorption"][t, : 2**n, :count] = found.probabilities
+        out["absorption_sweeps"][t, : 2**n] = found.sweeps
     out["couplings"][:n, :n] = model.couplings.to_dense()
     return out
 
@@ -111,15 +107,10 @@ def seeds_plot(ds):
     for t, tie in enumerate(ds["tie"].values):
         counts = ds["fixed_points"].sel(schedule="random", tie=tie)
         ax.bar(where + 0.16 * t, counts, width=0.16, label=tie)
-    ax.set_xticks(
-        where + 0.32,
-        [name.replace("_", " ") for name in ds["net"].values],
-        rotation=60,
-        fontsize=7,
-        ha="right",
-    )
+    names = [name.replace("_", " ") for name in ds["net"].values]
+    ax.set_xticks(where + 0.32, names, rotation=60, fontsize=7, ha="right")
     ax.set(ylabel="fixed points (asynchronous)", title="fixed points by tie rule")
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(ncol=2)
     return fig
 
 
@@ -128,14 +119,11 @@ def seeds_findings(ds):
     synchronous 2-cycle."""
     ds = ds.isel(sample=0)  # the nets are exact: one sample
     sequential = ds["fixed_points"].sel(schedule="sequential")
-    return {
-        "triangle_keep": Number(sequential.sel(net="frustrated_triangle", tie="keep")),
-        "triangle_up": Number(sequential.sel(net="frustrated_triangle", tie="up")),
-        "two_patterns_keep": Number(sequential.sel(net="hebb_3_two", tie="keep")),
-        "two_patterns_up": Number(sequential.sel(net="hebb_3_two", tie="up")),
-        "synchronous_cycles": Number(
-            ds["cycles"].sel(net="hebb_2_minus_plus", schedule="synchronous", tie="keep")
-        ),
+    cycles = ds["cycles"].sel(net="hebb_2_minus_plus", schedule="synchronous", tie="keep")
+    return {"synchronous_cycles": Number(cycles)} | {
+        f"{key}_{tie}": Number(sequential.sel(net=net, tie=tie))
+        for key, net in (("triangle", "frustrated_triangle"), ("two_patterns", "hebb_3_two"))
+        for tie in ("keep", "up")
     }
 
 
@@ -144,32 +132,17 @@ SEED_NETWORKS = ih.Study(
     name="seed_networks",
     description="the lecture notes' small nets: fixed points, cycles and exact absorption, every update",
     configs={
-        "quick": Config(
-            SEED_GRID, {}, "8 nets × 4 schedules, 5 tie rules each", samples=1, batch=SEED_BATCH
-        ),
+        "quick": Config(SEED_GRID, {}, "8 nets × 4 schedules", samples=1, batch=SEED_BATCH),
         "full": Config(SEED_GRID, {}, "the same: the nets are exact", samples=1, batch=SEED_BATCH),
     },
     compute=seeds_compute,
     outputs={
         "fixed_points": Output(("tie",), "1", "fixed points", "single-state closed classes"),
-        "cycles": Output(
-            ("tie",), "1", "larger closed classes", "limit cycles, tie-driven wandering"
-        ),
-        "attractor_state": Output(
-            ("tie", "attractor"), "1", "first state", "smallest state of each class (-1: none)"
-        ),
-        "attractor_size": Output(
-            ("tie", "attractor"), "1", "states", "states in each closed class"
-        ),
-        "absorption": Output(
-            ("tie", "state", "attractor"),
-            "1",
-            "absorption probability",
-            "exact probability of ending in each class from each start (NaN: none)",
-        ),
-        "absorption_sweeps": Output(
-            ("tie", "state"), "sweeps", "expected sweeps", "until in a closed class"
-        ),
+        "cycles": Output(("tie",), "1", "larger closed classes", "cycles, tie-driven wandering"),
+        "attractor_state": Output(("tie", "attractor"), "1", "first state", "smallest; -1: none"),
+        "attractor_size": Output(("tie", "attractor"), "1", "states", "in each closed class"),
+        "absorption": Output(("tie", "state", "attractor"), "1", "absorption", "exact; NaN: none"),
+        "absorption_sweeps": Output(("tie", "state"), "sweeps", "expected sweeps", "to absorption"),
         "couplings": Output(("site_i", "site_j"), "energy", "J", "couplings J_ij (zero-padded)"),
         "net_sites": Output((), "1", "N", "units of the network"),
     },
@@ -206,7 +179,7 @@ def self_coupling_plot(ds):
             sample_errorbar(ax, ds["n_sites"], counts, ls=style, marker=marker, label=label)
     title = f"P = {ds.attrs['fixed_n_patterns']} random patterns, by enumeration"
     ax.set(yscale="log", xlabel="N", ylabel="count (mean over pattern sets)", title=title)
-    ax.legend(fontsize=7)
+    ax.legend()
     return fig
 
 
@@ -233,11 +206,7 @@ SELF_COUPLING = ih.Study(
         "full": _self_coupling(tuple(range(8, 17)), 10, "N = 8-16, 90 tasks"),
     },
     compute=self_coupling_compute,
-    outputs={
-        "counts": Output(
-            ("diagonal", "count_kind"), "1", "count", "by enumeration of all 2^N states"
-        )
-    },
+    outputs={"counts": Output(("diagonal", "count_kind"), "1", "count", "enumerating 2^N states")},
     coordinates={
         "diagonal": ("1", "self-coupling", "J_ii = 0, or J_ii = P/N (Hebb's diagonal)"),
         "count_kind": ("1", "what is counted", "fixed points (tie keep), or the spurious ones"),

@@ -59,18 +59,9 @@ def chi2_compute(point, fixed, disorder, thermal, checkpoint):
         starts, stream = seed.spawn(2)
         matrix = ih.sweep_matrix(model, T=T, rule=rule, schedule=schedule)
         sweeps[c] = ih.exact.equilibration_sweeps(matrix, law, chains)
-        spins = ih.random_spins(chains, model.n_sites, rng=starts)
-        final = ih.sample(
-            model,
-            spins,
-            T=T,
-            rule=rule,
-            schedule=schedule,
-            sweeps=int(sweeps[c]),
-            record_every=int(sweeps[c]),
-            rng=stream,
-            record=(),
-        ).spins
+        spins, length = ih.random_spins(chains, model.n_sites, rng=starts), int(sweeps[c])
+        how = dict(rule=rule, schedule=schedule, sweeps=length, record_every=length, record=())
+        final = ih.sample(model, spins, T=T, **how, rng=stream).spins
         counts = np.bincount(ih.state_index(final), minlength=len(law))
         p_value[c] = ih.stats.distribution_p_value(counts, law)
     return {"p_value": p_value, "sweeps": sweeps}
@@ -84,22 +75,19 @@ def chi2_plot(ds):
         p = np.sort(ds["p_value"].sel(chain=chain).values.ravel())
         ax.plot((np.arange(1, p.size + 1) - 0.5) / p.size, p, "o", ms=3, color=f"C{k}", label=chain)
     ax.plot([0, 1], [0, 1], "k-", lw=0.8, label="uniform")
-    tests = ds["p_value"].size
-    ax.set(
-        xlabel="uniform quantile",
-        ylabel="sorted χ² p-value",
-        title=f"{tests} tests against Boltzmann",
-    )
-    ax.legend(fontsize=7)
+    ax.set(xlabel="uniform quantile", ylabel="sorted χ² p-value")
+    ax.set_title(f"{ds['p_value'].size} tests against Boltzmann")
+    ax.legend()
     return fig
 
 
 def chi2_findings(ds):
     """The χ² tests combined by Fisher's method."""
+    agreement = combined_p_value(ds["p_value"], "the Boltzmann laws")
     return {
         "tests": Number(ds["p_value"].size),
         "networks": Number(ds.sizes["network"]),
-        "agreement": combined_p_value(ds["p_value"], "the Boltzmann laws"),
+        "agreement": agreement,
     }
 
 
@@ -138,15 +126,8 @@ def _chains(model, T, fixed, thermal, record, cold=False):
     starts, stream = thermal.spawn(2)
     shape = (fixed["replicas"], model.n_sites)
     spins = np.ones(shape) if cold else ih.random_spins(*shape, rng=starts)
-    return ih.sample(
-        model,
-        spins,
-        T=T,
-        sweeps=fixed["sweeps"],
-        burn_in=fixed["burn_in"],
-        rng=stream,
-        record=record,
-    )
+    sweeps, burn_in = fixed["sweeps"], fixed["burn_in"]
+    return ih.sample(model, spins, T=T, sweeps=sweeps, burn_in=burn_in, rng=stream, record=record)
 
 
 def cw_compute(point, fixed, disorder, thermal, checkpoint):
@@ -154,7 +135,7 @@ def cw_compute(point, fixed, disorder, thermal, checkpoint):
     model = ih.hebbian(np.ones((1, point["n_sites"]), dtype=np.int8))
     chain = _chains(model, point["T"], fixed, thermal, ("energy_per_spin", "magnetisation"))
     return {
-        "abs_magnetisation": np.abs(chain.magnetisation).mean(),
+        "abs_magnetisation": abs(chain.magnetisation).mean(),
         "energy_per_spin": chain.energy_per_spin.mean(),
     }
 
@@ -172,23 +153,12 @@ def cw_plot(ds):
     fig, (ax,) = panels(width=3.6, height=3.0)
     for k, n in enumerate(ds["n_sites"].values):
         for name, marker in (("abs_magnetisation", "o"), ("energy_per_spin", "s")):
-            label = f"N = {n}" if marker == "o" else None
-            sample_errorbar(
-                ax,
-                ds["T"],
-                ds[name].sel(n_sites=n),
-                ls="",
-                marker=marker,
-                color=f"C{k}",
-                label=label,
-            )
+            label, here = f"N = {n}" if marker == "o" else None, ds[name].sel(n_sites=n)
+            sample_errorbar(ax, ds["T"], here, ls="", marker=marker, color=f"C{k}", label=label)
             ax.plot(ds["T"], ds[f"{name}_exact"].sel(n_sites=n), "-", color=f"C{k}", lw=0.8)
-    ax.set(
-        xlabel="temperature T (energy)",
-        ylabel="⟨|m|⟩ (circles), ⟨E⟩/N (squares, energy)",
-        title="Curie–Weiss; lines: exact",
-    )
-    ax.legend(fontsize=7)
+    ax.set(xlabel="temperature T (energy)", ylabel="⟨|m|⟩ (circles), ⟨E⟩/N (squares, energy)")
+    ax.set_title("Curie–Weiss; lines: exact")
+    ax.legend()
     return fig
 
 
@@ -199,14 +169,11 @@ def _agreement(ds, name, what):
 
 def cw_findings(ds):
     """χ² over every (N, T) of the chain means against the exact values."""
-    n, T = ds["n_sites"], ds["T"]
-    return {
-        "smallest": Number(n.min()),
-        "largest": Number(n.max()),
-        "T_low": Number(T.min()),
-        "T_high": Number(T.max()),
-        "abs_m_agreement": _agreement(ds, "abs_magnetisation", "the exact finite-N values"),
-        "energy_agreement": _agreement(ds, "energy_per_spin", "the exact finite-N values"),
+    n, T, what = ds["n_sites"], ds["T"], "the exact finite-N values"
+    ranges = {"smallest": n.min(), "largest": n.max(), "T_low": T.min(), "T_high": T.max()}
+    return {key: Number(value) for key, value in ranges.items()} | {
+        "abs_m_agreement": _agreement(ds, "abs_magnetisation", what),
+        "energy_agreement": _agreement(ds, "energy_per_spin", what),
     }
 
 
@@ -253,16 +220,14 @@ def torus_compute(point, fixed, disorder, thermal, checkpoint):
 def torus_theory(config):
     sides, T = config.grid["side"], config.grid["T"]
     fine = np.linspace(min(T) * 0.9, max(T) * 1.05, 60)
+
+    def energy(temperatures):
+        return [[ising_torus_thermodynamics(L, t)[0] for t in temperatures] for L in sides]
+
     return {
         "T_curve": ("T_curve", fine),
-        "energy_per_spin_exact": (
-            ("side", "T"),
-            [[ising_torus_thermodynamics(L, t)[0] for t in T] for L in sides],
-        ),
-        "energy_curve": (
-            ("side", "T_curve"),
-            [[ising_torus_thermodynamics(L, t)[0] for t in fine] for L in sides],
-        ),
+        "energy_per_spin_exact": (("side", "T"), energy(T)),
+        "energy_curve": (("side", "T_curve"), energy(fine)),
     }
 
 
@@ -274,23 +239,17 @@ def torus_plot(ds):
         sample_errorbar(ax, ds["T"], energy, ls="", color=f"C{k}", label=f"L = {side}")
         ax.plot(ds["T_curve"], ds["energy_curve"].sel(side=side), "-", color=f"C{k}", lw=0.8)
     ax.axvline(CRITICAL_TEMPERATURE, color="0.6", ls=":", lw=0.8, label="T_c (L → ∞)")
-    ax.set(
-        xlabel="temperature T (units of J)",
-        ylabel="energy per spin ⟨E⟩/N (units of J)",
-        title="L × L torus; lines: Kaufman",
-    )
-    ax.legend(fontsize=7)
+    ax.set(xlabel="temperature T (units of J)", ylabel="energy per spin ⟨E⟩/N (units of J)")
+    ax.set_title("L × L torus; lines: Kaufman")
+    ax.legend()
     return fig
 
 
 def torus_findings(ds):
     """χ² over every (L, T) of the chain means against Kaufman's energies."""
-    return {
-        "largest": Number(ds["side"].max()),
-        "T_low": Number(ds["T"].min()),
-        "T_high": Number(ds["T"].max()),
-        "agreement": _agreement(ds, "energy_per_spin", "Kaufman's exact energies"),
-    }
+    ranges = {"largest": ds["side"].max(), "T_low": ds["T"].min(), "T_high": ds["T"].max()}
+    agreement = _agreement(ds, "energy_per_spin", "Kaufman's exact energies")
+    return {key: Number(value) for key, value in ranges.items()} | {"agreement": agreement}
 
 
 def _torus(sides, temperatures, samples, sweeps, burn_in, text):
