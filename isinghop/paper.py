@@ -45,7 +45,8 @@ __all__ = ["PaperError", "PAPER_STUDIES", "CONFIGS", "findings", "build", "paper
 PAPER_STUDIES = ("seed_networks", "self_coupling", "boltzmann_chi2", "curie_weiss_exact", "kaufman_torus",
                  "exact_routes", "annealing", "relaxation_time", "heat_and_quench", "finite_size", "exact_mirror",
                  "tie_rules", "hysteresis", "biased_patterns", "capacity", "thermal_retrieval", "mixtures",
-                 "retrieval", "picture_recall", "masked_pair", "letters", "single_neuron")
+                 "retrieval", "picture_recall", "masked_pair", "letters", "graded_neuron",
+                 "graded_spectrum", "graded_origin")
 #: The configurations the paper builds from (``quick``: the same document in minutes).
 CONFIGS = ("quick", "full")
 #: The benchmark scripts whose JSON output the paper reads (``benchmarks/results/<name>.json``).

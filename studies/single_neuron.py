@@ -1,316 +1,450 @@
-"""The graded single neuron and the graded-response network (:mod:`isinghop.theory.graded`).
+"""The graded neuron and the graded-response network (:mod:`isinghop.theory.graded`). The group:
 
-**Neuron** τ dv/dt = −v + tanh(h + λv): the fixed points against λ (the
-supercritical pitchfork at λ = 1, and its imperfect version at h ≠ 0), the
-flow on the line below and above λ = 1, and a memory unit at λ = 2 switched
-between v ≈ ±1 by input pulses stronger than the coercive input
-λ h_sp(T = 1/λ) (the Curie–Weiss spinodal field, since v = tanh(λ(v + h/λ)))
-and left alone by weaker ones.
+* ``graded_neuron`` — one unit τ dv/dt = −v + tanh(h + λv): end states of the flow on the
+  supercritical pitchfork at λ = 1 (imperfect at h ≠ 0); for λ > 1 a one-bit memory, switched by
+  pulses stronger than the coercive input λ h_sp(T = 1/λ) (v = tanh(λ(v + h/λ)) is Curie–Weiss at
+  T = 1/λ) and left alone by weaker ones;
+* ``graded_spectrum`` — λ_max of Hebbian J (zero diagonal) against α beside the Marchenko–Pastur
+  edge 1 + 2√α: the origin of τ dv_i/dt = −v_i + tanh(g Σ_j J_ij v_j) loses stability at
+  g λ_max = 1, not at the Ising network's spin-glass line T_g = 1 + √α;
+* ``graded_origin`` — the growth rate near the origin against g λ_max beside g λ_max − 1;
+* ``graded_recall`` — the fixed point reached from a weak cue of ξ¹ against g, whose signs become
+  the zero-temperature memory as g grows;
+* ``graded_one_pattern`` — one pattern: the fixed-point overlap is Curie–Weiss at g(1 − 1/N).
 
-**Network** τ dv_i/dt = −v_i + tanh(g(Σ_j J_ij v_j)) on Hebbian couplings
-(zero diagonal): the largest eigenvalue λ_max of J against α, beside the
-Marchenko–Pastur value 1 + 2√α (the origin loses stability at g λ_max = 1 —
-not at the Ising network's spin-glass line T_g = 1 + √α); the growth rate of
-a small state around the origin against g, beside its linear theory
-g λ_max − 1; the fixed point reached from a weak cue of ξ¹ against g, whose
-signs approach the zero-temperature memory as g grows; and for one pattern
-the fixed-point overlap against g for several N, which is Curie–Weiss at
-g(1 − 1/N) and meets the N → ∞ curve.
+Error bars come from independent pattern sets (the ``sample`` axis).
 """
 
+import json
+
 import numpy as np
-import xarray as xr
 
 import isinghop as ih
+from isinghop.runtime import Config, Output
+from isinghop.stats.report import Number, agreement, mean_error
 from isinghop.theory import graded
 from isinghop.theory.meanfield import curie_weiss, curie_weiss_spinodal
-from isinghop.runtime import labelled
+from isinghop.viz.figures import panels, sample_errorbar
 
-QUICK = ih.Config(
-    grid={"part": ("neuron", "network")},
-    fixed={"lam": [round(x, 3) for x in np.arange(0.0, 3.0001, 0.05)], "imperfection": 0.05,
-           "flow_lam": [0.5, 2.0], "switch_lam": 2.0, "switch_amplitudes": [1.5, -0.4, -1.5, 0.4],
-           "switch_width": 2.0, "switch_period": 20.0,
-           "n_sites": 300, "alpha": [0.01, 0.03, 0.1, 0.2], "samples": 4, "recall_alpha": 0.03,
-           "gain": [0.5, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0],
-           "origin_gain_ratio": [0.9, 0.95, 1.0, 1.05, 1.1], "origin_time": 300.0,
-           "one_pattern_sites": [10, 50, 1000], "one_pattern_gain": [1.05, 1.2, 1.5, 2.0, 3.0]},
-    description="pitchfork, flow and switching of the neuron; network at N = 300, 4 pattern sets: seconds",
-)
-FULL = ih.Config(
-    grid={"part": ("neuron", "network")},
-    fixed={"lam": [round(x, 3) for x in np.arange(0.0, 3.0001, 0.01)], "imperfection": 0.05,
-           "flow_lam": [0.5, 2.0], "switch_lam": 2.0, "switch_amplitudes": [1.5, -0.4, -1.5, 0.4],
-           "switch_width": 2.0, "switch_period": 20.0,
-           "n_sites": 2000, "alpha": [0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3], "samples": 16,
-           "recall_alpha": 0.03,
-           "gain": [0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1, 1.2, 1.35, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0, 7.0,
-                    10.0, 15.0, 20.0, 30.0, 50.0],
-           "origin_gain_ratio": [0.8, 0.9, 0.95, 0.98, 1.0, 1.02, 1.05, 1.1, 1.2], "origin_time": 300.0,
-           "one_pattern_sites": [10, 30, 100, 1000, 10000],
-           "one_pattern_gain": [round(x, 3) for x in np.arange(1.02, 3.0001, 0.04)]},
-    description="finer grids; network at N = 2000 with 16 pattern sets per load",
-)
+GAIN = ("1/energy", "gain g", "slope of tanh(g(Jv + h)) at the origin, inverse units of J")
+FORK = ("input", "lam_curve", "branch")
+
+# --- the single neuron ---------------------------------------------------------------------------
 
 
-def run_point(point, fixed, disorder, thermal, checkpoint):
-    """One part of the study: the single neuron, or the graded network over its disorder samples."""
-    return _neuron(fixed) if point["part"] == "neuron" else _network(fixed, disorder, thermal, checkpoint)
+def _pulses(fixed):
+    """Rectangular input pulses of ``amplitudes`` at ``onsets``, each ``width`` long."""
+    return graded.PulseTrain(fixed["onsets"], fixed["width"], fixed["amplitudes"])
 
 
-def _neuron(fixed):
-    lam = np.asarray(fixed["lam"], dtype=np.float64)
-    fields = np.array([0.0, fixed["imperfection"]])
-    points = graded.neuron_fixed_points(lam[None, :], fields[:, None])
-    v_grid = np.linspace(-1.2, 1.2, 241)
-    flow_lam = np.asarray(fixed["flow_lam"], dtype=np.float64)
-    flow = graded.neuron_velocity(v_grid[None, :], flow_lam[:, None])
-    amplitudes = np.asarray(fixed["switch_amplitudes"], dtype=np.float64)
-    period, width, switch_lam = fixed["switch_period"], fixed["switch_width"], fixed["switch_lam"]
-    pulses = graded.PulseTrain(onsets=tuple(period * (1 + np.arange(len(amplitudes)))), width=width,
-                               amplitudes=tuple(amplitudes))
-    times = np.linspace(0.0, period * (len(amplitudes) + 1), 40 * (len(amplitudes) + 1) + 1)
-    lower_memory = float(graded.neuron_fixed_points(switch_lam).v[0])  # start in the v < 0 memory
-    v = graded.neuron_trajectory(switch_lam, pulses, times, v0=lower_memory)
-    coercive = switch_lam * float(curie_weiss_spinodal(1.0 / switch_lam)[1])
-    return xr.Dataset(
-        {
-            "neuron_fixed_point": labelled(("input", "lam", "branch"), points.v, "1", "fixed point v*",
-                                           "solutions of v = tanh(h + lam v), ascending (NaN: absent)"),
-            "neuron_stable": labelled(("input", "lam", "branch"), points.stable, "1", "stable",
-                                      "lam (1 - v*^2) < 1"),
-            "flow": labelled(("flow_lam", "v"), flow, "1/tau", "dv/dt", "(-v + tanh(lam v))/tau at h = 0"),
-            "switch_v": labelled("time", v, "1", "neuron state v", "v(t) of the memory unit under the pulses"),
-            "switch_input": labelled("time", pulses(times), "1", "input h", "the pulse train h(t)"),
-            "coercive_input": labelled((), coercive, "1", "coercive input",
-                                       "lam h_sp(T = 1/lam): the weakest constant input that switches the unit"),
-        },
-        coords={
-            "input": ("input", fields, {"units": "1", "long_name": "input h", "description": "constant input"}),
-            "lam": ("lam", lam, {"units": "1", "long_name": "self-excitation λ", "description": "feedback gain"}),
-            "branch": ("branch", np.arange(3), {"units": "1", "long_name": "branch",
-                                                "description": "fixed points in ascending order"}),
-            "flow_lam": ("flow_lam", flow_lam, {"units": "1", "long_name": "λ of the flow",
-                                                "description": "self-excitation of the drawn flow"}),
-            "v": ("v", v_grid, {"units": "1", "long_name": "neuron state v", "description": "grid of states"}),
-            "time": labelled("time", times, "tau", "time", "time in units of the neuron's time constant tau"),
-        },
-    )
+def neuron_compute(point, fixed, disorder, thermal, checkpoint):
+    """At one λ: end states of the flow from each start at each constant input; v(t) under the
+    pulses from the lower memory; the weakest pulse of length ``hold`` that switches the unit
+    (bisection; NaN for λ ≤ 1, where there is no memory)."""
+    lam, hold, relax = point["lam"], fixed["hold"], [0, fixed["relax_time"]]
+    ends = [
+        [graded.neuron_trajectory(lam, h, relax, v0=v)[-1] for v in fixed["start"]]
+        for h in fixed["input"]
+    ]
+    lower = float(graded.neuron_fixed_points(lam).v[0])  # the v < 0 memory (the origin for λ ≤ 1)
+    low, high = 0.0, 2.0 * lam  # tanh(2λ + λv) > 0 for every v: a pulse of 2λ always switches
+    for _ in range(24 if lam > 1 else 0):
+        pulse = graded.PulseTrain((0.0,), hold, ((low + high) / 2,))
+        switched = graded.neuron_trajectory(lam, pulse, [0, 1.5 * hold], v0=lower)[-1] > 0
+        low, high = (low, (low + high) / 2) if switched else ((low + high) / 2, high)
+    return {
+        "relaxed": ends,
+        "switch_v": graded.neuron_trajectory(lam, _pulses(fixed), fixed["time"], v0=lower),
+        "threshold": high if lam > 1 else np.nan,
+    }
 
 
-def _network(fixed, disorder, thermal, checkpoint):
-    n, samples = fixed["n_sites"], fixed["samples"]
-    alphas = np.asarray(fixed["alpha"], dtype=np.float64)
-    gains = np.asarray(fixed["gain"], dtype=np.float64)
-    ratios = np.asarray(fixed["origin_gain_ratio"], dtype=np.float64)
-    saved = checkpoint.load("network") or {
-        "lambda_max": np.full((len(alphas), samples), np.nan), "overlap": np.full((len(gains), samples), np.nan),
-        "sign_agreement": np.full((len(gains), samples), np.nan), "spread": np.full((len(gains), samples), np.nan),
-        "converged": np.zeros((len(gains), samples), dtype=bool),
-        "origin_rate": np.full((len(ratios), samples), np.nan), "recall_lambda_max": np.full(samples, np.nan),
-        "done": np.array(0)}
-    disorder_seeds, thermal_seeds = disorder.spawn(samples), thermal.spawn(samples)
-    for s in range(int(saved["done"]), samples):
-        pattern_seeds = disorder_seeds[s].spawn(len(alphas) + 1)
-        for a, alpha in enumerate(alphas):
-            xi = ih.random_patterns(max(1, round(alpha * n)), n, rng=pattern_seeds[a])
-            saved["lambda_max"][a, s] = graded.largest_coupling_eigenvalue(ih.hebbian(xi))
-        xi = ih.random_patterns(max(1, round(fixed["recall_alpha"] * n)), n, rng=pattern_seeds[-1])
-        model = ih.hebbian(xi)
-        top = graded.largest_coupling_eigenvalue(model)
-        saved["recall_lambda_max"][s] = top
-        memory = ih.relax(model, xi[0], schedule="sequential", tie="keep").spins
-        cue_seed, origin_seed = thermal_seeds[s].spawn(2)
-        noise = np.random.default_rng(cue_seed).uniform(-0.05, 0.05, n)
-        for b, gain in enumerate(gains):
-            v, ok = graded.graded_fixed_point(model, 0.1 * xi[0] + noise, gain=gain)
-            saved["overlap"][b, s] = v @ xi[0] / n
-            at_origin = np.abs(v).max() < 1e-8  # no sign to compare
-            saved["sign_agreement"][b, s] = np.nan if at_origin else np.mean(np.sign(v) == memory)
-            saved["spread"][b, s] = np.mean(v**2)
-            saved["converged"][b, s] = ok
-        for r, (ratio, seed) in enumerate(zip(ratios, origin_seed.spawn(len(ratios)))):
-            saved["origin_rate"][r, s] = graded.origin_growth_rate(model, gain=ratio / top,
-                                                                   time=fixed["origin_time"], rng=seed)
-        saved["done"] = np.array(s + 1)
-        checkpoint.save("network", **saved)
-    one_sites = np.asarray(fixed["one_pattern_sites"], dtype=np.int64)
-    one_gains = np.asarray(fixed["one_pattern_gain"], dtype=np.float64)
-    one = np.empty((len(one_sites), len(one_gains)))
-    for k, (size, seed) in enumerate(zip(one_sites, disorder.spawn(len(one_sites) + samples)[samples:])):
-        xi = ih.random_patterns(1, int(size), rng=seed)
-        for b, gain in enumerate(one_gains):
-            v, _ = graded.graded_fixed_point(ih.hebbian(xi), 0.5 * xi[0], gain=gain)
-            one[k, b] = v @ xi[0] / size
-    per_gain = ("gain", "sample")
-    return xr.Dataset(
-        {
-            "lambda_max": labelled(("alpha", "sample"), saved["lambda_max"], "energy", "largest eigenvalue",
-                                   "lambda_max of Hebbian J (zero diagonal) at load alpha"),
-            "recall_lambda_max": labelled("sample", saved["recall_lambda_max"], "energy",
-                                          "largest eigenvalue", "lambda_max of the network recalled against gain"),
-            "fixed_point_overlap": labelled(per_gain, saved["overlap"], "1", "overlap m1",
-                                            "(1/N) sum_i xi_i^1 v_i at the fixed point reached from 0.1 xi^1 + noise"),
-            "sign_agreement": labelled(per_gain, saved["sign_agreement"], "1", "agreement with the memory",
-                                       "fraction of sites where sgn v_i equals the zero-T fixed point reached "
-                                       "from xi^1 (NaN where the fixed point is the origin)"),
-            "fixed_point_spread": labelled(per_gain, saved["spread"], "1", "mean v^2",
-                                           "(1/N) sum_i v_i^2 at the fixed point (1: fully binary)"),
-            "fixed_point_converged": labelled(per_gain, saved["converged"], "1", "converged",
-                                              "the residual fell below 1e-10"),
-            "origin_rate": labelled(("gain_ratio", "sample"), saved["origin_rate"], "1/tau", "growth rate",
-                                    "growth rate of a small state near the origin (graded.origin_growth_rate)"),
-            "one_pattern_overlap": labelled(("one_sites", "one_gain"), one, "1", "overlap m",
-                                            "fixed-point overlap of the one-pattern network from 0.5 xi"),
-        },
-        coords={
-            "alpha": ("alpha", alphas, {"units": "1", "long_name": "load α", "description": "P/N"}),
-            "sample": ("sample", np.arange(samples), {"units": "1", "long_name": "disorder sample",
-                                                      "description": "independent pattern set"}),
-            "gain": labelled("gain", gains, "1/energy", "gain g", "gain g of tanh(g(Jv + h)), inverse units of J"),
-            "gain_ratio": ("gain_ratio", ratios, {"units": "1", "long_name": "g λ_max",
-                                                  "description": "gain in units of the origin's instability"}),
-            "one_sites": ("one_sites", one_sites, {"units": "1", "long_name": "N",
-                                                   "description": "sites of the one-pattern network"}),
-            "one_gain": labelled("one_gain", one_gains, "1/energy", "gain g", "gain of the one-pattern network"),
-        },
-    )
+def neuron_theory(config):
+    """The pitchfork (fixed points, stability) on a fine λ grid at each input, the flow at h = 0,
+    the coercive input λ h_sp(T = 1/λ) and the pulse train."""
+    step = config.fixed["lam_step"]
+    lam, v = np.round(np.arange(0, 3 + step / 2, step), 6), np.linspace(-1.2, 1.2, 241)
+    points = graded.neuron_fixed_points(lam[None, :], np.asarray(config.batch["input"])[:, None])
+    spinodal = curie_weiss_spinodal(1 / np.maximum(lam, 1.001))[1]  # exists for T = 1/λ < 1 only
+    return {
+        "lam_curve": ("lam_curve", lam),
+        "v": ("v", v),
+        "fixed_point": (FORK, points.v),
+        "stable": (FORK, points.stable),
+        "flow": (("lam", "v"), graded.neuron_velocity(v, np.asarray(config.grid["lam"])[:, None])),
+        "coercive_input": ("lam_curve", np.where(lam > 1, lam * spinodal, np.nan)),
+        "switch_input": ("time", _pulses(config.fixed)(np.asarray(config.batch["time"]))),
+    }
 
 
-def plot(dataset):
-    """Pitchfork, flow and switching of the neuron; λ_max, origin growth, fixed points of the network."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(18, 9), layout="constrained")
-    axes = fig.subplots(2, 4)
-    if "neuron_fixed_point" in dataset:
-        _neuron_panels(axes[0, :3], dataset)
-    if "lambda_max" in dataset:
-        _network_panels([axes[0, 3], *axes[1]], dataset)
-    fig.suptitle("Graded neurons: the single unit τ dv/dt = −v + tanh(h + λv) and the network "
-                 "τ dv/dt = −v + tanh(gJv) (Hebbian J, zero diagonal)", fontsize=12)
+def neuron_plot(ds):
+    """Pitchfork and flow with the end states; switching; the long pulse's threshold."""
+    fig, (fork, flow, switch, coercive) = panels(2, 2, height=2.6)
+    ds, lam, memory = ds.isel(sample=0), ds["lam_curve"], ds.attrs["fixed_switch_lam"]
+    for k, h in enumerate(ds["input"].values):
+        v, stable = ds["fixed_point"].sel(input=h), ds["stable"].sel(input=h).astype(bool)
+        upper, lower = v.where(stable).max("branch"), v.where(stable).min("branch")
+        fork.plot(lam, upper, "-", lam, lower.where(lower < upper), "-", color=f"C{k}", lw=1)
+        fork.plot(lam, v.where(~stable).max("branch"), ":", color=f"C{k}", lw=1)
+        ends = ds["relaxed"].sel(input=h).transpose("lam", "start")
+        grid = np.repeat(ds["lam"].values, ends.sizes["start"])
+        fork.plot(grid, ends.values.ravel(), "o", mfc="none", color=f"C{k}", label=f"h = {h:g}")
+    fork.set(xlabel="self-excitation λ", ylabel="fixed point v*", title="dotted: unstable")
+    fork.legend(fontsize=7, title="circles: end states", title_fontsize=7)
+    for k, value in enumerate(ds["lam"].values):
+        flow.plot(ds["v"], ds["flow"].sel(lam=value), color=f"C{k}", lw=1, label=f"λ = {value:g}")
+        ends = np.unique(ds["relaxed"].sel(lam=value, input=0.0).round(6))
+        flow.plot(ends, 0 * ends, "o", mfc="none", color=f"C{k}")
+    flow.axhline(0, color="0.6", lw=0.6)
+    flow.set(xlabel="neuron state v", ylabel="dv/dt (1/τ)", title="h = 0; circles: end states")
+    flow.legend(fontsize=7, ncol=2, loc="lower left")
+    for value, color in ((ds["lam"].values[0], "C0"), (memory, "C3")):
+        switch.plot(ds["time"], ds["switch_v"].sel(lam=value), color=color, label=f"λ = {value:g}")
+    switch.plot(ds["time"], ds["switch_input"], color="0.5", lw=0.8, label="input h")
+    edge = float(ds["coercive_input"].sel(lam_curve=memory))
+    switch.hlines([edge, -edge], 0, ds["time"].max(), "k", ":", lw=0.8, label="± coercive input")
+    title, limits = "one-bit memory, λ > 1", (-1.7, 2.5)
+    switch.set(xlabel="time t (τ)", ylabel="state v, input h", ylim=limits, title=title)
+    switch.legend(fontsize=7, loc="upper left", ncol=2)
+    coercive.plot(lam, ds["coercive_input"], "k-", lw=1, label="λ h_sp(T = 1/λ)")
+    label = f"weakest {ds.attrs['fixed_hold']:g} τ pulse\nthat switches"
+    coercive.plot(ds["lam"], ds["threshold"], "o", mfc="none", color="C3", label=label)
+    for amplitude in {abs(a) for a in json.loads(ds.attrs["fixed_amplitudes"])}:
+        coercive.axhline(amplitude, color="0.5", ls="--", lw=0.6)
+    coercive.set(xlabel="self-excitation λ", ylabel="input h", title="dashed: |pulses| drawn left")
+    coercive.legend(fontsize=7, loc="upper left")
     return fig
 
 
-def _neuron_panels(axes, dataset):
-    pitchfork, flow, switch = axes
-    lam = dataset["lam"].values
-    for h, color in zip(dataset["input"].values, ("C0", "C1")):  # points, not lines: branches appear and vanish
-        v = dataset["neuron_fixed_point"].sel(input=h).values
-        stable = dataset["neuron_stable"].sel(input=h).values.astype(bool)
-        grid = np.broadcast_to(lam[:, None], v.shape)
-        pitchfork.plot(grid[stable], v[stable], "o", color=color, ms=2.5, label=f"h = {h:g}, stable")
-        unstable = ~stable & np.isfinite(v)
-        pitchfork.plot(grid[unstable], v[unstable], "o", mfc="none", color=color, ms=2.5, mew=0.6,
-                       label=f"h = {h:g}, unstable")
-    near = lam[(lam > 1) & (lam < 1.3)]
-    pitchfork.plot(near, np.sqrt(3 * (near - 1)), ":", color="k", lw=1, label="√(3(λ − 1)) near λ = 1")
-    pitchfork.axvline(1.0, color="0.6", lw=1)
-    pitchfork.set_xlabel("self-excitation λ")
-    pitchfork.set_ylabel("fixed point v*")
-    pitchfork.set_title("supercritical pitchfork at λ = 1", fontsize=10)
-    pitchfork.legend(fontsize=7)
-    v_grid = dataset["v"].values
-    for lam_value in dataset["flow_lam"].values:
-        flow.plot(v_grid, dataset["flow"].sel(flow_lam=lam_value), label=f"λ = {lam_value:g}")
-    flow.axhline(0, color="0.5", lw=1)
-    flow.set_xlabel("neuron state v")
-    flow.set_ylabel("dv/dt (1/τ)")
-    flow.set_title("flow at h = 0: one zero for λ < 1, three for λ > 1", fontsize=10)
-    flow.legend(fontsize=8)
-    times = dataset["time"].values
-    switch.plot(times, dataset["switch_v"], color="C3", lw=2, label="v(t)")
-    switch.plot(times, dataset["switch_input"], color="0.4", lw=1, label="input h(t)")
-    coercive = float(dataset["coercive_input"])
-    for sign in (1, -1):
-        switch.axhline(sign * coercive, color="0.6", ls=":", lw=1, label="± coercive input" if sign > 0 else None)
-    switch.set_xlabel("time t (τ)")
-    switch.set_ylabel("v, h (1)")
-    switch.set_title(f"one-bit memory, λ = {dataset.attrs.get('fixed_switch_lam', 2)}: strong pulses switch it",
-                     fontsize=10)
-    switch.legend(fontsize=7)
-
-
-def _network_panels(axes, dataset):
-    eig, origin, recall, binary, one = axes
-    alpha = dataset["alpha"].values
-    mean, error = ih.stats.disorder_average(dataset["lambda_max"], replica_dim=None)
-    eig.errorbar(alpha, mean, yerr=error, fmt="o", capsize=3, label=f"λ_max of J, N = {dataset.attrs.get('fixed_n_sites', '')}")
-    fine = np.linspace(0, alpha.max() * 1.05, 200)
-    eig.plot(fine, 1 + 2 * np.sqrt(fine), "k-", lw=1, label="1 + 2√α (Marchenko–Pastur)")
-    eig.plot(fine, 1 + np.sqrt(fine), "k:", lw=1, label="T_g = 1 + √α: not this line")
-    eig.set_xlabel("load α = P/N")
-    eig.set_ylabel("largest eigenvalue of J (= 1/g at the origin's instability)")
-    eig.set_title("the origin's instability (finite N lies below)", fontsize=10)
-    eig.legend(fontsize=7)
-    ratio = dataset["gain_ratio"].values
-    mean, error = ih.stats.disorder_average(dataset["origin_rate"], replica_dim=None)
-    origin.errorbar(ratio, mean, yerr=error, fmt="o", capsize=3, label="measured d ln|v|/dt")
-    origin.plot(ratio, ratio - 1, "k-", lw=1, label="linear theory g λ_max − 1")
-    origin.axhline(0, color="0.6", lw=1)
-    origin.set_xlabel("g λ_max")
-    origin.set_ylabel("growth rate near the origin (1/τ)")
-    origin.set_title("the origin is unstable for g λ_max > 1", fontsize=10)
-    origin.legend(fontsize=7)
-    gain = dataset["gain"].values
-    top = float(dataset["recall_lambda_max"].mean())
-    for name, label, axis in (("fixed_point_overlap", "overlap m₁ with ξ¹", recall),
-                              ("sign_agreement", "sgn v = zero-T memory (fraction of sites)", binary),
-                              ("fixed_point_spread", "mean v² (1: binary)", binary)):
-        mean, error = ih.stats.disorder_average(dataset[name], replica_dim=None)
-        axis.errorbar(gain, mean, yerr=error, marker="o", capsize=3, label=label)
-    for axis in (recall, binary):
-        axis.axvline(1 / top, color="0.6", ls=":", lw=1, label="1/λ_max")
-        axis.set_xscale("log")
-        axis.set_xlabel("gain g")
-        axis.legend(fontsize=7)
-    recall.set_ylabel("overlap (mean over pattern sets ± error)")
-    recall.set_title(f"fixed point from a weak cue of ξ¹, α = {dataset.attrs.get('fixed_recall_alpha', '')}",
-                     fontsize=10)
-    binary.set_ylabel("fraction (mean ± error)")
-    binary.set_title("as g grows the fixed point becomes the binary memory", fontsize=10)
-    one_gain = dataset["one_gain"].values
-    fine = np.linspace(one_gain.min(), one_gain.max(), 200)
-    for k, size in enumerate(dataset["one_sites"].values):
-        one.plot(one_gain, dataset["one_pattern_overlap"].sel(one_sites=size), "o", color=f"C{k}",
-                 label=f"N = {size}")
-        one.plot(fine, np.nanmax(curie_weiss(1 / (fine * (1 - 1 / size))).m, axis=-1), "-", color=f"C{k}", lw=1)
-    one.plot(fine, np.nanmax(curie_weiss(1 / fine).m, axis=-1), "k--", lw=1.5, label="Curie–Weiss, N → ∞")
-    one.set_xlabel("gain g")
-    one.set_ylabel("fixed-point overlap m")
-    one.set_title("one pattern: Curie–Weiss at g(1 − 1/N) (lines)", fontsize=10)
-    one.legend(fontsize=7)
-
-
-def findings(dataset):
-    """The paper's numbers: the unit's coercive input, λ_max of J at the largest load beside the
-    infinite-N Marchenko–Pastur edge 1 + 2√α, and the origin's growth rate at the largest g λ_max (on the
-    network at ``recall_alpha``) against the linear theory g λ_max − 1."""
-    from isinghop.stats.report import Number, agreement, mean_error
-
-    alpha = float(dataset["alpha"].max())
-    ratio = float(dataset["gain_ratio"].max())
-    rate = mean_error(dataset["origin_rate"].sel(gain_ratio=ratio))
+def neuron_findings(ds):
+    """The coercive input of the memory unit and the threshold of a long pulse there."""
+    memory = ds.attrs["fixed_switch_lam"]
     return {
-        "coercive_input": Number(dataset["coercive_input"]),
-        "switch_lambda": Number(dataset.attrs["fixed_switch_lam"]),
-        "sites": Number(dataset.attrs["fixed_n_sites"]),
-        "recall_alpha": Number(dataset.attrs["fixed_recall_alpha"]),
-        "origin_agreement": agreement(rate, ratio - 1, "the linear theory gΛ − 1"),
-        "alpha": Number(alpha),
-        "lambda_max": mean_error(dataset["lambda_max"].sel(alpha=alpha)),
-        "lambda_edge": Number(1 + 2 * np.sqrt(alpha)),
-        "ratio": Number(ratio),
-        "origin_rate": rate,
+        "switch_lambda": Number(memory),
+        "coercive_input": Number(ds["coercive_input"].sel(lam_curve=memory)),
+        "hold": Number(ds.attrs["fixed_hold"]),
+        "threshold": Number(ds["threshold"].sel(lam=memory, sample=0), digits=6),
     }
 
-STUDY = ih.Study(
-    name="single_neuron",
-    description="the graded single neuron (pitchfork, flow, switching) and the graded-response network",
-    configs={"quick": QUICK, "full": FULL},
-    run_point=run_point,
-    plot=plot,
-    coordinates={"part": {"units": "1", "long_name": "part", "description": "neuron or network"}},
-    sections=("part",),
-    findings=findings,
+
+def _neuron(lams, step):
+    fixed = {"lam_step": step, "switch_lam": 2.0, "amplitudes": (1.5, -0.4, -1.5, 0.4)}
+    fixed |= {"onsets": (20, 40, 60, 80), "width": 2.0, "hold": 200.0, "relax_time": 1000.0}
+    starts = tuple(np.round(np.linspace(-0.9, 0.9, 8), 4))
+    batch = {"input": (0.0, 0.05), "start": starts, "time": tuple(np.linspace(0, 100, 201))}
+    text = f"{len(lams)} λ; pitchfork every {step}"
+    return Config({"lam": lams}, fixed, text, samples=1, batch=batch, minutes=0.2)
+
+
+NEURON = ih.Study(
+    name="graded_neuron",
+    description="the graded neuron: pitchfork, flow, switching and the coercive input against lambda",
+    configs={
+        "quick": _neuron((0.5, 1.2, 2.0), 0.05),
+        "full": _neuron((0.5, 0.9, 1.2, 1.5, 2.0, 3.0), 0.01),
+    },
+    compute=neuron_compute,
+    theory=neuron_theory,
+    outputs={
+        "relaxed": Output(("input", "start"), "1", "end state v", "v after relax_time from start"),
+        "switch_v": Output(("time",), "1", "neuron state v", "v(t) under the pulses"),
+        "threshold": Output((), "1", "switching threshold", "weakest pulse of length hold"),
+        "fixed_point": Output(FORK, "1", "fixed point v*", "v = tanh(h + λv), ascending", True),
+        "stable": Output(FORK, "1", "stable", "λ(1 − v*²) < 1", True),
+        "flow": Output(("lam", "v"), "1/tau", "dv/dt", "(−v + tanh(λv))/τ at h = 0", True),
+        "coercive_input": Output(("lam_curve",), "1", "coercive input", "λ h_sp(T = 1/λ)", True),
+        "switch_input": Output(("time",), "1", "input h", "the pulse train h(t)", True),
+    },
+    coordinates={
+        "sample": ("1", "sample", "a single one: nothing here is random"),
+        "lam": ("1", "self-excitation λ", "feedback of the unit on itself"),
+        "lam_curve": ("1", "self-excitation λ", "fine grid of the theory"),
+        "input": ("1", "input h", "constant input"),
+        "start": ("1", "start v(0)", "initial state of the relaxation"),
+        "time": ("tau", "time t", "in units of the time constant τ"),
+        "branch": ("1", "branch", "fixed points in ascending order (NaN: absent)"),
+        "v": ("1", "neuron state v", "grid of states"),
+    },
+    plot=neuron_plot,
+    findings=neuron_findings,
 )
+
+# --- the network ---------------------------------------------------------------------------------
+
+
+def _network(alpha, n, rng):
+    """P = max(1, round(αN)) random patterns on N sites and their Hebbian network (zero diagonal)."""
+    xi = ih.random_patterns(max(1, round(alpha * n)), n, rng=rng)
+    return xi, ih.hebbian(xi)
+
+
+def _sets(axis, values, n, samples, **fixed):
+    """A grid over ``axis`` at N = ``n`` with ``samples`` pattern sets."""
+    text = f"N = {n}, {samples} pattern sets"
+    return Config({axis: values}, {"n_sites": n} | fixed, text, samples=samples)
+
+
+def spectrum_compute(point, fixed, disorder, thermal, checkpoint):
+    """λ_max of one Hebbian J at load α."""
+    model = _network(point["alpha"], fixed["n_sites"], disorder)[1]
+    return {"lambda_max": graded.largest_coupling_eigenvalue(model)}
+
+
+def spectrum_theory(config):
+    """1 + 2√α (N → ∞) on a fine grid; Johnstone's (2001) finite-N mean and spread of λ_max: the
+    nonzero spectrum of J + α is that of ξξᵀ/N (Wishart: P variables, N samples), whose largest
+    eigenvalue is (μ + σ TW₁)/N, μ = (√(N−1) + √P)², σ = (√(N−1) + √P)(1/√(N−1) + 1/√P)^⅓, with
+    TW₁ of mean −1.2065 and standard deviation 1.2680."""
+    n, alpha = config.fixed["n_sites"], np.asarray(config.grid["alpha"])
+    p = np.maximum(1, np.round(alpha * n))
+    edge = np.sqrt(n - 1) + np.sqrt(p)
+    sigma = edge * (1 / np.sqrt(n - 1) + 1 / np.sqrt(p)) ** (1 / 3) / n
+    fine = np.linspace(0, 1.05 * alpha.max(), 200)
+    return {
+        "alpha_curve": ("alpha_curve", fine),
+        "edge_curve": ("alpha_curve", 1 + 2 * np.sqrt(fine)),
+        "lambda_finite": ("alpha", (edge**2 - p) / n - 1.2065 * sigma),
+        "lambda_finite_sd": ("alpha", 1.2680 * sigma),
+    }
+
+
+def spectrum_plot(ds):
+    """λ_max against α beside the infinite-N edge and the finite-N mean (Tracy–Widom)."""
+    fig, (ax,) = panels(width=4.0, height=3.0)
+    sample_errorbar(ax, ds["alpha"], ds["lambda_max"], ls="", label="measured")
+    alpha, curve = ds["alpha"], ds["alpha_curve"]
+    ax.plot(alpha, ds["lambda_finite"], "x--", color="C1", lw=0.8, label="TW₁ mean at N, P")
+    ax.plot(curve, ds["edge_curve"], "k-", lw=1, label="1 + 2√α (N → ∞)")
+    ax.plot(curve, 1 + np.sqrt(curve), "k:", lw=1, label="1 + √α (T_g): not it")
+    title = f"N = {ds.attrs['fixed_n_sites']}; origin unstable for g λ_max > 1"
+    ax.set(xlabel="load α = P/N", ylabel="largest eigenvalue λ_max of J (energy)", title=title)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def spectrum_findings(ds):
+    """λ_max at the largest load beside the infinite-N edge."""
+    alpha = float(ds["alpha"].max())
+    return {
+        "sites": Number(ds.attrs["fixed_n_sites"]),
+        "alpha": Number(alpha),
+        "lambda_max": mean_error(ds["lambda_max"].sel(alpha=alpha)),
+        "lambda_edge": Number(1 + 2 * np.sqrt(alpha)),
+    }
+
+
+LOADS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
+SPECTRUM = ih.Study(
+    name="graded_spectrum",
+    description="largest eigenvalue of Hebbian J against alpha beside 1 + 2 sqrt(alpha)",
+    configs={
+        "quick": _sets("alpha", (0.01, 0.03, 0.1, 0.2), 300, 4),
+        "full": _sets("alpha", LOADS, 2000, 16),
+    },
+    compute=spectrum_compute,
+    theory=spectrum_theory,
+    outputs={
+        "lambda_max": Output((), "energy", "λ_max", "largest eigenvalue of J (zero diagonal)"),
+        "edge_curve": Output(("alpha_curve",), "energy", "1 + 2√α", "Marchenko–Pastur", True),
+        "lambda_finite": Output(("alpha",), "energy", "mean λ_max", "Johnstone at N, P", True),
+        "lambda_finite_sd": Output(("alpha",), "energy", "sd of λ_max", "Johnstone", True),
+    },
+    coordinates={"alpha_curve": ("1", "load α", "fine grid of the theory")},
+    plot=spectrum_plot,
+    findings=spectrum_findings,
+)
+
+
+def origin_compute(point, fixed, disorder, thermal, checkpoint):
+    """The growth rate near the origin at g = (g λ_max)/λ_max on the sample's net."""
+    model = _network(fixed["alpha"], fixed["n_sites"], disorder)[1]
+    top = graded.largest_coupling_eigenvalue(model)
+    gain = point["gain_ratio"] / top
+    rate = graded.origin_growth_rate(model, gain=gain, time=fixed["time"], rng=thermal)
+    return {"origin_rate": rate, "lambda_max": top}
+
+
+def origin_theory(config):
+    """Linear theory: the top mode grows at g λ_max − 1 per τ."""
+    return {"linear_rate": ("gain_ratio", np.asarray(config.grid["gain_ratio"]) - 1)}
+
+
+def origin_plot(ds):
+    """Measured growth rate against g λ_max beside the linear theory."""
+    fig, (ax,) = panels(width=3.6, height=3.0)
+    sample_errorbar(ax, ds["gain_ratio"], ds["origin_rate"], ls="", label="measured")
+    ax.plot(ds["gain_ratio"], ds["linear_rate"], "k-", lw=1, label="g λ_max − 1")
+    ax.axhline(0, color="0.6", lw=0.6)
+    title = f"N = {ds.attrs['fixed_n_sites']}, α = {ds.attrs['fixed_alpha']}"
+    ax.set(xlabel="g λ_max", ylabel="growth rate near the origin (1/τ)", title=title)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def origin_findings(ds):
+    """The growth rate at the largest g λ_max against the linear theory."""
+    ratio = float(ds["gain_ratio"].max())
+    rate = mean_error(ds["origin_rate"].sel(gain_ratio=ratio))
+    return {
+        "sites": Number(ds.attrs["fixed_n_sites"]),
+        "alpha": Number(ds.attrs["fixed_alpha"]),
+        "ratio": Number(ratio),
+        "rate": rate,
+        "agreement": agreement(rate, ratio - 1, "the linear theory gΛ − 1"),
+    }
+
+
+RATIOS = (0.8, 0.9, 0.95, 0.98, 1.0, 1.02, 1.05, 1.1, 1.2)
+ORIGIN = ih.Study(
+    name="graded_origin",
+    description="growth rate near the origin of the graded network against g lambda_max",
+    configs={
+        "quick": _sets("gain_ratio", (0.9, 0.95, 1.0, 1.05, 1.1), 300, 4, alpha=0.03, time=300.0),
+        "full": _sets("gain_ratio", RATIOS, 2000, 16, alpha=0.03, time=300.0),
+    },
+    compute=origin_compute,
+    theory=origin_theory,
+    outputs={
+        "origin_rate": Output((), "1/tau", "growth rate", "graded.origin_growth_rate"),
+        "lambda_max": Output((), "energy", "λ_max", "largest eigenvalue of J"),
+        "linear_rate": Output(("gain_ratio",), "1/tau", "g λ_max − 1", "linear theory", True),
+    },
+    coordinates={"gain_ratio": ("1", "g λ_max", "gain in units of the origin's instability")},
+    disorder_keys=(),  # and the sample: each sample is one net, every ratio on it
+    plot=origin_plot,
+    findings=origin_findings,
+)
+
+
+def recall_compute(point, fixed, disorder, thermal, checkpoint):
+    """The fixed point reached from cue ξ¹ + uniform noise at gain g, beside the zero-T memory
+    reached from ξ¹ (net and noise are the sample's, the same at every g)."""
+    n = fixed["n_sites"]
+    xi, model = _network(fixed["alpha"], n, disorder)
+    memory = ih.relax(model, xi[0], schedule="sequential", tie="keep").spins
+    noise = np.random.default_rng(thermal).uniform(-1, 1, n) * fixed["noise"]
+    cue = fixed["cue"] * xi[0] + noise
+    v, converged = graded.graded_fixed_point(model, cue, gain=point["gain"])
+    origin = np.abs(v).max() < 1e-8  # no sign to compare
+    return {
+        "overlap": v @ xi[0] / n,
+        "sign_agreement": np.nan if origin else np.mean(np.sign(v) == memory),
+        "spread": np.mean(v**2),
+        "converged": converged,
+        "lambda_max": graded.largest_coupling_eigenvalue(model),
+    }
+
+
+def _cw(gain):
+    """The largest Curie–Weiss branch m = tanh(g m)."""
+    return np.nanmax(curie_weiss(1 / gain).m, axis=-1)
+
+
+def recall_theory(config):
+    """Curie–Weiss m = tanh(g m): the overlap as α → 0."""
+    gains = np.geomspace(min(config.grid["gain"]), max(config.grid["gain"]), 200)
+    return {"gain_curve": ("gain_curve", gains), "overlap_cw": ("gain_curve", _cw(gains))}
+
+
+def recall_plot(ds):
+    """Overlap, sign agreement with the memory and mean v² against g."""
+    fig, (left, right) = panels(2)
+    sample_errorbar(left, ds["gain"], ds["overlap"], label="overlap m₁")
+    left.plot(ds["gain_curve"], ds["overlap_cw"], "k--", lw=0.8, label="Curie–Weiss (α → 0)")
+    sample_errorbar(right, ds["gain"], ds["sign_agreement"], label="sgn v = zero-T memory")
+    sample_errorbar(right, ds["gain"], ds["spread"], label="mean v² (1: binary)")
+    for ax in (left, right):
+        ax.axvline(1 / float(ds["lambda_max"].mean()), color="0.6", ls=":", lw=0.8, label="1/λ_max")
+        ax.set(xscale="log", xlabel="gain g (1/energy)")
+        ax.legend(fontsize=7)
+    title = f"cue {ds.attrs['fixed_cue']} ξ¹ + noise, α = {ds.attrs['fixed_alpha']}"
+    left.set(ylabel="overlap of the fixed point with ξ¹", title=title)
+    right.set(ylabel="fraction of sites; mean v²", title=f"N = {ds.attrs['fixed_n_sites']}")
+    return fig
+
+
+GAINS = (0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1, 1.2, 1.35, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0)
+GAINS += (7.0, 10.0, 15.0, 20.0, 30.0, 50.0)
+CUE = {"alpha": 0.03, "cue": 0.1, "noise": 0.05}
+RECALL = ih.Study(
+    name="graded_recall",
+    description="fixed point of the graded network from a weak cue against the gain",
+    configs={
+        "quick": _sets("gain", (0.5, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0), 300, 4, **CUE),
+        "full": _sets("gain", GAINS, 2000, 16, **CUE),
+    },
+    compute=recall_compute,
+    theory=recall_theory,
+    outputs={
+        "overlap": Output((), "1", "overlap m1", "(1/N) Σ_i ξ_i^1 v_i at the fixed point"),
+        "sign_agreement": Output((), "1", "agreement", "sgn v_i = the zero-T memory (NaN: v = 0)"),
+        "spread": Output((), "1", "mean v²", "(1/N) Σ_i v_i² (1: binary)"),
+        "converged": Output((), "1", "converged", "the residual fell below 1e-10"),
+        "lambda_max": Output((), "energy", "λ_max", "largest eigenvalue of J"),
+        "overlap_cw": Output(("gain_curve",), "1", "Curie–Weiss m", "m = tanh(g m)", True),
+    },
+    coordinates={"gain": GAIN, "gain_curve": GAIN},
+    disorder_keys=(),  # and the sample: one net and one cue noise per sample, every gain on them
+    thermal_keys=(),
+    plot=recall_plot,
+)
+
+
+def one_compute(point, fixed, disorder, thermal, checkpoint):
+    """Fixed-point overlap of the one-pattern network from 0.5 ξ at each gain."""
+    n = point["n_sites"]
+    xi = ih.random_patterns(1, n, rng=disorder)
+    model = ih.hebbian(xi)
+    ends = [graded.graded_fixed_point(model, 0.5 * xi[0], gain=g)[0] for g in fixed["gain"]]
+    return {"overlap": np.array(ends) @ xi[0] / n}
+
+
+def one_theory(config):
+    """Curie–Weiss at g(1 − 1/N) for each N, and N → ∞, on a fine gain grid."""
+    gains = np.linspace(min(config.batch["gain"]), max(config.batch["gain"]), 200)
+    finite = [_cw(gains * (1 - 1 / n)) for n in config.grid["n_sites"]]
+    return {
+        "gain_curve": ("gain_curve", gains),
+        "overlap_theory": (("n_sites", "gain_curve"), finite),
+        "overlap_infinite": ("gain_curve", _cw(gains)),
+    }
+
+
+def one_plot(ds):
+    """Overlap against g for each N beside Curie–Weiss at g(1 − 1/N)."""
+    fig, (ax,) = panels(width=3.6, height=3.0)
+    for k, n in enumerate(ds["n_sites"].values):
+        overlap = ds["overlap"].sel(n_sites=n, sample=0)
+        ax.plot(ds["gain"], overlap, "o", ms=3, mfc="none", color=f"C{k}", label=f"N = {n}")
+        ax.plot(ds["gain_curve"], ds["overlap_theory"].sel(n_sites=n), color=f"C{k}", lw=0.8)
+    ax.plot(ds["gain_curve"], ds["overlap_infinite"], "k--", lw=1, label="N → ∞")
+    title = "lines: Curie–Weiss at g(1 − 1/N)"
+    ax.set(xlabel="gain g (1/energy)", ylabel="fixed-point overlap m", title=title)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def _one(sizes, gains):
+    text = f"N ≤ {max(sizes)}, {len(gains)} gains"
+    return Config({"n_sites": sizes}, {}, text, samples=1, batch={"gain": gains}, minutes=0.2)
+
+
+ONE_PATTERN = ih.Study(
+    name="graded_one_pattern",
+    description="one pattern: graded fixed-point overlap against g, Curie-Weiss at g(1 - 1/N)",
+    configs={
+        "quick": _one((10, 50, 1000), (1.05, 1.2, 1.5, 2.0, 3.0)),
+        "full": _one((10, 30, 100, 1000, 10000), tuple(np.round(np.arange(1.02, 3.0001, 0.04), 3))),
+    },
+    compute=one_compute,
+    theory=one_theory,
+    outputs={
+        "overlap": Output(("gain",), "1", "overlap m", "(1/N) Σ_i ξ_i v_i at the fixed point"),
+        "overlap_theory": Output(("n_sites", "gain_curve"), "1", "m", "Curie–Weiss", True),
+        "overlap_infinite": Output(("gain_curve",), "1", "m", "Curie–Weiss, N → ∞", True),
+    },
+    coordinates={"gain": GAIN, "gain_curve": GAIN},
+    plot=one_plot,
+)
+
+STUDIES = (NEURON, SPECTRUM, ORIGIN, RECALL, ONE_PATTERN)
