@@ -39,8 +39,8 @@ def _mattis(n, seed):
 
 
 # --- exact nets ----------------------------------------------------------------------------------
-
 TIES, DETERMINISTIC = ("keep", "flip", "up", "down"), ("synchronous", "sequential")
+BASIN_DIMS = ("schedule", "tie", "field_kind", "theta_N", "target")
 
 
 def exact_compute(point, fixed, disorder, thermal, checkpoint):
@@ -51,6 +51,7 @@ def exact_compute(point, fixed, disorder, thermal, checkpoint):
     m1 = ih.state_spins(np.arange(2**n), n) @ xi[0].astype(np.int64) / n
     plus, minus = np.empty((2, len(theta_n))), np.empty((2, len(theta_n)))
     basin = np.empty((len(DETERMINISTIC), len(TIES), 2, len(theta_n), 2))
+    pair = np.array([xi[0], -xi[0]])
     for f, direction in enumerate((np.ones(n), xi[0].astype(np.float64))):  # uniform, along ξ
         for t, theta in enumerate(theta_n / n):
             tilted = model.with_field(theta=theta * direction)
@@ -58,10 +59,7 @@ def exact_compute(point, fixed, disorder, thermal, checkpoint):
             plus[f, t], minus[f, t] = weights[m1 > 0].sum(), weights[m1 < 0].sum()
             for s, schedule in enumerate(DETERMINISTIC):
                 for r, tie in enumerate(TIES):
-                    targets = np.array([xi[0], -xi[0]])
-                    basin[s, r, f, t] = ih.basin_fractions(
-                        tilted, targets, schedule=schedule, tie=tie
-                    )
+                    basin[s, r, f, t] = ih.basin_fractions(tilted, pair, schedule=schedule, tie=tie)
     return {"boltzmann_plus": plus, "boltzmann_minus": minus, "basin": basin}
 
 
@@ -79,58 +77,37 @@ def exact_plot(ds):
     for k, tie in enumerate(TIES):
         for schedule, style in zip(DETERMINISTIC, ("-", ":")):
             label = tie if schedule == "synchronous" else None
-            sample_band(
-                right,
-                theta,
-                gap.sel(tie=tie, schedule=schedule),
-                ls=style,
-                color=f"C{k}",
-                label=label,
-            )
-    left.set(ylabel="P(m₁ > 0), exact Boltzmann", title=f"T = {ds.attrs['fixed_T']}; N = {big}")
-    right.set(ylabel="basin(ξ) − basin(−ξ)", title=f"P = 1, N = {n}")
-    left.legend(fontsize=7)
-    right.legend(fontsize=7, loc="lower left", title="tie (dotted: sequential)", title_fontsize=7)
-    left.set_xlabel("N θ (energy)")
-    right.set_xlabel("N θ, θ along ξ (energy)")
+            here = gap.sel(tie=tie, schedule=schedule)
+            sample_band(right, theta, here, ls=style, color=f"C{k}", label=label)
+    left.set(xlabel="N θ (energy)", ylabel="P(m₁ > 0), exact Boltzmann")
+    left.set_title(f"T = {ds.attrs['fixed_T']}; N = {big}")
+    right.set(xlabel="N θ, θ along ξ (energy)", ylabel="basin(ξ) − basin(−ξ)")
+    right.set_title(f"P = 1, N = {n}")
+    left.legend()
+    right.legend(loc="lower left", title="tie (dotted: sequential)")
     return fig
 
 
-def _exact(nets, thetas, samples, minutes, text):
-    batch = dict(field_kind=("uniform", "pattern"), theta_N=thetas, schedule=DETERMINISTIC)
+def _exact(patterns, sizes, theta_n, samples, minutes, text):
+    theta_n = tuple(-t for t in theta_n[::-1]) + (0,) + theta_n  # the positive Nθ, mirrored
+    batch = dict(field_kind=("uniform", "pattern"), theta_N=theta_n, schedule=DETERMINISTIC)
     batch |= dict(tie=TIES, target=("xi", "mirror"))
-    return Config(nets, {"T": 0.5}, text, samples=samples, batch=batch, minutes=minutes)
+    grid = {"n_patterns": patterns, "n_sites": sizes}
+    return Config(grid, {"T": 0.5}, text, samples=samples, batch=batch, minutes=minutes)
 
 
 EXACT = ih.Study(
     name="exact_mirror",
     description="exact nets: Boltzmann P(m > 0), zero-T basins of xi and -xi as theta passes 0",
     configs={
-        "quick": _exact(
-            {"n_patterns": (1, 3), "n_sites": (11, 12)},
-            (-1, -0.5, 0, 0.5, 1),
-            2,
-            0.2,
-            "4 nets × 2 samples, N ≤ 12",
-        ),
-        "full": _exact(
-            {"n_patterns": (1, 2, 3), "n_sites": (12, 13)},
-            (-2, -1, -0.5, -0.25, 0, 0.25, 0.5, 1, 2),
-            6,
-            None,
-            "6 nets × 6 samples",
-        ),
+        "quick": _exact((1, 3), (11, 12), (0.5, 1), 2, 0.2, "4 nets × 2 samples, N ≤ 12"),
+        "full": _exact((1, 2, 3), (12, 13), (0.25, 0.5, 1, 2), 6, None, "6 nets × 6 samples"),
     },
     compute=exact_compute,
     outputs={
         "boltzmann_plus": Output(("field_kind", "theta_N"), "1", "P(m1 > 0)", "exact Boltzmann"),
         "boltzmann_minus": Output(("field_kind", "theta_N"), "1", "P(m1 < 0)", "exact Boltzmann"),
-        "basin": Output(
-            ("schedule", "tie", "field_kind", "theta_N", "target"),
-            "1",
-            "basin size",
-            "fraction of all 2^N starts whose zero-T dynamics ends at the target",
-        ),
+        "basin": Output(BASIN_DIMS, "1", "zero-T basin", "fraction of 2^N starts ending at target"),
     },
     coordinates={
         "field_kind": ("1", "field direction", "uniform, or along xi: theta_i = theta xi_i"),
@@ -142,8 +119,6 @@ EXACT = ih.Study(
 
 
 # --- tie rules as infinitesimal fields -----------------------------------------------------------
-
-
 def ties_compute(point, fixed, disorder, thermal, checkpoint):
     """Transition graphs of one random net: tie up/down at h = 0 against keep at h = ±ε."""
     n = point["n_sites"]
@@ -171,11 +146,9 @@ def ties_plot(ds):
         sign = "+" if tie == "up" else "−"
         ax.bar(where + 0.4 * d, fraction, width=0.38, label=f"{tie} at h = 0 vs keep at {sign}ε")
     ax.set_xticks(where + 0.2, ds["schedule"].values, fontsize=7, rotation=20)
-    nets = int(ds["zero_fields"].sum())
-    ax.set(
-        ylim=(0, 1.3), ylabel="fraction with identical graphs", title=f"{nets} nets, zero fields"
-    )
-    ax.legend(fontsize=7, loc="upper center")
+    title = f"{int(ds['zero_fields'].sum())} nets, zero fields"
+    ax.set(ylim=(0, 1.3), ylabel="fraction with identical graphs", title=title)
+    ax.legend(loc="upper center")
     return fig
 
 
@@ -189,9 +162,8 @@ def ties_findings(ds):
 
 def _ties(sizes, samples, text):
     grid = {"n_sites": sizes, "n_patterns": (1, 2, 3)}
-    return Config(
-        grid, {}, text, samples=samples, batch={"schedule": SCHEDULES, "tie": ("up", "down")}
-    )
+    batch = {"schedule": SCHEDULES, "tie": ("up", "down")}
+    return Config(grid, {}, text, samples=samples, batch=batch)
 
 
 TIE_RULES = ih.Study(
@@ -203,12 +175,7 @@ TIE_RULES = ih.Study(
     },
     compute=ties_compute,
     outputs={
-        "graphs_identical": Output(
-            ("schedule", "tie"),
-            "1",
-            "graphs identical",
-            "the graphs at h = 0 and at h = ±ε agree edge for edge",
-        ),
+        "graphs_identical": Output(("schedule", "tie"), "1", "same graph", "at h = 0 and h = ±ε"),
         "graph_edges": Output(("schedule", "tie"), "1", "edges", "edges of the transition graph"),
         "zero_fields": Output((), "1", "zero fields", "some state has a site with local field 0"),
     },
@@ -218,22 +185,16 @@ TIE_RULES = ih.Study(
 
 
 # --- Curie–Weiss m(h) ----------------------------------------------------------------------------
+BRANCH_DIMS = ("T", "h_curve", "branch")
 
 
 def cw_compute(point, fixed, disorder, thermal, checkpoint):
     """Metropolis from ξ and −ξ at each T, field h along ξ: the mean overlap after burn-in."""
     xi, model = _mattis(point["n_sites"], disorder)
     T, sweeps = np.asarray(fixed["T"], dtype=np.float64), fixed["sweeps"]
-    starts = np.array([xi, -xi]).repeat(len(T), axis=0)
-    chain = ih.sample(
-        model.with_field(h=point["field"] * xi),
-        starts,
-        T=np.tile(T, 2),
-        sweeps=sweeps,
-        burn_in=sweeps,
-        record="overlaps",
-        rng=thermal,
-    )
+    starts = np.array([xi, -xi]).repeat(len(T), axis=0)  # ξ at every T, then −ξ
+    run = dict(T=np.tile(T, 2), sweeps=sweeps, burn_in=sweeps, record="overlaps", rng=thermal)
+    chain = ih.sample(model.with_field(h=point["field"] * xi), starts, **run)
     return {"overlap": chain.overlaps[:, :, 0].mean(axis=1).reshape(2, len(T)).T}
 
 
@@ -243,11 +204,10 @@ def cw_theory(config):
     T, h = np.asarray(config.batch["T"])[:, None], np.linspace(min(field), max(field), 241)
     branches = meanfield.curie_weiss(T, h)
     exact = [meanfield.curie_weiss_finite(n, T, h).magnetisation for n in config.grid["n_sites"]]
-    along = ("T", "h_curve", "branch")
     return {
         "h_curve": ("h_curve", h),
-        "branch_m": (along, branches.m),
-        "branch_stable": (along, branches.stable),
+        "branch_m": (BRANCH_DIMS, branches.m),
+        "branch_stable": (BRANCH_DIMS, branches.stable),
         "exact_m": (("n_sites", "T", "h_curve"), exact),
     }
 
@@ -266,7 +226,7 @@ def cw_plot(ds):
         ax.plot(h, ds["exact_m"].sel(n_sites=n, T=T), "--", color=f"C{k}", lw=0.8, alpha=0.6)
     title = f"N = {int(n)}; open symbols: start at −ξ\ndotted: unstable branch; dashed: exact"
     ax.set(xlabel="field h along ξ (energy)", ylabel="overlap m", title=title)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(loc="lower right")
     return fig
 
 
@@ -287,10 +247,8 @@ CURIE_WEISS_FIELD = ih.Study(
     theory=cw_theory,
     outputs={
         "overlap": Output(("T", "start")),
-        "branch_m": Output(
-            ("T", "h_curve", "branch"), "1", "mean-field m", "m = tanh((m + h)/T)", True
-        ),
-        "branch_stable": Output(("T", "h_curve", "branch"), "1", "stable", "a local minimum", True),
+        "branch_m": Output(BRANCH_DIMS, "1", "mean-field m", "m = tanh((m + h)/T)", True),
+        "branch_stable": Output(BRANCH_DIMS, "1", "stable", "a local minimum", True),
         "exact_m": Output(("n_sites", "T", "h_curve"), "1", "exact <m>", "binomial sum", True),
     },
     coordinates={
@@ -303,16 +261,13 @@ CURIE_WEISS_FIELD = ih.Study(
 
 
 # --- hysteresis ----------------------------------------------------------------------------------
-
-
 def hysteresis_compute(point, fixed, disorder, thermal, checkpoint):
     """One loop: the field rises from −h_max to h_max from −ξ, then falls back."""
     xi, model = _mattis(point["n_sites"], disorder)
-    up, T, sweeps = np.asarray(fixed["field"]), fixed["T"], point["sweeps_per_field"]
-    rising = ih.sweep_field(
-        model, -xi, T=T, fields=up, sweeps_per_field=sweeps, along=xi, rng=thermal
-    )
-    falling = ih.sweep_field(model, rising, T=T, fields=up[::-1], sweeps_per_field=sweeps, along=xi)
+    h = np.asarray(fixed["field"])
+    run = dict(T=fixed["T"], sweeps_per_field=point["sweeps_per_field"], along=xi)
+    rising = ih.sweep_field(model, -xi, fields=h, rng=thermal, **run)
+    falling = ih.sweep_field(model, rising, fields=h[::-1], **run)
     return {
         "overlap": [rising.order_parameter, falling.order_parameter[::-1]],
         "coercive_field": [rising.coercive_fields(), -falling.coercive_fields()],
@@ -333,15 +288,15 @@ def hysteresis_plot(ds):
         left.plot(ds["field"], loop.T, color=f"C{k}", lw=1, label=[f"{step / sweeps:.1e}", None])
         h_c = abs(ds["coercive_field"].sel(sweeps_per_field=sweeps)).mean("direction")
         sample_errorbar(right, ds["n_sites"], h_c, color=f"C{k}")
+    for x in (-h_sp, h_sp):
+        left.axvline(x, color="k", ls=":", lw=0.8)
     right.axhline(h_sp, color="k", ls=":", lw=0.8)
-    for sign in (-1, 1):
-        left.axvline(sign * h_sp, color="k", ls=":", lw=0.8)
     title = f"N = {int(n)}, T = {ds.attrs['fixed_T']}"
     left.set(xlabel="field h along ξ (energy)", ylabel="overlap m", title=title)
     right.set(xscale="log", xlabel="N", ylabel="coercive field (energy)", title="dotted: h_sp")
     right.set_xticks(ds["n_sites"].values, [f"{n:g}" for n in ds["n_sites"].values], minor=False)
     right.minorticks_off()
-    left.legend(fontsize=7, title="field step per sweep", title_fontsize=7)
+    left.legend(title="field step per sweep")
     return fig
 
 
@@ -376,15 +331,8 @@ HYSTERESIS = ih.Study(
     compute=hysteresis_compute,
     theory=hysteresis_theory,
     outputs={
-        "overlap": Output(
-            ("direction", "field"), description="overlap with xi, mean over the step"
-        ),
-        "coercive_field": Output(
-            ("direction",),
-            "energy",
-            "coercive field",
-            "|h| where the overlap changes sign (down: sign flipped)",
-        ),
+        "overlap": Output(("direction", "field"), description="overlap with xi, mean over a step"),
+        "coercive_field": Output(("direction",), "energy", "coercive field", "|h| where m = 0"),
         "spinodal_field": Output((), "energy", "h_sp", "mean field: m_sp - T artanh m_sp", True),
         "spinodal_overlap": Output((), "1", "m_sp", "mean field: sqrt(1 - T)", True),
     },
@@ -398,6 +346,7 @@ HYSTERESIS = ih.Study(
 
 
 # --- finite-size scaling -------------------------------------------------------------------------
+SCALED = ("n_sites", "scaled_T")
 
 
 def fss_compute(point, fixed, disorder, thermal, checkpoint):
@@ -405,24 +354,13 @@ def fss_compute(point, fixed, disorder, thermal, checkpoint):
     n, sweeps = point["n_sites"], fixed["sweeps"]
     xi, model = _mattis(n, disorder)
     T = 1.0 + np.asarray(fixed["sampled_x"]) / np.sqrt(n)
-    chain = ih.sample(
-        model,
-        np.tile(xi, (len(T), 1)),
-        T=T,
-        sweeps=sweeps,
-        burn_in=sweeps // 10,
-        record=("energy_per_spin", "overlaps"),
-        rng=thermal,
-    )
+    run = dict(T=T, sweeps=sweeps, burn_in=sweeps // 10, record=("energy_per_spin", "overlaps"))
+    chain = ih.sample(model, np.tile(xi, (len(T), 1)), rng=thermal, **run)
     hist = histograms(chain.energy_per_spin, chain.overlaps[:, :, 0], T=T, n_sites=n)
     curves = hist.reweight(1.0 + np.asarray(fixed["scaled_T"]) / np.sqrt(n))
     peak = hist.susceptibility_peak(T.min(), T.max())
-    return {
-        "binder": curves.binder,
-        "susceptibility": curves.susceptibility,
-        "peak_T": peak.T,
-        "peak_height": peak.height,
-    }
+    found = {"binder": curves.binder, "susceptibility": curves.susceptibility}
+    return found | {"peak_T": peak.T, "peak_height": peak.height}
 
 
 def fss_theory(config):
@@ -431,15 +369,13 @@ def fss_theory(config):
     exact = [meanfield.curie_weiss_finite(n, 1.0 + x / np.sqrt(n)) for n in sizes]
     fine = np.linspace(x.min(), x.max(), 20001)
     chi = [meanfield.curie_weiss_finite(n, 1.0 + fine / np.sqrt(n)).susceptibility for n in sizes]
+    peaks = [1 + fine[np.argmax(c)] / np.sqrt(n) for n, c in zip(sizes, chi)]
     pairs = zip(sizes[:-1], sizes[1:])
     crossing = [meanfield.curie_weiss_binder_crossing(*pair) for pair in pairs] + [(np.nan,) * 2]
     return {
-        "binder_exact": (("n_sites", "scaled_T"), [e.binder for e in exact]),
-        "susceptibility_exact": (("n_sites", "scaled_T"), [e.susceptibility for e in exact]),
-        "peak_T_exact": (
-            "n_sites",
-            [1 + fine[np.argmax(c)] / np.sqrt(n) for n, c in zip(sizes, chi)],
-        ),
+        "binder_exact": (SCALED, [e.binder for e in exact]),
+        "susceptibility_exact": (SCALED, [e.susceptibility for e in exact]),
+        "peak_T_exact": ("n_sites", peaks),
         "crossing_T_exact": ("n_sites", [c[0] for c in crossing]),
         "crossing_binder_exact": ("n_sites", [c[1] for c in crossing]),
     }
@@ -448,11 +384,8 @@ def fss_theory(config):
 def binder_crossing(ds, small, large):
     """The crossing of the sample-mean U₄ curves of two sizes against T, with its jackknife error."""
     T = [1.0 + ds["scaled_T"] / np.sqrt(n) for n in (small, large)]
-    return Number(
-        *curves_crossing(
-            T[0], ds["binder"].sel(n_sites=small), T[1], ds["binder"].sel(n_sites=large)
-        )
-    )
+    U = [ds["binder"].sel(n_sites=n) for n in (small, large)]
+    return Number(*curves_crossing(T[0], U[0], T[1], U[1]))
 
 
 def fss_plot(ds):
@@ -460,9 +393,8 @@ def fss_plot(ds):
     fig, (left, right) = panels(2)
     sizes, every_fourth = ds["n_sites"].values, ds["scaled_T"][::4]
     for k, n in enumerate(sizes):
-        left.plot(
-            ds["scaled_T"], ds["binder_exact"].sel(n_sites=n), lw=1, color=f"C{k}", label=f"N = {n}"
-        )
+        exact = ds["binder_exact"].sel(n_sites=n)
+        left.plot(ds["scaled_T"], exact, lw=1, color=f"C{k}", label=f"N = {n}")
         binder = ds["binder"].sel(n_sites=n, scaled_T=every_fourth)
         sample_errorbar(left, every_fourth, binder, ls="", color=f"C{k}")
     star = 1.0 - gamma(0.25) ** 2 / (12.0 * gamma(0.75) ** 2)
@@ -473,22 +405,14 @@ def fss_plot(ds):
     pairs = list(zip(sizes[:-1], sizes[1:]))
     crossings = [binder_crossing(ds, *pair) for pair in pairs]
     middle = np.sqrt(np.prod(pairs, axis=1))
-    right.errorbar(
-        middle,
-        [1 - c.value for c in crossings],
-        [c.error for c in crossings],
-        fmt="s",
-        ms=3,
-        capsize=2,
-        label="U₄ crossing, MC",
-    )
+    shift, error = [1 - c.value for c in crossings], [c.error for c in crossings]
+    right.errorbar(middle, shift, error, fmt="s", ms=3, capsize=2, label="U₄ crossing, MC")
     exact = 1.0 - ds["crossing_T_exact"].values[:-1]
     right.plot(middle, exact, "-x", color="C1", lw=1, label="U₄ crossing, exact")
-    right.set(
-        xscale="log", yscale="log", xlabel="N (pairs: geometric mean)", ylabel="1 − T (energy)"
-    )
+    right.set(xscale="log", yscale="log", ylabel="1 − T (energy)")
+    right.set_xlabel("N (pairs: geometric mean)")
     for ax in (left, right):
-        ax.legend(fontsize=7)
+        ax.legend()
     return fig
 
 
@@ -529,12 +453,10 @@ FINITE_SIZE = ih.Study(
         "susceptibility": Output(("scaled_T",), "1/energy", "chi", "N (<m^2> - <|m|>^2)/T"),
         "peak_T": Output((), "energy", "T of the chi peak", "reweighted maximum of chi(T)"),
         "peak_height": Output((), "1/energy", "chi at the peak", "reweighted maximum of chi(T)"),
-        "binder_exact": Output(("n_sites", "scaled_T"), "1", "exact U4", "binomial sum", True),
-        "susceptibility_exact": Output(("n_sites", "scaled_T"), "1/energy", "exact chi", "", True),
+        "binder_exact": Output(SCALED, "1", "exact U4", "binomial sum", True),
+        "susceptibility_exact": Output(SCALED, "1/energy", "exact chi", "", True),
         "peak_T_exact": Output(("n_sites",), "energy", "exact T of the chi peak", "", True),
-        "crossing_T_exact": Output(
-            ("n_sites",), "energy", "exact crossing T", "with the next N", True
-        ),
+        "crossing_T_exact": Output(("n_sites",), "energy", "exact crossing T", "with next N", True),
         "crossing_binder_exact": Output(("n_sites",), "1", "exact U4 at the crossing", "", True),
     },
     coordinates={"scaled_T": ("1", "(T - 1) sqrt(N)", "scaled distance from T_c = 1")},
@@ -544,7 +466,6 @@ FINITE_SIZE = ih.Study(
 
 
 # --- Hopfield with P > 1 -------------------------------------------------------------------------
-
 CLASSES = ("xi1", "mirror_xi1", "other_pattern", "mixture", "spin_glass", "paramagnet", "other")
 
 
@@ -556,10 +477,9 @@ def hopfield_compute(point, fixed, disorder, thermal, checkpoint):
     xi = ih.random_patterns(max(2, round(fixed["alpha"] * n)), n, rng=patterns)
     model = ih.hebbian(xi).with_field(h=point["field"] * xi[0])
     cue = ih.flip_fraction(np.repeat(-xi[:1], replicas, axis=0), fixed["noise"], rng=cues)
+    initial = [ih.random_spins(replicas, n, rng=starts), cue]
     fraction, overlap = np.empty((2, len(CLASSES))), np.empty(2)
-    for a, (spins, rng) in enumerate(
-        zip([ih.random_spins(replicas, n, rng=starts), cue], thermal.spawn(2))
-    ):
+    for a, (spins, rng) in enumerate(zip(initial, thermal.spawn(2))):
         if T == 0:
             final = ih.relax(model, spins, rng=rng).spins
         else:
@@ -584,30 +504,24 @@ def hopfield_plot(ds):
             sample_errorbar(ax, ds["field"], fraction, label=label)
         title = f"{start.replace('_', ' ')} starts, T = {T:g}"
         ax.set(xlabel="field h along ξ¹ (energy)", ylabel="fraction of runs", title=title)
-    axes[0].legend(fontsize=7)
+    axes[0].legend()
     return fig
 
 
-def _hopfield(temperatures, fields, n, sweeps, samples, text):
+def _hopfield(temperatures, fields, n, sweeps, samples):
     fixed = {"n_sites": n, "sweeps": sweeps, "alpha": 0.05, "replicas": 16, "noise": 0.2}
     batch = {"start": ("random", "mirror_cue"), "state_class": CLASSES}
-    return Config({"T": temperatures, "field": fields}, fixed, text, samples=samples, batch=batch)
+    grid = {"T": temperatures, "field": fields}
+    return Config(grid, fixed, f"N = {n}", samples=samples, batch=batch)
 
 
 HOPFIELD_FIELD = ih.Study(
     name="hopfield_field",
     description="P > 1: a field along xi1 selects xi1 over -xi1; end states against h",
     configs={
-        "quick": _hopfield(
-            (0.0, 0.3), (-0.2, 0.0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0), 200, 100, 3, "N = 200"
-        ),
+        "quick": _hopfield((0.0, 0.3), (-0.2, 0.0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0), 200, 100, 3),
         "full": _hopfield(
-            (0.0, 0.2, 0.4),
-            (-0.2, 0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0),
-            1000,
-            200,
-            6,
-            "N = 1000",
+            (0.0, 0.2, 0.4), (-0.2, 0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0), 1000, 200, 6
         ),
     },
     compute=hopfield_compute,
@@ -625,15 +539,12 @@ HOPFIELD_FIELD = ih.Study(
 
 
 # --- biased patterns -----------------------------------------------------------------------------
-
-
 def _recall(model, cues, xi, theta):
     """Centred overlap Σ_i (ξ_i − ā) s_i / (N (1 − ā²)) after sequential zero-T recall."""
     final = ih.relax(model.with_field(theta=theta), cues, schedule="sequential").spins
     mean = xi.mean()
-    return (
-        (final @ xi.astype(np.int64) - mean * final.sum(axis=1)) / (len(xi) * (1 - mean**2))
-    ).mean()
+    centred = (final @ xi.astype(np.int64) - mean * final.sum(axis=1)) / (len(xi) * (1 - mean**2))
+    return centred.mean()
 
 
 def biased_compute(point, fixed, disorder, thermal, checkpoint):
@@ -641,9 +552,8 @@ def biased_compute(point, fixed, disorder, thermal, checkpoint):
     named thresholds, for Hebb's and the covariance rule."""
     n, a, offsets = fixed["n_sites"], point["bias"], np.asarray(fixed["theta_offset"])
     xi = ih.random_patterns(max(1, round(point["alpha"] * n)), n, bias=a, rng=disorder)
-    cues = ih.flip_fraction(
-        np.repeat(xi[:1], fixed["replicas"], axis=0), fixed["noise"], rng=thermal
-    )
+    cues = np.repeat(xi[:1], fixed["replicas"], axis=0)
+    cues = ih.flip_fraction(cues, fixed["noise"], rng=thermal)
     out = {"recall_scan": [], "recall_named": [], "theta_centre": [], "best_theta": []}
     for model in (ih.hebbian(xi), ih.covariance_rule(xi, a)):
         mean_field = a * ih.local_fields(model, np.ones(n, dtype=np.int8))  # θ_i = a Σ_j J_ij
@@ -667,10 +577,8 @@ def biased_plot(ds):
             theta = ds["theta_offset"] + float(here["theta_centre"].mean())
             label = f"a = {bias:g}" if rule == "hebbian" else None
             sample_band(left, theta, here["recall_scan"], ls=style, color=f"C{k}", label=label)
-    title = f"α = {low:g}; Hebb dashed, covariance solid"
-    left.set(
-        xlim=(-2, 2), xlabel="uniform θ (energy)", ylabel="recall (centred overlap)", title=title
-    )
+    left.set(xlim=(-2, 2), xlabel="uniform θ (energy)", ylabel="recall (centred overlap)")
+    left.set_title(f"α = {low:g}; Hebb dashed, covariance solid")
     fine = np.linspace(a.min(), a.max(), 50)
     for k, alpha in enumerate(ds["alpha"].values):
         for rule, face in (("hebbian", "none"), ("covariance_rule", f"C{k}")):
@@ -680,10 +588,10 @@ def biased_plot(ds):
         hebb = (round(alpha * ds.attrs["fixed_n_sites"]) - 1) * fine**3
         right.plot(fine, hebb, "--", color=f"C{k}", lw=0.8)
     right.plot(fine, -fine * (1 - fine**2), "k-", lw=0.8, label="−a(1 − a²)")
-    title = "dashed: (P − 1)a³ (Hebb, open)"
-    right.set(xlabel="pattern activity a", ylabel="best uniform θ (energy)", title=title)
-    for ax in (left, right):
-        ax.legend(fontsize=7)
+    right.set(xlabel="pattern activity a", ylabel="best uniform θ (energy)")
+    right.set_title("dashed: (P − 1)a³ (Hebb, open)")
+    left.legend(loc="upper left")
+    right.legend()
     return fig
 
 
@@ -691,10 +599,8 @@ def biased_findings(ds):
     """Recall at the second-largest activity and the middle load: Hebb with the site-dependent and
     the uniform mean-field threshold, the covariance rule with the uniform one."""
     named = ds["recall_named"].sel(bias=ds["bias"][-2], alpha=ds["alpha"][ds.sizes["alpha"] // 2])
-    hebb, covariance = (
-        named.sel(learning_rule="hebbian"),
-        named.sel(learning_rule="covariance_rule"),
-    )
+    hebb = named.sel(learning_rule="hebbian")
+    covariance = named.sel(learning_rule="covariance_rule")
     return {
         "a": Number(named["bias"]),
         "alpha": Number(named["alpha"]),
@@ -706,37 +612,28 @@ def biased_findings(ds):
     }
 
 
-def _biased(n, loads, theta, samples, replicas, text):
-    batch = {
-        "learning_rule": ("hebbian", "covariance_rule"),
-        "named_theta": ("mean_field", "mean_field_constant"),
-        "theta_offset": tuple(np.round(np.linspace(-1.5, 1.5, theta), 6)),
-    }
+def _biased(n, loads, theta, samples, replicas):
+    offsets = tuple(np.round(np.linspace(-1.5, 1.5, theta), 6))
+    batch = {"learning_rule": ("hebbian", "covariance_rule")}
+    batch |= {"named_theta": ("mean_field", "mean_field_constant"), "theta_offset": offsets}
     fixed = {"n_sites": n, "replicas": replicas, "noise": 0.1}
     grid = {"bias": (0.0, 0.2, 0.4, 0.6), "alpha": loads}
-    return Config(grid, fixed, text, samples=samples, batch=batch)
+    return Config(grid, fixed, f"N = {n}", samples=samples, batch=batch)
 
 
 BIASED_PATTERNS = ih.Study(
     name="biased_patterns",
     description="patterns of mean activity a: recall against a uniform theta, Hebb and covariance",
     configs={
-        "quick": _biased(400, (0.02, 0.05), 31, 3, 8, "N = 400"),
-        "full": _biased(1000, (0.01, 0.03, 0.05), 81, 8, 16, "N = 1000"),
+        "quick": _biased(400, (0.02, 0.05), 31, 3, 8),
+        "full": _biased(1000, (0.01, 0.03, 0.05), 81, 8, 16),
     },
     compute=biased_compute,
     outputs={
         "recall_scan": Output(("learning_rule", "theta_offset"), "1", "recall", "centred overlap"),
         "recall_named": Output(("learning_rule", "named_theta"), "1", "recall", "centred overlap"),
-        "theta_centre": Output(
-            ("learning_rule",), "energy", "theta_c", "site mean of a sum_j J_ij"
-        ),
-        "best_theta": Output(
-            ("learning_rule",),
-            "energy",
-            "best uniform theta",
-            "middle of the theta interval where recall is within 0.01 of its best",
-        ),
+        "theta_centre": Output(("learning_rule",), "energy", "θ_c", "site mean of a Σ_j J_ij"),
+        "best_theta": Output(("learning_rule",), "energy", "best θ", "middle of recall plateau"),
     },
     coordinates={
         "bias": ("1", "activity a", "mean of every pattern entry"),
