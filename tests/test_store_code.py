@@ -177,7 +177,7 @@ def test_two_runs_on_one_store_both_finish_and_share_the_points(tmp_path):
 @pytest.mark.parametrize("study_name", ["toy", "kaufman_torus", "hysteresis"])
 def test_points_placed_on_the_grid_equal_the_general_merge(tmp_path, monkeypatch, study_name):
     """load_store places complete points straight into arrays of the grid's shape (memory O(grid)); the result
-    is the Dataset the point-by-point outer merge gives, sections and all."""
+    is the Dataset the point-by-point outer merge gives, theory and all."""
     study = _toy(monkeypatch).STUDY if study_name == "toy" else ih.runtime.load_study(study_name)
     ih.run_study(study, "quick", tmp_path, rng=9)
     fast = ih.load_store(tmp_path)

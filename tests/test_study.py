@@ -370,28 +370,6 @@ def test_provenance_describes_only_the_projects_own_checkout(tmp_path, monkeypat
     assert provenance._git_describe() == ""
 
 
-def _section_point(point, fixed, disorder, thermal, checkpoint):
-    """Each section returns its own variable, on its own dimension."""
-    attrs = {"units": "1", "long_name": "draw", "description": "a uniform number"}
-    name = point["part"]
-    values = np.random.default_rng(disorder).random(2 if name == "a" else 3) + point["x"]
-    return xr.Dataset({f"value_{name}": ((f"index_{name}",), values, attrs)},
-                      coords={f"index_{name}": (f"index_{name}", np.arange(len(values)), attrs)})
-
-
-def test_sections_are_separate_experiments_not_a_dimension(tmp_path):
-    study = ih.Study(name="sections", description="sections", configs={"quick": ih.Config(
-        grid={"part": ("a", "b"), "x": (1.0, 2.0)}, fixed={})}, run_point=_section_point, plot=lambda d: None,
-        coordinates={"part": {"units": "1", "long_name": "part", "description": "experiment"},
-                     "x": {"units": "1", "long_name": "x", "description": "swept"}}, sections=("part",))
-    merged = ih.run_study(study, "quick", tmp_path / "store", rng=1)
-    assert "part" not in merged.dims and merged["value_a"].dims == ("x", "index_a")
-    assert merged["value_b"].dims == ("x", "index_b") and not merged["value_b"].isnull().any()
-    assert_study_dataset(merged, dims=("x",))
-    assert merged.attrs.pop("points_computed") == 4
-    xr.testing.assert_identical(ih.load_store(tmp_path / "store"), merged)
-
-
 def test_tidy_turns_a_study_dataset_into_one_row_per_value():
     import xarray as xr
 

@@ -213,10 +213,7 @@ class Study:
     ``units``, ``long_name`` and ``description``: a dict, or a tuple in that order. ``disorder_keys`` and ``thermal_keys`` name the
     coordinates that key the point's disorder and thermal streams (default:
     all of them): with ``disorder_keys=("alpha",)`` points that differ only
-    in other coordinates draw the same patterns. ``sections`` names grid
-    coordinates whose values are separate experiments of one study: each
-    computes its own variables (distinct names), so those coordinates key the
-    point but are not made dimensions of the merged Dataset.
+    in other coordinates draw the same patterns.
     ``animate(dataset, directory)``, when given, writes animations drawn
     from the merged Dataset into ``directory`` and returns their paths.
     ``findings(dataset)``, when given, returns the results the paper quotes,
@@ -232,7 +229,6 @@ class Study:
     coordinates: dict = field(default_factory=dict)
     disorder_keys: tuple | None = None
     thermal_keys: tuple | None = None
-    sections: tuple = ()
     animate: Callable | None = None
     findings: Callable | None = None
     compute: Callable | None = None

@@ -91,7 +91,7 @@ def _wait_for_lock(path) -> None:
 
 
 def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path: str, coordinates: dict,
-                   provenance: dict, sections: tuple = ()) -> str:
+                   provenance: dict) -> str:
     """Run one point and write its self-describing file atomically, its checksum first (runs in a worker).
 
     The file carries the point's coordinates as length-one dimensions with
@@ -110,7 +110,7 @@ def _compute_point(run_point, point: dict, fixed: dict, key: str, streams, path:
     with threadpool_limits(limits=1):  # BLAS on one thread everywhere: its rounding then never depends on the route
         dataset = run_point(point, fixed, *streams, Checkpoint(checkpoints, provenance["code_fingerprint"]))
     provenance = provenance | {"compute_time_s": time.perf_counter() - begin}
-    for name in reversed([name for name in point if name not in sections]):
+    for name in reversed(list(point)):
         dataset = dataset.expand_dims({name: [point[name]]})
         dataset[name].attrs.update(coordinates.get(name, {}))
     _write_point(stamp(dataset, provenance | {"point_key": key}), path)
@@ -228,7 +228,7 @@ def run_study(study: Study | str, config: str, store, *, scheduler=None, workers
     output_dims = [dim for output in (study.outputs or {}).values() if not output.theory for dim in output.dims]
     coordinates = {name: study.coordinate_attrs(name) for name in dict.fromkeys([*chosen.tasks, *chosen.batch,
                                                                                  *output_dims])}
-    compute = partial(_locked_point, coordinates=coordinates, provenance=provenance, sections=study.sections)
+    compute = partial(_locked_point, coordinates=coordinates, provenance=provenance)
     run_point = study.run_point if study.compute is None else partial(
         declared_point, study.compute, study.outputs, chosen.batch, coordinates)
     try:

@@ -401,10 +401,8 @@ def _differing_provenance(parts) -> dict:
 def tidy(dataset, *variables):
     """Study variables as one tidy pandas DataFrame: a row per grid value, a column per coordinate and variable.
 
-    For seaborn or plain pandas. The variables must share their dims (a
-    study's sections have different ones: take them one section at a time);
-    rows where every variable is NaN (points of another section, missing
-    points) are dropped.
+    For seaborn or plain pandas. The variables must share their dims; rows
+    where every variable is NaN (missing points) are dropped.
 
     Parameters
     ----------
