@@ -177,17 +177,21 @@ def cw_findings(ds):
     }
 
 
-def _cw(sizes, temperatures, samples, sweeps, burn_in, text):
-    fixed = {"replicas": 4, "sweeps": sweeps, "burn_in": burn_in}
-    return Config({"n_sites": sizes, "T": temperatures}, fixed, text, samples=samples)
+def _chain_sets(grid, replicas, samples, sweeps, burn_in, text):
+    """A configuration of ``samples`` independent sets of ``replicas`` chains at every grid point."""
+    fixed = {"replicas": replicas, "sweeps": sweeps, "burn_in": burn_in}
+    return Config(grid, fixed, text, samples=samples)
 
 
+CW_T = (0.6, 0.8, 0.9, 1.0, 1.1, 1.5)
 CURIE_WEISS_EXACT = ih.Study(
     name="curie_weiss_exact",
     description="Curie-Weiss <|m|> and <E>/N by Metropolis against the exact finite-N sums",
     configs={
-        "quick": _cw((32, 128), (0.8, 1.0, 1.5), 4, 2000, 200, "N = 32, 128"),
-        "full": _cw((32, 128, 512), (0.6, 0.8, 0.9, 1.0, 1.1, 1.5), 8, 20000, 1000, "N ≤ 512"),
+        "quick": _chain_sets(
+            {"n_sites": (32, 128), "T": (0.8, 1.0, 1.5)}, 4, 4, 2000, 200, "N ≤ 128"
+        ),
+        "full": _chain_sets({"n_sites": (32, 128, 512), "T": CW_T}, 4, 8, 20000, 1000, "N ≤ 512"),
     },
     compute=cw_compute,
     theory=cw_theory,
@@ -252,17 +256,13 @@ def torus_findings(ds):
     return {key: Number(value) for key, value in ranges.items()} | {"agreement": agreement}
 
 
-def _torus(sides, temperatures, samples, sweeps, burn_in, text):
-    fixed = {"replicas": 2, "sweeps": sweeps, "burn_in": burn_in}
-    return Config({"side": sides, "T": temperatures}, fixed, text, samples=samples)
-
-
+TORUS_T = (1.5, 2.0, 2.269, 2.5, 3.0)
 KAUFMAN_TORUS = ih.Study(
     name="kaufman_torus",
     description="energy per spin of the L x L Ising torus by Metropolis against Kaufman's solution",
     configs={
-        "quick": _torus((4, 8), (1.5, 2.269, 3.0), 4, 4000, 200, "L = 4, 8"),
-        "full": _torus((4, 8, 16), (1.5, 2.0, 2.269, 2.5, 3.0), 8, 40000, 1000, "L ≤ 16"),
+        "quick": _chain_sets({"side": (4, 8), "T": (1.5, 2.269, 3.0)}, 2, 4, 4000, 200, "L ≤ 8"),
+        "full": _chain_sets({"side": (4, 8, 16), "T": TORUS_T}, 2, 8, 40000, 1000, "L ≤ 16"),
     },
     compute=torus_compute,
     theory=torus_theory,
