@@ -86,9 +86,8 @@ def recall_compute(point, fixed, disorder, thermal, checkpoint):
     out = {name: [] for name in ("overlap", "final_overlap", "sweeps", "cycle_length", "converged")}
     out["recalled"] = []
     for schedule, seed in zip(SCHEDULES, seeds):
-        run = ih.relax(
-            model, cues, schedule=schedule, max_sweeps=sweeps, record="overlaps", rng=seed
-        )
+        how = dict(schedule=schedule, max_sweeps=sweeps, record="overlaps")
+        run = ih.relax(model, cues, **how, rng=seed)
         padded = np.full((replicas, sweeps + 1), np.nan)
         padded[:, : run.overlaps.shape[1]] = run.overlaps[..., 0]
         found = (padded, run.spins @ xi.astype(np.int64) / xi.size, run.sweeps, run.cycle_length)
@@ -117,25 +116,18 @@ def recall_plot(ds):
     for schedule, color in zip(SCHEDULES, ("C0", "C3")):
         runs = half.sel(schedule=schedule).isel(replica=slice(0, 8))
         left.plot(ds["sweep"], runs.T, color=color, lw=1, alpha=0.7, label=[schedule] + [None] * 7)
-    cycles = float(
-        (ds["cycle_length"].sel(corruption="half inverted", schedule="synchronous") == 2).mean()
-    )
+    cycles = ds["cycle_length"].sel(corruption="half inverted", schedule="synchronous") == 2
     left.set(xlim=(0, 6), xlabel="sweep", ylabel="overlap m with ξ")
-    left.set_title(f"half inverted: m = 0; synchronous: {cycles:.0%} 2-cycles")
+    left.set_title(f"half inverted: m = 0; synchronous: {float(cycles.mean()):.0%} 2-cycles")
     left.legend()
     final = ds["final_overlap"].sel(schedule="permutation")
     for c, name in enumerate(("half inverted", "inverted")):
         m = final.sel(corruption=name)
         fractions = [float((m >= RECALLED).mean()), float((m <= -RECALLED).mean())]
         fractions.append(1 - sum(fractions))
+        errors = binomial_error(np.array(fractions), m.size)
         right.errorbar(
-            np.arange(3) + 0.15 * c,
-            fractions,
-            binomial_error(np.array(fractions), m.size),
-            fmt="os"[c],
-            capsize=3,
-            color=f"C{c}",
-            label=name,
+            np.arange(3) + 0.15 * c, fractions, errors, fmt="os"[c], capsize=3, label=name
         )
     right.axhline(0.5, color="0.6", ls=":", lw=0.8)
     right.set_xticks(range(3), ["picture ξ", "mirror −ξ", "other"])
@@ -168,32 +160,20 @@ def recall_findings(ds):
 def recall_animate(ds, directory):
     """One asynchronous recall of the half-inverted picture (seeded by the store's root seed), frame
     by frame, as a GIF and an HTML page."""
-    side, fixed = int(ds.attrs["fixed_side"]), {"frames": int(ds.attrs["fixed_frames_per_sweep"])}
-    xi = ds["stored"].values.astype(np.int8)
+    side, xi = int(ds.attrs["fixed_side"]), ds["stored"].values.astype(np.int8)
     cue = ih.invert_region(xi, (slice(0, side // 2), slice(None)), shape=(side, side))
-    model = ih.hebbian(xi[None])
-    run = ih.relax(
-        model,
-        cue,
-        schedule="permutation",
-        record="snapshots",
-        max_sweeps=20,
-        snapshot_every=-(-xi.size // fixed["frames"]),
-        rng=int(ds.attrs.get("seed_entropy", 0)),
+    model, every = ih.hebbian(xi[None]), -(-xi.size // int(ds.attrs["fixed_frames_per_sweep"]))
+    seed = int(ds.attrs.get("seed_entropy", 0))
+    run = ih.relax(model, cue, record="snapshots", max_sweeps=20, snapshot_every=every, rng=seed)
+    frames, path = run.snapshots, directory / "image_memory_recall"
+    drawn = dict(
+        shape=(side, side),
+        times=run.snapshot_times,
+        energy_per_spin=ih.energy(model, frames) / xi.size,
     )
-    frames = run.snapshots
     title = "half-inverted picture, asynchronous recall: one flip breaks the tie"
-    return list(
-        ih.viz.animate_frames(
-            frames,
-            directory / "image_memory_recall",
-            shape=(side, side),
-            times=run.snapshot_times,
-            overlaps=frames.astype(np.int64) @ xi[:, None] / xi.size,
-            energy_per_spin=ih.energy(model, frames) / xi.size,
-            title=title,
-        )
-    )
+    overlaps = frames.astype(np.int64) @ xi[:, None] / xi.size
+    return list(ih.viz.animate_frames(frames, path, overlaps=overlaps, title=title, **drawn))
 
 
 def _recall(replicas, samples, sweeps, frames, text):
@@ -214,8 +194,7 @@ PICTURE_RECALL = ih.Study(
     theory=recall_theory,
     outputs={
         "overlap": Output(
-            ("schedule", "replica", "sweep"),
-            description="m after each sweep; NaN after the recall stopped",
+            ("schedule", "replica", "sweep"), description="after each sweep; then NaN"
         ),
         "final_overlap": Output(("schedule", "replica"), "1", "final overlap", "m at the end"),
         "sweeps": Output(("schedule", "replica")),
@@ -228,12 +207,7 @@ PICTURE_RECALL = ih.Study(
     coordinates={
         "sample": CUES,
         "site": ("1", "pixel", "row-major"),
-        "corruption": (
-            "1",
-            "corruption",
-            "flip p: pixels flipped; mask f: the lower rows "
-            "set to f; inverted: −ξ; half inverted: upper half flipped",
-        ),
+        "corruption": ("1", "corruption", "flips, masked lower rows, inversion of all or half"),
     },
     plot=recall_plot,
     findings=recall_findings,
@@ -251,9 +225,8 @@ def pair_compute(point, fixed, disorder, thermal, checkpoint):
     xi = np.stack([picture_pattern(name, side).spins for name in fixed["pictures"]])
     cue_seed, relax_seed = thermal.spawn(2)
     lower = (slice(side - round(point["mask_fraction"] * side), side), slice(None))
-    cues = ih.mask_block(
-        np.repeat(xi[1:], replicas, axis=0), lower, fill="random", shape=(side, side), rng=cue_seed
-    )
+    masked = dict(fill="random", shape=(side, side), rng=cue_seed)
+    cues = ih.mask_block(np.repeat(xi[1:], replicas, axis=0), lower, **masked)
     run = ih.relax(ih.hebbian(xi), cues, schedule="permutation", max_sweeps=100, rng=relax_seed)
     final = run.spins @ xi.T.astype(np.int64) / xi.shape[1]
     example = np.argmax(final[:, 0] >= RECALLED)
