@@ -444,7 +444,7 @@ FINITE_SIZE = ih.Study(
     description="Curie-Weiss near T_c, reweighted: chi peak and Binder crossings against exact",
     configs={
         "quick": _fss((64, 256), 4, 10000, 0.3, "N ≤ 256"),
-        "full": _fss((100, 316, 1000, 3162, 10000), 8, 20000, None, "N ≤ 10^4"),
+        "full": _fss((100, 316, 1000, 3162, 10000), 8, 80000, None, "N ≤ 10^4"),
     },
     compute=fss_compute,
     theory=fss_theory,
