@@ -157,7 +157,7 @@ def _diagram(ax, ds):
         ax.errorbar(shifted, value, error, **POINTS, color=f"C{k}", label=f"escape, N = {n}")
     ax.set(xlim=(0, fine.max()), ylim=(0, 1.4), xlabel="load α = P/N", ylabel=TEMPERATURE)
     ax.set_title("AGS lines; points: escape T")
-    ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1, 0.88))  # between T_M and T_g
+    ax.legend(loc="upper right", bbox_to_anchor=(1, 0.88))  # between T_M and T_g
 
 
 def retrieval_plot(ds):
@@ -188,7 +188,8 @@ def retrieval_plot(ds):
     fraction_ax.set(ylabel=f"fraction with final m₁ ≥ {RETRIEVED}", title=note)
     for ax in (overlap_ax, q_ax, fraction_ax):
         ax.set(xlabel=TEMPERATURE)
-        ax.legend(fontsize=7)
+    overlap_ax.legend(loc="lower center")  # the fractions fill their panel: colours as here
+    q_ax.legend(loc="lower left")
     return fig
 
 
@@ -316,7 +317,7 @@ def mixtures_plot(ds):
     title = f"P = {ds.attrs['fixed_patterns']} balanced patterns; lines: α = 0 theory,\n"
     ax.set(xlabel=TEMPERATURE, ylabel="fraction kept / component overlap", ylim=(-0.05, 1.05))
     ax.set_title(title + "dashed where unstable; dotted: T_n")
-    ax.legend(fontsize=7)
+    ax.legend()
     return fig
 
 
