@@ -74,11 +74,13 @@ def exact_plot(ds):
     n = next(n for n in ds["n_sites"].values[::-1] if (n - 1) % 2 == 0)  # P = 1: zero fields
     basin = ds["basin"].sel(n_sites=n, n_patterns=1, field_kind="pattern")
     gap = basin.sel(target="xi") - basin.sel(target="mirror")
-    for k, tie in enumerate(TIES):
+    for k, tie in enumerate(TIES):  # markers shrink with k: rules that agree stay visible
         for schedule, style in zip(DETERMINISTIC, ("-", ":")):
             label = tie if schedule == "synchronous" else None
-            here = gap.sel(tie=tie, schedule=schedule)
-            sample_band(right, theta, here, ls=style, color=f"C{k}", label=label)
+            here, mark = gap.sel(tie=tie, schedule=schedule), dict(marker="os^v"[k], ms=7 - 1.5 * k)
+            sample_band(
+                right, theta, here, ls=style, color=f"C{k}", mfc="none", **mark, label=label
+            )
     left.set(xlabel="N θ (energy)", ylabel="P(m₁ > 0), exact Boltzmann")
     left.set_title(f"T = {ds.attrs['fixed_T']}; N = {big}")
     right.set(xlabel="N θ, θ along ξ (energy)", ylabel="basin(ξ) − basin(−ξ)")
@@ -293,7 +295,8 @@ def hysteresis_plot(ds):
     right.axhline(h_sp, color="k", ls=":", lw=0.8)
     title = f"N = {int(n)}, T = {ds.attrs['fixed_T']}"
     left.set(xlabel="field h along ξ (energy)", ylabel="overlap m", title=title)
-    right.set(xscale="log", xlabel="N", ylabel="coercive field (energy)", title="dotted: h_sp")
+    right.set(xscale="log", xlabel="N", ylabel="coercive field (energy)")
+    right.set_title("colours as left; dotted: h_sp")
     right.set_xticks(ds["n_sites"].values, [f"{n:g}" for n in ds["n_sites"].values], minor=False)
     right.minorticks_off()
     left.legend(title="field step per sweep")
