@@ -90,14 +90,14 @@ def neuron_plot(ds):
         grid = np.repeat(ds["lam"].values, ends.sizes["start"])
         fork.plot(grid, ends.values.ravel(), "o", mfc="none", color=f"C{k}", label=f"h = {h:g}")
     fork.set(xlabel="self-excitation λ", ylabel="fixed point v*", title="dotted: unstable")
-    fork.legend(fontsize=7, title="circles: end states", title_fontsize=7)
+    fork.legend(title="circles: end states", title_fontsize=7)
     for k, value in enumerate(ds["lam"].values):
         flow.plot(ds["v"], ds["flow"].sel(lam=value), color=f"C{k}", lw=1, label=f"λ = {value:g}")
         ends = np.unique(ds["relaxed"].sel(lam=value, input=0.0).round(6))
         flow.plot(ends, 0 * ends, "o", mfc="none", color=f"C{k}")
     flow.axhline(0, color="0.6", lw=0.6)
     flow.set(xlabel="neuron state v", ylabel="dv/dt (1/τ)", title="h = 0; circles: end states")
-    flow.legend(fontsize=7, ncol=2, loc="lower left")
+    flow.legend(ncol=2, loc="lower left")
     for value, color in ((ds["lam"].values[0], "C0"), (memory, "C3")):
         switch.plot(ds["time"], ds["switch_v"].sel(lam=value), color=color, label=f"λ = {value:g}")
     switch.plot(ds["time"], ds["switch_input"], color="0.5", lw=0.8, label="input h")
@@ -105,14 +105,14 @@ def neuron_plot(ds):
     switch.hlines([edge, -edge], 0, ds["time"].max(), "k", ":", lw=0.8, label="± coercive input")
     title, limits = "one-bit memory, λ > 1", (-1.7, 2.5)
     switch.set(xlabel="time t (τ)", ylabel="state v, input h", ylim=limits, title=title)
-    switch.legend(fontsize=7, loc="upper left", ncol=2)
+    switch.legend(loc="upper left", ncol=2)
     coercive.plot(lam, ds["coercive_input"], "k-", lw=1, label="λ h_sp(T = 1/λ)")
     label = f"weakest {ds.attrs['fixed_hold']:g} τ pulse\nthat switches"
     coercive.plot(ds["lam"], ds["threshold"], "o", mfc="none", color="C3", label=label)
     for amplitude in {abs(a) for a in json.loads(ds.attrs["fixed_amplitudes"])}:
         coercive.axhline(amplitude, color="0.5", ls="--", lw=0.6)
     coercive.set(xlabel="self-excitation λ", ylabel="input h", title="dashed: |pulses| drawn left")
-    coercive.legend(fontsize=7, loc="upper left")
+    coercive.legend(loc="upper left")
     return fig
 
 
@@ -218,7 +218,7 @@ def spectrum_plot(ds):
     ax.plot(curve, 1 + np.sqrt(curve), "k:", lw=1, label="1 + √α (T_g): not it")
     title = f"N = {ds.attrs['fixed_n_sites']}; origin unstable for g λ_max > 1"
     ax.set(xlabel="load α = P/N", ylabel="largest eigenvalue λ_max of J (energy)", title=title)
-    ax.legend(fontsize=7)
+    ax.legend()
     return fig
 
 
@@ -277,7 +277,7 @@ def origin_plot(ds):
     ax.axhline(0, color="0.6", lw=0.6)
     title = f"N = {ds.attrs['fixed_n_sites']}, α = {ds.attrs['fixed_alpha']}"
     ax.set(xlabel="g λ_max", ylabel="growth rate near the origin (1/τ)", title=title)
-    ax.legend(fontsize=7)
+    ax.legend()
     return fig
 
 
@@ -356,7 +356,7 @@ def recall_plot(ds):
     for ax in (left, right):
         ax.axvline(1 / float(ds["lambda_max"].mean()), color="0.6", ls=":", lw=0.8, label="1/λ_max")
         ax.set(xscale="log", xlabel="gain g (1/energy)")
-        ax.legend(fontsize=7)
+        ax.legend()
     title = f"cue {ds.attrs['fixed_cue']} ξ¹ + noise, α = {ds.attrs['fixed_alpha']}"
     left.set(ylabel="overlap of the fixed point with ξ¹", title=title)
     right.set(ylabel="fraction of sites; mean v²", title=f"N = {ds.attrs['fixed_n_sites']}")
@@ -420,7 +420,7 @@ def one_plot(ds):
     ax.plot(ds["gain_curve"], ds["overlap_infinite"], "k--", lw=1, label="N → ∞")
     title = "lines: Curie–Weiss at g(1 − 1/N)"
     ax.set(xlabel="gain g (1/energy)", ylabel="fixed-point overlap m", title=title)
-    ax.legend(fontsize=7)
+    ax.legend()
     return fig
 
 
